@@ -1,0 +1,2 @@
+//! Scope benchmark (placeholder).
+fn main() {}

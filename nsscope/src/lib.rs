@@ -1,0 +1,167 @@
+//! Scoped, thread-safe execution in Linux namespaces.
+//!
+//! `setns(2)` and `unshare(2)` change the namespaces of the *calling thread* only. Code that
+//! switches a thread it does not own (the main thread, a pool thread, an async runtime worker)
+//! and forgets to switch back — on an early `return`, a `?`, a panic, an `.await` — leaves
+//! that thread, and everything that later runs or spawns on it, in the wrong namespace.
+//! nsscope is the Rust answer to Go's `ns.Do`: every way in is a *scope*, a closure that runs
+//! in the namespace on a thread that is guaranteed to be restored or discarded afterwards.
+//!
+//! # Handles
+//!
+//! [`Namespace`] holds any kind ([`NsKind`]); [`NetNs`] is a network namespace, the common
+//! case. Both own an `O_CLOEXEC` file descriptor, check the kind with `NS_GET_NSTYPE` when
+//! opened (a non-namespace file or the wrong kind is an [`Error`]), and compare and hash by
+//! the (device, inode) pair of the namespace ([`NsId`]).
+//!
+//! ```no_run
+//! use nsscope::{Namespace, NetNs, NsKind};
+//! # fn main() -> nsscope::Result<()> {
+//! let fresh = NetNs::new()?;                         // anonymous, on a throwaway thread
+//! let named = NetNs::create_named("blue")?;          // like `ip netns add blue`
+//! let same = NetNs::open_named("blue")?;             // /run/netns or /var/run/netns
+//! assert_eq!(named, same);
+//! let of_init = Namespace::of_pid(1, NsKind::Uts)?;  // /proc/1/ns/uts
+//! let here = NetNs::current()?;                      // /proc/thread-self/ns/net
+//! # drop((fresh, of_init, here));
+//! NetNs::remove_named("blue")?;                      // like `ip netns delete blue`
+//! # Ok(()) }
+//! ```
+//!
+//! # Scopes, safest first
+//!
+//! Every closure receives `host`: the namespace its thread came from.
+//!
+//! **[`run`](NetNs::run)** — a fresh thread that enters, runs the closure and dies. The
+//! closure may borrow from the caller; a panic resumes in the caller.
+//!
+//! ```no_run
+//! # fn main() -> nsscope::Result<()> {
+//! let ns = nsscope::NetNs::new()?;
+//! let port = 8080;
+//! let listener = ns.run(|_host| std::net::TcpListener::bind(("0.0.0.0", port)))??;
+//! // `listener` stays in `ns` for its whole life, whichever thread uses it.
+//! # drop(listener); Ok(()) }
+//! ```
+//!
+//! **[`run_here`](NetNs::run_here)** — the current thread enters and is put back on every
+//! exit, panics included. If putting it back fails, the process **aborts** with a message: a
+//! thread in an unknown namespace cannot be recovered, and carrying on would run the caller's
+//! later code in the wrong place. Refused for `mnt`.
+//!
+//! ```no_run
+//! # fn main() -> nsscope::Result<()> {
+//! let ns = nsscope::NetNs::open_named("blue")?;
+//! let interfaces = ns.run_here(|_host| std::fs::read_dir("/sys/class/net").map(|d| d.count()))??;
+//! # let _ = interfaces; Ok(()) }
+//! ```
+//!
+//! **[`spawn`](NetNs::spawn)** — a named long-lived thread inside the namespace.
+//!
+//! ```no_run
+//! # fn main() -> nsscope::Result<()> {
+//! let ns = nsscope::NetNs::open_named("blue")?;
+//! let server = ns.spawn(|_host| {
+//!     let listener = std::net::TcpListener::bind("0.0.0.0:7000")?;
+//!     for stream in listener.incoming() { drop(stream?); }
+//!     std::io::Result::Ok(())
+//! })?;
+//! # drop(server); Ok(()) }
+//! ```
+//!
+//! **[`worker`](NetNs::worker)** — a persistent thread that enters once and takes many calls
+//! ([`Worker::run`]); with feature `tokio` also futures ([`Worker::spawn_async`]) on a
+//! current-thread runtime built after entering. A worker that ever fails to stay in its
+//! namespace is poisoned and refuses further calls.
+//!
+//! ```no_run
+//! # fn main() -> nsscope::Result<()> {
+//! let ns = nsscope::NetNs::open_named("blue")?;
+//! let worker = ns.worker()?;
+//! for _ in 0..1000 {
+//!     let n = worker.run(|_host| std::fs::read_to_string("/proc/thread-self/net/dev"))??;
+//! #   let _ = n;
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! **`run_async`** (feature `tokio`) — a fresh thread with its own current-thread runtime
+//! built inside the namespace, so `tokio::spawn`, `spawn_blocking` and DNS inside it stay
+//! there.
+//!
+//! ```ignore
+//! let ns = nsscope::NetNs::open_named("blue")?;
+//! let addr = ns.run_async(async |_host| {
+//!     let l = tokio::net::TcpListener::bind("0.0.0.0:0").await?;
+//!     l.local_addr()
+//! })??;
+//! ```
+//!
+//! **[`command`](NetNs::command)** — a child process that enters before `exec` (an
+//! async-signal-safe `setns` in `pre_exec`), like `ip netns exec`. The only way into user,
+//! pid and time namespaces.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let ns = nsscope::NetNs::open_named("blue")?;
+//! let mut cmd = std::process::Command::new("ip");
+//! cmd.args(["link", "set", "lo", "up"]);
+//! let status = ns.command(cmd).status()?;
+//! # let _ = status; Ok(()) }
+//! ```
+//!
+//! # Kinds
+//!
+//! | kind | `run`, `spawn`, `worker`, `run_async` | `run_here` | `command` |
+//! |---|---|---|---|
+//! | net, uts, ipc, cgroup | yes | yes | yes |
+//! | mnt | yes (the thread unshares `CLONE_FS` first) | refused | yes |
+//! | user, pid, time | refused | refused | yes |
+//!
+//! The kernel refuses `user` for multithreaded processes; `pid` and `time` only change what
+//! children get, and a thread whose pid namespace for children differs can no longer create
+//! threads. Joining a `mnt` namespace fails while the thread shares its root and working
+//! directory (`fs_struct`) with others, so only threads nsscope owns, after
+//! `unshare(CLONE_FS)`, enter one; they start at the namespace's root. Refusals are
+//! [`Error::UnsupportedKind`], whose message points to `command`.
+//!
+//! # What threads inherit
+//!
+//! A new thread starts in the namespaces of the thread that creates it (unlike goroutines).
+//! So a thread spawned inside a scope stays in that namespace for its whole life, after the
+//! scope ends too; so do the blocking threads of a runtime built inside a scope. Conversely,
+//! work handed from inside a scope to a thread that already exists (an outer tokio runtime's
+//! `spawn` or `spawn_blocking`, rayon, a thread pool) runs in *that* thread's namespace, not
+//! the scope's. Sockets, netlink sockets and resolvers stay bound to the namespace they were
+//! created in, wherever they are used later. `/proc/self/...` names the main thread; inside a
+//! scope read `/proc/thread-self/...`.
+//!
+//! # Cost
+//!
+//! Measured with `cargo bench -p nsscope --bench scopes` (one run, the same fresh network
+//! namespace, a 2-core VM, kernel 6.18):
+//!
+//! BENCH_TABLE
+//!
+//! `run_here` also asks the kernel where the thread is before entering (one `readlinkat` on a
+//! per-thread `O_PATH` handle, about 1 µs here) so that it restores to the namespace the
+//! thread was really in, even if other code switched it behind nsscope's back; the handle to
+//! that namespace is cached per thread and reused while it matches.
+#![cfg(target_os = "linux")]
+
+mod error;
+mod kind;
+mod methods;
+mod namespace;
+mod netns;
+#[cfg(feature = "tokio")]
+mod rt;
+mod scope;
+mod sys;
+mod worker;
+
+pub use error::{Error, Result};
+pub use kind::{NsKind, Scope};
+pub use namespace::{Namespace, NsHandle, NsId};
+pub use netns::{NETNS_RUN_DIR, NETNS_VAR_RUN_DIR, NetNs};
+pub use worker::Worker;

@@ -1,0 +1,102 @@
+//! The scope methods, identical on [`Namespace`] and [`NetNs`]; the closure's `host` has the
+//! same type as the receiver.
+
+use std::process::Command;
+use std::thread::JoinHandle;
+
+use crate::error::Result;
+use crate::namespace::{Namespace, NsHandle};
+use crate::netns::NetNs;
+use crate::scope;
+use crate::worker::Worker;
+
+macro_rules! scope_methods {
+    ($handle:ty) => {
+        impl $handle {
+            /// Runs `f` inside the namespace on a fresh thread that dies afterwards, and
+            /// returns its result. The safest scope.
+            ///
+            /// `f` may borrow from the caller; it receives `host`, the namespace the caller's
+            /// thread is in. A panic in `f` resumes in the caller. For `mnt` the thread first
+            /// unshares `CLONE_FS`, so it can enter without touching other threads.
+            ///
+            /// Errors: [`UnsupportedKind`](crate::Error::UnsupportedKind) for user, pid and time
+            /// (use [`command`](Self::command)); entry errors such as
+            /// [`PermissionDenied`](crate::Error::PermissionDenied).
+            pub fn run<F, R>(&self, f: F) -> Result<R>
+            where
+                F: FnOnce(&$handle) -> R + Send,
+                R: Send,
+            {
+                scope::run::<$handle, F, R>(self.namespace(), f)
+            }
+
+            /// Runs `f` inside the namespace on the *current* thread, then puts the thread
+            /// back where it was, on every exit path (return or panic).
+            ///
+            /// Cheaper than [`run`](Self::run), but the thread is shared with the caller: if
+            /// the restore fails (for instance because `f` dropped `CAP_SYS_ADMIN`), the
+            /// process **aborts** with a message, because a thread stuck in an unknown
+            /// namespace would silently run all the caller's later code (and every thread it
+            /// spawns) in the wrong place, and nothing can bring it back.
+            ///
+            /// Do not hand work to other threads from `f` (they are not in the namespace), and
+            /// do not `.await` inside it. Refused for `mnt` (the current thread shares its
+            /// root and working directory with others) and for user, pid and time.
+            pub fn run_here<F, R>(&self, f: F) -> Result<R>
+            where
+                F: FnOnce(&$handle) -> R,
+            {
+                scope::run_here::<$handle, F, R>(self.namespace(), f)
+            }
+
+            /// Starts a named long-lived thread inside the namespace running `f`.
+            ///
+            /// Returns once the thread has entered (entry errors come back here). Every thread
+            /// `f` spawns inherits the namespace.
+            pub fn spawn<F, R>(&self, f: F) -> Result<JoinHandle<R>>
+            where
+                F: FnOnce(&$handle) -> R + Send + 'static,
+                R: Send + 'static,
+            {
+                scope::spawn::<$handle, F, R>(self.namespace(), f)
+            }
+
+            /// Starts a [`Worker`]: a persistent thread that enters once and takes many calls.
+            pub fn worker(&self) -> Result<Worker<$handle>> {
+                Worker::start(self.namespace())
+            }
+
+            /// Runs the async closure `f` to completion on a fresh thread with its own
+            /// current-thread tokio runtime, built inside the namespace.
+            ///
+            /// `tokio::spawn`, `spawn_blocking` and DNS (`lookup_host`) inside it stay in the
+            /// namespace, because every thread of that runtime is created from the entered
+            /// thread. The runtime, its tasks and its blocking threads are gone when this
+            /// returns. `f` may borrow from the caller; its future need not be `Send`.
+            #[cfg(feature = "tokio")]
+            pub fn run_async<F, T>(&self, f: F) -> Result<T>
+            where
+                F: AsyncFnOnce(&$handle) -> T + Send,
+                T: Send,
+            {
+                scope::run_async::<$handle, F, T>(self.namespace(), f)
+            }
+
+            /// Makes `cmd` start its child inside the namespace: the child calls `setns`
+            /// between `fork` and `exec` (async-signal-safe), as `nsenter` and
+            /// `ip netns exec` do. Works for every kind, including user, pid and time.
+            ///
+            /// For pid the kernel moves only the child's *children*: the program itself keeps
+            /// its pid namespace, so a program that must be a member should fork once more (as
+            /// `nsenter --fork` does). To enter several namespaces, chain calls; they apply in
+            /// order (enter a user namespace first when it grants the rights for the others).
+            pub fn command(&self, cmd: Command) -> Command {
+                scope::command(self.namespace(), cmd)
+            }
+        }
+    };
+}
+
+scope_methods!(Namespace);
+scope_methods!(NetNs);

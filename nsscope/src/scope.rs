@@ -1,0 +1,174 @@
+//! The scopes, written once for every handle type.
+
+use std::os::fd::{AsFd, AsRawFd};
+use std::os::unix::process::CommandExt;
+use std::panic::resume_unwind;
+use std::process::Command;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use crate::error::{Error, Result};
+use crate::kind::{NsKind, Scope};
+use crate::namespace::{Namespace, NsHandle, current_ns, wrap};
+use crate::sys;
+
+/// Refuses kinds this scope cannot enter.
+pub(crate) fn check(kind: NsKind, scope: Scope) -> Result<()> {
+    if scope.allows(kind) {
+        Ok(())
+    } else {
+        Err(Error::UnsupportedKind { kind, scope })
+    }
+}
+
+/// Prepares a thread nsscope owns for entering `kind`: mnt needs a private `fs_struct`.
+pub(crate) fn prepare_owned_thread(kind: NsKind) -> Result<()> {
+    if kind == NsKind::Mnt {
+        sys::unshare(libc::CLONE_FS)
+            .map_err(|e| Error::io("unsharing the filesystem context (CLONE_FS)", e))?;
+    }
+    Ok(())
+}
+
+/// Moves the calling thread into `target`.
+pub(crate) fn enter(target: &Namespace) -> Result<()> {
+    sys::setns(target.as_fd(), target.kind())
+        .map_err(|e| Error::from_io(format!("entering {target}"), None, e))
+}
+
+pub(crate) fn run<H, F, R>(target: &Namespace, f: F) -> Result<R>
+where
+    H: NsHandle,
+    F: FnOnce(&H) -> R + Send,
+    R: Send,
+{
+    check(target.kind(), Scope::Run)?;
+    // The new thread inherits the caller's namespaces: that is the host.
+    let host: H = wrap(current_ns(target.kind())?);
+    let host = &host;
+    std::thread::scope(|s| {
+        let handle = std::thread::Builder::new()
+            .spawn_scoped(s, move || -> Result<R> {
+                prepare_owned_thread(target.kind())?;
+                enter(target)?;
+                Ok(f(host))
+                // The thread ends here, still inside the namespace: nothing to restore.
+            })
+            .map_err(|e| Error::io("spawning the scope thread", e))?;
+        match handle.join() {
+            Ok(result) => result,
+            Err(panic) => resume_unwind(panic),
+        }
+    })
+}
+
+/// Puts the thread back on every exit path; aborts if it cannot.
+struct Restore<'a> {
+    host: &'a Namespace,
+}
+
+impl Drop for Restore<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = sys::setns(self.host.as_fd(), self.host.kind()) {
+            let err = Error::RestoreFailed {
+                kind: self.host.kind(),
+                source: e,
+            };
+            eprintln!(
+                "nsscope: run_here: {err}. Aborting: a thread left in an unknown {} namespace \
+                 would run all the caller's later code there (host was {}).",
+                self.host.kind(),
+                self.host
+            );
+            std::process::abort();
+        }
+    }
+}
+
+pub(crate) fn run_here<H, F, R>(target: &Namespace, f: F) -> Result<R>
+where
+    H: NsHandle,
+    F: FnOnce(&H) -> R,
+{
+    check(target.kind(), Scope::RunHere)?;
+    let host: H = wrap(current_ns(target.kind())?);
+    enter(target)?;
+    let _restore = Restore {
+        host: host.namespace(),
+    };
+    Ok(f(&host))
+}
+
+pub(crate) fn spawn<H, F, R>(target: &Namespace, f: F) -> Result<JoinHandle<R>>
+where
+    H: NsHandle,
+    F: FnOnce(&H) -> R + Send + 'static,
+    R: Send + 'static,
+{
+    check(target.kind(), Scope::Spawn)?;
+    let host: H = wrap(current_ns(target.kind())?);
+    let target = target.clone();
+    let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<Result<()>>(1);
+    let handle = std::thread::Builder::new()
+        .name(format!("nsscope-{}", target.kind()))
+        .spawn(move || {
+            let entered = prepare_owned_thread(target.kind()).and_then(|()| enter(&target));
+            drop(target);
+            let ok = entered.is_ok();
+            if ready_tx.send(entered).is_err() || !ok {
+                // Nobody will run or join us: leave without running `f` and without a panic
+                // message (resume_unwind skips the hook).
+                resume_unwind(Box::new(()));
+            }
+            f(&host)
+        })
+        .map_err(|e| Error::io("spawning a namespace thread", e))?;
+    match ready_rx.recv() {
+        Ok(Ok(())) => Ok(handle),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(Error::io(
+            "starting a namespace thread",
+            std::io::Error::other("the thread exited before entering the namespace"),
+        )),
+    }
+}
+
+pub(crate) fn command(target: &Namespace, mut cmd: Command) -> Command {
+    let fd = Arc::clone(&target.fd);
+    let flag = target.kind().clone_flag();
+    // SAFETY: the closure only calls setns(2) and reads errno, both async-signal-safe; it
+    // allocates nothing and takes no lock. The fd stays open because the closure owns an Arc
+    // of it; O_CLOEXEC closes it in the child at exec.
+    unsafe {
+        cmd.pre_exec(move || sys::setns_raw(fd.as_raw_fd(), flag));
+    }
+    cmd
+}
+
+#[cfg(feature = "tokio")]
+pub(crate) fn run_async<H, F, T>(target: &Namespace, f: F) -> Result<T>
+where
+    H: NsHandle,
+    F: AsyncFnOnce(&H) -> T + Send,
+    T: Send,
+{
+    check(target.kind(), Scope::RunAsync)?;
+    let host: H = wrap(current_ns(target.kind())?);
+    let host = &host;
+    std::thread::scope(|s| {
+        let handle = std::thread::Builder::new()
+            .spawn_scoped(s, move || -> Result<T> {
+                prepare_owned_thread(target.kind())?;
+                enter(target)?;
+                // Built after entering: its blocking pool threads are created from here and
+                // inherit the namespace.
+                let rt = crate::rt::build()?;
+                Ok(rt.block_on(f(host)))
+            })
+            .map_err(|e| Error::io("spawning the scope thread", e))?;
+        match handle.join() {
+            Ok(result) => result,
+            Err(panic) => resume_unwind(panic),
+        }
+    })
+}

@@ -1,0 +1,293 @@
+//! A persistent thread that lives in a namespace and takes calls.
+
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+use crate::kind::{NsKind, Scope};
+use crate::namespace::{Namespace, NsHandle, current_ns, wrap};
+use crate::scope::{check, enter, prepare_owned_thread};
+use crate::sys;
+
+/// How long the worker keeps polling for the next call before it sleeps.
+const WORKER_SPIN: Duration = Duration::from_micros(50);
+/// How long a caller polls for its answer before it sleeps.
+const CALLER_SPIN: Duration = Duration::from_micros(20);
+
+type Restorer<'a> = &'a dyn Fn() -> Result<()>;
+type Job<H> = Box<dyn for<'a> FnOnce(&'a H, Restorer<'a>) + Send>;
+type Reply<R> = Result<std::thread::Result<R>>;
+
+struct Shared {
+    poisoned: AtomicBool,
+    #[cfg(feature = "tokio")]
+    wake: tokio::sync::Notify,
+}
+
+/// A persistent thread that entered a namespace once and runs many calls there.
+///
+/// Created by [`Namespace::worker`] or [`NetNs::worker`](crate::NetNs::worker). Calls are
+/// queued and run one at a time, in order, on the worker's thread; the handle is `Send` and
+/// `Sync`, so many threads can share one worker. After every call the worker re-enters its
+/// namespace (one `setns`, the same restore `run_here` does), so a call that wandered off
+/// cannot leak into the next one. If that ever fails, the worker is *poisoned*: the call gets
+/// [`Error::RestoreFailed`], later calls get [`Error::PoisonedWorker`], and its thread exits.
+///
+/// Dropping the worker lets queued calls finish, then joins its thread.
+///
+/// With feature `tokio` the thread also runs a current-thread runtime built after entering
+/// the namespace: [`spawn_async`](Worker::spawn_async) runs futures there, and
+/// `tokio::spawn` inside calls spawns onto it. Tasks make progress while the worker is idle.
+pub struct Worker<H: NsHandle = Namespace> {
+    jobs: Option<Sender<Job<H>>>,
+    thread: Option<JoinHandle<()>>,
+    shared: Arc<Shared>,
+    target: Namespace,
+}
+
+impl<H: NsHandle> Worker<H> {
+    pub(crate) fn start(target: &Namespace) -> Result<Worker<H>> {
+        check(target.kind(), Scope::Worker)?;
+        let host: H = wrap(current_ns(target.kind())?);
+        let shared = Arc::new(Shared {
+            poisoned: AtomicBool::new(false),
+            #[cfg(feature = "tokio")]
+            wake: tokio::sync::Notify::new(),
+        });
+        let (jobs_tx, jobs_rx) = mpsc::channel::<Job<H>>();
+        let (ready_tx, ready_rx) = mpsc::sync_channel::<Result<()>>(1);
+        let thread = {
+            let target = target.clone();
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name(format!("nsscope-w-{}", target.kind()))
+                .spawn(move || worker_main(target, host, jobs_rx, shared, ready_tx))
+                .map_err(|e| Error::io("spawning the worker thread", e))?
+        };
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(Worker {
+                jobs: Some(jobs_tx),
+                thread: Some(thread),
+                shared,
+                target: target.clone(),
+            }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(Error::io(
+                    "starting the worker thread",
+                    std::io::Error::other("the worker thread exited before entering"),
+                ))
+            }
+        }
+    }
+
+    /// Runs `f` on the worker's thread, inside the namespace, and returns its result.
+    ///
+    /// `f` receives the namespace the worker's thread came from (the creator's). A panic in
+    /// `f` resumes in the caller; the worker survives it.
+    ///
+    /// Errors: [`Error::PoisonedWorker`] if the worker is poisoned, [`Error::RestoreFailed`]
+    /// if the worker could not re-enter its namespace after this very call (it is poisoned
+    /// from then on and `f`'s result is dropped).
+    pub fn run<F, R>(&self, f: F) -> Result<R>
+    where
+        F: FnOnce(&H) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (tx, rx) = mpsc::sync_channel::<Reply<R>>(1);
+        self.submit(Box::new(move |host: &H, restore: Restorer<'_>| {
+            let out = catch_unwind(AssertUnwindSafe(|| f(host)));
+            let reply = restore().map(|()| out);
+            // The caller waits for this reply; if it is gone there is nobody to tell.
+            let _ = tx.send(reply);
+        }))?;
+        match wait(&rx) {
+            Some(Ok(Ok(value))) => Ok(value),
+            Some(Ok(Err(panic))) => resume_unwind(panic),
+            Some(Err(e)) => Err(e),
+            None => Err(self.poisoned_error()),
+        }
+    }
+
+    /// Spawns the future made by `f` on the worker's current-thread runtime (built inside the
+    /// namespace), and returns its `JoinHandle`, which can be awaited from any runtime.
+    ///
+    /// `f` runs on the worker's thread, so sockets it creates, and tasks the future spawns,
+    /// live in the namespace. The task runs while the worker is not busy with a call.
+    #[cfg(feature = "tokio")]
+    pub fn spawn_async<F, Fut>(&self, f: F) -> Result<tokio::task::JoinHandle<Fut::Output>>
+    where
+        F: FnOnce(&H) -> Fut + Send + 'static,
+        Fut: std::future::Future + Send + 'static,
+        Fut::Output: Send + 'static,
+    {
+        self.run(move |host| tokio::spawn(f(host)))
+    }
+
+    /// The namespace the worker runs in.
+    pub fn namespace(&self) -> &Namespace {
+        &self.target
+    }
+
+    /// Whether the worker is poisoned (see [`Worker`]).
+    pub fn is_poisoned(&self) -> bool {
+        self.shared.poisoned.load(Ordering::Acquire)
+            || self.thread.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+
+    fn poisoned_error(&self) -> Error {
+        Error::PoisonedWorker {
+            kind: self.target.kind(),
+        }
+    }
+
+    fn submit(&self, job: Job<H>) -> Result<()> {
+        if self.shared.poisoned.load(Ordering::Acquire) {
+            return Err(self.poisoned_error());
+        }
+        let jobs = self.jobs.as_ref().ok_or_else(|| self.poisoned_error())?;
+        jobs.send(job).map_err(|_| self.poisoned_error())?;
+        #[cfg(feature = "tokio")]
+        self.shared.wake.notify_one();
+        Ok(())
+    }
+}
+
+impl<H: NsHandle> Drop for Worker<H> {
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        #[cfg(feature = "tokio")]
+        self.shared.wake.notify_one();
+        if let Some(thread) = self.thread.take() {
+            // Dropped by one of its own calls: the thread ends after it by itself.
+            if thread.thread().id() != std::thread::current().id() {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+impl<H: NsHandle> std::fmt::Debug for Worker<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("namespace", &self.target)
+            .field("poisoned", &self.is_poisoned())
+            .finish()
+    }
+}
+
+/// Waits for a reply, polling briefly first: a sleeping wake-up costs more than a whole call.
+fn wait<T>(rx: &Receiver<T>) -> Option<T> {
+    let start = Instant::now();
+    let mut spins: u32 = 0;
+    loop {
+        match rx.try_recv() {
+            Ok(v) => return Some(v),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => {}
+        }
+        spins = spins.wrapping_add(1);
+        if spins % 32 == 0 && start.elapsed() > CALLER_SPIN {
+            return rx.recv().ok();
+        }
+        std::hint::spin_loop();
+    }
+}
+
+fn worker_main<H: NsHandle>(
+    target: Namespace,
+    host: H,
+    jobs: Receiver<Job<H>>,
+    shared: Arc<Shared>,
+    ready: SyncSender<Result<()>>,
+) {
+    let kind: NsKind = target.kind();
+    let entered = prepare_owned_thread(kind).and_then(|()| enter(&target));
+    #[cfg(feature = "tokio")]
+    let (entered, rt) = match entered.and_then(|()| crate::rt::build()) {
+        Ok(rt) => (Ok(()), Some(rt)),
+        Err(e) => (Err(e), None),
+    };
+    let ok = entered.is_ok();
+    if ready.send(entered).is_err() || !ok {
+        return;
+    }
+    #[cfg(feature = "tokio")]
+    let Some(rt) = rt else { return };
+    #[cfg(feature = "tokio")]
+    let _context = rt.enter();
+
+    let restore = || -> Result<()> {
+        sys::setns(std::os::fd::AsFd::as_fd(&target), kind).map_err(|source| {
+            shared.poisoned.store(true, Ordering::Release);
+            Error::RestoreFailed { kind, source }
+        })
+    };
+    loop {
+        #[cfg(not(feature = "tokio"))]
+        let next = next_job(&jobs);
+        #[cfg(feature = "tokio")]
+        let next = next_job(&jobs, &rt, &shared);
+        let Some(job) = next else { break };
+        job(&host, &restore);
+        if shared.poisoned.load(Ordering::Acquire) {
+            break;
+        }
+    }
+    // Queued jobs are dropped with the receiver; their callers see the worker as poisoned.
+}
+
+fn spin_for_job<H>(jobs: &Receiver<Job<H>>) -> std::result::Result<Job<H>, TryRecvError> {
+    let start = Instant::now();
+    let mut spins: u32 = 0;
+    loop {
+        match jobs.try_recv() {
+            Err(TryRecvError::Empty) => {}
+            other => return other,
+        }
+        spins = spins.wrapping_add(1);
+        if spins % 32 == 0 && start.elapsed() > WORKER_SPIN {
+            return Err(TryRecvError::Empty);
+        }
+        std::hint::spin_loop();
+    }
+}
+
+#[cfg(not(feature = "tokio"))]
+fn next_job<H>(jobs: &Receiver<Job<H>>) -> Option<Job<H>> {
+    match spin_for_job(jobs) {
+        Ok(job) => Some(job),
+        Err(TryRecvError::Disconnected) => None,
+        Err(TryRecvError::Empty) => jobs.recv().ok(),
+    }
+}
+
+#[cfg(feature = "tokio")]
+fn next_job<H>(
+    jobs: &Receiver<Job<H>>,
+    rt: &tokio::runtime::Runtime,
+    shared: &Shared,
+) -> Option<Job<H>> {
+    match spin_for_job(jobs) {
+        Ok(job) => Some(job),
+        Err(TryRecvError::Disconnected) => None,
+        // Sleep inside the runtime so spawned tasks make progress meanwhile.
+        Err(TryRecvError::Empty) => rt.block_on(async {
+            loop {
+                match jobs.try_recv() {
+                    Ok(job) => return Some(job),
+                    Err(TryRecvError::Disconnected) => return None,
+                    Err(TryRecvError::Empty) => shared.wake.notified().await,
+                }
+            }
+        }),
+    }
+}
