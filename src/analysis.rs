@@ -1,0 +1,154 @@
+//! The pipeline for one run: load each discovered crate, resolve, extract facts, run the
+//! rules, then apply levels and suppressions and put the results in a stable order.
+
+use crate::catalog::Catalog;
+use crate::config::LintLevels;
+use crate::diagnostic::{Diagnostic, Origin};
+use crate::discover::{CrateSpec, Workspace};
+use crate::model::{CrateFacts, extract_facts};
+use crate::registry::Level;
+use crate::resolve::{Loader, Resolver, load_crate};
+use crate::rules::check_all;
+use crate::source::SourceDb;
+use crate::suppress::{self, Allow};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// What a run found.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// Every file read.
+    pub db: SourceDb,
+    /// The diagnostics to report, sorted by file, position and lint.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// Whether any diagnostic is at error level.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.level.is_error())
+    }
+}
+
+/// Analyses every crate and loose file of a workspace.
+pub fn analyze(workspace: &Workspace, catalog: &Catalog, levels: &LintLevels) -> Analysis {
+    let known = catalog.known_paths();
+    let mut db = SourceDb::default();
+    let mut diagnostics = Vec::new();
+    let mut allows = Vec::new();
+    for problem in &workspace.problems {
+        let shown = crate::source::display_name(&problem.path, &workspace.root);
+        diagnostics.push(Diagnostic::input(
+            Level::Warn,
+            format!("{shown}: {}", problem.message),
+            None,
+        ));
+    }
+    let mut loader = Loader {
+        db: &mut db,
+        root: &workspace.root,
+        diagnostics: &mut diagnostics,
+    };
+    let mut findings = Vec::new();
+    for spec in &workspace.crates {
+        let facts = package_facts(spec, catalog, &known, &mut loader, &mut allows);
+        findings.extend(check_all(&facts));
+    }
+    for file in &workspace.loose_files {
+        let name = loose_crate_name(file);
+        let facts = target_facts(&name, file, catalog, &known, &mut loader, &mut allows);
+        findings.extend(check_all(&facts));
+    }
+    for finding in &mut findings {
+        if let Origin::Lint(lint) = finding.origin {
+            finding.level = levels.level(lint);
+        }
+    }
+    findings.retain(|d| d.level != Level::Allow);
+    for (id, file) in db.iter() {
+        allows.extend(suppress::comment_allows(id, file));
+    }
+    suppress::apply(&mut findings, &allows);
+    diagnostics.extend(findings);
+    sort_and_dedup(&db, &mut diagnostics);
+    Analysis { db, diagnostics }
+}
+
+/// The facts of all of a package's targets together: a bin and the lib it uses are one
+/// package as far as "does this crate switch threads" goes.
+fn package_facts(
+    spec: &CrateSpec,
+    catalog: &Catalog,
+    known: &BTreeSet<String>,
+    loader: &mut Loader<'_>,
+    allows: &mut Vec<Allow>,
+) -> CrateFacts {
+    let mut facts = CrateFacts::default();
+    let mut seen = BTreeSet::new();
+    let lib_name = spec.lib_name();
+    for target in &spec.targets {
+        if !seen.insert(target.src_path.clone()) {
+            continue;
+        }
+        let is_lib = target
+            .kind
+            .iter()
+            .any(|k| k.ends_with("lib") || k == "proc-macro");
+        let name = if is_lib {
+            lib_name.clone()
+        } else {
+            target.name.replace('-', "_")
+        };
+        let target = target_facts(&name, &target.src_path, catalog, known, loader, allows);
+        facts.switches.extend(target.switches);
+        facts.path_literals.extend(target.path_literals);
+        facts.uses_scopes |= target.uses_scopes;
+    }
+    facts
+}
+
+fn target_facts(
+    name: &str,
+    root: &Path,
+    catalog: &Catalog,
+    known: &BTreeSet<String>,
+    loader: &mut Loader<'_>,
+    allows: &mut Vec<Allow>,
+) -> CrateFacts {
+    let Some(tree) = load_crate(name, root, loader) else {
+        return CrateFacts::default();
+    };
+    allows.extend(suppress::attribute_allows(&tree));
+    let resolver = Resolver::new(&tree, catalog, known);
+    extract_facts(&resolver, catalog)
+}
+
+fn loose_crate_name(file: &Path) -> String {
+    file.file_stem()
+        .map(|s| s.to_string_lossy().replace('-', "_"))
+        .unwrap_or_else(|| "main".to_owned())
+}
+
+/// Orders diagnostics by file name, position, lint and message, and drops duplicates (a file
+/// shared by several targets is reported once).
+fn sort_and_dedup(db: &SourceDb, diagnostics: &mut Vec<Diagnostic>) {
+    let key = |d: &Diagnostic| {
+        let (file, start, end): (Option<PathBuf>, usize, usize) = match &d.primary {
+            Some(l) => (
+                Some(PathBuf::from(&db.get(l.span.file).display_name)),
+                l.span.range.start,
+                l.span.range.end,
+            ),
+            None => (None, 0, 0),
+        };
+        (
+            file,
+            start,
+            end,
+            d.lint_ref().map(|l| l.name),
+            d.message.clone(),
+        )
+    };
+    diagnostics.sort_by_cached_key(key);
+    diagnostics.dedup_by(|a, b| key(a) == key(b));
+}

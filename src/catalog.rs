@@ -1,0 +1,402 @@
+//! The API catalogue (`lints/catalog.toml`): the one place that knows which functions switch
+//! namespaces, which closures run where, and which operations are namespace-sensitive.
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// The catalogue shipped with nslint, embedded at build time.
+pub const BUILTIN: &str = include_str!("../lints/catalog.toml");
+
+/// A namespace kind, or `fs` for `CLONE_FS` (not a namespace, but it matters for mnt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlagKind {
+    /// Network namespace.
+    Net,
+    /// UTS (host and domain name) namespace.
+    Uts,
+    /// System V IPC and POSIX message queue namespace.
+    Ipc,
+    /// Mount namespace.
+    Mnt,
+    /// PID namespace (affects children only).
+    Pid,
+    /// User namespace.
+    User,
+    /// Cgroup namespace.
+    Cgroup,
+    /// Time namespace (affects children only).
+    Time,
+    /// `CLONE_FS`: unshare filesystem attributes (root, cwd, umask).
+    Fs,
+}
+
+impl fmt::Display for FlagKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            FlagKind::Net => "net",
+            FlagKind::Uts => "uts",
+            FlagKind::Ipc => "ipc",
+            FlagKind::Mnt => "mnt",
+            FlagKind::Pid => "pid",
+            FlagKind::User => "user",
+            FlagKind::Cgroup => "cgroup",
+            FlagKind::Time => "time",
+            FlagKind::Fs => "fs",
+        };
+        f.write_str(name)
+    }
+}
+
+/// A namespace flag constant and its spellings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flag {
+    /// The kind it selects.
+    pub kind: FlagKind,
+    /// Canonical paths that name it.
+    pub paths: Vec<String>,
+}
+
+/// Whether a raw switch joins an existing namespace or creates new ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SwitchOp {
+    /// `setns(2)`: join the namespace an fd refers to.
+    Setns,
+    /// `unshare(2)`: move the thread into new namespaces.
+    Unshare,
+}
+
+/// A raw switch API.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Switch {
+    /// The function.
+    pub path: String,
+    /// What it does.
+    pub op: SwitchOp,
+    /// Index of the argument selecting the kinds.
+    pub flags_arg: Option<usize>,
+    /// For `libc::syscall`: the syscall number the first argument must be.
+    pub syscall: Option<String>,
+    /// Whether discarding the result hides a failure.
+    #[serde(default)]
+    pub checked_result: bool,
+}
+
+/// A thread context the lints distinguish (DESIGN.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContextKind {
+    /// A thread created for this closure, which dies after it.
+    DedicatedThread,
+    /// A reused thread of a pool.
+    PoolThread,
+    /// A forked child about to exec.
+    ChildAfterFork,
+    /// A task polled by a multi-thread runtime.
+    AsyncTask,
+}
+
+/// An API whose closure argument runs in a known context.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextApi {
+    /// A free or associated function.
+    pub path: Option<String>,
+    /// A method name.
+    pub method: Option<String>,
+    /// For methods: the trait that must be in scope.
+    #[serde(rename = "trait")]
+    pub trait_path: Option<String>,
+    /// For methods: the path the receiver chain starts from.
+    pub receiver_root: Option<String>,
+    /// For methods: the function whose closure parameter the receiver is.
+    pub receiver_param_of: Option<String>,
+    /// Index of the closure argument.
+    #[serde(default)]
+    pub arg: usize,
+    /// The context the closure runs in.
+    pub context: ContextKind,
+}
+
+/// A function that forks, and how its child branch is recognised.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fork {
+    /// The function.
+    pub path: String,
+    /// `zero`, or the canonical path of the child variant.
+    pub child_pattern: String,
+}
+
+/// How an approved scope runs its closure or future.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    /// To completion on one owned thread.
+    Sync,
+    /// On a runtime built inside the namespace.
+    AsyncOwned,
+    /// In a child process before exec.
+    Child,
+}
+
+/// An approved scope API.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    /// The type whose method it is.
+    pub receiver: Option<String>,
+    /// A free function, when not a method.
+    pub path: Option<String>,
+    /// The method name.
+    pub method: Option<String>,
+    /// Index of the closure or future argument.
+    #[serde(default)]
+    pub arg: usize,
+    /// How it runs the closure.
+    pub kind: ScopeKind,
+}
+
+/// A namespace-sensitive operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sensitive {
+    /// The function.
+    pub path: Option<String>,
+    /// Or a method name.
+    pub method: Option<String>,
+    /// A phrase for messages.
+    pub what: String,
+    /// Whether the result is a namespace-bound handle.
+    #[serde(default)]
+    pub handle: bool,
+}
+
+/// An API that hands work to another thread.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escape {
+    /// The function (or a module prefix such as `tokio::fs`).
+    pub path: Option<String>,
+    /// Or a method name.
+    pub method: Option<String>,
+    /// A phrase for messages.
+    pub what: String,
+}
+
+/// A path prefix that names the process's (not the thread's) namespaces.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessWidePath {
+    /// The literal prefix.
+    pub prefix: String,
+    /// Whether the prefix without its trailing `/` also matches.
+    #[serde(default)]
+    pub exact: bool,
+}
+
+/// The whole catalogue.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    /// Re-export prefixes and what they stand for.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
+    /// Namespace flags.
+    #[serde(default, rename = "flag")]
+    pub flags: Vec<Flag>,
+    /// Raw switches.
+    #[serde(default, rename = "switch")]
+    pub switches: Vec<Switch>,
+    /// APIs that set a closure's thread context.
+    #[serde(default, rename = "context")]
+    pub contexts: Vec<ContextApi>,
+    /// Forking functions.
+    #[serde(default, rename = "fork")]
+    pub forks: Vec<Fork>,
+    /// Approved scopes.
+    #[serde(default, rename = "scope")]
+    pub scopes: Vec<Scope>,
+    /// Namespace-sensitive operations.
+    #[serde(default, rename = "sensitive")]
+    pub sensitive: Vec<Sensitive>,
+    /// Escapes.
+    #[serde(default, rename = "escape")]
+    pub escapes: Vec<Escape>,
+    /// Process-wide namespace paths.
+    #[serde(default, rename = "process_wide_path")]
+    pub process_wide_paths: Vec<ProcessWidePath>,
+}
+
+impl Catalog {
+    /// The built-in catalogue.
+    pub fn builtin() -> Result<Self, String> {
+        Self::parse(BUILTIN).map_err(|e| format!("built-in catalogue: {e}"))
+    }
+
+    /// Parses and validates a catalogue (or a configuration fragment with the same schema).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let catalog: Catalog = toml::from_str(text).map_err(|e| e.to_string())?;
+        catalog.validate()?;
+        Ok(catalog)
+    }
+
+    /// Adds another catalogue's entries (from configuration) to this one.
+    pub fn extend(&mut self, other: Catalog) {
+        self.aliases.extend(other.aliases);
+        self.flags.extend(other.flags);
+        self.switches.extend(other.switches);
+        self.contexts.extend(other.contexts);
+        self.forks.extend(other.forks);
+        self.scopes.extend(other.scopes);
+        self.sensitive.extend(other.sensitive);
+        self.escapes.extend(other.escapes);
+        self.process_wide_paths.extend(other.process_wide_paths);
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for c in &self.contexts {
+            if c.path.is_some() == c.method.is_some() {
+                return Err("a [[context]] entry needs exactly one of `path` and `method`".into());
+            }
+        }
+        for s in &self.scopes {
+            if s.path.is_none() && (s.receiver.is_none() || s.method.is_none()) {
+                return Err("a [[scope]] entry needs `path`, or `receiver` and `method`".into());
+            }
+        }
+        for s in &self.sensitive {
+            if s.path.is_some() == s.method.is_some() {
+                return Err(
+                    "a [[sensitive]] entry needs exactly one of `path` and `method`".into(),
+                );
+            }
+        }
+        for e in &self.escapes {
+            if e.path.is_some() == e.method.is_some() {
+                return Err("an [[escape]] entry needs exactly one of `path` and `method`".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Rewrites a path through the alias table (`nix::libc::setns` → `libc::setns`).
+    pub fn canonical(&self, path: &str) -> String {
+        for (from, to) in &self.aliases {
+            if path == from {
+                return to.clone();
+            }
+            if let Some(rest) = path.strip_prefix(from.as_str())
+                && rest.starts_with("::")
+            {
+                return format!("{to}{rest}");
+            }
+        }
+        path.to_owned()
+    }
+
+    /// The raw switch entries for a function path (several for `libc::syscall`).
+    pub fn switches_for(&self, path: &str) -> impl Iterator<Item = &Switch> {
+        let path = path.to_owned();
+        self.switches.iter().filter(move |s| s.path == path)
+    }
+
+    /// The kind a flag constant selects.
+    pub fn flag_kind(&self, path: &str) -> Option<FlagKind> {
+        self.flags
+            .iter()
+            .find(|f| f.paths.iter().any(|p| p == path))
+            .map(|f| f.kind)
+    }
+
+    /// Every path the catalogue names: what a glob import from an external crate can bring
+    /// into scope that matters to nslint.
+    pub fn known_paths(&self) -> BTreeSet<String> {
+        let mut known = BTreeSet::new();
+        known.extend(self.flags.iter().flat_map(|f| f.paths.iter().cloned()));
+        known.extend(self.switches.iter().map(|s| s.path.clone()));
+        known.extend(self.switches.iter().filter_map(|s| s.syscall.clone()));
+        known.extend(self.contexts.iter().filter_map(|c| c.path.clone()));
+        known.extend(self.contexts.iter().filter_map(|c| c.trait_path.clone()));
+        known.extend(self.forks.iter().map(|f| f.path.clone()));
+        known.extend(self.forks.iter().map(|f| f.child_pattern.clone()));
+        known.extend(self.scopes.iter().filter_map(|s| s.path.clone()));
+        known.extend(self.scopes.iter().filter_map(|s| s.receiver.clone()));
+        known.extend(self.sensitive.iter().filter_map(|s| s.path.clone()));
+        known.extend(self.escapes.iter().filter_map(|e| e.path.clone()));
+        known
+    }
+
+    /// The context a free function's closure argument runs in, with the argument index.
+    pub fn context_of_call(&self, path: &str) -> Option<(usize, ContextKind)> {
+        self.contexts
+            .iter()
+            .find(|c| c.path.as_deref() == Some(path))
+            .map(|c| (c.arg, c.context))
+    }
+
+    /// Whether a path names a process-wide namespace file.
+    pub fn is_process_wide_path(&self, literal: &str) -> bool {
+        self.process_wide_paths.iter().any(|p| {
+            literal.starts_with(&p.prefix) || (p.exact && literal == p.prefix.trim_end_matches('/'))
+        })
+    }
+
+    /// The crates whose APIs are approved scopes (`nsscope`).
+    pub fn scope_crates(&self) -> BTreeSet<&str> {
+        self.scopes
+            .iter()
+            .filter_map(|s| s.receiver.as_deref().or(s.path.as_deref()))
+            .filter_map(|p| p.split("::").next())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalog_parses_and_knows_the_raw_switches() {
+        let catalog = Catalog::builtin().expect("built-in catalogue parses");
+        for path in [
+            "libc::setns",
+            "libc::unshare",
+            "nix::sched::setns",
+            "nix::sched::unshare",
+            "rustix::thread::move_into_link_name_space",
+            "rustix::thread::move_into_thread_name_spaces",
+            "rustix::thread::unshare",
+            "rustix::thread::unshare_unsafe",
+        ] {
+            assert_eq!(catalog.switches_for(path).count(), 1, "{path}");
+        }
+        assert_eq!(catalog.switches_for("libc::syscall").count(), 2);
+        assert_eq!(catalog.flag_kind("libc::CLONE_NEWNET"), Some(FlagKind::Net));
+        assert_eq!(catalog.canonical("nix::libc::setns"), "libc::setns");
+        assert_eq!(catalog.canonical("core::ptr"), "std::ptr");
+        assert_eq!(catalog.canonical("corex::ptr"), "corex::ptr");
+    }
+
+    #[test]
+    fn entries_need_a_path_or_a_method() {
+        let err = Catalog::parse("[[escape]]\nwhat = \"x\"\n").expect_err("invalid");
+        assert!(err.contains("exactly one of"), "{err}");
+        let err = Catalog::parse("[[escape]]\npath = \"a\"\nwhatt = \"x\"\n").expect_err("typo");
+        assert!(err.contains("unknown field"), "{err}");
+    }
+
+    #[test]
+    fn process_wide_paths_match_prefixes_and_exact_directories() {
+        let catalog = Catalog::builtin().expect("parses");
+        assert!(catalog.is_process_wide_path("/proc/self/ns/net"));
+        assert!(catalog.is_process_wide_path("/proc/net"));
+        assert!(catalog.is_process_wide_path("/proc/net/dev"));
+        assert!(!catalog.is_process_wide_path("/proc/thread-self/ns/net"));
+        assert!(!catalog.is_process_wide_path("/proc/network"));
+    }
+}

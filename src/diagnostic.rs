@@ -1,0 +1,140 @@
+//! Findings and problems, independent of any output format.
+
+use crate::registry::{Level, Lint};
+use crate::source::FileId;
+use std::ops::Range;
+
+/// A byte range in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// The file the range lies in.
+    pub file: FileId,
+    /// Byte range within the file's text.
+    pub range: Range<usize>,
+}
+
+/// A span with the text shown beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What to say there (may be empty).
+    pub message: String,
+}
+
+/// What a diagnostic is about: a lint finding, or a problem that kept nslint from reading code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A finding of this lint.
+    Lint(&'static Lint),
+    /// A file could not be read, parsed or found; the analysis of it is incomplete.
+    Input,
+}
+
+/// A sub-message: a note or a help line, optionally pointing somewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Child {
+    /// `note` or `help`.
+    pub kind: ChildKind,
+    /// The text.
+    pub message: String,
+    /// Where it points, if anywhere.
+    pub span: Option<Span>,
+}
+
+/// The kind of a [`Child`] message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChildKind {
+    /// Background information (`= note:`).
+    Note,
+    /// What to do instead (`= help:`).
+    Help,
+}
+
+/// One reported diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The lint that found it, or [`Origin::Input`].
+    pub origin: Origin,
+    /// The level it is reported at (after configuration).
+    pub level: Level,
+    /// The headline.
+    pub message: String,
+    /// The primary location; `None` for problems with no place in a file.
+    pub primary: Option<Label>,
+    /// Further labelled locations.
+    pub secondary: Vec<Label>,
+    /// Notes and help lines, in order.
+    pub children: Vec<Child>,
+}
+
+impl Diagnostic {
+    /// A finding of `lint` at its default level.
+    pub fn lint(lint: &'static Lint, message: impl Into<String>, primary: Label) -> Self {
+        Diagnostic {
+            origin: Origin::Lint(lint),
+            level: lint.default_level,
+            message: message.into(),
+            primary: Some(primary),
+            secondary: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    /// A problem with the input (unreadable, unparsable or missing file).
+    pub fn input(level: Level, message: impl Into<String>, primary: Option<Label>) -> Self {
+        Diagnostic {
+            origin: Origin::Input,
+            level,
+            message: message.into(),
+            primary,
+            secondary: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    /// Adds a secondary label.
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a note.
+    pub fn with_note(mut self, message: impl Into<String>) -> Self {
+        self.children.push(Child {
+            kind: ChildKind::Note,
+            message: message.into(),
+            span: None,
+        });
+        self
+    }
+
+    /// Adds a help line.
+    pub fn with_help(mut self, message: impl Into<String>) -> Self {
+        self.children.push(Child {
+            kind: ChildKind::Help,
+            message: message.into(),
+            span: None,
+        });
+        self
+    }
+
+    /// The lint's code (`nslint::raw_namespace_switch`), or `None` for input problems.
+    pub fn code(&self) -> Option<String> {
+        match self.origin {
+            Origin::Lint(lint) => Some(lint.code()),
+            Origin::Input => None,
+        }
+    }
+
+    /// The lint, if this is a lint finding.
+    pub fn lint_ref(&self) -> Option<&'static Lint> {
+        match self.origin {
+            Origin::Lint(lint) => Some(lint),
+            Origin::Input => None,
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! nslint: finds Linux namespace hazards in Rust code without compiling it.
+//!
+//! The pipeline (see ARCHITECTURE.md): [`discover`] → [`parse`] → [`resolve`] → [`model`] →
+//! [`rules`] → [`report`], with [`catalog`], [`registry`], [`config`] and [`suppress`] beside.
+
+pub mod analysis;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod model;
+pub mod parse;
+pub mod registry;
+pub mod report;
+pub mod resolve;
+pub mod rules;
+pub mod source;
+pub mod suppress;

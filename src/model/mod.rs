@@ -1,0 +1,104 @@
+//! The model: facts about each crate's code that the lints reason about, extracted from the
+//! resolved AST. The model knows nothing of lints or output formats.
+
+pub mod flags;
+pub mod macros;
+mod walk;
+
+use crate::catalog::{FlagKind, ScopeKind, SwitchOp};
+use crate::diagnostic::Span;
+use std::collections::BTreeSet;
+
+pub use walk::extract_facts;
+
+/// The thread a piece of code runs on (DESIGN.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadContext {
+    /// An ordinary function body: main, a pool thread or a runtime worker.
+    Caller,
+    /// An `async fn` or `async` block polled by a multi-thread runtime.
+    AsyncTask,
+    /// A closure run on a reused pool thread.
+    PoolThread,
+    /// A closure run on a thread created for it.
+    DedicatedThread,
+    /// A forked child about to exec (`pre_exec`, the child branch of `fork`).
+    ChildAfterFork,
+    /// The closure of an approved scope.
+    Scope(ScopeKind),
+}
+
+impl ThreadContext {
+    /// Whether the code may run on a thread that other code reuses afterwards.
+    pub fn is_shared(self) -> bool {
+        matches!(
+            self,
+            ThreadContext::Caller | ThreadContext::AsyncTask | ThreadContext::PoolThread
+        )
+    }
+}
+
+/// A call to a raw switch.
+#[derive(Debug, Clone)]
+pub struct SwitchCall {
+    /// The canonical API called (`libc::setns`).
+    pub api: String,
+    /// Join (`setns`) or create (`unshare`).
+    pub op: SwitchOp,
+    /// The whole call expression.
+    pub span: Span,
+    /// The kinds the flags argument selects; `None` when unknown. An empty set is a
+    /// `setns` that accepts any kind (`0`).
+    pub kinds: Option<BTreeSet<FlagKind>>,
+    /// The flags argument.
+    pub flags_span: Option<Span>,
+    /// Whether the API returns a result that reports failure.
+    pub checked_result: bool,
+    /// Whether the call's result is thrown away (`let _ =`, `.ok();`, a statement).
+    pub discarded: bool,
+    /// The thread context the call runs in.
+    pub context: ThreadContext,
+    /// Whether the same thread body unshared `CLONE_FS` or `CLONE_NEWNS` before this call.
+    pub fs_unshared_before: bool,
+}
+
+/// A string literal naming a process-wide namespace path.
+#[derive(Debug, Clone)]
+pub struct PathLiteral {
+    /// The literal.
+    pub span: Span,
+    /// Its value.
+    pub value: String,
+    /// The thread context it appears in.
+    pub context: ThreadContext,
+}
+
+/// Everything the model knows about one crate target.
+#[derive(Debug, Clone, Default)]
+pub struct CrateFacts {
+    /// Raw switch calls, in source order.
+    pub switches: Vec<SwitchCall>,
+    /// Process-wide namespace path literals.
+    pub path_literals: Vec<PathLiteral>,
+    /// Whether the crate names an approved scope API (nsscope).
+    pub uses_scopes: bool,
+}
+
+impl CrateFacts {
+    /// Whether the crate moves threads between namespaces: raw switches or scopes.
+    pub fn switches_threads(&self) -> bool {
+        !self.switches.is_empty() || self.uses_scopes
+    }
+}
+
+impl From<crate::catalog::ContextKind> for ThreadContext {
+    fn from(kind: crate::catalog::ContextKind) -> Self {
+        use crate::catalog::ContextKind;
+        match kind {
+            ContextKind::DedicatedThread => ThreadContext::DedicatedThread,
+            ContextKind::PoolThread => ThreadContext::PoolThread,
+            ContextKind::ChildAfterFork => ThreadContext::ChildAfterFork,
+            ContextKind::AsyncTask => ThreadContext::AsyncTask,
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Human output: rustc-style diagnostics rendered with codespan-reporting.
+
+use super::{Summary, severity_word};
+use crate::analysis::Analysis;
+use crate::diagnostic::{ChildKind, Diagnostic};
+use crate::source::{FileId, SourceDb};
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::{Error as FilesError, Files};
+use codespan_reporting::term::termcolor::WriteColor;
+use codespan_reporting::term::{self, Chars, Config};
+use std::ops::Range;
+
+/// Writes every diagnostic, and the summary line when `summary` is set, to `out`.
+pub fn render_human(
+    analysis: &Analysis,
+    out: &mut dyn WriteColor,
+    summary: bool,
+) -> std::io::Result<()> {
+    let config = Config {
+        chars: rustc_chars(),
+        ..Config::default()
+    };
+    let files = DbFiles(&analysis.db);
+    let mut lints_seen = std::collections::BTreeSet::new();
+    for diagnostic in &analysis.diagnostics {
+        // Like rustc, say where a lint's level comes from on its first finding only.
+        let first_of_lint = diagnostic
+            .lint_ref()
+            .is_some_and(|l| lints_seen.insert(l.name));
+        let rendered = to_codespan(diagnostic, first_of_lint);
+        term::emit_to_write_style(out, &config, &files, &rendered)
+            .map_err(std::io::Error::other)?;
+    }
+    let counts = Summary::of(analysis);
+    if let Some(line) = counts.line().filter(|_| summary) {
+        let severity = if counts.errors > 0 {
+            cs::Severity::Error
+        } else {
+            cs::Severity::Warning
+        };
+        let summary = cs::Diagnostic::<FileId>::new(severity).with_message(line);
+        term::emit_to_write_style(out, &config, &files, &summary).map_err(std::io::Error::other)?;
+    }
+    Ok(())
+}
+
+/// Box characters as rustc draws them (`-->`, `|`, `=`).
+fn rustc_chars() -> Chars {
+    Chars {
+        snippet_start: "-->".into(),
+        source_border_left: '|',
+        source_border_left_break: '.',
+        note_bullet: '=',
+        single_primary_caret: '^',
+        single_secondary_caret: '-',
+        multi_primary_caret_start: '^',
+        multi_primary_caret_end: '^',
+        multi_secondary_caret_start: '\'',
+        multi_secondary_caret_end: '\'',
+        multi_top_left: '/',
+        multi_top: '-',
+        multi_bottom_left: '|',
+        multi_bottom: '_',
+        multi_left: '|',
+        pointer_left: '|',
+    }
+}
+
+fn to_codespan(d: &Diagnostic, level_note: bool) -> cs::Diagnostic<FileId> {
+    let severity = match severity_word(d) {
+        "error" => cs::Severity::Error,
+        _ => cs::Severity::Warning,
+    };
+    let mut out = cs::Diagnostic::new(severity).with_message(&d.message);
+    if let Some(code) = d.code() {
+        out = out.with_code(code);
+    }
+    let mut labels = Vec::new();
+    if let Some(primary) = &d.primary {
+        labels.push(
+            cs::Label::primary(primary.span.file, primary.span.range.clone())
+                .with_message(&primary.message),
+        );
+    }
+    for secondary in &d.secondary {
+        labels.push(
+            cs::Label::secondary(secondary.span.file, secondary.span.range.clone())
+                .with_message(&secondary.message),
+        );
+    }
+    let mut notes: Vec<String> = d
+        .children
+        .iter()
+        .map(|c| match c.kind {
+            ChildKind::Note => format!("note: {}", c.message),
+            ChildKind::Help => format!("help: {}", c.message),
+        })
+        .collect();
+    if let Some(lint) = d.lint_ref().filter(|_| level_note) {
+        notes.push(if d.level == lint.default_level {
+            format!("note: `#[{}({})]` on by default", d.level, lint.code())
+        } else {
+            format!("note: `{}` is set to `{}`", lint.code(), d.level)
+        });
+    }
+    out.with_labels(labels).with_notes(notes)
+}
+
+/// The source database seen through codespan's file interface.
+struct DbFiles<'a>(&'a SourceDb);
+
+impl<'a> Files<'a> for DbFiles<'a> {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+        Ok(&self.0.get(id).display_name)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+        Ok(&self.0.get(id).text)
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self.0.get(id).position(byte_index).line - 1)
+    }
+
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
+        let file = self.0.get(id);
+        file.line_range(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: file.line_count().saturating_sub(1),
+        })
+    }
+}

@@ -1,0 +1,7 @@
+//! Resolution: the module tree of each crate and the names its code uses.
+
+pub mod modtree;
+pub mod names;
+
+pub use modtree::{CrateTree, Loader, Module, ModuleId, load_crate};
+pub use names::{Resolved, Resolver, Scope, WrittenPath};

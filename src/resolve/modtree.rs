@@ -1,0 +1,309 @@
+//! The module tree: from a crate root, follow `mod x;` declarations the way rustc does.
+//!
+//! `x.rs` or `x/mod.rs` next to a mod-rs file (`lib.rs`, `main.rs`, `mod.rs`), in a directory
+//! named after a non-mod-rs parent, inline modules as directories, `#[path]` on file and inline
+//! modules, raw identifiers, and every `#[cfg]` alternative (over-approximating). Inline
+//! modules become modules of their own; their items are moved out of the parent.
+
+use crate::diagnostic::{Diagnostic, Label};
+use crate::parse::{parse_file, span_of};
+use crate::registry::Level;
+use crate::source::{FileId, SourceDb, SourceFile, display_name};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use syn::ext::IdentExt;
+
+/// Index of a module in a [`CrateTree`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ModuleId(pub usize);
+
+/// One module: where it is, its items, and its parent.
+#[derive(Debug)]
+pub struct Module {
+    /// Path from the crate root (empty for the root).
+    pub path: Vec<String>,
+    /// The file its items are written in.
+    pub file: FileId,
+    /// Its items (inline child modules' items are moved to the child).
+    pub items: Vec<syn::Item>,
+    /// The enclosing module.
+    pub parent: Option<ModuleId>,
+    /// Attributes on the module: its `mod` item's and the file's inner attributes.
+    pub attrs: Vec<syn::Attribute>,
+}
+
+/// A crate's modules, root first.
+#[derive(Debug)]
+pub struct CrateTree {
+    /// The name code uses for the crate's items (`my_crate`).
+    pub name: String,
+    /// The modules; `ModuleId(0)` is the root.
+    pub modules: Vec<Module>,
+}
+
+impl CrateTree {
+    /// The module with this id.
+    pub fn module(&self, id: ModuleId) -> &Module {
+        &self.modules[id.0]
+    }
+
+    /// Ids of every module.
+    pub fn ids(&self) -> impl Iterator<Item = ModuleId> + use<> {
+        (0..self.modules.len()).map(ModuleId)
+    }
+
+    /// The canonical path of a module (`my_crate::net::link`).
+    pub fn canonical(&self, id: ModuleId) -> String {
+        std::iter::once(self.name.as_str())
+            .chain(self.module(id).path.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("::")
+    }
+}
+
+/// Reads files into the source database and reports what cannot be read or parsed.
+pub struct Loader<'a> {
+    /// Where files are kept.
+    pub db: &'a mut SourceDb,
+    /// Directory that displayed file names are relative to.
+    pub root: &'a Path,
+    /// Problems met while loading.
+    pub diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Loader<'_> {
+    /// Reads and parses a file; on failure reports it (at `at` when the file is missing) and
+    /// returns `None`.
+    pub fn load(&mut self, path: &Path, at: Option<Label>) -> Option<(FileId, syn::File)> {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                let shown = display_name(path, self.root);
+                self.diagnostics.push(Diagnostic::input(
+                    Level::Deny,
+                    format!("couldn't read `{shown}`: {error}"),
+                    at,
+                ));
+                return None;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                let shown = display_name(path, self.root);
+                self.diagnostics.push(Diagnostic::input(
+                    Level::Deny,
+                    format!(
+                        "couldn't read `{shown}`: stream did not contain valid UTF-8 (invalid byte at offset {})",
+                        error.utf8_error().valid_up_to()
+                    ),
+                    at,
+                ));
+                return None;
+            }
+        };
+        let file = SourceFile::new(path.to_path_buf(), display_name(path, self.root), text);
+        let parsed = parse_file(&file);
+        let id = self.db.add(file);
+        match parsed {
+            Ok(ast) => Some((id, ast)),
+            Err(failure) => {
+                let span = crate::diagnostic::Span {
+                    file: id,
+                    range: failure.offset..failure.offset,
+                };
+                self.diagnostics.push(
+                    Diagnostic::input(
+                        Level::Deny,
+                        format!("couldn't parse this file: {}", failure.message),
+                        Some(Label {
+                            span,
+                            message: failure.message,
+                        }),
+                    )
+                    .with_note("nslint skipped this file; findings in it are unknown"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Loads the module tree of the crate rooted at `root_file`.
+pub fn load_crate(name: &str, root_file: &Path, loader: &mut Loader<'_>) -> Option<CrateTree> {
+    let (file, ast) = loader.load(root_file, None)?;
+    let mut tree = CrateTree {
+        name: name.to_owned(),
+        modules: Vec::new(),
+    };
+    let dir = root_file.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut visited = BTreeSet::from([root_file.to_path_buf()]);
+    add_module(
+        &mut tree,
+        loader,
+        &mut visited,
+        NewModule {
+            path: Vec::new(),
+            file,
+            items: ast.items,
+            parent: None,
+            attrs: ast.attrs,
+            path_base: dir.clone(),
+            dir,
+        },
+    );
+    Some(tree)
+}
+
+struct NewModule {
+    path: Vec<String>,
+    file: FileId,
+    items: Vec<syn::Item>,
+    parent: Option<ModuleId>,
+    attrs: Vec<syn::Attribute>,
+    /// Directory in which `mod x;` inside this module looks for `x.rs` / `x/mod.rs`.
+    dir: PathBuf,
+    /// Directory that `#[path]` attributes inside this module are relative to: the file's
+    /// directory for a file module, `dir` inside inline modules.
+    path_base: PathBuf,
+}
+
+fn add_module(
+    tree: &mut CrateTree,
+    loader: &mut Loader<'_>,
+    visited: &mut BTreeSet<PathBuf>,
+    module: NewModule,
+) {
+    let id = ModuleId(tree.modules.len());
+    let NewModule {
+        path,
+        file,
+        mut items,
+        parent,
+        attrs,
+        dir,
+        path_base,
+    } = module;
+    let mut children = Vec::new();
+    for item in &mut items {
+        let syn::Item::Mod(item_mod) = item else {
+            continue;
+        };
+        let name = item_mod.ident.unraw().to_string();
+        let mut child_path = path.clone();
+        child_path.push(name.clone());
+        let path_attr = path_attribute(&item_mod.attrs);
+        if let Some((_, inline_items)) = &mut item_mod.content {
+            let child_dir = match &path_attr {
+                Some(p) => path_base.join(p),
+                None => dir.join(&name),
+            };
+            children.push(NewModule {
+                path: child_path,
+                file,
+                items: std::mem::take(inline_items),
+                parent: Some(id),
+                attrs: item_mod.attrs.clone(),
+                path_base: child_dir.clone(),
+                dir: child_dir,
+            });
+            continue;
+        }
+        let label = Label {
+            span: span_of(file, item_mod.ident.span()),
+            message: String::new(),
+        };
+        let candidates = match &path_attr {
+            Some(p) => vec![path_base.join(p)],
+            None => vec![
+                dir.join(format!("{name}.rs")),
+                dir.join(&name).join("mod.rs"),
+            ],
+        };
+        let Some(child_file) = candidates.iter().find(|c| c.is_file()).cloned() else {
+            let is_cfg = item_mod.attrs.iter().any(|a| a.path().is_ident("cfg"));
+            report_missing(loader, &candidates, &name, label, is_cfg);
+            continue;
+        };
+        if !visited.insert(child_file.clone()) {
+            continue;
+        }
+        let Some((child_id, ast)) = loader.load(&child_file, Some(label)) else {
+            continue;
+        };
+        let file_dir = child_file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let is_mod_rs =
+            path_attr.is_some() || child_file.file_name().is_some_and(|f| f == "mod.rs");
+        let child_dir = if is_mod_rs {
+            file_dir.clone()
+        } else {
+            file_dir.join(&name)
+        };
+        children.push(NewModule {
+            path: child_path,
+            file: child_id,
+            items: ast.items,
+            parent: Some(id),
+            attrs: item_mod.attrs.iter().cloned().chain(ast.attrs).collect(),
+            dir: child_dir,
+            path_base: file_dir,
+        });
+    }
+    tree.modules.push(Module {
+        path,
+        file,
+        items,
+        parent,
+        attrs,
+    });
+    for child in children {
+        add_module(tree, loader, visited, child);
+    }
+}
+
+/// The value of a `#[path = "..."]` attribute.
+fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| {
+        let syn::Meta::NameValue(nv) = &attr.meta else {
+            return None;
+        };
+        if !nv.path.is_ident("path") {
+            return None;
+        }
+        match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        }
+    })
+}
+
+/// A module file that is not there: an error, or a warning when the module is behind `#[cfg]`
+/// (it may be meant for another platform).
+fn report_missing(
+    loader: &mut Loader<'_>,
+    candidates: &[PathBuf],
+    name: &str,
+    label: Label,
+    is_cfg: bool,
+) {
+    let level = if is_cfg { Level::Warn } else { Level::Deny };
+    let tried = candidates
+        .iter()
+        .map(|c| format!("`{}`", display_name(c, loader.root)))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let mut diagnostic = Diagnostic::input(
+        level,
+        format!("file not found for module `{name}`"),
+        Some(label),
+    )
+    .with_help(format!("to lint the module `{name}`, create {tried}"));
+    if is_cfg {
+        diagnostic = diagnostic
+            .with_note("the module is behind `#[cfg]`; nslint looks at every configuration");
+    }
+    loader.diagnostics.push(diagnostic);
+}

@@ -1,0 +1,440 @@
+//! Name resolution: paths written in code to canonical names (`libc::setns`,
+//! `my_crate::net::open_probe`).
+//!
+//! Handles `use` trees (groups, renames, globs, `self`/`super`/`crate`), `extern crate x as y`,
+//! `::x` absolute paths, inline and file modules, items declared in blocks, foreign (`extern
+//! "C"`) functions, and local items that shadow imports. A glob from an external crate
+//! (`use nix::sched::*`) brings in the names the catalogue knows below it.
+
+use super::modtree::{CrateTree, ModuleId};
+use crate::catalog::Catalog;
+use std::collections::{BTreeMap, BTreeSet};
+use syn::ext::IdentExt;
+
+/// Imports are followed at most this deep, which ends cycles such as `use a::*` in both
+/// directions.
+const MAX_DEPTH: usize = 16;
+
+/// A path as written: segments and whether it starts with `::`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenPath {
+    /// `true` for `::libc::setns`.
+    pub leading_colon: bool,
+    /// The identifiers, raw prefixes removed.
+    pub segments: Vec<String>,
+}
+
+impl WrittenPath {
+    /// Converts a syn path, ignoring generic arguments.
+    pub fn from_syn(path: &syn::Path) -> Self {
+        WrittenPath {
+            leading_colon: path.leading_colon.is_some(),
+            segments: path
+                .segments
+                .iter()
+                .map(|s| s.ident.unraw().to_string())
+                .collect(),
+        }
+    }
+}
+
+/// What a name refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// A module of the crate being analysed.
+    Module(ModuleId),
+    /// Anything else, by canonical path.
+    Path(String),
+}
+
+#[derive(Debug, Clone)]
+struct Import {
+    path: WrittenPath,
+}
+
+/// The names one module or block brings into scope.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    items: BTreeMap<String, Resolved>,
+    imports: BTreeMap<String, Import>,
+    globs: Vec<WrittenPath>,
+    traits: Vec<WrittenPath>,
+    extern_crates: BTreeMap<String, String>,
+}
+
+impl Scope {
+    /// Collects the names declared by `items`; item canonical paths start with `prefix`.
+    /// `child_module` finds the module a `mod` item became.
+    pub fn from_items(
+        items: &[syn::Item],
+        prefix: &str,
+        child_module: &dyn Fn(&str) -> Option<ModuleId>,
+    ) -> Self {
+        let mut scope = Scope::default();
+        for item in items {
+            scope.add_item(item, prefix, child_module);
+        }
+        scope
+    }
+
+    fn add_item(
+        &mut self,
+        item: &syn::Item,
+        prefix: &str,
+        child_module: &dyn Fn(&str) -> Option<ModuleId>,
+    ) {
+        let mut define = |ident: &syn::Ident| {
+            let name = ident.unraw().to_string();
+            let canonical = format!("{prefix}::{name}");
+            self.items.insert(name, Resolved::Path(canonical));
+        };
+        match item {
+            syn::Item::Fn(i) => define(&i.sig.ident),
+            syn::Item::Const(i) => define(&i.ident),
+            syn::Item::Static(i) => define(&i.ident),
+            syn::Item::Struct(i) => define(&i.ident),
+            syn::Item::Enum(i) => define(&i.ident),
+            syn::Item::Union(i) => define(&i.ident),
+            syn::Item::Trait(i) => define(&i.ident),
+            syn::Item::TraitAlias(i) => define(&i.ident),
+            syn::Item::Type(i) => define(&i.ident),
+            syn::Item::Mod(i) => {
+                let name = i.ident.unraw().to_string();
+                let resolved = match child_module(&name) {
+                    Some(id) => Resolved::Module(id),
+                    None => Resolved::Path(format!("{prefix}::{name}")),
+                };
+                self.items.insert(name, resolved);
+            }
+            syn::Item::ForeignMod(foreign) => {
+                // `extern "C" { fn setns(..); }` declares the C library's function itself.
+                for foreign_item in &foreign.items {
+                    if let syn::ForeignItem::Fn(f) = foreign_item {
+                        let name = f.sig.ident.unraw().to_string();
+                        self.items
+                            .insert(name.clone(), Resolved::Path(format!("libc::{name}")));
+                    }
+                }
+            }
+            syn::Item::ExternCrate(i) => {
+                let krate = i.ident.unraw().to_string();
+                let alias = i
+                    .rename
+                    .as_ref()
+                    .map_or(krate.clone(), |(_, alias)| alias.unraw().to_string());
+                if krate != "self" {
+                    self.extern_crates.insert(alias, krate);
+                }
+            }
+            syn::Item::Use(u) => {
+                self.add_use_tree(&u.tree, u.leading_colon.is_some(), &mut Vec::new());
+            }
+            _ => {}
+        }
+    }
+
+    fn add_use_tree(&mut self, tree: &syn::UseTree, leading_colon: bool, prefix: &mut Vec<String>) {
+        let written = |prefix: &[String], last: Option<String>| WrittenPath {
+            leading_colon,
+            segments: prefix.iter().cloned().chain(last).collect(),
+        };
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.unraw().to_string());
+                self.add_use_tree(&p.tree, leading_colon, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                let name = n.ident.unraw().to_string();
+                if name == "self" {
+                    if let Some(last) = prefix.last() {
+                        let path = written(prefix, None);
+                        self.imports.insert(last.clone(), Import { path });
+                    }
+                } else {
+                    let path = written(prefix, Some(name.clone()));
+                    self.imports.insert(name, Import { path });
+                }
+            }
+            syn::UseTree::Rename(r) => {
+                let name = r.ident.unraw().to_string();
+                let path = if name == "self" {
+                    written(prefix, None)
+                } else {
+                    written(prefix, Some(name))
+                };
+                let alias = r.rename.unraw().to_string();
+                if alias == "_" {
+                    self.traits.push(path);
+                } else {
+                    self.imports.insert(alias, Import { path });
+                }
+            }
+            syn::UseTree::Glob(_) => self.globs.push(written(prefix, None)),
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.add_use_tree(t, leading_colon, prefix);
+                }
+            }
+        }
+    }
+}
+
+/// Resolves names in one crate.
+pub struct Resolver<'a> {
+    tree: &'a CrateTree,
+    modules: Vec<Scope>,
+    extern_prelude: BTreeMap<String, String>,
+    catalog: &'a Catalog,
+    known: &'a BTreeSet<String>,
+}
+
+impl<'a> Resolver<'a> {
+    /// Builds the scopes of every module. `known` lists the external paths that globs from
+    /// external crates may bring in (the catalogue's [`Catalog::known_paths`]).
+    pub fn new(tree: &'a CrateTree, catalog: &'a Catalog, known: &'a BTreeSet<String>) -> Self {
+        let modules: Vec<Scope> = tree
+            .ids()
+            .map(|id| {
+                let prefix = tree.canonical(id);
+                let find_child = |name: &str| {
+                    tree.ids().find(|&c| {
+                        let m = tree.module(c);
+                        m.parent == Some(id) && m.path.last().is_some_and(|n| n == name)
+                    })
+                };
+                Scope::from_items(&tree.module(id).items, &prefix, &find_child)
+            })
+            .collect();
+        let extern_prelude = modules
+            .first()
+            .map(|root| root.extern_crates.clone())
+            .unwrap_or_default();
+        Resolver {
+            tree,
+            modules,
+            extern_prelude,
+            catalog,
+            known,
+        }
+    }
+
+    /// The crate tree.
+    pub fn tree(&self) -> &'a CrateTree {
+        self.tree
+    }
+
+    /// Resolves a path written in module `module` inside the given block scopes (innermost
+    /// last) to a canonical name. `None` for single names that are not items or imports
+    /// (locals, prelude names) and for paths through `Self`.
+    pub fn resolve(
+        &self,
+        module: ModuleId,
+        blocks: &[&Scope],
+        path: &WrittenPath,
+    ) -> Option<String> {
+        self.resolve_segments(module, blocks, path, 0)
+            .map(|r| self.catalog.canonical(&self.render(r)))
+    }
+
+    /// Whether a trait is in scope in `module` and `blocks` (imported by name, as `_`, or
+    /// through a glob).
+    pub fn trait_in_scope(&self, module: ModuleId, blocks: &[&Scope], trait_path: &str) -> bool {
+        let Some(name) = trait_path.rsplit("::").next() else {
+            return false;
+        };
+        let scopes = blocks
+            .iter()
+            .rev()
+            .copied()
+            .chain(std::iter::once(&self.modules[module.0]));
+        for scope in scopes {
+            let candidates = scope
+                .imports
+                .values()
+                .map(|i| i.path.clone())
+                .chain(scope.traits.iter().cloned())
+                .chain(scope.globs.iter().map(|g| {
+                    let mut g = g.clone();
+                    g.segments.push(name.to_owned());
+                    g
+                }));
+            for candidate in candidates {
+                if self
+                    .resolve_segments(module, &[], &candidate, 0)
+                    .is_some_and(|r| self.catalog.canonical(&self.render(r)) == trait_path)
+                {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn render(&self, resolved: Resolved) -> String {
+        match resolved {
+            Resolved::Module(id) => self.tree.canonical(id),
+            Resolved::Path(p) => p,
+        }
+    }
+
+    fn resolve_segments(
+        &self,
+        module: ModuleId,
+        blocks: &[&Scope],
+        path: &WrittenPath,
+        depth: usize,
+    ) -> Option<Resolved> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let (first, rest) = path.segments.split_first()?;
+        if path.leading_colon {
+            return Some(self.walk(Resolved::Path(self.extern_name(first)), rest, depth));
+        }
+        let start = match first.as_str() {
+            "crate" => Resolved::Module(ModuleId(0)),
+            "self" => Resolved::Module(module),
+            "super" => {
+                let mut current = module;
+                let mut rest = path.segments.as_slice();
+                while let Some((seg, tail)) = rest.split_first() {
+                    if seg == "super" {
+                        current = self.tree.module(current).parent?;
+                        rest = tail;
+                    } else {
+                        break;
+                    }
+                }
+                return Some(self.walk(Resolved::Module(current), rest, depth));
+            }
+            "Self" => return None,
+            name => match self.lookup(module, blocks, name, depth) {
+                Some(found) => found,
+                None if rest.is_empty() => return None,
+                None => Resolved::Path(self.extern_name(name)),
+            },
+        };
+        Some(self.walk(start, rest, depth))
+    }
+
+    fn extern_name(&self, name: &str) -> String {
+        self.extern_prelude
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_owned())
+    }
+
+    fn walk(&self, mut current: Resolved, rest: &[String], depth: usize) -> Resolved {
+        for seg in rest {
+            current = match current {
+                Resolved::Module(id) => self
+                    .lookup_in_scope(id, &self.modules[id.0], seg, depth + 1)
+                    .unwrap_or_else(|| {
+                        Resolved::Path(format!("{}::{seg}", self.tree.canonical(id)))
+                    }),
+                Resolved::Path(p) => Resolved::Path(format!("{p}::{seg}")),
+            };
+        }
+        current
+    }
+
+    /// Looks a name up in the blocks (innermost first), then the module.
+    fn lookup(
+        &self,
+        module: ModuleId,
+        blocks: &[&Scope],
+        name: &str,
+        depth: usize,
+    ) -> Option<Resolved> {
+        for (i, block) in blocks.iter().enumerate().rev() {
+            if let Some(found) = self.lookup_in_block(module, &blocks[..=i], block, name, depth) {
+                return Some(found);
+            }
+        }
+        self.lookup_in_scope(module, &self.modules[module.0], name, depth)
+    }
+
+    fn lookup_in_block(
+        &self,
+        module: ModuleId,
+        blocks: &[&Scope],
+        block: &Scope,
+        name: &str,
+        depth: usize,
+    ) -> Option<Resolved> {
+        if let Some(found) = block.items.get(name) {
+            return Some(found.clone());
+        }
+        if let Some(import) = block.imports.get(name) {
+            let outer = &blocks[..blocks.len().saturating_sub(1)];
+            return self.resolve_segments(module, outer, &import.path, depth + 1);
+        }
+        if let Some(krate) = block.extern_crates.get(name) {
+            return Some(Resolved::Path(krate.clone()));
+        }
+        self.lookup_in_globs(module, &block.globs, name, depth)
+    }
+
+    fn lookup_in_scope(
+        &self,
+        module: ModuleId,
+        scope: &Scope,
+        name: &str,
+        depth: usize,
+    ) -> Option<Resolved> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if let Some(found) = scope.items.get(name) {
+            return Some(found.clone());
+        }
+        if let Some(import) = scope.imports.get(name) {
+            return self.resolve_segments(module, &[], &import.path, depth + 1);
+        }
+        if let Some(krate) = scope.extern_crates.get(name) {
+            return Some(Resolved::Path(krate.clone()));
+        }
+        self.lookup_in_globs(module, &scope.globs, name, depth)
+    }
+
+    fn lookup_in_globs(
+        &self,
+        module: ModuleId,
+        globs: &[WrittenPath],
+        name: &str,
+        depth: usize,
+    ) -> Option<Resolved> {
+        for glob in globs {
+            match self.resolve_segments(module, &[], glob, depth + 1) {
+                Some(Resolved::Module(id)) => {
+                    if let Some(found) =
+                        self.lookup_in_scope(id, &self.modules[id.0], name, depth + 1)
+                    {
+                        return Some(found);
+                    }
+                }
+                Some(Resolved::Path(base)) => {
+                    let candidate = format!("{base}::{name}");
+                    if self.is_known(&candidate) {
+                        return Some(Resolved::Path(candidate));
+                    }
+                }
+                None => {}
+            }
+        }
+        None
+    }
+
+    fn is_known(&self, candidate: &str) -> bool {
+        let candidate = self.catalog.canonical(candidate);
+        let candidate = candidate.as_str();
+        let below = format!("{candidate}::");
+        self.known.contains(candidate)
+            || self
+                .known
+                .range(below.clone()..)
+                .next()
+                .is_some_and(|k| k.starts_with(&below))
+    }
+}

@@ -1,0 +1,90 @@
+//! `thread_unsafe_namespace_kind`: kinds the kernel refuses or mishandles on shared threads.
+//!
+//! user: a multithreaded process cannot join or create one (EINVAL), whatever the thread.
+//! pid, time: they change only the namespace of future children, and a thread in that state
+//! can no longer create threads; harmless on a dedicated thread or in a child.
+//! mnt (joined with `setns`): refused while the thread shares `fs_struct`, unless the same
+//! thread first unshared `CLONE_FS` or `CLONE_NEWNS`.
+
+use crate::catalog::{FlagKind, SwitchOp};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::model::{CrateFacts, SwitchCall, ThreadContext};
+use crate::registry::THREAD_UNSAFE_NAMESPACE_KIND;
+
+/// Reports switches into kinds that cannot be entered safely where they are.
+pub fn check(facts: &CrateFacts, out: &mut Vec<Diagnostic>) {
+    for call in &facts.switches {
+        if call.context == ThreadContext::ChildAfterFork {
+            continue;
+        }
+        let Some(kinds) = &call.kinds else {
+            continue;
+        };
+        let problem = if kinds.contains(&FlagKind::User) {
+            Some(Problem::User)
+        } else if call.context != ThreadContext::DedicatedThread
+            && let Some(kind) = kinds
+                .iter()
+                .copied()
+                .find(|k| matches!(k, FlagKind::Pid | FlagKind::Time))
+        {
+            Some(Problem::ChildrenOnly(kind))
+        } else if call.op == SwitchOp::Setns
+            && kinds.contains(&FlagKind::Mnt)
+            && !call.fs_unshared_before
+        {
+            Some(Problem::SharedFs)
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            out.push(problem.diagnostic(call));
+        }
+    }
+}
+
+enum Problem {
+    User,
+    ChildrenOnly(FlagKind),
+    SharedFs,
+}
+
+impl Problem {
+    fn diagnostic(&self, call: &SwitchCall) -> Diagnostic {
+        let (message, label, note, help) = match self {
+            Problem::User => (
+                "entering a user namespace from a multithreaded process fails".to_owned(),
+                "fails with EINVAL once the process has more than one thread".to_owned(),
+                "the kernel lets only single-threaded processes join or create user namespaces",
+                "create the user namespace in a child: `nsscope::Namespace::command(cmd)`, or \
+                 `unshare(CLONE_NEWUSER)` in a `pre_exec` closure",
+            ),
+            Problem::ChildrenOnly(kind) => (
+                format!("entering a {kind} namespace on a thread the code does not own"),
+                format!("changes the {kind} namespace of this thread's future children"),
+                "pid and time namespaces apply to children only, and a thread whose pid \
+                 namespace for children differs can no longer create threads",
+                "enter it in the child that needs it: `nsscope::Namespace::command(cmd)`",
+            ),
+            Problem::SharedFs => (
+                "joining a mount namespace on a thread that shares its filesystem attributes"
+                    .to_owned(),
+                "fails with EINVAL while this thread shares `fs_struct` with others".to_owned(),
+                "setns(2) refuses CLONE_NEWNS unless the thread first calls \
+                 `unshare(CLONE_FS)`, which the code does not do on this thread before",
+                "use `Namespace::run`, which unshares `CLONE_FS` on a fresh thread first, or call \
+                 `unshare(CLONE_FS)` on this thread before `setns`",
+            ),
+        };
+        Diagnostic::lint(
+            &THREAD_UNSAFE_NAMESPACE_KIND,
+            message,
+            Label {
+                span: call.span.clone(),
+                message: label,
+            },
+        )
+        .with_note(note)
+        .with_help(help)
+    }
+}

@@ -1,0 +1,179 @@
+//! Source files held in memory, with the line tables that turn byte offsets into positions.
+
+use std::path::{Path, PathBuf};
+
+/// Index of a file in a [`SourceDb`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub usize);
+
+/// One source file: where it lives, how it is shown, and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Absolute (or as given) path on disk.
+    pub path: PathBuf,
+    /// The name shown to users: relative to the workspace root where possible.
+    pub display_name: String,
+    /// The file's text, with a leading byte-order mark removed.
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// A position in a file: 1-based line, 1-based character column, and the byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column counted in characters (not bytes).
+    pub column: usize,
+    /// Byte offset from the start of the file.
+    pub offset: usize,
+}
+
+impl SourceFile {
+    /// Builds a file from its text.
+    pub fn new(path: PathBuf, display_name: String, text: String) -> Self {
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        };
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            path,
+            display_name,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Number of lines in the file.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The position of a byte offset (clamped to the file and to a character boundary).
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let line_start = self.line_starts[line_index];
+        let column = self.text[line_start..offset].chars().count() + 1;
+        Position {
+            line: line_index + 1,
+            column,
+            offset,
+        }
+    }
+
+    /// The byte offset of a 1-based line and 0-based character column, as proc-macro2 reports.
+    pub fn offset_of(&self, line: usize, char_column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let line_text = &self.text[start..self.line_end(line)];
+        start
+            + line_text
+                .char_indices()
+                .nth(char_column)
+                .map_or(line_text.len(), |(i, _)| i)
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: usize) -> &str {
+        match self.line_starts.get(line.saturating_sub(1)) {
+            Some(&start) => self.text[start..self.line_end(line)].trim_end_matches('\r'),
+            None => "",
+        }
+    }
+
+    fn line_end(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next - 1)
+    }
+}
+
+/// All files read during a run, addressed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceDb {
+    files: Vec<SourceFile>,
+}
+
+impl SourceDb {
+    /// Adds a file and returns its id; a path already present returns the existing id.
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        if let Some(id) = self.find(&file.path) {
+            return id;
+        }
+        self.files.push(file);
+        FileId(self.files.len() - 1)
+    }
+
+    /// The id of a file already loaded from `path`.
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.files.iter().position(|f| f.path == path).map(FileId)
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0]
+    }
+
+    /// All files with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i), f))
+    }
+}
+
+/// Renders `path` relative to `root` when it lies below it, with `/` separators.
+pub fn display_name(path: &Path, root: &Path) -> String {
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    shown
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+impl SourceFile {
+    /// The byte range of a 0-based line, including its line ending.
+    pub fn line_range(&self, line_index: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.line_starts.get(line_index)?;
+        let end = self
+            .line_starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        Some(start..end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_and_offsets_round_trip() {
+        let file = SourceFile::new(
+            "a.rs".into(),
+            "a.rs".into(),
+            "\u{feff}é = 1;\nlet ü = x;\n".into(),
+        );
+        assert!(file.text.starts_with('é'), "the BOM is removed");
+        let offset = file.offset_of(2, 4);
+        assert_eq!(
+            &file.text[offset..offset + 2],
+            "ü".to_string().as_str().get(..2).unwrap_or("")
+        );
+        let pos = file.position(offset);
+        assert_eq!((pos.line, pos.column), (2, 5));
+        assert_eq!(file.line_text(2), "let ü = x;");
+        assert_eq!(file.position(10_000).line, 3, "offsets past the end clamp");
+    }
+}
