@@ -1,2 +1,96 @@
-//! Scope benchmark (placeholder).
-fn main() {}
+//! Cost of nsscope's scopes against a raw `setns` pair, in one run on one namespace.
+//!
+//! Run as root: `cargo bench -p nsscope --bench scopes`.
+//!
+//! Each figure is the best of several rounds of the mean time per operation, the rounds of
+//! the different operations interleaved so that drift hits them alike.
+
+use std::hint::black_box;
+use std::os::fd::{AsFd, AsRawFd};
+use std::time::{Duration, Instant};
+
+use nsscope::{Namespace, NetNs, NsKind};
+
+const ROUNDS: usize = 7;
+
+fn time_per_op(iterations: u32, mut op: impl FnMut()) -> Duration {
+    for _ in 0..iterations / 10 {
+        op();
+    }
+    let start = Instant::now();
+    for _ in 0..iterations {
+        op();
+    }
+    start.elapsed() / iterations
+}
+
+fn ns(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e9
+}
+
+fn main() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("scopes bench: needs root (CAP_SYS_ADMIN) to enter namespaces; skipped");
+        return;
+    }
+    let target = NetNs::new().expect("create a network namespace");
+    let host = Namespace::current(NsKind::Net).expect("open the host namespace");
+    let target_fd = target.as_fd().as_raw_fd();
+    let host_fd = host.as_fd().as_raw_fd();
+    let worker = target.worker().expect("start a worker");
+
+    let raw_pair = || {
+        // SAFETY: plain system calls on fds that stay open.
+        // nslint: allow(raw_namespace_switch) -- the benchmark's baseline: the bare switch nsscope wraps
+        let a = unsafe { libc::setns(target_fd, libc::CLONE_NEWNET) };
+        // nslint: allow(raw_namespace_switch) -- the baseline's switch back
+        let b = unsafe { libc::setns(host_fd, libc::CLONE_NEWNET) };
+        assert!(a == 0 && b == 0, "raw setns failed");
+    };
+
+    let mut best = [Duration::MAX; 5];
+    for _ in 0..ROUNDS {
+        let round = [
+            time_per_op(20_000, raw_pair),
+            time_per_op(20_000, || {
+                target.run_here(|h| black_box(h.id())).expect("run_here");
+            }),
+            time_per_op(20_000, || {
+                worker.run(|h| black_box(h.id())).expect("Worker::run");
+            }),
+            time_per_op(1_000, || {
+                target.run(|h| black_box(h.id())).expect("run");
+            }),
+            time_per_op(1_000, || {
+                std::thread::spawn(|| black_box(0)).join().expect("join");
+            }),
+        ];
+        for (b, r) in best.iter_mut().zip(round) {
+            *b = (*b).min(r);
+        }
+    }
+    let [raw, here, work, run, spawn] = best.map(ns);
+
+    println!("nsscope scopes, best of {ROUNDS} rounds, same namespace ({target})");
+    println!("{:<28}{:>12}", "operation", "ns/op");
+    for (name, t) in [
+        ("raw setns pair", raw),
+        ("run_here", here),
+        ("Worker::run", work),
+        ("run", run),
+        ("thread::spawn + join", spawn),
+    ] {
+        println!("{name:<28}{t:>12.0}");
+    }
+    println!();
+    println!("{:<34}{:>8}{:>9}", "ratio", "measured", "target");
+    for (name, ratio, target) in [
+        ("run_here / raw pair", here / raw, 1.5),
+        ("Worker::run / raw pair", work / raw, 3.0),
+        ("run / (spawn+join + raw pair)", run / (spawn + raw), 1.2),
+    ] {
+        let verdict = if ratio <= target { "ok" } else { "MISSED" };
+        println!("{name:<34}{ratio:>8.2}{:>7.1}x  {verdict}", target);
+    }
+}

@@ -36,7 +36,7 @@
 //! closure may borrow from the caller; a panic resumes in the caller.
 //!
 //! ```no_run
-//! # fn main() -> nsscope::Result<()> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let ns = nsscope::NetNs::new()?;
 //! let port = 8080;
 //! let listener = ns.run(|_host| std::net::TcpListener::bind(("0.0.0.0", port)))??;
@@ -50,7 +50,7 @@
 //! later code in the wrong place. Refused for `mnt`.
 //!
 //! ```no_run
-//! # fn main() -> nsscope::Result<()> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let ns = nsscope::NetNs::open_named("blue")?;
 //! let interfaces = ns.run_here(|_host| std::fs::read_dir("/sys/class/net").map(|d| d.count()))??;
 //! # let _ = interfaces; Ok(()) }
@@ -75,7 +75,7 @@
 //! namespace is poisoned and refuses further calls.
 //!
 //! ```no_run
-//! # fn main() -> nsscope::Result<()> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let ns = nsscope::NetNs::open_named("blue")?;
 //! let worker = ns.worker()?;
 //! for _ in 0..1000 {
@@ -89,12 +89,18 @@
 //! built inside the namespace, so `tokio::spawn`, `spawn_blocking` and DNS inside it stay
 //! there.
 //!
-//! ```ignore
+//! ```no_run
+//! # #[cfg(feature = "tokio")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let ns = nsscope::NetNs::open_named("blue")?;
-//! let addr = ns.run_async(async |_host| {
+//! let addr = ns.run_async(async |_host: &nsscope::NetNs| {
 //!     let l = tokio::net::TcpListener::bind("0.0.0.0:0").await?;
-//!     l.local_addr()
+//!     let resolved = tokio::net::lookup_host("localhost:80").await?.count();
+//!     std::io::Result::Ok((l.local_addr()?, resolved))
 //! })??;
+//! # let _ = addr; Ok(()) }
+//! # #[cfg(not(feature = "tokio"))]
+//! # fn main() {}
 //! ```
 //!
 //! **[`command`](NetNs::command)** — a child process that enters before `exec` (an

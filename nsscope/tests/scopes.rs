@@ -1,0 +1,590 @@
+//! The scopes, proven with inodes in real namespaces.
+
+mod common;
+
+use std::collections::HashSet;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::process::Command;
+
+use common::{thread_net, thread_ns};
+use nsscope::{Error, Namespace, NetNs, NsKind, Scope};
+
+#[test]
+fn handles_compare_by_inode_and_check_kind() {
+    let a = Namespace::of_pid(std::process::id(), NsKind::Uts).expect("open own uts");
+    let b = Namespace::open("/proc/thread-self/ns/uts", NsKind::Uts).expect("open thread uts");
+    assert_eq!(a, b);
+    assert_eq!(a.id().inode(), thread_ns("uts"));
+    let set: HashSet<Namespace> = [
+        a.clone(),
+        b,
+        Namespace::current(NsKind::Uts).expect("current"),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(set.len(), 1);
+    assert_eq!(
+        a.path(),
+        Some(std::path::Path::new(&format!(
+            "/proc/{}/ns/uts",
+            std::process::id()
+        )))
+    );
+    assert_eq!(a.kind(), NsKind::Uts);
+    assert_eq!(
+        Namespace::open_any("/proc/self/ns/ipc")
+            .expect("open any")
+            .kind(),
+        NsKind::Ipc
+    );
+
+    match Namespace::open("/proc/self/ns/uts", NsKind::Net) {
+        Err(Error::WrongKind {
+            expected: NsKind::Net,
+            found: NsKind::Uts,
+            ..
+        }) => {}
+        other => panic!("expected WrongKind, got {other:?}"),
+    }
+    match NetNs::open("/proc/self/status") {
+        Err(e @ Error::NotANamespace { .. }) => assert!(e.to_string().contains("not a namespace")),
+        other => panic!("expected NotANamespace, got {other:?}"),
+    }
+    match NetNs::open("/nonexistent/nsscope") {
+        Err(Error::NotFound { .. }) => {}
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    match NetNs::try_from(a) {
+        Err(Error::WrongKind { .. }) => {}
+        other => panic!("expected WrongKind, got {other:?}"),
+    }
+    let net = NetNs::current().expect("current net");
+    assert_eq!(net.id().inode(), thread_net());
+    assert!(net.is_current().expect("is_current"));
+}
+
+#[test]
+fn refuses_user_pid_time_in_process_and_points_to_command() {
+    for kind in [NsKind::User, NsKind::Pid, NsKind::Time] {
+        let ns = match Namespace::current(kind) {
+            Ok(ns) => ns,
+            Err(Error::NotFound { .. }) if kind == NsKind::Time => continue, // no CONFIG_TIME_NS
+            Err(e) => panic!("open {kind}: {e}"),
+        };
+        let refusals = [
+            (Scope::Run, ns.run(|_| ()).err()),
+            (Scope::RunHere, ns.run_here(|_| ()).err()),
+            (Scope::Spawn, ns.spawn(|_| ()).err()),
+            (Scope::Worker, ns.worker().err()),
+        ];
+        for (scope, err) in refusals {
+            match err {
+                Some(e @ Error::UnsupportedKind { kind: k, scope: s }) => {
+                    assert_eq!((k, s), (kind, scope));
+                    assert!(e.to_string().contains("`command`"), "{e}");
+                }
+                other => panic!("{kind} through {scope}: expected UnsupportedKind, got {other:?}"),
+            }
+        }
+    }
+    let mnt = Namespace::current(NsKind::Mnt).expect("current mnt");
+    match mnt.run_here(|_| ()) {
+        Err(e @ Error::UnsupportedKind { .. }) => assert!(e.to_string().contains("CLONE_FS")),
+        other => panic!("mnt run_here: expected UnsupportedKind, got {other:?}"),
+    }
+}
+
+#[test]
+fn run_enters_and_the_caller_never_moves() {
+    require_root!("run_enters_and_the_caller_never_moves");
+    let host = thread_net();
+    let ns = NetNs::new().expect("new netns");
+    assert_ne!(ns.id().inode(), host);
+    let local = String::from("abc"); // borrowed by the closure
+    let (inside, seen_host, sum) = ns
+        .run(|h| (thread_net(), h.id().inode(), local.len()))
+        .expect("run");
+    assert_eq!(inside, ns.id().inode());
+    assert_eq!(seen_host, host);
+    assert_eq!(sum, 3);
+    assert_eq!(thread_net(), host);
+
+    let err: Result<(), &str> = ns.run(|_| Err("boom")).expect("run");
+    assert!(err.is_err());
+    assert_eq!(thread_net(), host);
+
+    let panicked = catch_unwind(AssertUnwindSafe(|| ns.run(|_| panic!("inside run"))));
+    assert!(panicked.is_err(), "the panic resumes in the caller");
+    assert_eq!(thread_net(), host);
+
+    // A thread spawned inside a scope inherits the namespace.
+    let child = ns
+        .run(|_| std::thread::spawn(thread_net).join().expect("join"))
+        .expect("run");
+    assert_eq!(child, ns.id().inode());
+}
+
+#[test]
+fn run_here_restores_after_success_error_and_panic() {
+    require_root!("run_here_restores_after_success_error_and_panic");
+    let host = thread_net();
+    let ns = NetNs::new().expect("new netns");
+    let (inside, seen_host) = ns
+        .run_here(|h| (thread_net(), h.id().inode()))
+        .expect("run_here");
+    assert_eq!(inside, ns.id().inode());
+    assert_eq!(seen_host, host);
+    assert_eq!(thread_net(), host);
+
+    let r: Result<(), String> = ns
+        .run_here(|_| Err(format!("failed in {}", thread_net())))
+        .expect("run_here");
+    assert!(r.is_err());
+    assert_eq!(thread_net(), host);
+
+    for _ in 0..3 {
+        let panicked = catch_unwind(AssertUnwindSafe(|| {
+            ns.run_here(|_| -> () { panic!("inside run_here") })
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(
+            thread_net(),
+            host,
+            "this same thread is back after the panic"
+        );
+    }
+
+    // Nested scopes restore to the right place at each level.
+    let other = NetNs::new().expect("second netns");
+    let (outer, inner, back) = ns
+        .run_here(|_| {
+            let outer = thread_net();
+            let inner = other.run_here(|h| (thread_net(), h.id())).expect("nested");
+            (outer, inner, thread_net())
+        })
+        .expect("run_here");
+    assert_eq!(outer, ns.id().inode());
+    assert_eq!(inner, (other.id().inode(), ns.id()));
+    assert_eq!(back, ns.id().inode());
+    assert_eq!(thread_net(), host);
+}
+
+#[test]
+fn run_here_restores_to_where_the_thread_really_was() {
+    require_root!("run_here_restores_to_where_the_thread_really_was");
+    let host = NetNs::current().expect("host");
+    let a = NetNs::new().expect("a");
+    let b = NetNs::new().expect("b");
+    // Warm the per-thread cache with the host, then move this thread behind nsscope's back.
+    b.run_here(|_| ()).expect("warm");
+    std::thread::spawn(move || {
+        // nslint: allow(raw_namespace_switch) -- test: a foreign switch on a thread this test owns
+        let rc = unsafe {
+            libc::setns(
+                std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(&a)),
+                libc::CLONE_NEWNET,
+            )
+        };
+        assert_eq!(rc, 0);
+        b.run_here(|h| assert_eq!(h.id(), a.id()))
+            .expect("run_here");
+        assert_eq!(
+            thread_net(),
+            a.id().inode(),
+            "restored to a, not to a stale host"
+        );
+    })
+    .join()
+    .expect("thread");
+    assert_eq!(thread_net(), host.id().inode());
+}
+
+#[test]
+fn spawn_runs_a_long_lived_thread_inside() {
+    require_root!("spawn_runs_a_long_lived_thread_inside");
+    let host = thread_net();
+    let ns = NetNs::new().expect("new netns");
+    let handle = ns
+        .spawn(move |h| {
+            let name = std::thread::current().name().map(str::to_owned);
+            let grandchild = std::thread::spawn(thread_net).join().expect("join");
+            (thread_net(), h.id().inode(), grandchild, name)
+        })
+        .expect("spawn");
+    let (inside, seen_host, grandchild, name) = handle.join().expect("join");
+    assert_eq!(inside, ns.id().inode());
+    assert_eq!(grandchild, ns.id().inode());
+    assert_eq!(seen_host, host);
+    assert_eq!(name.as_deref(), Some("nsscope-net"));
+    assert_eq!(thread_net(), host);
+}
+
+#[test]
+fn worker_runs_many_calls_inside_and_survives_panics() {
+    require_root!("worker_runs_many_calls_inside_and_survives_panics");
+    let host = thread_net();
+    let ns = NetNs::new().expect("new netns");
+    let worker = ns.worker().expect("worker");
+    assert_eq!(worker.namespace().id(), ns.id());
+    for i in 0..100u64 {
+        let (inside, seen_host, doubled) = worker
+            .run(move |h| (thread_net(), h.id().inode(), i * 2))
+            .expect("Worker::run");
+        assert_eq!(inside, ns.id().inode());
+        assert_eq!(seen_host, host);
+        assert_eq!(doubled, i * 2);
+    }
+    let panicked = catch_unwind(AssertUnwindSafe(|| {
+        worker.run(|_| -> () { panic!("in worker") })
+    }));
+    assert!(panicked.is_err());
+    // A call that wanders off is put back before the next one.
+    let host_ns = NetNs::current().expect("host");
+    worker
+        .run(move |_| {
+            // nslint: allow(raw_namespace_switch) -- test: a call that leaves the worker's namespace
+            let rc = unsafe {
+                libc::setns(
+                    std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(&host_ns)),
+                    libc::CLONE_NEWNET,
+                )
+            };
+            assert_eq!(rc, 0);
+        })
+        .expect("wandering call");
+    assert_eq!(worker.run(|_| thread_net()).expect("run"), ns.id().inode());
+    assert!(!worker.is_poisoned());
+    assert_eq!(thread_net(), host);
+}
+
+#[test]
+fn worker_is_poisoned_when_it_cannot_restore() {
+    require_root!("worker_is_poisoned_when_it_cannot_restore");
+    let ns = NetNs::new().expect("new netns");
+    let worker = ns.worker().expect("worker");
+    // Capabilities are per thread: only the worker's thread loses CAP_SYS_ADMIN.
+    match worker.run(|_| common::drop_effective_cap_sys_admin()) {
+        Err(e @ Error::RestoreFailed { .. }) => assert!(e.to_string().contains("CAP_SYS_ADMIN")),
+        other => panic!("expected RestoreFailed, got {other:?}"),
+    }
+    assert!(worker.is_poisoned());
+    match worker.run(|_| ()) {
+        Err(e @ Error::PoisonedWorker { .. }) => assert!(e.to_string().contains("new worker")),
+        other => panic!("expected PoisonedWorker, got {other:?}"),
+    }
+    // The rest of the process keeps its privileges.
+    assert_eq!(ns.run(|_| thread_net()).expect("run"), ns.id().inode());
+}
+
+#[test]
+fn same_port_binds_in_host_and_in_a_fresh_namespace_at_once() {
+    require_root!("same_port_binds_in_host_and_in_a_fresh_namespace_at_once");
+    let host_listener = TcpListener::bind("0.0.0.0:0").expect("bind in host");
+    let port = host_listener.local_addr().expect("addr").port();
+    assert!(
+        TcpListener::bind(("0.0.0.0", port)).is_err(),
+        "control: the port is taken in the host"
+    );
+    let ns = NetNs::new().expect("new netns");
+    let inside = ns
+        .run(|_| TcpListener::bind(("0.0.0.0", port)))
+        .expect("run")
+        .expect("the same port is free in the fresh namespace");
+    assert_eq!(inside.local_addr().expect("addr").port(), port);
+    drop(host_listener);
+}
+
+fn loopback_up(ns: &NetNs) {
+    let mut cmd = Command::new("ip");
+    cmd.args(["link", "set", "lo", "up"]);
+    let status = ns.command(cmd).status().expect("run ip in the namespace");
+    assert!(status.success());
+}
+
+#[test]
+fn listener_created_in_run_keeps_working_after_the_scope() {
+    require_root!("listener_created_in_run_keeps_working_after_the_scope");
+    let ns = NetNs::new().expect("new netns");
+    loopback_up(&ns);
+    let listener = ns
+        .run(|_| TcpListener::bind("127.0.0.1:0"))
+        .expect("run")
+        .expect("bind inside");
+    let addr = listener.local_addr().expect("addr");
+    // The scope is over; connect from inside the namespace and serve from this host thread.
+    let client = ns
+        .spawn(move |_| {
+            let mut s = TcpStream::connect(addr)?;
+            s.write_all(b"ping")?;
+            let mut reply = [0u8; 4];
+            s.read_exact(&mut reply)?;
+            std::io::Result::Ok(reply)
+        })
+        .expect("spawn client");
+    let (mut conn, _) = listener.accept().expect("accept on the host thread");
+    let mut buf = [0u8; 4];
+    conn.read_exact(&mut buf).expect("read");
+    assert_eq!(&buf, b"ping");
+    conn.write_all(b"pong").expect("write");
+    assert_eq!(&client.join().expect("join").expect("client"), b"pong");
+}
+
+#[test]
+fn command_child_is_in_the_target_namespace() {
+    require_root!("command_child_is_in_the_target_namespace");
+    let ns = NetNs::new().expect("new netns");
+    let mut cmd = Command::new("readlink");
+    cmd.arg("/proc/self/ns/net");
+    let out = ns.command(cmd).output().expect("run readlink");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("net:[{}]", ns.id().inode())
+    );
+    // The parent is untouched.
+    assert_eq!(
+        NetNs::current().expect("current").id().inode(),
+        thread_net()
+    );
+    assert_ne!(thread_net(), ns.id().inode());
+}
+
+#[test]
+fn command_enters_kinds_refused_in_process() {
+    require_root!("command_enters_kinds_refused_in_process");
+    // A user namespace owned by a helper process.
+    let mut helper = Command::new("unshare")
+        .args(["--user", "--map-root-user", "sleep", "30"])
+        .spawn()
+        .expect("start unshare --user");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let userns = Namespace::of_pid(helper.id(), NsKind::User).expect("open user ns");
+    let mut cmd = Command::new("readlink");
+    cmd.arg("/proc/self/ns/user");
+    let out = userns.command(cmd).output().expect("run readlink");
+    let _ = helper.kill();
+    let _ = helper.wait();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("user:[{}]", userns.id().inode())
+    );
+}
+
+#[test]
+fn named_namespaces_interoperate_with_iproute2() {
+    require_root!("named_namespaces_interoperate_with_iproute2");
+    // nsscope -> ip
+    let name = common::unique("named");
+    let ns = NetNs::create_named(&name).expect("create_named");
+    assert_eq!(
+        ns.path(),
+        Some(std::path::Path::new(&format!("/run/netns/{name}")))
+    );
+    assert!(
+        common::ip(&["netns", "list"])
+            .lines()
+            .any(|l| l.split_whitespace().next() == Some(name.as_str())),
+        "ip netns list shows {name}"
+    );
+    let inside = common::ip(&["netns", "exec", &name, "readlink", "/proc/self/ns/net"]);
+    assert_eq!(inside.trim(), format!("net:[{}]", ns.id().inode()));
+    assert!(NetNs::list_named().expect("list").contains(&name));
+    assert_eq!(NetNs::open_named(&name).expect("open_named"), ns);
+    match NetNs::create_named(&name) {
+        Err(Error::AlreadyExists { .. }) => {}
+        other => panic!("expected AlreadyExists, got {other:?}"),
+    }
+    NetNs::remove_named(&name).expect("remove_named");
+    assert!(!common::ip(&["netns", "list"]).contains(&name));
+    match NetNs::open_named(&name) {
+        Err(Error::NotFound { .. }) => {}
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    // The handle keeps the namespace alive after removal.
+    assert_eq!(ns.run(|_| thread_net()).expect("run"), ns.id().inode());
+
+    // ip -> nsscope
+    let name2 = common::unique("ipadd");
+    common::ip(&["netns", "add", &name2]);
+    let opened = NetNs::open_named(&name2);
+    let inside = common::ip(&["netns", "exec", &name2, "readlink", "/proc/self/ns/net"]);
+    common::ip(&["netns", "delete", &name2]);
+    let opened = opened.expect("open_named on an ip-made namespace");
+    assert_eq!(inside.trim(), format!("net:[{}]", opened.id().inode()));
+    assert_eq!(
+        opened.run(|_| thread_net()).expect("run"),
+        opened.id().inode()
+    );
+
+    for bad in ["", ".", "..", "a/b"] {
+        match NetNs::create_named(bad) {
+            Err(Error::InvalidName { .. }) => {}
+            other => panic!("{bad:?}: expected InvalidName, got {other:?}"),
+        }
+    }
+}
+
+/// A private mount namespace made for the test, with a tmpfs only it can see.
+struct PrivateMountNs {
+    helper: std::process::Child,
+    dir: std::path::PathBuf,
+}
+
+impl PrivateMountNs {
+    fn new() -> PrivateMountNs {
+        let dir = std::env::temp_dir().join(common::unique("mnt"));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let script = format!(
+            "mount -t tmpfs nsscope-test {d} && touch {d}/marker && echo ready && exec sleep 60",
+            d = dir.display()
+        );
+        let mut helper = Command::new("unshare")
+            .args(["--mount", "--propagation", "private", "sh", "-c", &script])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start unshare --mount");
+        let mut ready = [0u8; 6];
+        helper
+            .stdout
+            .as_mut()
+            .expect("stdout")
+            .read_exact(&mut ready)
+            .expect("helper ready");
+        assert_eq!(&ready, b"ready\n");
+        PrivateMountNs { helper, dir }
+    }
+}
+
+impl Drop for PrivateMountNs {
+    fn drop(&mut self) {
+        let _ = self.helper.kill();
+        let _ = self.helper.wait();
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
+
+#[test]
+fn mnt_is_entered_through_run_spawn_and_worker() {
+    require_root!("mnt_is_entered_through_run_spawn_and_worker");
+    let private = PrivateMountNs::new();
+    let mnt = Namespace::of_pid(private.helper.id(), NsKind::Mnt).expect("open mnt ns");
+    let marker = private.dir.join("marker");
+    assert!(!marker.exists(), "the host does not see the private tmpfs");
+    let host_mnt = thread_ns("mnt");
+
+    let m = marker.clone();
+    let (inside, seen) = mnt
+        .run(|_| (thread_ns("mnt"), m.exists()))
+        .expect("run in mnt");
+    assert_eq!(inside, mnt.id().inode());
+    assert!(seen, "the private tmpfs is visible inside");
+    assert_eq!(thread_ns("mnt"), host_mnt);
+
+    let m = marker.clone();
+    let spawned = mnt
+        .spawn(move |_| (thread_ns("mnt"), m.exists()))
+        .expect("spawn")
+        .join()
+        .expect("join");
+    assert_eq!(spawned, (mnt.id().inode(), true));
+
+    let worker = mnt.worker().expect("mnt worker");
+    for _ in 0..3 {
+        let m = marker.clone();
+        assert_eq!(
+            worker
+                .run(move |_| (thread_ns("mnt"), m.exists()))
+                .expect("worker"),
+            (mnt.id().inode(), true)
+        );
+    }
+    assert!(!marker.exists());
+    assert_eq!(thread_ns("mnt"), host_mnt);
+}
+
+#[cfg(feature = "tokio")]
+mod with_tokio {
+    use super::*;
+
+    #[test]
+    fn run_async_keeps_spawns_and_blocking_inside() {
+        require_root!("run_async_keeps_spawns_and_blocking_inside");
+        let host = thread_net();
+        let ns = NetNs::new().expect("new netns");
+        let borrowed = String::from("borrowed");
+        let (main, task, blocking, port, len) = ns
+            .run_async(async |h: &NetNs| {
+                assert_eq!(h.id().inode(), host);
+                let listener = tokio::net::TcpListener::bind("0.0.0.0:0")
+                    .await
+                    .expect("bind");
+                let task = tokio::spawn(async { thread_net() }).await.expect("task");
+                let blocking = tokio::task::spawn_blocking(thread_net)
+                    .await
+                    .expect("blocking");
+                (
+                    thread_net(),
+                    task,
+                    blocking,
+                    listener.local_addr().expect("addr").port(),
+                    borrowed.len(),
+                )
+            })
+            .expect("run_async");
+        let want = ns.id().inode();
+        assert_eq!((main, task, blocking), (want, want, want));
+        assert_ne!(port, 0);
+        assert_eq!(len, 8);
+        assert_eq!(thread_net(), host);
+    }
+
+    #[test]
+    fn worker_spawn_async_runs_futures_inside() {
+        require_root!("worker_spawn_async_runs_futures_inside");
+        let ns = NetNs::new().expect("new netns");
+        loopback_up(&ns);
+        let worker = ns.worker().expect("worker");
+        let server = worker
+            .spawn_async(|_| async {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+                let addr = listener.local_addr()?;
+                std::io::Result::Ok((listener, addr, thread_net()))
+            })
+            .expect("spawn_async");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let (listener, addr, inside) = rt.block_on(server).expect("join").expect("bind");
+        assert_eq!(inside, ns.id().inode());
+        // Serve on the worker's runtime; connect from a sync call on the same worker.
+        let served = worker
+            .spawn_async(move |_| async move {
+                use tokio::io::AsyncWriteExt;
+                let (mut s, _) = listener.accept().await?;
+                s.write_all(b"hi").await?;
+                std::io::Result::Ok(thread_net())
+            })
+            .expect("spawn_async");
+        let client = ns
+            .spawn(move |_| {
+                let mut s = TcpStream::connect(addr)?;
+                let mut buf = [0u8; 2];
+                s.read_exact(&mut buf)?;
+                std::io::Result::Ok(buf)
+            })
+            .expect("client");
+        assert_eq!(&client.join().expect("join").expect("client"), b"hi");
+        assert_eq!(
+            rt.block_on(served).expect("join").expect("serve"),
+            ns.id().inode()
+        );
+    }
+}
