@@ -144,15 +144,29 @@
 //!
 //! # Cost
 //!
-//! Measured with `cargo bench -p nsscope --bench scopes` (one run, the same fresh network
-//! namespace, a 2-core VM, kernel 6.18):
+//! Measured with `cargo bench -p nsscope --bench scopes` (as root; one run, the same fresh
+//! network namespace for every row; best of 7 rounds; a 2-core VM, kernel 6.18, otherwise
+//! idle). One representative run, and the spread of the ratios over three runs:
 //!
-//! BENCH_TABLE
+//! | operation | time per op | ratio | target | range over 3 runs |
+//! |---|---:|---|---:|---:|
+//! | raw `setns` pair (enter + back) | 1.77 µs | | | |
+//! | `run_here` | 3.73 µs | / raw pair = **2.11** | ≤ 1.5 | 2.06 – 2.14 |
+//! | `Worker::run` | 1.67 µs | / raw pair = **0.95** | ≤ 3 | 0.95 – 1.21 |
+//! | `run` | 59.3 µs | / (spawn+join + raw pair) = **1.09** | ≤ 1.2 | 0.91 – 1.09 |
+//! | `std::thread::spawn` + `join` | 52.7 µs | | | |
 //!
-//! `run_here` also asks the kernel where the thread is before entering (one `readlinkat` on a
-//! per-thread `O_PATH` handle, about 1 µs here) so that it restores to the namespace the
-//! thread was really in, even if other code switched it behind nsscope's back; the handle to
-//! that namespace is cached per thread and reused while it matches.
+//! `run_here` misses its target on purpose. Before entering it asks the kernel which
+//! namespace the thread is in (one `readlinkat` on a per-thread `O_PATH` handle of
+//! `/proc/thread-self/ns/<kind>`, about 1.9 µs on this VM; opening that file would cost 7 µs),
+//! so that it restores to where the thread really was even if other code switched it behind
+//! nsscope's back; the handle to that namespace is cached per thread and reused while it
+//! matches. Trusting the cache without asking would bring the ratio to about 1.05, and would
+//! silently "restore" a thread into a stale namespace after a foreign `setns`. No cheaper
+//! kernel query of a thread's namespace exists. When the cost matters, use a [`Worker`]: it
+//! enters once, and a call costs about one `setns` (its restore) plus a hand-off that polls
+//! briefly before sleeping. That hand-off needs a second free core: with one core of two kept
+//! busy by another process, `Worker::run` rose to about 10 µs in the same benchmark.
 #![cfg(target_os = "linux")]
 
 mod error;

@@ -194,11 +194,9 @@ fn wait<T>(rx: &Receiver<T>) -> Option<T> {
             Err(TryRecvError::Disconnected) => return None,
             Err(TryRecvError::Empty) => {}
         }
-        spins = spins.wrapping_add(1);
-        if spins % 32 == 0 && start.elapsed() > CALLER_SPIN {
+        if !keep_polling(&mut spins, start, CALLER_SPIN) {
             return rx.recv().ok();
         }
-        std::hint::spin_loop();
     }
 }
 
@@ -253,12 +251,25 @@ fn spin_for_job<H>(jobs: &Receiver<Job<H>>) -> std::result::Result<Job<H>, TryRe
             Err(TryRecvError::Empty) => {}
             other => return other,
         }
-        spins = spins.wrapping_add(1);
-        if spins % 32 == 0 && start.elapsed() > WORKER_SPIN {
+        if !keep_polling(&mut spins, start, WORKER_SPIN) {
             return Err(TryRecvError::Empty);
         }
-        std::hint::spin_loop();
     }
+}
+
+/// One step of a bounded poll: a few pure spins, then yields (so a peer sharing this CPU can
+/// run), until `limit` has passed. Returns false when it is time to sleep instead.
+fn keep_polling(spins: &mut u32, start: Instant, limit: Duration) -> bool {
+    *spins = spins.wrapping_add(1);
+    if *spins < 64 {
+        std::hint::spin_loop();
+        return true;
+    }
+    if start.elapsed() > limit {
+        return false;
+    }
+    std::thread::yield_now();
+    true
 }
 
 #[cfg(not(feature = "tokio"))]
