@@ -159,8 +159,24 @@ pub static PROCESS_WIDE_NAMESPACE_PATH: Lint = Lint {
     docs: include_str!("../lints/process_wide_namespace_path.md"),
 };
 
+/// `unused_suppression`: a suppression or `expect` that silences nothing.
+pub static UNUSED_SUPPRESSION: Lint = Lint {
+    name: "unused_suppression",
+    default_level: Level::Warn,
+    summary: "a suppression or `expect` that silences nothing",
+    docs: include_str!("../lints/unused_suppression.md"),
+};
+
+/// `suppression_without_reason`: a suppression that does not say why.
+pub static SUPPRESSION_WITHOUT_REASON: Lint = Lint {
+    name: "suppression_without_reason",
+    default_level: Level::Warn,
+    summary: "a suppression that does not say why",
+    docs: include_str!("../lints/suppression_without_reason.md"),
+};
+
 /// Every lint nslint knows, in documentation order.
-pub static LINTS: [&Lint; 9] = [
+pub static LINTS: [&Lint; 11] = [
     &RAW_NAMESPACE_SWITCH,
     &SWITCH_WITHOUT_RESTORE,
     &AWAIT_WHILE_SWITCHED,
@@ -170,6 +186,8 @@ pub static LINTS: [&Lint; 9] = [
     &THREAD_UNSAFE_NAMESPACE_KIND,
     &UNCHECKED_NAMESPACE_SWITCH,
     &PROCESS_WIDE_NAMESPACE_PATH,
+    &UNUSED_SUPPRESSION,
+    &SUPPRESSION_WITHOUT_REASON,
 ];
 
 /// Looks a lint up by name; `nslint::` prefixes are accepted.

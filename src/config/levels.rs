@@ -1,6 +1,6 @@
-//! Lint levels: defaults from the registry, overridden by command-line flags in order
-//! (`-A`, `-W`, `-D`, `-F`), as rustc does. `warnings` names every lint at warn level, so
-//! `-D warnings` turns warnings into errors.
+//! Lint levels: defaults from the registry, overridden by configuration and command-line flags
+//! in order (`-A`, `-W`, `-D`, `-F`), as rustc does. `warnings` names every lint at warn level,
+//! so `-D warnings` turns warnings into errors.
 
 use crate::registry::{self, LINTS, Level, Lint};
 use std::collections::BTreeMap;
