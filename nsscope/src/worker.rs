@@ -47,6 +47,7 @@ pub struct Worker<H: NsHandle = Namespace> {
     thread: Option<JoinHandle<()>>,
     shared: Arc<Shared>,
     target: Namespace,
+    host: H,
 }
 
 impl<H: NsHandle> Worker<H> {
@@ -63,6 +64,7 @@ impl<H: NsHandle> Worker<H> {
         let thread = {
             let target = target.clone();
             let shared = Arc::clone(&shared);
+            let host = host.clone();
             std::thread::Builder::new()
                 .name(format!("nsscope-w-{}", target.kind()))
                 .spawn(move || worker_main(target, host, jobs_rx, shared, ready_tx))
@@ -74,6 +76,7 @@ impl<H: NsHandle> Worker<H> {
                 thread: Some(thread),
                 shared,
                 target: target.clone(),
+                host,
             }),
             Ok(Err(e)) => {
                 let _ = thread.join();
@@ -97,11 +100,17 @@ impl<H: NsHandle> Worker<H> {
     /// Errors: [`Error::PoisonedWorker`] if the worker is poisoned, [`Error::RestoreFailed`]
     /// if the worker could not re-enter its namespace after this very call (it is poisoned
     /// from then on and `f`'s result is dropped).
+    ///
+    /// Called from inside one of the worker's own calls, `f` runs right there (queueing it
+    /// would wait for itself).
     pub fn run<F, R>(&self, f: F) -> Result<R>
     where
         F: FnOnce(&H) -> R + Send + 'static,
         R: Send + 'static,
     {
+        if self.is_own_thread() {
+            return Ok(f(&self.host));
+        }
         let (tx, rx) = mpsc::sync_channel::<Reply<R>>(1);
         self.submit(Box::new(move |host: &H, restore: Restorer<'_>| {
             let out = catch_unwind(AssertUnwindSafe(|| f(host)));
@@ -143,6 +152,12 @@ impl<H: NsHandle> Worker<H> {
             || self.thread.as_ref().is_none_or(JoinHandle::is_finished)
     }
 
+    fn is_own_thread(&self) -> bool {
+        self.thread
+            .as_ref()
+            .is_some_and(|t| t.thread().id() == std::thread::current().id())
+    }
+
     fn poisoned_error(&self) -> Error {
         Error::PoisonedWorker {
             kind: self.target.kind(),
@@ -166,9 +181,9 @@ impl<H: NsHandle> Drop for Worker<H> {
         drop(self.jobs.take());
         #[cfg(feature = "tokio")]
         self.shared.wake.notify_one();
-        if let Some(thread) = self.thread.take() {
-            // Dropped by one of its own calls: the thread ends after it by itself.
-            if thread.thread().id() != std::thread::current().id() {
+        // Dropped by one of its own calls: the thread ends after that call by itself.
+        if !self.is_own_thread() {
+            if let Some(thread) = self.thread.take() {
                 let _ = thread.join();
             }
         }

@@ -256,6 +256,13 @@ fn worker_runs_many_calls_inside_and_survives_panics() {
         .expect("wandering call");
     assert_eq!(worker.run(|_| thread_net()).expect("run"), ns.id().inode());
     assert!(!worker.is_poisoned());
+    // A call that calls its own worker runs inline instead of waiting for itself.
+    let worker = std::sync::Arc::new(worker);
+    let again = std::sync::Arc::clone(&worker);
+    let nested = worker
+        .run(move |_| again.run(|_| thread_net()).expect("nested call"))
+        .expect("outer call");
+    assert_eq!(nested, ns.id().inode());
     assert_eq!(thread_net(), host);
 }
 

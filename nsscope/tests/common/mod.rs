@@ -1,6 +1,7 @@
 //! Helpers shared by nsscope's integration tests.
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -14,7 +15,9 @@ pub fn privileged(test: &str) -> bool {
     if std::env::var("NSLINT_REQUIRE_PRIVILEGED").as_deref() == Ok("1") {
         panic!("{test} needs root, and NSLINT_REQUIRE_PRIVILEGED=1 forbids skipping it");
     }
-    eprintln!("SKIPPED (needs root): {test}");
+    // Written to the real stderr (not `eprintln!`, which the test harness captures), so the
+    // skip shows in every log.
+    let _ = writeln!(std::io::stderr(), "SKIPPED (needs root): {test}");
     false
 }
 
