@@ -4,15 +4,25 @@
 use crate::catalog::Catalog;
 use crate::config::LintLevels;
 use crate::diagnostic::{Diagnostic, Origin};
-use crate::discover::{CrateSpec, Workspace};
+use crate::discover::{CrateSpec, TargetSpec, Workspace};
 use crate::model::{CrateFacts, extract_facts};
 use crate::registry::Level;
 use crate::resolve::{Loader, Resolver, load_crate};
 use crate::rules::check_all;
 use crate::source::SourceDb;
 use crate::suppress::{self, Allow};
-use std::collections::BTreeSet;
+use crate::source::FileId;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+/// Which discovered package and target a file was first read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetRef {
+    /// Index into [`Workspace::crates`].
+    pub crate_index: usize,
+    /// Index into that crate's [`CrateSpec::targets`].
+    pub target_index: usize,
+}
 
 /// What a run found.
 #[derive(Debug, Default)]
@@ -21,6 +31,8 @@ pub struct Analysis {
     pub db: SourceDb,
     /// The diagnostics to report, sorted by file, position and lint.
     pub diagnostics: Vec<Diagnostic>,
+    /// The package and target each file belongs to (loose files belong to none).
+    pub owners: BTreeMap<FileId, TargetRef>,
 }
 
 impl Analysis {
@@ -50,13 +62,32 @@ pub fn analyze(workspace: &Workspace, catalog: &Catalog, levels: &LintLevels) ->
         diagnostics: &mut diagnostics,
     };
     let mut findings = Vec::new();
-    for spec in &workspace.crates {
-        let facts = package_facts(spec, catalog, &known, &mut loader, &mut allows);
+    let mut owners = BTreeMap::new();
+    for (crate_index, spec) in workspace.crates.iter().enumerate() {
+        let mut facts = CrateFacts::default();
+        let mut seen = BTreeSet::new();
+        for (target_index, target) in spec.targets.iter().enumerate() {
+            if !seen.insert(target.src_path.clone()) {
+                continue;
+            }
+            let name = target_crate_name(spec, target);
+            let (target_facts, files) =
+                target_facts(&name, &target.src_path, catalog, &known, &mut loader, &mut allows);
+            facts.merge(target_facts);
+            let owner = TargetRef {
+                crate_index,
+                target_index,
+            };
+            for file in files {
+                owners.entry(file).or_insert(owner);
+            }
+        }
+        // A package is one unit for "does this crate switch threads": a bin and its lib.
         findings.extend(check_all(&facts));
     }
     for file in &workspace.loose_files {
         let name = loose_crate_name(file);
-        let facts = target_facts(&name, file, catalog, &known, &mut loader, &mut allows);
+        let (facts, _) = target_facts(&name, file, catalog, &known, &mut loader, &mut allows);
         findings.extend(check_all(&facts));
     }
     for finding in &mut findings {
@@ -71,42 +102,28 @@ pub fn analyze(workspace: &Workspace, catalog: &Catalog, levels: &LintLevels) ->
     suppress::apply(&mut findings, &allows);
     diagnostics.extend(findings);
     sort_and_dedup(&db, &mut diagnostics);
-    Analysis { db, diagnostics }
-}
-
-/// The facts of all of a package's targets together: a bin and the lib it uses are one
-/// package as far as "does this crate switch threads" goes.
-fn package_facts(
-    spec: &CrateSpec,
-    catalog: &Catalog,
-    known: &BTreeSet<String>,
-    loader: &mut Loader<'_>,
-    allows: &mut Vec<Allow>,
-) -> CrateFacts {
-    let mut facts = CrateFacts::default();
-    let mut seen = BTreeSet::new();
-    let lib_name = spec.lib_name();
-    for target in &spec.targets {
-        if !seen.insert(target.src_path.clone()) {
-            continue;
-        }
-        let is_lib = target
-            .kind
-            .iter()
-            .any(|k| k.ends_with("lib") || k == "proc-macro");
-        let name = if is_lib {
-            lib_name.clone()
-        } else {
-            target.name.replace('-', "_")
-        };
-        let target = target_facts(&name, &target.src_path, catalog, known, loader, allows);
-        facts.switches.extend(target.switches);
-        facts.path_literals.extend(target.path_literals);
-        facts.uses_scopes |= target.uses_scopes;
+    Analysis {
+        db,
+        diagnostics,
+        owners,
     }
-    facts
 }
 
+
+/// The name a target's code uses for its own crate (`my_crate` for the lib).
+fn target_crate_name(spec: &CrateSpec, target: &TargetSpec) -> String {
+    let is_lib = target
+        .kind
+        .iter()
+        .any(|k| k.ends_with("lib") || k == "proc-macro");
+    if is_lib {
+        spec.lib_name()
+    } else {
+        target.name.replace('-', "_")
+    }
+}
+
+/// Loads one target and extracts its facts; also returns the files it consists of.
 fn target_facts(
     name: &str,
     root: &Path,
@@ -114,13 +131,14 @@ fn target_facts(
     known: &BTreeSet<String>,
     loader: &mut Loader<'_>,
     allows: &mut Vec<Allow>,
-) -> CrateFacts {
+) -> (CrateFacts, Vec<FileId>) {
     let Some(tree) = load_crate(name, root, loader) else {
-        return CrateFacts::default();
+        return (CrateFacts::default(), Vec::new());
     };
     allows.extend(suppress::attribute_allows(&tree));
     let resolver = Resolver::new(&tree, catalog, known);
-    extract_facts(&resolver, catalog)
+    let files = tree.modules.iter().map(|m| m.file).collect();
+    (extract_facts(&resolver, catalog), files)
 }
 
 fn loose_crate_name(file: &Path) -> String {

@@ -89,6 +89,13 @@ impl CrateFacts {
     pub fn switches_threads(&self) -> bool {
         !self.switches.is_empty() || self.uses_scopes
     }
+
+    /// Adds another target's facts (the targets of one package are judged together).
+    pub fn merge(&mut self, other: CrateFacts) {
+        self.switches.extend(other.switches);
+        self.path_literals.extend(other.path_literals);
+        self.uses_scopes |= other.uses_scopes;
+    }
 }
 
 impl From<crate::catalog::ContextKind> for ThreadContext {

@@ -34,6 +34,7 @@ pub fn extract_facts(resolver: &Resolver<'_>, catalog: &Catalog) -> CrateFacts {
             fs_unshared: false,
             pending: HashMap::new(),
             discarded: BTreeSet::new(),
+            named_contexts: Vec::new(),
             thread_scope_handles: Vec::new(),
             fork_results: Vec::new(),
             facts: &mut facts,
@@ -83,6 +84,9 @@ struct Walker<'a, 'ast> {
     pending: HashMap<usize, ContextKind>,
     /// Addresses of expressions whose value is thrown away.
     discarded: BTreeSet<usize>,
+    /// Closures bound to a name and later passed to a context API by that name
+    /// (`let child_setup = || ..; cmd.pre_exec(child_setup)`), found before the body is walked.
+    named_contexts: Vec<(String, ContextKind)>,
     /// Names bound to `std::thread::scope`'s scope handle.
     thread_scope_handles: Vec<String>,
     /// Names bound to the result of a fork.
@@ -284,6 +288,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             fs_unshared: self.fs_unshared,
             pending: HashMap::new(),
             discarded: BTreeSet::new(),
+            named_contexts: self.named_contexts.clone(),
             thread_scope_handles: self.thread_scope_handles.clone(),
             fork_results: self.fork_results.clone(),
             facts: self.facts,
@@ -399,7 +404,15 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 self.bind_pattern(&t.pat, None);
             }
         }
+        let mut scan = NamedClosureScan {
+            walker: self,
+            found: Vec::new(),
+        };
+        scan.visit_block(body);
+        let found = scan.found;
+        let saved_named = std::mem::replace(&mut self.named_contexts, found);
         self.visit_block(body);
+        self.named_contexts = saved_named;
         self.restore(saved);
     }
 
@@ -459,6 +472,45 @@ fn collect_bindings(pat: &syn::Pat, out: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+/// Finds context APIs given a closure by name, so the closure's `let` can be placed in that
+/// context when it is walked.
+struct NamedClosureScan<'w, 'a, 'ast> {
+    walker: &'w Walker<'a, 'ast>,
+    found: Vec<(String, ContextKind)>,
+}
+
+impl NamedClosureScan<'_, '_, '_> {
+    fn note(&mut self, arg: Option<&syn::Expr>, context: ContextKind) {
+        if let Some(syn::Expr::Path(p)) = arg.map(strip)
+            && let Some(ident) = p.path.get_ident()
+        {
+            self.found.push((ident.unraw().to_string(), context));
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for NamedClosureScan<'_, '_, '_> {
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Some(path) = self.walker.resolve_callee(&call.func)
+            && let Some((arg, context)) = self.walker.catalog.context_of_call(&path)
+        {
+            self.note(call.args.iter().nth(arg), context);
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if let Some((arg, context)) = self.walker.method_context(call) {
+            self.note(call.args.iter().nth(arg), context);
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {
+        // Nested items are bodies of their own.
     }
 }
 
@@ -542,18 +594,27 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
+        let init = local.init.as_ref().map(|i| &*i.expr);
+        if let (syn::Pat::Ident(ident), Some(init)) = (&local.pat, init) {
+            let name = ident.ident.unraw().to_string();
+            if let Some(pattern) = self.fork_pattern_of(init) {
+                self.fork_results.push((name.clone(), pattern));
+            }
+            let context = self
+                .named_contexts
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == name)
+                .map(|(_, c)| *c);
+            if let (Some(context), syn::Expr::Closure(closure)) = (context, strip(init)) {
+                self.pending.insert(address(closure), context);
+            }
+        }
         if let Some(init) = &local.init {
             self.visit_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
                 self.visit_expr(diverge);
             }
-        }
-        let init = local.init.as_ref().map(|i| &*i.expr);
-        if let (syn::Pat::Ident(ident), Some(init)) = (&local.pat, init)
-            && let Some(pattern) = self.fork_pattern_of(init)
-        {
-            self.fork_results
-                .push((ident.ident.unraw().to_string(), pattern));
         }
         self.bind_pattern(&local.pat, init);
     }

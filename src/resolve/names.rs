@@ -38,6 +38,14 @@ impl WrittenPath {
     }
 }
 
+/// Where a path is written: a `use` path's single segment may name an external crate
+/// (`use nix as n;`); an expression's may not (`drop(x)` is a prelude function).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Use,
+    Expr,
+}
+
 /// What a name refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
@@ -233,7 +241,7 @@ impl<'a> Resolver<'a> {
         blocks: &[&Scope],
         path: &WrittenPath,
     ) -> Option<String> {
-        self.resolve_segments(module, blocks, path, 0)
+        self.resolve_segments(module, blocks, path, Role::Expr, 0)
             .map(|r| self.catalog.canonical(&self.render(r)))
     }
 
@@ -261,7 +269,7 @@ impl<'a> Resolver<'a> {
                 }));
             for candidate in candidates {
                 if self
-                    .resolve_segments(module, &[], &candidate, 0)
+                    .resolve_segments(module, &[], &candidate, Role::Use, 0)
                     .is_some_and(|r| self.catalog.canonical(&self.render(r)) == trait_path)
                 {
                     return true;
@@ -283,6 +291,7 @@ impl<'a> Resolver<'a> {
         module: ModuleId,
         blocks: &[&Scope],
         path: &WrittenPath,
+        role: Role,
         depth: usize,
     ) -> Option<Resolved> {
         if depth > MAX_DEPTH {
@@ -311,7 +320,7 @@ impl<'a> Resolver<'a> {
             "Self" => return None,
             name => match self.lookup(module, blocks, name, depth) {
                 Some(found) => found,
-                None if rest.is_empty() => return None,
+                None if rest.is_empty() && role == Role::Expr => return None,
                 None => Resolved::Path(self.extern_name(name)),
             },
         };
@@ -368,7 +377,7 @@ impl<'a> Resolver<'a> {
         }
         if let Some(import) = block.imports.get(name) {
             let outer = &blocks[..blocks.len().saturating_sub(1)];
-            return self.resolve_segments(module, outer, &import.path, depth + 1);
+            return self.resolve_segments(module, outer, &import.path, Role::Use, depth + 1);
         }
         if let Some(krate) = block.extern_crates.get(name) {
             return Some(Resolved::Path(krate.clone()));
@@ -390,7 +399,7 @@ impl<'a> Resolver<'a> {
             return Some(found.clone());
         }
         if let Some(import) = scope.imports.get(name) {
-            return self.resolve_segments(module, &[], &import.path, depth + 1);
+            return self.resolve_segments(module, &[], &import.path, Role::Use, depth + 1);
         }
         if let Some(krate) = scope.extern_crates.get(name) {
             return Some(Resolved::Path(krate.clone()));
@@ -406,7 +415,7 @@ impl<'a> Resolver<'a> {
         depth: usize,
     ) -> Option<Resolved> {
         for glob in globs {
-            match self.resolve_segments(module, &[], glob, depth + 1) {
+            match self.resolve_segments(module, &[], glob, Role::Use, depth + 1) {
                 Some(Resolved::Module(id)) => {
                     if let Some(found) =
                         self.lookup_in_scope(id, &self.modules[id.0], name, depth + 1)

@@ -1,8 +1,10 @@
 //! `thread_unsafe_namespace_kind`: kinds the kernel refuses or mishandles on shared threads.
 //!
 //! user: a multithreaded process cannot join or create one (EINVAL), whatever the thread.
-//! pid, time: they change only the namespace of future children, and a thread in that state
-//! can no longer create threads; harmless on a dedicated thread or in a child.
+//! time joined with `setns`: the kernel requires a single-threaded process (EUSERS).
+//! pid, and time created with `unshare`: they change only the namespace of future children,
+//! and a thread in that state can no longer create threads; harmless on a dedicated thread or
+//! in a child.
 //! mnt (joined with `setns`): refused while the thread shares `fs_struct`, unless the same
 //! thread first unshared `CLONE_FS` or `CLONE_NEWNS`.
 
@@ -22,6 +24,8 @@ pub fn check(facts: &CrateFacts, out: &mut Vec<Diagnostic>) {
         };
         let problem = if kinds.contains(&FlagKind::User) {
             Some(Problem::User)
+        } else if call.op == SwitchOp::Setns && kinds.contains(&FlagKind::Time) {
+            Some(Problem::JoinTime)
         } else if call.context != ThreadContext::DedicatedThread
             && let Some(kind) = kinds
                 .iter()
@@ -45,6 +49,7 @@ pub fn check(facts: &CrateFacts, out: &mut Vec<Diagnostic>) {
 
 enum Problem {
     User,
+    JoinTime,
     ChildrenOnly(FlagKind),
     SharedFs,
 }
@@ -58,6 +63,12 @@ impl Problem {
                 "the kernel lets only single-threaded processes join or create user namespaces",
                 "create the user namespace in a child: `nsscope::Namespace::command(cmd)`, or \
                  `unshare(CLONE_NEWUSER)` in a `pre_exec` closure",
+            ),
+            Problem::JoinTime => (
+                "joining a time namespace from a multithreaded process fails".to_owned(),
+                "fails with EUSERS once the process has more than one thread".to_owned(),
+                "the kernel lets a process join a time namespace only while it is single-threaded",
+                "join it in a child before exec: `nsscope::Namespace::command(cmd)`",
             ),
             Problem::ChildrenOnly(kind) => (
                 format!("entering a {kind} namespace on a thread the code does not own"),
