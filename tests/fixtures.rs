@@ -121,7 +121,9 @@ fn every_case_matches_its_annotations() {
     let mut annotations = 0;
     for case in &cases {
         let analysis = run(&discover_paths(std::slice::from_ref(case)));
-        let name = case.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let name = case
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         let expected = expected(case);
         annotations += expected.values().sum::<usize>();
         problems.extend(compare(&name, &expected, &actual(&analysis)));
@@ -129,7 +131,11 @@ fn every_case_matches_its_annotations() {
     }
     assert!(checked >= 10, "only {checked} fixture cases found");
     assert!(annotations >= 80, "only {annotations} annotations found");
-    assert!(problems.is_empty(), "fixture mismatches:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "fixture mismatches:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -145,7 +151,11 @@ fn demo_workspace_matches_its_annotations_through_cargo_metadata() {
     assert_eq!(workspace.crates.len(), 2, "both demo members are found");
     let analysis = run(&workspace);
     let problems = compare("demo", &expected(&demo), &actual(&analysis));
-    assert!(problems.is_empty(), "demo mismatches:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "demo mismatches:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
