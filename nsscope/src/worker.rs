@@ -39,6 +39,11 @@ struct Shared {
 ///
 /// Dropping the worker lets queued calls finish, then joins its thread.
 ///
+/// For `mnt` the re-entry also resets the thread's root and working directory to the
+/// namespace's, and it fails (poisoning the worker) once the worker's thread shares its
+/// filesystem context with threads it created (including tokio's blocking pool): create
+/// threads from a `mnt` worker only when it will not take further calls.
+///
 /// With feature `tokio` the thread also runs a current-thread runtime built after entering
 /// the namespace: [`spawn_async`](Worker::spawn_async) runs futures there, and
 /// `tokio::spawn` inside calls spawns onto it. Tasks make progress while the worker is idle.
