@@ -2,16 +2,16 @@
 //! rules, then apply levels and suppressions and put the results in a stable order.
 
 use crate::catalog::Catalog;
-use crate::config::LintLevels;
+use crate::config::{Config, LintLevels};
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::discover::{CrateSpec, TargetSpec, Workspace};
 use crate::model::{CrateFacts, extract_facts};
 use crate::registry::Level;
 use crate::resolve::{Loader, Resolver, load_crate};
 use crate::rules::check_all;
-use crate::source::SourceDb;
-use crate::suppress::{self, Allow};
 use crate::source::FileId;
+use crate::source::SourceDb;
+use crate::suppress::{self, Allow, Suppressed};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -33,6 +33,8 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// The package and target each file belongs to (loose files belong to none).
     pub owners: BTreeMap<FileId, TargetRef>,
+    /// The findings that in-source suppressions silenced, sorted like `diagnostics`.
+    pub suppressed: Vec<Suppressed>,
 }
 
 impl Analysis {
@@ -44,6 +46,12 @@ impl Analysis {
 
 /// Analyses every crate and loose file of a workspace.
 pub fn analyze(workspace: &Workspace, catalog: &Catalog, levels: &LintLevels) -> Analysis {
+    analyze_with(workspace, catalog, &Config::from_levels(levels.clone()))
+}
+
+/// Analyses every crate and loose file of a workspace with a full configuration: levels per
+/// package and excluded paths (the catalogue passed in already includes configured entries).
+pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -> Analysis {
     let known = catalog.known_paths();
     let mut db = SourceDb::default();
     let mut diagnostics = Vec::new();
@@ -71,8 +79,14 @@ pub fn analyze(workspace: &Workspace, catalog: &Catalog, levels: &LintLevels) ->
                 continue;
             }
             let name = target_crate_name(spec, target);
-            let (target_facts, files) =
-                target_facts(&name, &target.src_path, catalog, &known, &mut loader, &mut allows);
+            let (target_facts, files) = target_facts(
+                &name,
+                &target.src_path,
+                catalog,
+                &known,
+                &mut loader,
+                &mut allows,
+            );
             facts.merge(target_facts);
             let owner = TargetRef {
                 crate_index,
@@ -90,25 +104,54 @@ pub fn analyze(workspace: &Workspace, catalog: &Catalog, levels: &LintLevels) ->
         let (facts, _) = target_facts(&name, file, catalog, &known, &mut loader, &mut allows);
         findings.extend(check_all(&facts));
     }
-    for finding in &mut findings {
-        if let Origin::Lint(lint) = finding.origin {
-            finding.level = levels.level(lint);
-        }
-    }
-    findings.retain(|d| d.level != Level::Allow);
     for (id, file) in db.iter() {
         allows.extend(suppress::comment_allows(id, file));
     }
-    suppress::apply(&mut findings, &allows);
+    set_levels(&mut findings, config, &owners);
+    let outcome = suppress::apply(&mut findings, &allows);
+    let mut problems = outcome.problems;
+    set_levels(&mut problems, config, &owners);
+    findings.extend(problems);
+    findings.retain(|d| d.level != Level::Allow);
     diagnostics.extend(findings);
+    let excluded = |d: &Diagnostic| {
+        d.primary
+            .as_ref()
+            .is_some_and(|p| config.exclude.is_excluded(&db.get(p.span.file).path))
+    };
+    diagnostics.retain(|d| !excluded(d));
+    let mut suppressed = outcome.suppressed;
+    suppressed.retain(|s| !excluded(&s.diagnostic));
     sort_and_dedup(&db, &mut diagnostics);
+    suppressed.sort_by_cached_key(|s| {
+        let primary = s.diagnostic.primary.as_ref();
+        (
+            primary.map(|p| db.get(p.span.file).display_name.clone()),
+            primary.map(|p| p.span.range.start),
+            s.diagnostic.lint_ref().map(|l| l.name),
+        )
+    });
     Analysis {
         db,
         diagnostics,
         owners,
+        suppressed,
     }
 }
 
+/// Gives each finding the level configured for the package its file belongs to.
+fn set_levels(findings: &mut [Diagnostic], config: &Config, owners: &BTreeMap<FileId, TargetRef>) {
+    for finding in findings {
+        if let Origin::Lint(lint) = finding.origin {
+            let package = finding
+                .primary
+                .as_ref()
+                .and_then(|p| owners.get(&p.span.file))
+                .map(|o| o.crate_index);
+            finding.level = config.levels_for(package).level(lint);
+        }
+    }
+}
 
 /// The name a target's code uses for its own crate (`my_crate` for the lib).
 fn target_crate_name(spec: &CrateSpec, target: &TargetSpec) -> String {

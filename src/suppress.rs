@@ -1,21 +1,51 @@
-//! In-source suppressions, each with a reason:
+//! In-source suppressions and level changes, each suppression with a reason:
 //!
-//! - `// nslint: allow(<lint>, ..) -- reason` on the offending line or the line above;
-//! - `#[cfg_attr(nslint, allow(nslint::<lint>, reason = "..."))]` on an item, statement or
-//!   module (`#![...]`), covering everything inside it.
+//! - `// nslint: allow(<lint>, ..) -- reason` on the offending line or the line above (also
+//!   `expect(..)`, which is reported when it no longer fires);
+//! - `// nslint: allow-file(<lint>, ..) -- reason` anywhere in a file, for the whole file;
+//! - `#[cfg_attr(nslint, allow(nslint::<lint>, reason = "..."))]` on the crate (`#![...]`), a
+//!   module, an item or a statement, covering everything inside it; `expect`, `warn`, `deny`
+//!   and `forbid` work the same way, the last three setting the level instead.
 //!
-//! A suppression cannot lower a lint configured as `forbid`.
+//! The innermost directive covering a finding decides. Nothing lowers a lint configured as
+//! `forbid`. Suppressions that silence nothing are reported as `nslint::unused_suppression`,
+//! suppressions without a reason as `nslint::suppression_without_reason`.
 
-use crate::diagnostic::{Diagnostic, Origin};
-use crate::registry::Level;
+mod comments;
+
+use crate::diagnostic::{Diagnostic, Label, Origin, Span};
+use crate::registry::{self, Level, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
 use crate::resolve::CrateTree;
 use crate::source::{FileId, SourceFile};
+use std::collections::BTreeSet;
 use std::ops::Range;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-/// One suppression: which lints, where.
+/// What a directive does to the lints it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Silence them.
+    Allow,
+    /// Silence them, and report when there is nothing to silence.
+    Expect,
+    /// Report them at this level (`warn`, `deny`, `forbid`).
+    Set(Level),
+}
+
+/// How a directive was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// `// nslint: allow(..)`.
+    LineComment,
+    /// `// nslint: allow-file(..)`.
+    FileComment,
+    /// `#[cfg_attr(nslint, ..)]`.
+    Attribute,
+}
+
+/// One directive: which lints, what to do with them, where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allow {
     /// The file it applies in.
@@ -26,46 +56,90 @@ pub struct Allow {
     pub lints: Vec<String>,
     /// The reason given, if any.
     pub reason: Option<String>,
+    /// What it does.
+    pub action: Action,
+    /// How it was written.
+    pub form: Form,
+    /// Where the comment or attribute itself is.
+    pub origin: Span,
 }
 
-/// Collects the `// nslint: allow(..)` comments of a file.
+/// A diagnostic a suppression silenced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    /// The finding.
+    pub diagnostic: Diagnostic,
+    /// The suppression's reason.
+    pub reason: Option<String>,
+    /// Where the suppression is.
+    pub by: Span,
+}
+
+/// What applying the directives produced besides changing the findings.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The findings that were silenced.
+    pub suppressed: Vec<Suppressed>,
+    /// `unused_suppression` and `suppression_without_reason` findings, at default level.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Collects the `// nslint:` comments of a file.
 pub fn comment_allows(id: FileId, file: &SourceFile) -> Vec<Allow> {
     let mut allows = Vec::new();
-    for line in 1..=file.line_count() {
-        let text = file.line_text(line);
-        let Some(at) = text.find("// nslint: allow(") else {
-            continue;
+    for directive in comments::directives(&file.text) {
+        let pos = file.position(directive.range.start);
+        let (range, action, form) = match directive.verb.as_str() {
+            "allow-file" => (0..file.text.len(), Action::Allow, Form::FileComment),
+            verb => {
+                let line_start = file.offset_of(pos.line, 0);
+                let stands_alone = file.text[line_start..directive.range.start]
+                    .trim()
+                    .is_empty();
+                let last = if stands_alone {
+                    next_code_line(file, pos.line)
+                } else {
+                    pos.line
+                };
+                let action = if verb == "expect" {
+                    Action::Expect
+                } else {
+                    Action::Allow
+                };
+                let end = file.offset_of(last, usize::MAX);
+                (line_start..end, action, Form::LineComment)
+            }
         };
-        let rest = &text[at + "// nslint: allow(".len()..];
-        let Some(close) = rest.find(')') else {
-            continue;
-        };
-        let lints = rest[..close]
-            .split(',')
-            .map(|l| l.trim().trim_start_matches("nslint::").to_owned())
-            .filter(|l| !l.is_empty())
-            .collect();
-        let reason = rest[close + 1..]
-            .trim_start()
-            .strip_prefix("--")
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty());
-        // The comment's own line, and the next line when the comment stands alone.
-        let stands_alone = text[..at].trim().is_empty();
-        let last_line = if stands_alone { line + 1 } else { line };
-        let start = file.offset_of(line, 0);
-        let end = file.offset_of(last_line, usize::MAX);
         allows.push(Allow {
             file: id,
-            range: start..end,
-            lints,
-            reason,
+            range,
+            lints: directive.lints,
+            reason: directive.reason,
+            action,
+            form,
+            origin: Span {
+                file: id,
+                range: directive.range,
+            },
         });
     }
     allows
 }
 
-/// Collects the `#[cfg_attr(nslint, allow(..))]` attributes of a crate's modules and items.
+/// The first line after `line` that holds code (not blank, not only a comment).
+fn next_code_line(file: &SourceFile, line: usize) -> usize {
+    let mut next = line + 1;
+    while next <= file.line_count() {
+        let text = file.line_text(next).trim();
+        if !text.is_empty() && !text.starts_with("//") {
+            break;
+        }
+        next += 1;
+    }
+    next
+}
+
+/// Collects the `#[cfg_attr(nslint, ..)]` attributes of a crate's modules and items.
 pub fn attribute_allows(tree: &CrateTree) -> Vec<Allow> {
     let mut collector = AttributeCollector {
         file: FileId(0),
@@ -93,12 +167,18 @@ struct AttributeCollector {
 impl AttributeCollector {
     fn add(&mut self, attrs: &[syn::Attribute], range: Range<usize>) {
         for attr in attrs {
-            if let Some((lints, reason)) = parse_allow_attribute(attr) {
+            for (action, lints, reason) in parse_attribute(attr) {
                 self.allows.push(Allow {
                     file: self.file,
                     range: range.clone(),
                     lints,
                     reason,
+                    action,
+                    form: Form::Attribute,
+                    origin: Span {
+                        file: self.file,
+                        range: attr.span().byte_range(),
+                    },
                 });
             }
         }
@@ -114,7 +194,10 @@ impl AttributeCollector {
 
 impl<'ast> Visit<'ast> for AttributeCollector {
     fn visit_item(&mut self, item: &'ast syn::Item) {
-        if let Some(attrs) = item_attrs(item) {
+        // A module's attributes are collected with the module, which may live in another file.
+        if !matches!(item, syn::Item::Mod(_))
+            && let Some(attrs) = item_attrs(item)
+        {
             self.add_node(attrs, item);
         }
         syn::visit::visit_item(self, item);
@@ -151,6 +234,9 @@ impl<'ast> Visit<'ast> for AttributeCollector {
             syn::Expr::Match(e) => &e.attrs,
             syn::Expr::If(e) => &e.attrs,
             syn::Expr::Lit(e) => &e.attrs,
+            syn::Expr::Try(e) => &e.attrs,
+            syn::Expr::Await(e) => &e.attrs,
+            syn::Expr::Let(e) => &e.attrs,
             _ => return syn::visit::visit_expr(self, expr),
         };
         self.add_node(attrs, expr);
@@ -175,31 +261,44 @@ fn item_attrs(item: &syn::Item) -> Option<&Vec<syn::Attribute>> {
     })
 }
 
-/// Reads `cfg_attr(nslint, allow(nslint::a, nslint::b, reason = "..."))`.
-fn parse_allow_attribute(attr: &syn::Attribute) -> Option<(Vec<String>, Option<String>)> {
+type ParsedAttribute = (Action, Vec<String>, Option<String>);
+
+/// Reads `cfg_attr(nslint, allow(nslint::a, nslint::b, reason = "..."), deny(..))`.
+fn parse_attribute(attr: &syn::Attribute) -> Vec<ParsedAttribute> {
+    let mut out = Vec::new();
     if !attr.path().is_ident("cfg_attr") {
-        return None;
+        return out;
     }
-    let metas = attr
-        .parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
-        .ok()?;
+    let Ok(metas) = attr.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+    else {
+        return out;
+    };
     let mut metas = metas.into_iter();
-    let condition = metas.next()?;
-    if !condition.path().is_ident("nslint") {
-        return None;
+    if !metas.next().is_some_and(|c| c.path().is_ident("nslint")) {
+        return out;
     }
-    let mut lints = Vec::new();
-    let mut reason = None;
     for meta in metas {
         let syn::Meta::List(list) = meta else {
             continue;
         };
-        if !list.path.is_ident("allow") && !list.path.is_ident("expect") {
+        let Some(ident) = list.path.get_ident() else {
             continue;
-        }
-        let inner = list
-            .parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
-            .ok()?;
+        };
+        let action = match ident.to_string().as_str() {
+            "allow" => Action::Allow,
+            "expect" => Action::Expect,
+            "warn" => Action::Set(Level::Warn),
+            "deny" => Action::Set(Level::Deny),
+            "forbid" => Action::Set(Level::Forbid),
+            _ => continue,
+        };
+        let Ok(inner) =
+            list.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let mut lints = Vec::new();
+        let mut reason = None;
         for item in inner {
             match item {
                 syn::Meta::Path(p) => {
@@ -217,44 +316,173 @@ fn parse_allow_attribute(attr: &syn::Attribute) -> Option<(Vec<String>, Option<S
                         ..
                     }) = &nv.value
                     {
-                        reason = Some(s.value());
+                        reason = Some(s.value()).filter(|r| !r.trim().is_empty());
                     }
                 }
                 _ => {}
             }
         }
+        if !lints.is_empty() {
+            out.push((action, lints, reason));
+        }
     }
-    (!lints.is_empty()).then_some((lints, reason))
+    out
 }
 
-/// Removes the diagnostics that a suppression covers (never those at `forbid`).
-pub fn apply(diagnostics: &mut Vec<Diagnostic>, allows: &[Allow]) {
-    diagnostics.retain(|d| {
+/// Applies the directives to the findings: silences, re-levels, and reports the directives
+/// that silence nothing or give no reason. Findings at `forbid` are never lowered. Findings
+/// still at `allow` level are matched (so a lint turned off in configuration does not make
+/// its suppressions "unused") but not listed as suppressed.
+pub fn apply(diagnostics: &mut Vec<Diagnostic>, allows: &[Allow]) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut used: BTreeSet<(FileId, usize, usize, &str)> = BTreeSet::new();
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    for mut d in std::mem::take(diagnostics) {
         let (Origin::Lint(lint), Some(primary)) = (d.origin, &d.primary) else {
-            return true;
+            kept.push(d);
+            continue;
         };
-        if d.level == Level::Forbid {
-            return true;
-        }
         let start = primary.span.range.start;
-        !allows.iter().any(|a| {
-            a.file == primary.span.file
-                && a.range.contains(&start)
-                && a.lints.iter().any(|l| l == lint.name)
-        })
-    });
+        let decisive = allows
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| {
+                a.file == primary.span.file
+                    && (a.range.contains(&start) || a.range.start == start)
+                    && a.lints.iter().any(|l| l == lint.name)
+            })
+            .min_by_key(|(i, a)| (a.range.len(), std::cmp::Reverse(*i)))
+            .map(|(_, a)| a);
+        let Some(allow) = decisive else {
+            kept.push(d);
+            continue;
+        };
+        used.insert(origin_key(allow, lint.name));
+        match allow.action {
+            _ if d.level == Level::Forbid => kept.push(d),
+            Action::Set(level) => {
+                d.level = level;
+                kept.push(d);
+            }
+            Action::Allow | Action::Expect => {
+                if d.level != Level::Allow {
+                    outcome.suppressed.push(Suppressed {
+                        diagnostic: d,
+                        reason: allow.reason.clone(),
+                        by: allow.origin.clone(),
+                    });
+                }
+            }
+        }
+    }
+    *diagnostics = kept;
+    let mut reported = BTreeSet::new();
+    for allow in allows {
+        if !reported.insert((
+            allow.origin.file,
+            allow.origin.range.start,
+            allow.origin.range.end,
+        )) {
+            continue;
+        }
+        check_directive(allow, allows, &used, &mut outcome.problems);
+    }
+    outcome
+}
+
+fn origin_key<'a>(allow: &Allow, lint: &'a str) -> (FileId, usize, usize, &'a str) {
+    (
+        allow.origin.file,
+        allow.origin.range.start,
+        allow.origin.range.end,
+        lint,
+    )
+}
+
+/// Reports unknown lints, silencing directives that silenced nothing, and missing reasons.
+fn check_directive(
+    allow: &Allow,
+    all: &[Allow],
+    used: &BTreeSet<(FileId, usize, usize, &str)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let silences = matches!(allow.action, Action::Allow | Action::Expect);
+    let label = |message: &str| Label {
+        span: allow.origin.clone(),
+        message: message.to_owned(),
+    };
+    for name in &allow.lints {
+        let Some(lint) = registry::find(name) else {
+            out.push(
+                Diagnostic::lint(
+                    &UNUSED_SUPPRESSION,
+                    format!("unknown lint `nslint::{name}` in a suppression"),
+                    label("names no lint, so it suppresses nothing"),
+                )
+                .with_help("`cargo nslint --list` shows the lint names"),
+            );
+            continue;
+        };
+        // Attributes of a module written in another file appear once per place; any use counts.
+        let was_used = all
+            .iter()
+            .filter(|a| a.origin == allow.origin)
+            .any(|a| used.contains(&origin_key(a, lint.name)));
+        if silences && !was_used {
+            let (message, what) = match allow.action {
+                Action::Expect => (
+                    format!(
+                        "this `expect(nslint::{})` is unfulfilled: the lint finds nothing here",
+                        lint.name
+                    ),
+                    "expected a finding",
+                ),
+                _ => (
+                    format!(
+                        "unused suppression: `nslint::{}` finds nothing here",
+                        lint.name
+                    ),
+                    "suppresses nothing",
+                ),
+            };
+            out.push(
+                Diagnostic::lint(&UNUSED_SUPPRESSION, message, label(what))
+                    .with_help("remove it, or move it to the code it is about"),
+            );
+        }
+    }
+    if silences && allow.reason.is_none() {
+        let help = match allow.form {
+            Form::Attribute => "add `reason = \"...\"` saying why the hazard does not apply here",
+            Form::LineComment | Form::FileComment => {
+                "add `-- <reason>` after it saying why the hazard does not apply here"
+            }
+        };
+        out.push(
+            Diagnostic::lint(
+                &SUPPRESSION_WITHOUT_REASON,
+                "suppression without a reason",
+                label("gives no reason"),
+            )
+            .with_help(help),
+        );
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::RAW_NAMESPACE_SWITCH;
     use std::path::PathBuf;
 
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(PathBuf::from("a.rs"), "a.rs".into(), text.into())
+    }
+
     #[test]
-    fn comments_cover_their_line_and_the_next_when_alone() {
-        let text = "a();\n// nslint: allow(raw_namespace_switch) -- nsscope owns this\nb();\nc(); // nslint: allow(nslint::x, y)\nd();\n";
-        let file = SourceFile::new(PathBuf::from("a.rs"), "a.rs".into(), text.into());
-        let allows = comment_allows(FileId(0), &file);
+    fn comments_cover_their_line_and_the_next_code_line_when_alone() {
+        let text = "a();\n// nslint: allow(raw_namespace_switch) -- nsscope owns this\n// SAFETY: x\nb();\nc(); // nslint: allow(nslint::x, y)\nd();\n";
+        let allows = comment_allows(FileId(0), &file(text));
         assert_eq!(allows.len(), 2);
         assert_eq!(allows[0].lints, ["raw_namespace_switch"]);
         assert_eq!(allows[0].reason.as_deref(), Some("nsscope owns this"));
@@ -267,14 +495,51 @@ mod tests {
     }
 
     #[test]
-    fn cfg_attr_allows_are_parsed_with_their_reason() {
+    fn cfg_attr_directives_are_parsed_with_their_reason() {
         let attr: syn::Attribute = syn::parse_quote!(
-            #[cfg_attr(nslint, allow(nslint::raw_namespace_switch, reason = "owned thread"))]
+            #[cfg_attr(nslint, allow(nslint::raw_namespace_switch, reason = "owned thread"), deny(nslint::x))]
         );
-        let (lints, reason) = parse_allow_attribute(&attr).expect("an allow");
-        assert_eq!(lints, ["raw_namespace_switch"]);
-        assert_eq!(reason.as_deref(), Some("owned thread"));
+        let parsed = parse_attribute(&attr);
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed[0].0, Action::Allow);
+        assert_eq!(parsed[0].1, ["raw_namespace_switch"]);
+        assert_eq!(parsed[0].2.as_deref(), Some("owned thread"));
+        assert_eq!(parsed[1].0, Action::Set(Level::Deny));
         let other: syn::Attribute = syn::parse_quote!(#[cfg_attr(test, allow(dead_code))]);
-        assert!(parse_allow_attribute(&other).is_none());
+        assert!(parse_attribute(&other).is_empty());
+    }
+
+    #[test]
+    fn unused_and_reasonless_suppressions_are_reported() {
+        let text = "x(); // nslint: allow(raw_namespace_switch)\ny(); // nslint: expect(raw_namespace_switch) -- r\n";
+        let src = file(text);
+        let allows = comment_allows(FileId(0), &src);
+        let at = text.find("x()").expect("x");
+        let mut findings = vec![Diagnostic::lint(
+            &RAW_NAMESPACE_SWITCH,
+            "m",
+            Label {
+                span: Span {
+                    file: FileId(0),
+                    range: at..at + 3,
+                },
+                message: String::new(),
+            },
+        )];
+        let outcome = apply(&mut findings, &allows);
+        assert!(findings.is_empty());
+        assert_eq!(outcome.suppressed.len(), 1);
+        let names: Vec<_> = outcome
+            .problems
+            .iter()
+            .map(|p| p.lint_ref().map(|l| l.name))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                Some("suppression_without_reason"),
+                Some("unused_suppression")
+            ]
+        );
     }
 }

@@ -1,0 +1,206 @@
+//! Finds the plain `//` comments of a Rust file without being fooled by string literals, and
+//! reads the `// nslint: ...` directives among them.
+
+use std::ops::Range;
+
+/// A `// nslint:` directive as written in a comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentDirective {
+    /// `allow`, `expect` or `allow-file`.
+    pub verb: String,
+    /// The lint names, without `nslint::`.
+    pub lints: Vec<String>,
+    /// The text after `--`, if any.
+    pub reason: Option<String>,
+    /// The byte range of the comment.
+    pub range: Range<usize>,
+}
+
+/// Every `// nslint: verb(lints) -- reason` directive in `text`.
+pub fn directives(text: &str) -> Vec<CommentDirective> {
+    line_comments(text)
+        .into_iter()
+        .filter_map(|range| parse(&text[range.clone()], range))
+        .collect()
+}
+
+fn parse(comment: &str, range: Range<usize>) -> Option<CommentDirective> {
+    let body = comment.strip_prefix("//")?.trim_start();
+    let rest = body.strip_prefix("nslint:")?.trim_start();
+    let open = rest.find('(')?;
+    let verb = rest[..open].trim();
+    if !matches!(verb, "allow" | "expect" | "allow-file") {
+        return None;
+    }
+    let after = &rest[open + 1..];
+    let close = after.find(')')?;
+    let lints = after[..close]
+        .split(',')
+        .map(|l| l.trim().trim_start_matches("nslint::").to_owned())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let reason = after[close + 1..]
+        .trim_start()
+        .strip_prefix("--")
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    Some(CommentDirective {
+        verb: verb.to_owned(),
+        lints,
+        reason,
+        range,
+    })
+}
+
+/// Byte ranges of the `//` comments that are not doc comments (`///`, `//!`), up to the end
+/// of their line.
+pub fn line_comments(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                let doc = matches!(bytes.get(i + 2), Some(b'!'))
+                    || (bytes.get(i + 2) == Some(&b'/') && bytes.get(i + 3) != Some(&b'/'));
+                if !doc {
+                    out.push(i..end);
+                }
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => i = skip_block_comment(bytes, i),
+            b'"' => i = skip_string(bytes, i + 1),
+            b'r' | b'b' | b'c' if !ident_before(bytes, i) => i = skip_prefixed(bytes, i),
+            b'\'' => i = skip_char(bytes, i),
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+fn ident_before(bytes: &[u8], i: usize) -> bool {
+    i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')
+}
+
+fn skip_block_comment(bytes: &[u8], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < bytes.len() {
+        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            depth += 1;
+            i += 2;
+        } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    bytes.len()
+}
+
+/// Skips a `"..."` body starting after the opening quote; returns the index after the close.
+fn skip_string(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// `r"..."`, `r#"..."#`, `b"..."`, `br#"..."#`, `c"..."`, `b'x'`; anything else is an
+/// identifier starting with that letter.
+fn skip_prefixed(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    if bytes[start] != b'r' && bytes.get(i) == Some(&b'r') {
+        i += 1;
+    }
+    let raw = bytes[start] == b'r' || (i > start + 1 && bytes[i - 1] == b'r');
+    if raw {
+        let hashes = bytes[i..].iter().take_while(|&&b| b == b'#').count();
+        if bytes.get(i + hashes) != Some(&b'"') {
+            return start + 1;
+        }
+        let mut j = i + hashes + 1;
+        while j < bytes.len() {
+            if bytes[j] == b'"'
+                && bytes.len() >= j + 1 + hashes
+                && bytes[j + 1..j + 1 + hashes].iter().all(|&b| b == b'#')
+            {
+                return j + 1 + hashes;
+            }
+            j += 1;
+        }
+        return bytes.len();
+    }
+    match bytes.get(i) {
+        Some(b'"') => skip_string(bytes, i + 1),
+        Some(b'\'') if bytes[start] == b'b' => skip_char(bytes, i),
+        _ => start + 1,
+    }
+}
+
+/// Skips a character literal, or just the quote of a lifetime or label.
+fn skip_char(bytes: &[u8], start: usize) -> usize {
+    match bytes.get(start + 1) {
+        Some(b'\\') => {
+            let mut i = start + 2;
+            while i < bytes.len() && bytes[i] != b'\'' && bytes[i] != b'\n' {
+                i += 1;
+            }
+            i + 1
+        }
+        Some(&lead) => {
+            // One character (possibly multi-byte) followed by a quote is a literal.
+            let len = match lead {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                0xC0.. => 2,
+                _ => 1,
+            };
+            if bytes.get(start + 1 + len) == Some(&b'\'') {
+                start + 2 + len
+            } else {
+                start + 1
+            }
+        }
+        None => start + 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_and_doc_comments_are_not_directives() {
+        let text = r##"let s = "// nslint: allow(a) -- no";
+let r = r#"// nslint: allow(b)"#;
+/// // nslint: allow(c) -- docs
+let c = '"'; // nslint: allow(d) -- yes
+let l: &'static str = "x"; // nslint: allow-file(e, nslint::f)
+/* // nslint: allow(g) */
+// nslint: expect(h)
+"##;
+        let found = directives(text);
+        let names: Vec<_> = found
+            .iter()
+            .map(|d| (d.verb.as_str(), d.lints.join(","), d.reason.clone()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("allow", "d".to_owned(), Some("yes".to_owned())),
+                ("allow-file", "e,f".to_owned(), None),
+                ("expect", "h".to_owned(), None),
+            ]
+        );
+    }
+}
