@@ -1,14 +1,16 @@
 //! The command line: `cargo nslint [OPTIONS] [PATH]...`.
 
-use crate::analysis::{Analysis, analyze};
+mod check;
+mod emit;
+
+use crate::analysis::analyze_with;
+use crate::baseline::Baseline;
 use crate::catalog::Catalog;
-use crate::config::LintLevels;
+use crate::config::{CommandLine, LintLevels};
 use crate::discover::{CargoSelection, Workspace, discover_cargo, discover_paths};
 use crate::registry::{LINTS, Level, find};
-use crate::report::{MessageFormat, render_human, render_short};
+use crate::report::MessageFormat;
 use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -83,15 +85,58 @@ pub struct Args {
     )]
     pub forbid: Vec<String>,
 
-    /// Output style.
-    #[arg(long, value_enum, default_value = "human", help_heading = "Output")]
-    pub message_format: MessageFormatArg,
+    /// Output style: human, short, json or json-diagnostic-rendered-ansi (cargo's
+    /// comma-separated forms such as `json,json-diagnostic-rendered-ansi` are accepted).
+    /// Human and short go to stderr, JSON to stdout.
+    #[arg(
+        long,
+        value_name = "FMT",
+        default_value = "human",
+        value_parser = parse_message_format,
+        help_heading = "Output"
+    )]
+    pub message_format: MessageFormat,
+    /// Machine-readable report on stdout instead: a SARIF 2.1.0 log, or GitHub Actions
+    /// annotations.
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Output")]
+    pub format: Option<FormatArg>,
+    /// Also list the findings that in-source suppressions silenced (on stderr).
+    #[arg(long, help_heading = "Output")]
+    pub show_suppressed: bool,
     /// Coloring.
     #[arg(long, value_enum, default_value = "auto", help_heading = "Output")]
     pub color: ColorArg,
     /// Print nothing but the diagnostics (no summary line).
     #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
+
+    /// Strict mode: every namespace-sensitive operation must run in a scope (overrides
+    /// `strict` in configuration).
+    #[arg(long, help_heading = "Lint Levels")]
+    pub strict: bool,
+
+    /// Report only findings that are not recorded in this baseline file; stale entries are
+    /// listed on stderr.
+    #[arg(long, value_name = "FILE", help_heading = "Baselines")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in a baseline file and exit (status 0).
+    #[arg(long, value_name = "FILE", help_heading = "Baselines")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// First run `cargo check` (or `cargo clippy`) with the same package selection and
+    /// message format, passing its output through unchanged, then print nslint's findings:
+    /// one command for an editor's single check slot. This is the only case in which nslint
+    /// runs a cargo command other than `cargo metadata`, and it builds the code.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "TOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "check",
+        help_heading = "Editors"
+    )]
+    pub with_check: Option<CheckTool>,
 
     /// List the lints with their default levels.
     #[arg(long, help_heading = "Documentation")]
@@ -132,13 +177,53 @@ pub struct Args {
     pub frozen: bool,
 }
 
-/// `--message-format` values.
+/// `--format` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MessageFormatArg {
-    /// rustc-style text.
-    Human,
-    /// One line per diagnostic.
-    Short,
+pub enum FormatArg {
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
+}
+
+/// `--with-check` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckTool {
+    /// `cargo check`.
+    Check,
+    /// `cargo clippy`.
+    Clippy,
+}
+
+/// Reads `--message-format` as cargo does: comma-separated, the last base format wins, and
+/// `json-diagnostic-rendered-ansi` asks for colored `rendered` text.
+pub fn parse_message_format(value: &str) -> Result<MessageFormat, String> {
+    let mut base = None;
+    let mut ansi = false;
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part {
+            "human" => base = Some(MessageFormat::Human),
+            "short" => base = Some(MessageFormat::Short),
+            "json" | "json-render-diagnostics" | "json-diagnostic-short" => {
+                base = Some(MessageFormat::Json);
+            }
+            "json-diagnostic-rendered-ansi" => {
+                ansi = true;
+                base = base.or(Some(MessageFormat::Json));
+            }
+            other => {
+                return Err(format!(
+                    "unknown message format `{other}` (expected human, short, json or \
+                     json-diagnostic-rendered-ansi)"
+                ));
+            }
+        }
+    }
+    match (base, ansi) {
+        (Some(MessageFormat::Json), true) => Ok(MessageFormat::JsonRenderedAnsi),
+        (Some(format), _) => Ok(format),
+        (None, _) => Err("an empty message format".to_owned()),
+    }
 }
 
 /// `--color` values.
@@ -191,38 +276,89 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
     if let Some(name) = &args.explain {
         return explain(name);
     }
-    let levels = match lint_levels(&matches) {
-        Ok(levels) => levels,
+    let cli = match lint_levels(&matches) {
+        Ok(levels) => CommandLine {
+            levels,
+            strict: args.strict,
+        },
         Err(message) => return fail(&message),
     };
-    let catalog = match Catalog::builtin() {
-        Ok(c) => c,
-        Err(message) => return fail(&message),
-    };
+    let format = emit::Format::of(&args);
+    if args.with_check.is_some() && (args.format.is_some() || !args.paths.is_empty()) {
+        return fail("--with-check works with cargo package selection and --message-format only");
+    }
     let workspace = match select(&args) {
         Ok(w) => w,
         Err(message) => return fail(&message),
+    };
+    let config = match crate::config::load(&workspace, &cli) {
+        Ok(c) => c,
+        Err(error) => return fail(&error.to_string()),
+    };
+    let mut catalog = match Catalog::builtin() {
+        Ok(c) => c,
+        Err(message) => return fail(&message),
+    };
+    catalog.extend(config.catalog.clone());
+    let check_failed = match args.with_check {
+        Some(tool) => match check::run(tool, &args) {
+            Ok(success) => !success,
+            Err(message) => return fail(&message),
+        },
+        None => false,
     };
     if workspace.crates.is_empty()
         && workspace.loose_files.is_empty()
         && workspace.problems.is_empty()
     {
         eprintln!("warning: no Rust crates or files found to lint");
-        return EXIT_OK;
+        return if check_failed { EXIT_FINDINGS } else { EXIT_OK };
     }
-    let outcome = std::panic::catch_unwind(|| analyze(&workspace, &catalog, &levels));
-    let analysis = match outcome {
+    let outcome = std::panic::catch_unwind(|| analyze_with(&workspace, &catalog, &config));
+    let mut analysis = match outcome {
         Ok(a) => a,
         Err(_) => {
-            return fail("internal error: the analysis panicked; please report this with the input");
+            return fail(
+                "internal error: the analysis panicked; please report this with the input",
+            );
         }
     };
-    match emit(&analysis, &args) {
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::of(&analysis);
+        if let Err(message) = baseline.write(path) {
+            return fail(&message);
+        }
+        let count: usize = baseline.findings.iter().map(|e| e.count).sum();
+        eprintln!(
+            "wrote {count} finding(s) in {} entries to {}",
+            baseline.findings.len(),
+            path.display()
+        );
+        return EXIT_OK;
+    }
+    let mut notes = Vec::new();
+    if let Some(path) = &args.baseline {
+        match Baseline::read(path) {
+            Ok(baseline) => notes = baseline.apply(&mut analysis).report(),
+            Err(message) => return fail(&message),
+        }
+    }
+    match emit::emit(&analysis, &workspace, &args, format) {
         Ok(()) => {}
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(error) => return fail(&format!("couldn't write the output: {error}")),
     }
-    if analysis.has_errors() {
+    if args.show_suppressed {
+        for line in emit::suppressed_lines(&analysis) {
+            eprintln!("{line}");
+        }
+    }
+    if !args.quiet {
+        for note in notes {
+            eprintln!("{note}");
+        }
+    }
+    if analysis.has_errors() || check_failed {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -255,8 +391,8 @@ fn select(args: &Args) -> Result<Workspace, String> {
     discover_cargo(&selection).map_err(|e| e.to_string())
 }
 
-/// Levels from `-A/-W/-D/-F`, applied in the order they were given.
-fn lint_levels(matches: &clap::ArgMatches) -> Result<LintLevels, String> {
+/// Levels from `-A/-W/-D/-F`, checked, in the order they were given.
+fn lint_levels(matches: &clap::ArgMatches) -> Result<Vec<(Level, String)>, String> {
     let mut settings: Vec<(usize, Level, String)> = Vec::new();
     for (id, level) in [
         ("allow", Level::Allow),
@@ -276,31 +412,8 @@ fn lint_levels(matches: &clap::ArgMatches) -> Result<LintLevels, String> {
         }
     }
     settings.sort_by_key(|(index, _, _)| *index);
-    LintLevels::from_settings(settings.iter().map(|(_, l, n)| (*l, n.as_str())))
-}
-
-fn emit(analysis: &Analysis, args: &Args) -> std::io::Result<()> {
-    let format = match args.message_format {
-        MessageFormatArg::Human => MessageFormat::Human,
-        MessageFormatArg::Short => MessageFormat::Short,
-    };
-    match format {
-        MessageFormat::Human => {
-            let choice = match args.color {
-                ColorArg::Always => ColorChoice::Always,
-                ColorArg::Never => ColorChoice::Never,
-                ColorArg::Auto if std::io::stderr().is_terminal() => ColorChoice::Auto,
-                ColorArg::Auto => ColorChoice::Never,
-            };
-            let stream = StandardStream::stderr(choice);
-            let mut lock = stream.lock();
-            render_human(analysis, &mut lock, !args.quiet)
-        }
-        MessageFormat::Short => {
-            let mut stderr = std::io::stderr().lock();
-            stderr.write_all(render_short(analysis).as_bytes())
-        }
-    }
+    LintLevels::from_settings(settings.iter().map(|(_, l, n)| (*l, n.as_str())))?;
+    Ok(settings.into_iter().map(|(_, l, n)| (l, n)).collect())
 }
 
 fn print_list() {

@@ -1,9 +1,11 @@
 //! nslint: finds Linux namespace hazards in Rust code without compiling it.
 //!
 //! The pipeline (see ARCHITECTURE.md): [`discover`] → [`parse`] → [`resolve`] → [`model`] →
-//! [`rules`] → [`report`], with [`catalog`], [`registry`], [`config`] and [`suppress`] beside.
+//! [`rules`] → [`report`], with [`catalog`], [`registry`], [`config`], [`suppress`] and
+//! [`baseline`] beside.
 
 pub mod analysis;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -131,12 +131,7 @@ pub fn load(workspace: &Workspace, cli: &CommandLine) -> Result<Config, ConfigEr
     let config_file = workspace.root.join(CONFIG_FILE);
     if config_file.is_file() {
         let table = read_toml(&config_file)?;
-        layers.push(parse_settings(
-            &table,
-            &config_file,
-            "",
-            &workspace.root,
-        )?);
+        layers.push(parse_settings(&table, &config_file, "", &workspace.root)?);
         files.push(config_file);
     }
     let mut packages = BTreeMap::new();
@@ -283,7 +278,9 @@ mod tests {
             Level::Warn
         );
         assert_eq!(
-            config.levels_for(Some(1)).level(&UNCHECKED_NAMESPACE_SWITCH),
+            config
+                .levels_for(Some(1))
+                .level(&UNCHECKED_NAMESPACE_SWITCH),
             Level::Forbid
         );
         assert!(config.strict_for(None));

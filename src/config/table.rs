@@ -48,13 +48,15 @@ pub fn parse_settings(
     };
     for (key, value) in table {
         match key.as_str() {
-            "lints" => settings.lints = parse_lints(value).map_err(|(k, m)| {
-                let key = match k {
-                    Some(lint) => format!("lints.{lint}"),
-                    None => "lints".to_owned(),
-                };
-                error(&key, m)
-            })?,
+            "lints" => {
+                settings.lints = parse_lints(value).map_err(|(k, m)| {
+                    let key = match k {
+                        Some(lint) => format!("lints.{lint}"),
+                        None => "lints".to_owned(),
+                    };
+                    error(&key, m)
+                })?
+            }
             "strict" => {
                 settings.strict = Some(
                     value
@@ -90,7 +92,11 @@ pub fn parse_settings(
 }
 
 fn first_line(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     // toml's messages put the explanation on the last line, after a source excerpt.
     lines.last().copied().unwrap_or(text).to_owned()
 }

@@ -6,7 +6,7 @@ use crate::diagnostic::{ChildKind, Diagnostic};
 use crate::source::{FileId, SourceDb};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{Error as FilesError, Files};
-use codespan_reporting::term::termcolor::WriteColor;
+use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Chars, Config};
 use std::ops::Range;
 
@@ -42,6 +42,26 @@ pub fn render_human(
         term::emit_to_write_style(out, &config, &files, &summary).map_err(std::io::Error::other)?;
     }
     Ok(())
+}
+
+/// Renders one diagnostic as [`render_human`] does, into a string; with `ansi`, colored with
+/// ANSI escape codes. `level_note` adds the "on by default" note rustc prints on a lint's first
+/// finding.
+pub fn render_one(db: &SourceDb, diagnostic: &Diagnostic, level_note: bool, ansi: bool) -> String {
+    let config = Config {
+        chars: rustc_chars(),
+        ..Config::default()
+    };
+    let mut buffer = if ansi {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
+    let rendered = to_codespan(diagnostic, level_note);
+    if term::emit_to_write_style(&mut buffer, &config, &DbFiles(db), &rendered).is_err() {
+        return diagnostic.message.clone();
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }
 
 /// Box characters as rustc draws them (`-->`, `|`, `=`).

@@ -1,13 +1,23 @@
 //! Output: renders diagnostics for people (human, short) and tools.
 
+mod fix;
+mod github;
 mod human;
+mod json;
+mod line_hash;
+mod sarif;
 mod short;
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::registry::Level;
 
-pub use human::render_human;
+pub use fix::{Certainty, Edit, Fix, fixes};
+pub use github::{escape_data, escape_property, render_github};
+pub use human::{render_human, render_one};
+pub use json::{compiler_message, render_json};
+pub use line_hash::{line_hash, line_hashes};
+pub use sarif::{SARIF_SCHEMA, render_sarif};
 pub use short::render_short;
 
 /// How diagnostics are printed.
@@ -17,6 +27,14 @@ pub enum MessageFormat {
     Human,
     /// One line per diagnostic.
     Short,
+    /// cargo's JSON messages, one per line.
+    Json,
+    /// cargo's JSON messages with ANSI colors in `rendered`.
+    JsonRenderedAnsi,
+    /// A SARIF 2.1.0 log.
+    Sarif,
+    /// GitHub Actions workflow commands.
+    Github,
 }
 
 /// Counts of reported diagnostics by severity.
