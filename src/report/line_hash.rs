@@ -155,6 +155,23 @@ mod tests {
     }
 
     #[test]
+    fn matches_values_computed_by_the_upstream_algorithm() {
+        // Computed with a transcription of codeql-action's `hash()` run under Node: CRLF,
+        // tabs, multi-byte characters and a character outside the BMP (two UTF-16 units).
+        let text = "fn main() {\r\n\tlet s = \"é→ü 😀\";\n    x();\n    x();\n}\n\n";
+        let expected = [
+            "f101e335f8ad63e1:1",
+            "333e4c2808ab14e6:1",
+            "9660ac314eb716a0:1",
+            "6612db94722fb9ee:1",
+            "25dcf33e1e8185d4:1",
+            "3c5bef55b72b93c9:1",
+            "c129715d7a2bc9a3:1",
+        ];
+        assert_eq!(line_hashes(text), expected);
+    }
+
+    #[test]
     fn known_value_of_a_single_character() {
         // "x" then the end-of-text unit, then 98 zeros: x*37^99 + 65535*37^98, mod 2^64.
         let expected = (0..99)
