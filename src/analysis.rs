@@ -5,10 +5,11 @@ use crate::catalog::Catalog;
 use crate::config::{Config, LintLevels};
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::discover::{CrateSpec, TargetSpec, Workspace};
+use crate::effects::{self, Finding};
 use crate::model::{CrateFacts, extract_facts};
 use crate::registry::Level;
 use crate::resolve::{Loader, Resolver, load_crate};
-use crate::rules::check_all;
+use crate::rules::{RuleInput, check_all};
 use crate::source::FileId;
 use crate::source::SourceDb;
 use crate::suppress::{self, Allow, Suppressed};
@@ -70,6 +71,7 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
         diagnostics: &mut diagnostics,
     };
     let mut findings = Vec::new();
+    let mut packages = Vec::new();
     let mut owners = BTreeMap::new();
     for (crate_index, spec) in workspace.crates.iter().enumerate() {
         let mut facts = CrateFacts::default();
@@ -97,12 +99,26 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
             }
         }
         // A package is one unit for "does this crate switch threads": a bin and its lib.
-        findings.extend(check_all(&facts));
+        packages.push(facts);
     }
     for file in &workspace.loose_files {
         let name = loose_crate_name(file);
         let (facts, _) = target_facts(&name, file, catalog, &known, &mut loader, &mut allows);
-        findings.extend(check_all(&facts));
+        packages.push(facts);
+    }
+    // Effects span the workspace: a helper in one crate switches for a caller in another.
+    let effects = effects::analyze(&packages);
+    for (index, facts) in packages.iter().enumerate() {
+        let regions: Vec<&Finding> = effects
+            .findings
+            .iter()
+            .filter(|(package, _)| *package == index)
+            .map(|(_, finding)| finding)
+            .collect();
+        findings.extend(check_all(&RuleInput {
+            facts,
+            regions: &regions,
+        }));
     }
     for (id, file) in db.iter() {
         allows.extend(suppress::comment_allows(id, file));

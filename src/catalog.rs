@@ -98,6 +98,8 @@ pub enum ContextKind {
     ChildAfterFork,
     /// A task polled by a multi-thread runtime.
     AsyncTask,
+    /// A future driven by `block_on` of a current-thread runtime, on the calling thread.
+    OwnRuntime,
 }
 
 /// An API whose closure argument runs in a known context.
@@ -188,6 +190,41 @@ pub struct Escape {
     pub what: String,
 }
 
+/// A path prefix whose files depend on the reading thread's namespace (`/sys/class/net`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensitivePath {
+    /// The literal prefix.
+    pub prefix: String,
+    /// A phrase for messages.
+    pub what: String,
+}
+
+/// Builder methods of an external type that return the receiver (`Command::args`), so a
+/// chain keeps its type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Builder {
+    /// The type.
+    #[serde(rename = "type")]
+    pub type_path: String,
+    /// Its methods that return `Self` or `&mut Self`.
+    pub methods: Vec<String>,
+}
+
+/// A call that replaces the process image: nothing after it runs in this process.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exec {
+    /// The function.
+    pub path: Option<String>,
+    /// Or a method name.
+    pub method: Option<String>,
+    /// For methods: the trait that must be in scope.
+    #[serde(rename = "trait")]
+    pub trait_path: Option<String>,
+}
+
 /// A path prefix that names the process's (not the thread's) namespaces.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -230,6 +267,15 @@ pub struct Catalog {
     /// Process-wide namespace paths.
     #[serde(default, rename = "process_wide_path")]
     pub process_wide_paths: Vec<ProcessWidePath>,
+    /// Paths whose contents depend on the thread's namespace.
+    #[serde(default, rename = "sensitive_path")]
+    pub sensitive_paths: Vec<SensitivePath>,
+    /// Calls that replace the process image.
+    #[serde(default, rename = "exec")]
+    pub execs: Vec<Exec>,
+    /// Builder methods that return their receiver.
+    #[serde(default, rename = "builder")]
+    pub builders: Vec<Builder>,
 }
 
 impl Catalog {
@@ -256,6 +302,9 @@ impl Catalog {
         self.sensitive.extend(other.sensitive);
         self.escapes.extend(other.escapes);
         self.process_wide_paths.extend(other.process_wide_paths);
+        self.sensitive_paths.extend(other.sensitive_paths);
+        self.execs.extend(other.execs);
+        self.builders.extend(other.builders);
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -328,6 +377,8 @@ impl Catalog {
         known.extend(self.scopes.iter().filter_map(|s| s.receiver.clone()));
         known.extend(self.sensitive.iter().filter_map(|s| s.path.clone()));
         known.extend(self.escapes.iter().filter_map(|e| e.path.clone()));
+        known.extend(self.execs.iter().filter_map(|e| e.path.clone()));
+        known.extend(self.execs.iter().filter_map(|e| e.trait_path.clone()));
         known
     }
 
@@ -344,6 +395,41 @@ impl Catalog {
         self.process_wide_paths.iter().any(|p| {
             literal.starts_with(&p.prefix) || (p.exact && literal == p.prefix.trim_end_matches('/'))
         })
+    }
+
+    /// What a sensitive function does, if `path` is one.
+    pub fn sensitive_what(&self, path: &str) -> Option<&str> {
+        self.sensitive
+            .iter()
+            .find(|s| s.path.as_deref() == Some(path))
+            .map(|s| s.what.as_str())
+    }
+
+    /// What reading a path literal touches, if it is namespace-sensitive.
+    pub fn sensitive_path(&self, literal: &str) -> Option<&str> {
+        self.sensitive_paths
+            .iter()
+            .find(|p| literal.starts_with(&p.prefix))
+            .map(|p| p.what.as_str())
+    }
+
+    /// Whether `method` on `type_path` returns its receiver (a builder step).
+    pub fn returns_receiver(&self, type_path: &str, method: &str) -> bool {
+        self.builders
+            .iter()
+            .any(|b| b.type_path == type_path && b.methods.iter().any(|m| m == method))
+    }
+
+    /// Whether a function replaces the process image.
+    pub fn is_exec(&self, path: &str) -> bool {
+        self.execs.iter().any(|e| e.path.as_deref() == Some(path))
+    }
+
+    /// `exec` methods with the trait that must be in scope.
+    pub fn exec_methods(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.execs
+            .iter()
+            .filter_map(|e| Some((e.method.as_deref()?, e.trait_path.as_deref()?)))
     }
 
     /// The crates whose APIs are approved scopes (`nsscope`).

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod effects;
 pub mod model;
 pub mod parse;
 pub mod registry;

@@ -37,8 +37,18 @@ fn baselined_findings_stay_baselined_across_unrelated_edits() {
     );
     assert_eq!(stdout(&output), "");
     assert_eq!(output.status.code(), Some(0));
+    let total: u64 = recorded["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["count"].as_u64().expect("count"))
+        .sum();
     assert!(
-        stderr(&output).contains("13 findings in the baseline not reported"),
+        total >= 13,
+        "the demo has at least 13 findings, got {total}"
+    );
+    assert!(
+        stderr(&output).contains(&format!("{total} findings in the baseline not reported")),
         "{}",
         stderr(&output)
     );
@@ -66,14 +76,12 @@ fn baselined_findings_stay_baselined_across_unrelated_edits() {
     assert_eq!(output.status.code(), Some(0));
 
     // A new finding is reported; the baseline absorbs only as many as it recorded.
-    let text = fs::read_to_string(&setup).expect("setup.rs");
-    let added = text.replacen(
-        "    enter(&pod, CloneFlags::CLONE_NEWNET)?;",
-        "    enter(&pod, CloneFlags::CLONE_NEWNET)?;\n    enter(&pod, CloneFlags::CLONE_NEWNET)?;",
-        1,
-    );
+    let netns = dir.path().join("cni-bridge/src/netns.rs");
+    let text = fs::read_to_string(&netns).expect("netns.rs");
+    let line = "        let origin = File::open(\"/proc/self/ns/net\")?;";
+    let added = text.replacen(line, &format!("{line}\n{line}"), 1);
     assert_ne!(added, text);
-    fs::write(&setup, added).expect("edit");
+    fs::write(&netns, added).expect("edit");
     let output = nslint(
         dir.path(),
         &[
@@ -83,10 +91,12 @@ fn baselined_findings_stay_baselined_across_unrelated_edits() {
             &baseline_arg,
         ],
     );
-    assert_eq!(codes(&stdout(&output)), ["nslint::raw_namespace_switch"]);
+    assert_eq!(
+        codes(&stdout(&output)),
+        ["nslint::process_wide_namespace_path"]
+    );
 
     // A fixed finding leaves a stale entry.
-    let netns = dir.path().join("cni-bridge/src/netns.rs");
     let text = fs::read_to_string(&netns).expect("netns.rs");
     let fixed = text.replace("/proc/self/ns/net", "/proc/thread-self/ns/net");
     fs::write(&netns, fixed).expect("edit");

@@ -200,10 +200,33 @@ fn clippy_sarif_converts_the_output() {
     let sarif: serde_json::Value =
         serde_json::from_slice(&converted.stdout).expect("clippy-sarif writes JSON");
     let results = sarif["runs"][0]["results"].as_array().expect("results");
-    assert_eq!(results.len(), messages.len());
     assert!(results.iter().all(|r| {
         r["ruleId"]
             .as_str()
             .is_some_and(|id| id.starts_with("nslint::"))
     }));
+    // clippy-sarif turns every span (secondary labels too) into a result: each message's
+    // primary location must be among them.
+    let converted: std::collections::BTreeSet<(String, u64)> = results
+        .iter()
+        .filter_map(|r| {
+            let rule = r["ruleId"].as_str()?.to_owned();
+            let line = r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64()?;
+            Some((rule, line))
+        })
+        .collect();
+    for m in &messages {
+        let code = m.message.code.as_ref().expect("code").code.clone();
+        let primary = m
+            .message
+            .spans
+            .iter()
+            .find(|s| s.is_primary)
+            .expect("primary");
+        assert!(
+            converted.contains(&(code.clone(), primary.line_start as u64)),
+            "{code} at line {} missing from clippy-sarif's output",
+            primary.line_start
+        );
+    }
 }

@@ -1,7 +1,9 @@
 //! The model: facts about each crate's code that the lints reason about, extracted from the
 //! resolved AST. The model knows nothing of lints or output formats.
 
+mod expand;
 pub mod flags;
+pub mod ir;
 pub mod macros;
 mod walk;
 
@@ -26,6 +28,8 @@ pub enum ThreadContext {
     ChildAfterFork,
     /// The closure of an approved scope.
     Scope(ScopeKind),
+    /// A future run by `block_on` of a current-thread runtime: it stays on the calling thread.
+    OwnRuntime,
 }
 
 impl ThreadContext {
@@ -82,6 +86,10 @@ pub struct CrateFacts {
     pub path_literals: Vec<PathLiteral>,
     /// Whether the crate names an approved scope API (nsscope).
     pub uses_scopes: bool,
+    /// Every function, closure and async block with its events.
+    pub bodies: Vec<ir::Body>,
+    /// Paths that re-export an item under another name (`a::open` → `a::util::open`).
+    pub exports: Vec<(String, String)>,
 }
 
 impl CrateFacts {
@@ -95,6 +103,8 @@ impl CrateFacts {
         self.switches.extend(other.switches);
         self.path_literals.extend(other.path_literals);
         self.uses_scopes |= other.uses_scopes;
+        self.bodies.extend(other.bodies);
+        self.exports.extend(other.exports);
     }
 }
 
@@ -106,6 +116,7 @@ impl From<crate::catalog::ContextKind> for ThreadContext {
             ContextKind::PoolThread => ThreadContext::PoolThread,
             ContextKind::ChildAfterFork => ThreadContext::ChildAfterFork,
             ContextKind::AsyncTask => ThreadContext::AsyncTask,
+            ContextKind::OwnRuntime => ThreadContext::OwnRuntime,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The walk over a crate's AST that extracts [`CrateFacts`].
 
+use super::expand::MacroTable;
 use super::flags::{FlagEnv, kinds_of};
+use super::ir::{Body, BodyOwner, Callee, Event, EventBuilder, ExitKind, TypeRef};
 use super::macros::{MacroBody, parse_macro_body};
 use super::{CrateFacts, PathLiteral, SwitchCall, ThreadContext};
 use crate::catalog::{Catalog, ContextKind, FlagKind, Switch, SwitchOp};
@@ -15,35 +17,44 @@ use syn::visit::{self, Visit};
 /// Extracts the facts of every module of the crate `resolver` covers.
 pub fn extract_facts(resolver: &Resolver<'_>, catalog: &Catalog) -> CrateFacts {
     let tree = resolver.tree();
-    let consts = crate_constants(resolver);
-    let scope_crates = catalog.scope_crates();
+    let mut tables = CrateTables {
+        consts: crate_constants(resolver),
+        scope_crates: catalog.scope_crates(),
+        macros: MacroTable::collect(tree),
+        fields: struct_fields(resolver),
+        forwarders: BTreeMap::new(),
+    };
+    let mut facts = CrateFacts::default();
+    // First the helpers that hand a closure parameter to a thread API, so that closures
+    // passed to them are placed on the right thread wherever the helper is declared.
+    let mut forwarders = BTreeMap::new();
+    for id in tree.ids() {
+        let mut walker = Walker::new(resolver, catalog, &tables, id, &mut facts);
+        walker.find_forwarders(&tree.module(id).items, &mut forwarders);
+    }
+    tables.forwarders = forwarders;
     let mut facts = CrateFacts::default();
     for id in tree.ids() {
-        let module = tree.module(id);
-        let mut walker = Walker {
-            resolver,
-            catalog,
-            consts: &consts,
-            scope_crates: &scope_crates,
-            module: id,
-            file: module.file,
-            fn_name: None,
-            blocks: Vec::new(),
-            locals: Vec::new(),
-            context: ThreadContext::Caller,
-            fs_unshared: false,
-            pending: HashMap::new(),
-            discarded: BTreeSet::new(),
-            named_contexts: Vec::new(),
-            thread_scope_handles: Vec::new(),
-            fork_results: Vec::new(),
-            facts: &mut facts,
-        };
-        for item in &module.items {
+        let mut walker = Walker::new(resolver, catalog, &tables, id, &mut facts);
+        for item in &tree.module(id).items {
             walker.visit_item(item);
         }
     }
+    facts.exports = resolver.exports();
     facts
+}
+
+/// Closure arguments of the crate's own functions that end up on a known thread:
+/// function canonical path → (argument index, context).
+type Forwarders = BTreeMap<String, Vec<(usize, ContextKind)>>;
+
+/// Crate-wide tables the walk consults.
+struct CrateTables<'ast> {
+    consts: BTreeMap<String, (ModuleId, &'ast syn::Expr)>,
+    scope_crates: BTreeSet<&'ast str>,
+    macros: MacroTable,
+    fields: BTreeMap<String, BTreeMap<String, String>>,
+    forwarders: Forwarders,
 }
 
 /// Every module-level `const` of the crate, by canonical path.
@@ -61,10 +72,36 @@ fn crate_constants<'t>(resolver: &Resolver<'t>) -> BTreeMap<String, (ModuleId, &
     consts
 }
 
-/// A local binding: its name and, for `let x = expr`, the initializer.
+/// The declared field types of the crate's structs: struct canonical path → field → type.
+fn struct_fields(resolver: &Resolver<'_>) -> BTreeMap<String, BTreeMap<String, String>> {
+    let tree = resolver.tree();
+    let mut fields = BTreeMap::new();
+    for id in tree.ids() {
+        for item in &tree.module(id).items {
+            let syn::Item::Struct(s) = item else {
+                continue;
+            };
+            let owner = format!("{}::{}", tree.canonical(id), s.ident.unraw());
+            let mut types = BTreeMap::new();
+            for field in &s.fields {
+                if let (Some(name), syn::Type::Path(ty)) = (&field.ident, &field.ty)
+                    && let Some(canonical) =
+                        resolver.resolve(id, &[], &WrittenPath::from_syn(&ty.path))
+                {
+                    types.insert(name.unraw().to_string(), canonical);
+                }
+            }
+            fields.insert(owner, types);
+        }
+    }
+    fields
+}
+
+/// A local binding: its name, for `let x = expr` the initializer, and its type when known.
 struct Local<'ast> {
     name: String,
     init: Option<&'ast syn::Expr>,
+    ty: Option<TypeRef>,
 }
 
 struct Walker<'a, 'ast> {
@@ -72,6 +109,7 @@ struct Walker<'a, 'ast> {
     catalog: &'a Catalog,
     consts: &'a BTreeMap<String, (ModuleId, &'ast syn::Expr)>,
     scope_crates: &'a BTreeSet<&'a str>,
+    forwarders: &'a Forwarders,
     module: ModuleId,
     file: FileId,
     fn_name: Option<String>,
@@ -91,6 +129,20 @@ struct Walker<'a, 'ast> {
     thread_scope_handles: Vec<String>,
     /// Names bound to the result of a fork.
     fork_results: Vec<(String, String)>,
+    /// The events of the body being walked.
+    events: EventBuilder,
+    /// The canonical self type of the `impl` block being walked.
+    impl_type: Option<String>,
+    /// Whether that `impl` block is `impl Drop for ..`.
+    impl_is_drop: bool,
+    /// The crate's own `macro_rules!` macros, for expansion.
+    macros: &'a MacroTable,
+    /// Declared field types of the crate's structs.
+    fields: &'a BTreeMap<String, BTreeMap<String, String>>,
+    /// How many macro expansions deep the walk is.
+    expansion_depth: usize,
+    /// The parameter names of the function being walked.
+    params: Vec<String>,
     facts: &'a mut CrateFacts,
 }
 
@@ -108,6 +160,105 @@ fn address<T>(node: &T) -> usize {
 }
 
 impl<'a, 'ast> Walker<'a, 'ast> {
+    fn new(
+        resolver: &'a Resolver<'ast>,
+        catalog: &'a Catalog,
+        tables: &'a CrateTables<'ast>,
+        module: ModuleId,
+        facts: &'a mut CrateFacts,
+    ) -> Self
+    where
+        'ast: 'a,
+    {
+        Walker {
+            resolver,
+            catalog,
+            consts: &tables.consts,
+            scope_crates: &tables.scope_crates,
+            forwarders: &tables.forwarders,
+            module,
+            file: resolver.tree().module(module).file,
+            fn_name: None,
+            blocks: Vec::new(),
+            locals: Vec::new(),
+            context: ThreadContext::Caller,
+            fs_unshared: false,
+            pending: HashMap::new(),
+            discarded: BTreeSet::new(),
+            named_contexts: Vec::new(),
+            thread_scope_handles: Vec::new(),
+            fork_results: Vec::new(),
+            events: EventBuilder::default(),
+            impl_type: None,
+            impl_is_drop: false,
+            macros: &tables.macros,
+            fields: &tables.fields,
+            expansion_depth: 0,
+            params: Vec::new(),
+            facts,
+        }
+    }
+
+    /// Finds the functions among `items` (and in their `impl` blocks) that pass a closure
+    /// parameter to a thread API (`fn on_thread(f: impl FnOnce()) { thread::spawn(f) }`).
+    fn find_forwarders(&mut self, items: &'ast [syn::Item], out: &mut Forwarders) {
+        for item in items {
+            match item {
+                syn::Item::Fn(f) => self.find_forwarder(&f.sig, &f.block, out),
+                syn::Item::Impl(imp) => {
+                    self.impl_type = match &*imp.self_ty {
+                        syn::Type::Path(p) => self.resolve_type(&p.path),
+                        _ => None,
+                    };
+                    for impl_item in &imp.items {
+                        if let syn::ImplItem::Fn(f) = impl_item {
+                            self.find_forwarder(&f.sig, &f.block, out);
+                        }
+                    }
+                    self.impl_type = None;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn find_forwarder(&self, sig: &syn::Signature, body: &'ast syn::Block, out: &mut Forwarders) {
+        let params: Vec<Option<String>> = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(t) => Some(binding_name(&t.pat)),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let mut scan = NamedClosureScan {
+            walker: self,
+            found: Vec::new(),
+        };
+        scan.visit_block(body);
+        for (name, context) in scan.found {
+            if let Some(index) = params
+                .iter()
+                .position(|p| p.as_deref() == Some(name.as_str()))
+            {
+                out.entry(self.fn_canonical(&sig.ident.unraw().to_string()))
+                    .or_default()
+                    .push((index, context));
+            }
+        }
+    }
+
+    /// The thread contexts a call gives its closure arguments: a catalogue API's, or those of
+    /// a crate helper that forwards them.
+    fn call_contexts(&self, path: &str) -> Vec<(usize, ContextKind)> {
+        let mut contexts: Vec<(usize, ContextKind)> =
+            self.catalog.context_of_call(path).into_iter().collect();
+        if let Some(forwarded) = self.forwarders.get(path) {
+            contexts.extend(forwarded.iter().copied());
+        }
+        contexts
+    }
+
     fn save(&self) -> Saved {
         Saved {
             context: self.context,
@@ -165,6 +316,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             self.locals.push(Local {
                 name,
                 init: if single { init } else { None },
+                ty: None,
             });
         }
     }
@@ -196,6 +348,33 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
     }
 
+    /// Notes that the result of the call `init` evaluates to (through `?`, `unwrap`, `await`)
+    /// is kept in the local `name`: a guard bound this way lives until its scope ends.
+    fn mark_bound(&mut self, name: &str, init: &syn::Expr) {
+        let mut expr = strip(init);
+        loop {
+            expr = match expr {
+                syn::Expr::Try(t) => strip(&t.expr),
+                syn::Expr::Await(a) => strip(&a.base),
+                syn::Expr::MethodCall(m)
+                    if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+                {
+                    strip(&m.receiver)
+                }
+                _ => break,
+            };
+        }
+        let call_span = span_of(self.file, expr.span());
+        for event in self.events.current().iter_mut().rev() {
+            if let Event::Call { span, bound_to, .. } = event
+                && *span == call_span
+            {
+                *bound_to = Some(name.to_owned());
+                return;
+            }
+        }
+    }
+
     fn mark_block_tail(&mut self, block: &syn::Block) {
         if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() {
             self.mark_discarded(tail);
@@ -213,6 +392,19 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         {
             self.fs_unshared = true;
         }
+        let flags_param = flags_arg.and_then(|arg| match strip(arg) {
+            syn::Expr::Path(p) => {
+                let name = p.path.get_ident()?.unraw().to_string();
+                self.params.iter().position(|param| *param == name)
+            }
+            _ => None,
+        });
+        self.events.emit(Event::Switch {
+            op: switch.op,
+            kinds: kinds.clone(),
+            flags_param: flags_param.filter(|_| kinds.is_none()),
+            span: span_of(self.file, call.span()),
+        });
         self.facts.switches.push(SwitchCall {
             api: switch.path.clone(),
             op: switch.op,
@@ -240,13 +432,19 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     /// Records the context of a closure argument of a context API.
     fn set_closure_context(&mut self, arg: Option<&syn::Expr>, context: ContextKind) {
         if let Some(arg) = arg {
-            let closure = match strip(arg) {
-                syn::Expr::Closure(closure) => Some(closure),
-                syn::Expr::Path(p) => self.named_closure(&p.path),
-                _ => None,
-            };
-            if let Some(closure) = closure {
-                self.pending.insert(address(closure), context);
+            match strip(arg) {
+                syn::Expr::Closure(closure) => {
+                    self.pending.insert(address(closure), context);
+                }
+                syn::Expr::Async(block) => {
+                    self.pending.insert(address(block), context);
+                }
+                syn::Expr::Path(p) => {
+                    if let Some(closure) = self.named_closure(&p.path) {
+                        self.pending.insert(address(closure), context);
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -272,6 +470,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             catalog: self.catalog,
             consts: self.consts,
             scope_crates: self.scope_crates,
+            forwarders: self.forwarders,
             module: self.module,
             file: self.file,
             fn_name: self.fn_name.clone(),
@@ -282,6 +481,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 .map(|l| Local {
                     name: l.name.clone(),
                     init: l.init,
+                    ty: l.ty.clone(),
                 })
                 .collect(),
             context: self.context,
@@ -291,6 +491,13 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             named_contexts: self.named_contexts.clone(),
             thread_scope_handles: self.thread_scope_handles.clone(),
             fork_results: self.fork_results.clone(),
+            events: std::mem::take(&mut self.events),
+            impl_type: self.impl_type.clone(),
+            impl_is_drop: self.impl_is_drop,
+            macros: self.macros,
+            fields: self.fields,
+            expansion_depth: self.expansion_depth + 1,
+            params: self.params.clone(),
             facts: self.facts,
         }
     }
@@ -323,6 +530,12 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         match strip(receiver) {
             syn::Expr::MethodCall(m) => self.receiver_root(&m.receiver),
             syn::Expr::Call(c) => self.resolve_callee(&c.func),
+            syn::Expr::Try(t) => self.receiver_root(&t.expr),
+            syn::Expr::Path(p) => {
+                let name = p.path.get_ident()?.unraw().to_string();
+                let init = self.locals.iter().rev().find(|l| l.name == name)?.init?;
+                self.receiver_root(init)
+            }
             _ => None,
         }
     }
@@ -388,17 +601,114 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     fn visit_fn_body(
         &mut self,
-        name: &syn::Ident,
+        attrs: &[syn::Attribute],
         sig: &'ast syn::Signature,
         body: &'ast syn::Block,
     ) {
-        let saved = self.save();
-        self.enter_thread(if sig.asyncness.is_some() {
+        let name = sig.ident.unraw().to_string();
+        let canonical = self.fn_canonical(&name);
+        let is_entry = (name == "main" && self.impl_type.is_none() && self.fn_name.is_none())
+            || attrs
+                .iter()
+                .any(|a| a.path().segments.last().is_some_and(|s| s.ident == "test"));
+        let owner = BodyOwner::Fn {
+            canonical,
+            return_types: self.return_types(&sig.output),
+            is_entry,
+            drop_of: self
+                .impl_type
+                .clone()
+                .filter(|_| self.impl_is_drop && name == "drop"),
+        };
+        let context = if sig.asyncness.is_some() {
             ThreadContext::AsyncTask
         } else {
             ThreadContext::Caller
+        };
+        let span = span_of(self.file, sig.ident.span());
+        self.in_body(owner, context, span, |w| w.visit_fn_block(&name, sig, body));
+    }
+
+    /// The canonical path of a function declared where the walk is.
+    fn fn_canonical(&self, name: &str) -> String {
+        match (&self.impl_type, &self.fn_name) {
+            (Some(ty), _) => format!("{ty}::{name}"),
+            (None, Some(outer)) => format!(
+                "{}::{outer}::{name}",
+                self.resolver.tree().canonical(self.module)
+            ),
+            (None, None) => format!("{}::{name}", self.resolver.tree().canonical(self.module)),
+        }
+    }
+
+    /// Canonical paths of the types named in a return type (`io::Result<Guard>` → both).
+    fn return_types(&self, output: &syn::ReturnType) -> Vec<String> {
+        let syn::ReturnType::Type(_, ty) = output else {
+            return Vec::new();
+        };
+        let mut collector = TypePaths::default();
+        collector.visit_type(ty);
+        collector
+            .paths
+            .iter()
+            .filter_map(|p| self.resolve_type(p))
+            .collect()
+    }
+
+    /// Resolves a type path, with `Self` meaning the `impl` block's type.
+    fn resolve_type(&self, path: &syn::Path) -> Option<String> {
+        if path.is_ident("Self") {
+            return self.impl_type.clone();
+        }
+        if path.segments.first().is_some_and(|s| s.ident == "Self") {
+            let rest: Vec<String> = path
+                .segments
+                .iter()
+                .skip(1)
+                .map(|s| s.ident.to_string())
+                .collect();
+            return self
+                .impl_type
+                .as_ref()
+                .map(|t| format!("{t}::{}", rest.join("::")));
+        }
+        let blocks: Vec<&Scope> = self.blocks.iter().collect();
+        self.resolver
+            .resolve(self.module, &blocks, &WrittenPath::from_syn(path))
+    }
+
+    /// Walks a new body (function, closure, async block) and records it.
+    fn in_body(
+        &mut self,
+        owner: BodyOwner,
+        context: ThreadContext,
+        span: crate::diagnostic::Span,
+        walk: impl FnOnce(&mut Self),
+    ) {
+        let saved = self.save();
+        let outer_events = std::mem::take(&mut self.events);
+        self.enter_thread(context);
+        walk(self);
+        let events = std::mem::replace(&mut self.events, outer_events).finish();
+        self.facts.bodies.push(Body {
+            owner,
+            context,
+            events,
+            span,
         });
-        self.fn_name = Some(name.unraw().to_string());
+        self.restore(saved);
+    }
+
+    fn visit_fn_block(&mut self, name: &str, sig: &'ast syn::Signature, body: &'ast syn::Block) {
+        self.fn_name = Some(name.to_owned());
+        self.params = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(t) => Some(binding_name(&t.pat).unwrap_or_default()),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
         for input in &sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 self.bind_pattern(&t.pat, None);
@@ -413,16 +723,208 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         let saved_named = std::mem::replace(&mut self.named_contexts, found);
         self.visit_block(body);
         self.named_contexts = saved_named;
-        self.restore(saved);
     }
 
-    fn visit_in_context(&mut self, context: ThreadContext, visit: impl FnOnce(&mut Self)) {
-        let saved = self.save();
-        self.enter_thread(context);
-        visit(self);
-        self.restore(saved);
+    /// Records a call: a sensitive operation, an `exec`, or a call into code that may be the
+    /// workspace's.
+    fn emit_call(
+        &mut self,
+        callee: Callee,
+        span: crate::diagnostic::Span,
+        arg_kinds: Vec<Option<BTreeSet<FlagKind>>>,
+    ) {
+        let path = match &callee {
+            Callee::Path(p) => Some(p.clone()),
+            Callee::Method {
+                receiver: TypeRef::Named(ty),
+                method,
+            } => Some(format!("{ty}::{method}")),
+            Callee::Method { .. } => None,
+        };
+        if let Some(path) = &path {
+            if let Some(what) = self.catalog.sensitive_what(path) {
+                self.events.emit(Event::Sensitive {
+                    what: what.to_owned(),
+                    span,
+                });
+                return;
+            }
+            if self.catalog.is_exec(path) {
+                self.events.emit(Event::Exit {
+                    kind: ExitKind::Exec,
+                    span,
+                    diverges: true,
+                });
+                return;
+            }
+            if path.starts_with("std::") {
+                return;
+            }
+        }
+        self.events.emit(Event::Call {
+            callee,
+            span,
+            bound_to: None,
+            exit: None,
+            arg_kinds,
+        });
+    }
+
+    /// The kinds each argument selects, for helpers that pass flags on to a switch; empty
+    /// when no argument is a flags expression.
+    fn arg_kinds<'e>(
+        &self,
+        args: impl Iterator<Item = &'e syn::Expr>,
+    ) -> Vec<Option<BTreeSet<FlagKind>>> {
+        let kinds: Vec<Option<BTreeSet<FlagKind>>> = args
+            .map(|arg| kinds_of(arg, self).filter(|k| !k.is_empty()))
+            .collect();
+        if kinds.iter().all(Option::is_none) {
+            Vec::new()
+        } else {
+            kinds
+        }
+    }
+
+    /// An exit that happens only on some outcomes of `operand` (`?`, `unwrap`). On a raw
+    /// switch it is dropped (a failed switch switches nothing); on a call just recorded it is
+    /// attached to the call, whose effect decides whether it leaves a region.
+    fn conditional_exit(
+        &mut self,
+        kind: ExitKind,
+        span: crate::diagnostic::Span,
+        operand: &syn::Expr,
+    ) {
+        let operand_span = span_of(self.file, strip(operand).span());
+        let list = self.events.current();
+        let exit = Event::Exit {
+            kind,
+            span,
+            diverges: false,
+        };
+        match list.last_mut() {
+            Some(Event::Switch { span, .. }) if *span == operand_span => {}
+            Some(Event::Call {
+                span, exit: slot, ..
+            }) if *span == operand_span => {
+                if let Event::Exit { kind, span, .. } = exit {
+                    *slot = Some((kind, span));
+                }
+            }
+            _ => list.push(exit),
+        }
+    }
+
+    /// Whether a method call is `exec` from a trait in scope that the catalogue lists.
+    fn is_exec_method(&self, method: &str) -> bool {
+        let blocks: Vec<&Scope> = self.blocks.iter().collect();
+        self.catalog
+            .exec_methods()
+            .any(|(m, t)| m == method && self.resolver.trait_in_scope(self.module, &blocks, t))
+    }
+
+    /// The type of an expression, where a light local inference can tell: `self`, fields of
+    /// `self`, annotated or constructed locals, constructor paths, function results.
+    fn type_of(&self, expr: &syn::Expr) -> Option<TypeRef> {
+        match strip(expr) {
+            syn::Expr::Path(p) if p.path.is_ident("self") => {
+                self.impl_type.clone().map(TypeRef::Named)
+            }
+            syn::Expr::Path(p) => {
+                let name = p.path.get_ident()?.unraw().to_string();
+                self.locals
+                    .iter()
+                    .rev()
+                    .find(|l| l.name == name)?
+                    .ty
+                    .clone()
+            }
+            syn::Expr::Field(f) => {
+                let syn::Expr::Path(base) = strip(&f.base) else {
+                    return None;
+                };
+                if !base.path.is_ident("self") {
+                    return None;
+                }
+                let syn::Member::Named(field) = &f.member else {
+                    return None;
+                };
+                let owner = self.impl_type.as_ref()?;
+                self.fields
+                    .get(owner)?
+                    .get(&field.unraw().to_string())
+                    .cloned()
+                    .map(TypeRef::Named)
+            }
+            syn::Expr::Call(c) => {
+                let syn::Expr::Path(callee) = &*c.func else {
+                    return None;
+                };
+                if callee.path.segments.len() >= 2 {
+                    let mut ty = callee.path.clone();
+                    ty.segments.pop();
+                    let ty_path = syn::Path {
+                        leading_colon: ty.leading_colon,
+                        segments: ty.segments.into_pairs().map(|p| p.into_value()).collect(),
+                    };
+                    if let Some(named) = self.resolve_type(&ty_path) {
+                        return Some(TypeRef::Named(named));
+                    }
+                }
+                self.resolve_callee(&c.func).map(TypeRef::ReturnOf)
+            }
+            syn::Expr::Struct(st) => self.resolve_type(&st.path).map(TypeRef::Named),
+            syn::Expr::Try(t) => self.type_of(&t.expr),
+            syn::Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
+                self.type_of(&m.receiver)
+            }
+            syn::Expr::MethodCall(m) => {
+                let receiver = self.type_of(&m.receiver)?;
+                let TypeRef::Named(ty) = &receiver else {
+                    return None;
+                };
+                self.catalog
+                    .returns_receiver(ty, &m.method.to_string())
+                    .then_some(receiver)
+            }
+            _ => None,
+        }
+    }
+
+    /// `panic!`-family macros leave on every path; assertions on some.
+    fn panic_exit(&mut self, name: &str, mac: &syn::Macro) {
+        let diverges = match name {
+            "panic" | "unreachable" | "todo" | "unimplemented" => true,
+            "assert" | "assert_eq" | "assert_ne" => false,
+            _ => return,
+        };
+        if !diverges && matches!(self.events.current().last(), Some(Event::Switch { .. })) {
+            // `assert_eq!(setns(..), 0)` fails only when the switch did not happen.
+            return;
+        }
+        self.events.emit(Event::Exit {
+            kind: ExitKind::Panic,
+            span: span_of(self.file, mac.path.span()),
+            diverges,
+        });
+    }
+
+    /// Walks the child branch of a fork as a body of its own: it runs in another process.
+    fn child_body(&mut self, at: &dyn Spanned, walk: impl FnOnce(&mut Self)) {
+        let span = span_of(self.file, at.span());
+        self.in_body(
+            BodyOwner::Closure { spawned: true },
+            ThreadContext::ChildAfterFork,
+            span,
+            walk,
+        );
     }
 }
+
+/// Crate-local macros are expanded at most this deep (macros that expand to macros).
+const MAX_EXPANSION_DEPTH: usize = 8;
 
 /// Methods that turn a result into something that is easy to drop without looking at it.
 const IGNORING_ADAPTERS: &[&str] = &[
@@ -436,6 +938,84 @@ const IGNORING_ADAPTERS: &[&str] = &[
     "map",
     "map_err",
 ];
+
+/// For a condition that compares a C status (`setns(..) != 0`, `== -1`, `< 0`), whether the
+/// `then` branch is the success path.
+fn checked_status(cond: &syn::Expr) -> Option<bool> {
+    let syn::Expr::Binary(b) = strip(cond) else {
+        return None;
+    };
+    let literal = |e: &syn::Expr| match strip(e) {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse::<i64>().ok(),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => match strip(&u.expr) {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(i),
+                ..
+            }) => i.base10_parse::<i64>().ok().map(|v| -v),
+            _ => None,
+        },
+        _ => None,
+    };
+    let value = literal(&b.right).or_else(|| literal(&b.left))?;
+    match (b.op, value) {
+        (syn::BinOp::Eq(_), 0) | (syn::BinOp::Ne(_), -1) | (syn::BinOp::Ge(_), 0) => Some(true),
+        (syn::BinOp::Ne(_), 0) | (syn::BinOp::Eq(_), -1) | (syn::BinOp::Lt(_), 0) => Some(false),
+        _ => None,
+    }
+}
+
+/// Removes and returns the last event if it is a switch within `within` (the condition or
+/// scrutinee that checks its result).
+fn take_switch(events: &mut Vec<Event>, within: &crate::diagnostic::Span) -> Option<Event> {
+    match events.last() {
+        Some(Event::Switch { span, .. })
+            if span.file == within.file
+                && span.range.start >= within.range.start
+                && span.range.end <= within.range.end =>
+        {
+            events.pop()
+        }
+        _ => None,
+    }
+}
+
+/// Whether a match arm's pattern is the failure case (`Err(..)`).
+fn is_err_pattern(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::TupleStruct(t) => t.path.is_ident("Err"),
+        syn::Pat::Or(o) => o.cases.iter().all(is_err_pattern),
+        _ => false,
+    }
+}
+
+/// The single name a `let` pattern binds (`g`, `mut g`, `g: T`), if that is all it does.
+fn binding_name(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.unraw().to_string()),
+        syn::Pat::Type(t) => binding_name(&t.pat),
+        _ => None,
+    }
+}
+
+/// Collects the type paths in a type (`io::Result<Guard>` → `io::Result`, `Guard`).
+#[derive(Default)]
+struct TypePaths {
+    paths: Vec<syn::Path>,
+}
+
+impl<'ast> Visit<'ast> for TypePaths {
+    fn visit_type_path(&mut self, ty: &'ast syn::TypePath) {
+        let mut bare = ty.path.clone();
+        for segment in &mut bare.segments {
+            segment.arguments = syn::PathArguments::None;
+        }
+        self.paths.push(bare);
+        visit::visit_type_path(self, ty);
+    }
+}
 
 /// Removes parentheses, groups, references and `unsafe`/plain blocks with a single tail.
 fn strip(expr: &syn::Expr) -> &syn::Expr {
@@ -494,10 +1074,10 @@ impl NamedClosureScan<'_, '_, '_> {
 
 impl<'ast> Visit<'ast> for NamedClosureScan<'_, '_, '_> {
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        if let Some(path) = self.walker.resolve_callee(&call.func)
-            && let Some((arg, context)) = self.walker.catalog.context_of_call(&path)
-        {
-            self.note(call.args.iter().nth(arg), context);
+        if let Some(path) = self.walker.resolve_callee(&call.func) {
+            for (arg, context) in self.walker.call_contexts(&path) {
+                self.note(call.args.iter().nth(arg), context);
+            }
         }
         visit::visit_expr_call(self, call);
     }
@@ -537,16 +1117,46 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     }
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        self.visit_fn_body(&item.sig.ident, &item.sig, &item.block);
+        self.visit_fn_body(&item.attrs, &item.sig, &item.block);
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        let self_type = match &*item.self_ty {
+            syn::Type::Path(p) => self.resolve_type(&p.path),
+            _ => None,
+        };
+        let is_drop = item.trait_.as_ref().is_some_and(|(path, _)| {
+            path.is_ident("Drop") || self.resolve_type(path).as_deref() == Some("std::ops::Drop")
+        });
+        let saved = (self.impl_type.take(), self.impl_is_drop);
+        self.impl_type = self_type;
+        self.impl_is_drop = is_drop;
+        for impl_item in &item.items {
+            self.visit_impl_item(impl_item);
+        }
+        (self.impl_type, self.impl_is_drop) = saved;
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        self.visit_fn_body(&item.sig.ident, &item.sig, &item.block);
+        self.visit_fn_body(&item.attrs, &item.sig, &item.block);
+    }
+
+    fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
+        let saved = self.impl_type.take();
+        self.impl_type = Some(format!(
+            "{}::{}",
+            self.resolver.tree().canonical(self.module),
+            item.ident.unraw()
+        ));
+        for trait_item in &item.items {
+            self.visit_trait_item(trait_item);
+        }
+        self.impl_type = saved;
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         if let Some(body) = &item.default {
-            self.visit_fn_body(&item.sig.ident, &item.sig, body);
+            self.visit_fn_body(&item.attrs, &item.sig, body);
         }
     }
 
@@ -576,6 +1186,13 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         visit::visit_block(self, block);
         if pushed {
             self.blocks.pop();
+        }
+        let names: Vec<String> = self.locals[saved_locals..]
+            .iter()
+            .map(|l| l.name.clone())
+            .collect();
+        if !names.is_empty() {
+            self.events.emit(Event::EndScope { names });
         }
         self.locals.truncate(saved_locals);
     }
@@ -616,15 +1233,30 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
                 self.visit_expr(diverge);
             }
         }
+        let declared = match &local.pat {
+            syn::Pat::Type(t) => match &*t.ty {
+                syn::Type::Path(p) => self.resolve_type(&p.path).map(TypeRef::Named),
+                _ => None,
+            },
+            _ => None,
+        };
+        let ty = declared.or_else(|| init.and_then(|e| self.type_of(e)));
+        let bound = binding_name(&local.pat);
+        if let (Some(name), Some(init)) = (&bound, init) {
+            self.mark_bound(name, init);
+        }
         self.bind_pattern(&local.pat, init);
+        if let (Some(name), Some(ty)) = (bound, ty)
+            && let Some(local) = self.locals.iter_mut().rev().find(|l| l.name == name)
+        {
+            local.ty = Some(ty);
+        }
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        if let Some(path) = self.resolve_callee(&call.func) {
-            if let Some(switch) = self.switch_for(&path, call) {
-                self.record_switch(call, switch);
-            }
-            if let Some((arg, context)) = self.catalog.context_of_call(&path) {
+        let path = self.resolve_callee(&call.func);
+        if let Some(path) = &path {
+            for (arg, context) in self.call_contexts(path) {
                 self.set_closure_context(call.args.iter().nth(arg), context);
             }
             let scope_handle_api = self
@@ -641,6 +1273,28 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             }
         }
         visit::visit_expr_call(self, call);
+        let span = span_of(self.file, call.span());
+        match path {
+            Some(path) => {
+                if let Some(switch) = self.switch_for(&path, call) {
+                    self.record_switch(call, switch);
+                } else {
+                    let arg_kinds = self.arg_kinds(call.args.iter());
+                    self.emit_call(Callee::Path(path), span, arg_kinds);
+                }
+            }
+            None => {
+                if let syn::Expr::Path(p) = &*call.func
+                    && p.path.is_ident("drop")
+                    && let Some(syn::Expr::Path(arg)) = call.args.first().map(strip)
+                    && let Some(name) = arg.path.get_ident()
+                {
+                    self.events.emit(Event::Drop {
+                        name: name.unraw().to_string(),
+                    });
+                }
+            }
+        }
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
@@ -648,6 +1302,98 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             self.set_closure_context(call.args.iter().nth(arg), context);
         }
         visit::visit_expr_method_call(self, call);
+        let method = call.method.unraw().to_string();
+        let span = span_of(self.file, call.span());
+        if matches!(method.as_str(), "unwrap" | "expect") {
+            self.conditional_exit(ExitKind::Panic, span, &call.receiver);
+            return;
+        }
+        if self.is_exec_method(&method) {
+            self.events.emit(Event::Exit {
+                kind: ExitKind::Exec,
+                span,
+                diverges: true,
+            });
+            return;
+        }
+        if let Some(receiver) = self.type_of(&call.receiver) {
+            let arg_kinds = self.arg_kinds(call.args.iter());
+            self.emit_call(Callee::Method { receiver, method }, span, arg_kinds);
+        }
+    }
+
+    fn visit_expr_try(&mut self, expr: &'ast syn::ExprTry) {
+        self.visit_expr(&expr.expr);
+        let span = span_of(self.file, expr.question_token.span);
+        self.conditional_exit(ExitKind::Try, span, &expr.expr);
+    }
+
+    fn visit_expr_return(&mut self, expr: &'ast syn::ExprReturn) {
+        if let Some(value) = &expr.expr {
+            self.visit_expr(value);
+        }
+        let is_err = matches!(expr.expr.as_deref().map(strip), Some(syn::Expr::Call(c))
+            if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Err")));
+        self.events.emit(Event::Exit {
+            kind: ExitKind::Return { is_err },
+            span: span_of(self.file, expr.span()),
+            diverges: true,
+        });
+    }
+
+    fn visit_expr_break(&mut self, expr: &'ast syn::ExprBreak) {
+        visit::visit_expr_break(self, expr);
+        self.events.emit(Event::Exit {
+            kind: ExitKind::Break,
+            span: span_of(self.file, expr.span()),
+            diverges: true,
+        });
+    }
+
+    fn visit_expr_continue(&mut self, expr: &'ast syn::ExprContinue) {
+        self.events.emit(Event::Exit {
+            kind: ExitKind::Break,
+            span: span_of(self.file, expr.span()),
+            diverges: true,
+        });
+    }
+
+    fn visit_expr_await(&mut self, expr: &'ast syn::ExprAwait) {
+        self.visit_expr(&expr.base);
+        let start = expr.dot_token.span.byte_range().start;
+        let end = expr.await_token.span.byte_range().end;
+        self.events.emit(Event::Await {
+            span: crate::diagnostic::Span {
+                file: self.file,
+                range: start..end.max(start),
+            },
+        });
+    }
+
+    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
+        self.events.open();
+        self.visit_expr(&expr.cond);
+        self.visit_block(&expr.body);
+        let body = self.events.close();
+        self.events.emit(Event::Loop { body });
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+        self.visit_expr(&expr.expr);
+        self.events.open();
+        let saved = self.locals.len();
+        self.bind_pattern(&expr.pat, None);
+        self.visit_block(&expr.body);
+        self.locals.truncate(saved);
+        let body = self.events.close();
+        self.events.emit(Event::Loop { body });
+    }
+
+    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
+        self.events.open();
+        self.visit_block(&expr.body);
+        let body = self.events.close();
+        self.events.emit(Event::Loop { body });
     }
 
     fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
@@ -661,40 +1407,80 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     }
 
     fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
-        let saved = self.save();
-        match self.pending.remove(&address(closure)) {
-            Some(context) => self.enter_thread(ThreadContext::from(context)),
-            None if closure.asyncness.is_some() => self.enter_thread(ThreadContext::AsyncTask),
-            None => {}
-        }
-        for input in &closure.inputs {
-            self.bind_pattern(input, None);
-        }
-        self.visit_expr(&closure.body);
-        self.restore(saved);
+        let decided = self.pending.remove(&address(closure));
+        let context = match decided {
+            Some(context) => ThreadContext::from(context),
+            None if closure.asyncness.is_some() => ThreadContext::AsyncTask,
+            None => self.context,
+        };
+        let owner = BodyOwner::Closure {
+            spawned: decided.is_some(),
+        };
+        let span = span_of(self.file, closure.inputs_begin.span);
+        let inherits_fs = decided.is_none();
+        let fs_unshared = self.fs_unshared;
+        self.in_body(owner, context, span, |w| {
+            if inherits_fs {
+                w.fs_unshared = fs_unshared;
+            }
+            for input in &closure.inputs {
+                w.bind_pattern(input, None);
+            }
+            w.visit_expr(&closure.body);
+        });
     }
 
     fn visit_expr_async(&mut self, expr: &'ast syn::ExprAsync) {
-        self.visit_in_context(ThreadContext::AsyncTask, |w| w.visit_block(&expr.block));
+        let decided = self.pending.remove(&address(expr));
+        let context = decided.map_or(ThreadContext::AsyncTask, ThreadContext::from);
+        let owner = BodyOwner::AsyncBlock {
+            spawned: decided.is_some(),
+        };
+        let span = span_of(self.file, expr.async_token.span);
+        self.in_body(owner, context, span, |w| w.visit_block(&expr.block));
     }
 
     fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
         self.visit_expr(&expr.expr);
+        // `match setns(..) { Ok(..) => .., Err(..) => .. }`: the switch happened in `Ok` arms.
+        let scrutinee = span_of(self.file, strip(&expr.expr).span());
+        let switch = take_switch(self.events.current(), &scrutinee);
         let child = self.fork_pattern_of(&expr.expr);
+        let mut arms = Vec::new();
         for arm in &expr.arms {
             let is_child = child
                 .as_deref()
                 .is_some_and(|c| self.is_child_pattern(&arm.pat, c));
+            self.events.open();
             if is_child {
-                self.visit_in_context(ThreadContext::ChildAfterFork, |w| visit::visit_arm(w, arm));
+                self.child_body(&arm.pat, |w| visit::visit_arm(w, arm));
             } else {
                 self.visit_arm(arm);
             }
+            let mut events = self.events.close();
+            if let Some(switch) = &switch
+                && !is_err_pattern(&arm.pat)
+            {
+                events.insert(0, switch.clone());
+            }
+            arms.push(events);
         }
+        self.events.emit(Event::Branch {
+            arms,
+            span: span_of(self.file, expr.match_token.span),
+        });
     }
 
     fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
+        self.events.open();
         self.visit_expr(&expr.cond);
+        let mut cond_events = self.events.close();
+        // `if setns(..) != 0 { fail }`: the switch happened only on the success branch.
+        let checked = checked_status(&expr.cond).and_then(|success_is_then| {
+            let switch = take_switch(&mut cond_events, &span_of(self.file, expr.cond.span()))?;
+            Some((success_is_then, switch))
+        });
+        self.events.current().extend(cond_events);
         let child_branch = match strip(&expr.cond) {
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_)) => {
                 let is_zero = |e: &syn::Expr| {
@@ -706,30 +1492,62 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             }
             _ => false,
         };
+        self.events.open();
         if child_branch {
-            self.visit_in_context(ThreadContext::ChildAfterFork, |w| {
-                w.visit_block(&expr.then_branch)
-            });
+            self.child_body(&expr.then_branch, |w| w.visit_block(&expr.then_branch));
         } else {
             self.visit_block(&expr.then_branch);
         }
+        let mut then_events = self.events.close();
+        self.events.open();
         if let Some((_, else_branch)) = &expr.else_branch {
             self.visit_expr(else_branch);
         }
+        let mut else_events = self.events.close();
+        if let Some((success_is_then, switch)) = checked {
+            let success = if success_is_then {
+                &mut then_events
+            } else {
+                &mut else_events
+            };
+            success.insert(0, switch);
+        }
+        self.events.emit(Event::Branch {
+            arms: vec![then_events, else_events],
+            span: span_of(self.file, expr.if_token.span),
+        });
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         if mac.path.is_ident("macro_rules") {
             return;
         }
-        let body = parse_macro_body(&mac.tokens);
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.unraw().to_string())
+            .unwrap_or_default();
+        let expanded = (self.expansion_depth < MAX_EXPANSION_DEPTH)
+            .then(|| self.macros.expand(&name, &mac.tokens))
+            .flatten();
+        let body = match &expanded {
+            Some(tokens) => parse_macro_body(&quote::quote!({ #tokens })),
+            None => parse_macro_body(&mac.tokens),
+        };
         let mut inner = self.macro_walker();
         match &body {
             MacroBody::Exprs(exprs) => exprs.iter().for_each(|e| inner.visit_expr(e)),
             MacroBody::Stmts(stmts) => stmts.iter().for_each(|s| inner.visit_stmt(s)),
         }
         let fs_unshared = inner.fs_unshared;
+        let events = std::mem::take(&mut inner.events);
+        drop(inner);
         self.fs_unshared = fs_unshared;
+        self.events = events;
+        if expanded.is_none() {
+            self.panic_exit(&name, mac);
+        }
     }
 
     fn visit_lit(&mut self, lit: &'ast syn::Lit) {
@@ -739,6 +1557,12 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             syn::Lit::CStr(c) => c.value().to_string_lossy().into_owned(),
             _ => return,
         };
+        if let Some(what) = self.catalog.sensitive_path(&value) {
+            self.events.emit(Event::Sensitive {
+                what: what.to_owned(),
+                span: span_of(self.file, lit.span()),
+            });
+        }
         if self.catalog.is_process_wide_path(&value) {
             self.facts.path_literals.push(PathLiteral {
                 span: span_of(self.file, lit.span()),

@@ -27,7 +27,7 @@ pub fn render_human(
         let first_of_lint = diagnostic
             .lint_ref()
             .is_some_and(|l| lints_seen.insert(l.name));
-        let rendered = to_codespan(diagnostic, first_of_lint);
+        let rendered = to_codespan(&analysis.db, diagnostic, first_of_lint);
         term::emit_to_write_style(out, &config, &files, &rendered)
             .map_err(std::io::Error::other)?;
     }
@@ -57,7 +57,7 @@ pub fn render_one(db: &SourceDb, diagnostic: &Diagnostic, level_note: bool, ansi
     } else {
         Buffer::no_color()
     };
-    let rendered = to_codespan(diagnostic, level_note);
+    let rendered = to_codespan(db, diagnostic, level_note);
     if term::emit_to_write_style(&mut buffer, &config, &DbFiles(db), &rendered).is_err() {
         return diagnostic.message.clone();
     }
@@ -86,7 +86,7 @@ fn rustc_chars() -> Chars {
     }
 }
 
-fn to_codespan(d: &Diagnostic, level_note: bool) -> cs::Diagnostic<FileId> {
+fn to_codespan(db: &SourceDb, d: &Diagnostic, level_note: bool) -> cs::Diagnostic<FileId> {
     let severity = match severity_word(d) {
         "error" => cs::Severity::Error,
         _ => cs::Severity::Warning,
@@ -111,9 +111,16 @@ fn to_codespan(d: &Diagnostic, level_note: bool) -> cs::Diagnostic<FileId> {
     let mut notes: Vec<String> = d
         .children
         .iter()
-        .map(|c| match c.kind {
-            ChildKind::Note => format!("note: {}", c.message),
-            ChildKind::Help => format!("help: {}", c.message),
+        .map(|c| {
+            let place = c.span.as_ref().map_or_else(String::new, |span| {
+                let file = db.get(span.file);
+                let pos = file.position(span.range.start);
+                format!(" at {}:{}:{}", file.display_name, pos.line, pos.column)
+            });
+            match c.kind {
+                ChildKind::Note => format!("note: {}{place}", c.message),
+                ChildKind::Help => format!("help: {}{place}", c.message),
+            }
         })
         .collect();
     if let Some(lint) = d.lint_ref().filter(|_| level_note) {

@@ -279,6 +279,24 @@ impl<'a> Resolver<'a> {
         false
     }
 
+    /// Every module-level import as `(the path it can be named by, what it names)`:
+    /// `pub use util::sockets::open_probe;` in the root gives
+    /// `("probe::open_probe", "probe::util::sockets::open_probe")`. Other crates call through
+    /// these paths.
+    pub fn exports(&self) -> Vec<(String, String)> {
+        let mut exports = Vec::new();
+        for id in self.tree.ids() {
+            let prefix = self.tree.canonical(id);
+            for (name, import) in &self.modules[id.0].imports {
+                if let Some(target) = self.resolve_segments(id, &[], &import.path, Role::Use, 0) {
+                    let target = self.catalog.canonical(&self.render(target));
+                    exports.push((format!("{prefix}::{name}"), target));
+                }
+            }
+        }
+        exports
+    }
+
     fn render(&self, resolved: Resolved) -> String {
         match resolved {
             Resolved::Module(id) => self.tree.canonical(id),

@@ -4,33 +4,59 @@
 //! configuration and suppressions are applied afterwards. Rules know nothing of output
 //! formats.
 
+mod await_while_switched;
 mod process_wide_namespace_path;
 mod raw_namespace_switch;
+mod switch_without_restore;
 mod thread_unsafe_namespace_kind;
 mod unchecked_namespace_switch;
+mod unscoped_namespace_op;
 
 use crate::catalog::{FlagKind, SwitchOp};
-use crate::diagnostic::Diagnostic;
-use crate::model::{CrateFacts, SwitchCall};
+use crate::diagnostic::{Child, ChildKind, Diagnostic};
+use crate::effects::{Finding, Step};
+use crate::model::{CrateFacts, SwitchCall, ThreadContext};
+
+/// What the rules see of one package: its facts and the region findings of its bodies.
+pub struct RuleInput<'a> {
+    /// The package's facts.
+    pub facts: &'a CrateFacts,
+    /// What the effects stage found in its switched regions.
+    pub regions: &'a [&'a Finding],
+}
 
 /// A lint's check.
-type Rule = fn(&CrateFacts, &mut Vec<Diagnostic>);
+type Rule = fn(&RuleInput<'_>, &mut Vec<Diagnostic>);
 
 /// Every rule, in registry order. Lints whose analysis lives in a later stage have none yet.
 const RULES: &[Rule] = &[
     raw_namespace_switch::check,
+    switch_without_restore::check,
+    await_while_switched::check,
+    unscoped_namespace_op::check,
     thread_unsafe_namespace_kind::check,
     unchecked_namespace_switch::check,
     process_wide_namespace_path::check,
 ];
 
-/// Runs every rule over one package's facts.
-pub fn check_all(facts: &CrateFacts) -> Vec<Diagnostic> {
+/// Runs every rule over one package.
+pub fn check_all(input: &RuleInput<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in RULES {
-        rule(facts, &mut out);
+        rule(input, &mut out);
     }
     out
+}
+
+/// Notes that lead down a chain of calls: "`open_probe` binds a UDP socket" at its place.
+fn chain_notes(diagnostic: &mut Diagnostic, chain: &[Step]) {
+    for step in chain {
+        diagnostic.children.push(Child {
+            kind: ChildKind::Note,
+            message: format!("`{}` {}", step.function, step.what),
+            span: Some(step.span.clone()),
+        });
+    }
 }
 
 /// Describes what a switch does to the thread, for labels (`switches this thread into the
@@ -62,5 +88,37 @@ fn join_kinds(kinds: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Where a region starts, for secondary labels and the notes that lead to its switch.
+fn region_origin(diagnostic: &mut Diagnostic, finding: &Finding, label: &str) {
+    let region = &finding.region;
+    diagnostic.secondary.push(crate::diagnostic::Label {
+        span: region.span.clone(),
+        message: if region.guard {
+            "this guard keeps the thread switched until it is dropped".to_owned()
+        } else {
+            label.to_owned()
+        },
+    });
+    chain_notes(diagnostic, &region.via);
+}
+
+/// Why staying switched hurts in a thread context.
+fn describe_context(context: ThreadContext) -> &'static str {
+    match context {
+        ThreadContext::AsyncTask => {
+            "this task runs on a runtime worker; the worker runs other tasks next, in the \
+             wrong namespace"
+        }
+        ThreadContext::PoolThread => {
+            "this closure runs on a pool thread; the pool runs other work on it next, in the \
+             wrong namespace"
+        }
+        _ => {
+            "this code may run on any thread (main, a pool thread, a runtime worker); whatever \
+             runs on that thread next runs in the wrong namespace"
+        }
     }
 }

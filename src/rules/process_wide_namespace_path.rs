@@ -1,12 +1,14 @@
 //! `process_wide_namespace_path`: `/proc/self/ns/*` and `/proc/net/*` in code that moves
 //! threads between namespaces.
 
+use super::RuleInput;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{CrateFacts, ThreadContext};
+use crate::model::ThreadContext;
 use crate::registry::PROCESS_WIDE_NAMESPACE_PATH;
 
 /// Reports process-wide namespace paths in crates that switch threads.
-pub fn check(facts: &CrateFacts, out: &mut Vec<Diagnostic>) {
+pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
+    let facts = input.facts;
     if !facts.switches_threads() {
         return;
     }

@@ -1,12 +1,14 @@
 //! `raw_namespace_switch`: the inventory of every raw `setns`/`unshare` call.
 
+use super::RuleInput;
 use super::describe_switch;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{CrateFacts, ThreadContext};
+use crate::model::ThreadContext;
 use crate::registry::RAW_NAMESPACE_SWITCH;
 
 /// Reports every raw switch call, with help pointing to the nsscope API.
-pub fn check(facts: &CrateFacts, out: &mut Vec<Diagnostic>) {
+pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
+    let facts = input.facts;
     for call in &facts.switches {
         let label = Label {
             span: call.span.clone(),

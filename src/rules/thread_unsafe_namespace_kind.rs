@@ -8,13 +8,15 @@
 //! mnt (joined with `setns`): refused while the thread shares `fs_struct`, unless the same
 //! thread first unshared `CLONE_FS` or `CLONE_NEWNS`.
 
+use super::RuleInput;
 use crate::catalog::{FlagKind, SwitchOp};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{CrateFacts, SwitchCall, ThreadContext};
+use crate::model::{SwitchCall, ThreadContext};
 use crate::registry::THREAD_UNSAFE_NAMESPACE_KIND;
 
 /// Reports switches into kinds that cannot be entered safely where they are.
-pub fn check(facts: &CrateFacts, out: &mut Vec<Diagnostic>) {
+pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
+    let facts = input.facts;
     for call in &facts.switches {
         if call.context == ThreadContext::ChildAfterFork {
             continue;

@@ -1,11 +1,12 @@
 //! `unchecked_namespace_switch`: a raw switch whose result is thrown away.
 
+use super::RuleInput;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::CrateFacts;
 use crate::registry::UNCHECKED_NAMESPACE_SWITCH;
 
 /// Reports raw switches whose failure would go unnoticed.
-pub fn check(facts: &CrateFacts, out: &mut Vec<Diagnostic>) {
+pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
+    let facts = input.facts;
     for call in facts
         .switches
         .iter()

@@ -1,0 +1,202 @@
+//! Effects: what each function does to its thread, computed over the workspace's call graph
+//! to a fixpoint (facts, in the sense of Go's analysis framework), and the switched regions
+//! of every body interpreted with them.
+//!
+//! A function *returns switched* when it leaves its thread in another namespace on its normal
+//! path (an `enter` wrapper); it *returns a guard* when it does so and returns a value whose
+//! type's `Drop` switches back; it *performs a sensitive operation* when it or a callee opens
+//! a socket, a netlink handle, a resolver, a process. Each fact carries the chain of calls
+//! that leads to its cause. Recursion terminates because facts only ever get set, never unset.
+
+pub mod regions;
+
+use crate::diagnostic::Span;
+use crate::model::CrateFacts;
+use crate::model::ir::{Body, BodyOwner, Callee, TypeRef};
+use std::collections::{BTreeSet, HashMap};
+
+pub use regions::{Finding, FindingKind};
+
+/// Passes over the workspace are bounded: summaries only grow, so this is never reached in
+/// practice, but a bound keeps a pathological input from looping.
+const MAX_PASSES: usize = 64;
+
+/// One step of a chain: `function` does `what` at `span`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The function the step is in (its last path segments, for messages).
+    pub function: String,
+    /// What happens there ("binds a UDP socket", "calls `open_probe`").
+    pub what: String,
+    /// Where.
+    pub span: Span,
+}
+
+/// How a fact came about: the calls down to its cause, outermost first.
+pub type Chain = Vec<Step>;
+
+/// What a function does to its caller's thread.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// It returns with the thread switched (an `enter` wrapper).
+    pub returns_switched: Option<Chain>,
+    /// When the kinds it switches come from one of its parameters, that parameter's index.
+    pub flags_param: Option<usize>,
+    /// It switches and returns a guard that switches back when dropped.
+    pub returns_guard: Option<Chain>,
+    /// It performs a namespace-sensitive operation, directly or through callees.
+    pub sensitive: Option<Chain>,
+}
+
+/// The workspace's functions, indexed for call resolution.
+pub struct Program<'a> {
+    bodies: Vec<&'a Body>,
+    by_name: HashMap<&'a str, usize>,
+    exports: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Program<'a> {
+    /// Indexes the bodies of every package.
+    pub fn new(packages: &'a [CrateFacts]) -> Self {
+        let bodies: Vec<&Body> = packages.iter().flat_map(|p| p.bodies.iter()).collect();
+        let mut by_name = HashMap::new();
+        for (index, body) in bodies.iter().enumerate() {
+            if let BodyOwner::Fn { canonical, .. } = &body.owner {
+                by_name.entry(canonical.as_str()).or_insert(index);
+            }
+        }
+        let exports = packages
+            .iter()
+            .flat_map(|p| p.exports.iter())
+            .map(|(alias, target)| (alias.as_str(), target.as_str()))
+            .collect();
+        Program {
+            bodies,
+            by_name,
+            exports,
+        }
+    }
+
+    /// The function a path names, following re-exports.
+    fn function(&self, path: &str) -> Option<usize> {
+        let mut path = path;
+        for _ in 0..8 {
+            if let Some(&index) = self.by_name.get(path) {
+                return Some(index);
+            }
+            path = self.exports.get(path)?;
+        }
+        None
+    }
+
+    /// The function a call reaches, if it is the workspace's.
+    fn resolve(&self, callee: &Callee) -> Option<usize> {
+        match callee {
+            Callee::Path(path) => self.function(path),
+            Callee::Method {
+                receiver: TypeRef::Named(ty),
+                method,
+            } => self.function(&format!("{ty}::{method}")),
+            Callee::Method {
+                receiver: TypeRef::ReturnOf(f),
+                method,
+            } => {
+                let BodyOwner::Fn { return_types, .. } = &self.bodies[self.function(f)?].owner
+                else {
+                    return None;
+                };
+                return_types
+                    .iter()
+                    .find_map(|ty| self.function(&format!("{ty}::{method}")))
+            }
+        }
+    }
+}
+
+/// Every function's summary and every body's region findings.
+pub struct Effects {
+    /// Summaries by body index (closures and async blocks have default summaries).
+    pub summaries: Vec<Summary>,
+    /// Findings, tagged with the index of the package whose body produced them.
+    pub findings: Vec<(usize, Finding)>,
+}
+
+/// Computes summaries to a fixpoint, then interprets every body with them.
+pub fn analyze(packages: &[CrateFacts]) -> Effects {
+    let program = Program::new(packages);
+    let mut summaries = vec![Summary::default(); program.bodies.len()];
+    let mut guard_types = BTreeSet::new();
+    for _ in 0..MAX_PASSES {
+        let mut changed = false;
+        for (index, body) in program.bodies.iter().enumerate() {
+            let BodyOwner::Fn {
+                drop_of,
+                return_types,
+                ..
+            } = &body.owner
+            else {
+                continue;
+            };
+            let outcome = regions::interpret(body, &program, &summaries);
+            if let Some(ty) = drop_of
+                && outcome.switches
+                && guard_types.insert(ty.clone())
+            {
+                changed = true;
+            }
+            let mut next = Summary {
+                sensitive: outcome.sensitive,
+                flags_param: outcome.flags_param,
+                ..Summary::default()
+            };
+            if let Some(chain) = outcome.ends_switched {
+                if return_types.iter().any(|t| guard_types.contains(t)) {
+                    next.returns_guard = Some(chain);
+                } else {
+                    next.returns_switched = Some(chain);
+                }
+            }
+            if next != summaries[index] {
+                summaries[index] = next;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let owners = package_of_each_body(packages);
+    let mut findings = Vec::new();
+    for (index, body) in program.bodies.iter().enumerate() {
+        let outcome = regions::interpret(body, &program, &summaries);
+        findings.extend(outcome.findings.into_iter().map(|f| (owners[index], f)));
+    }
+    Effects {
+        summaries,
+        findings,
+    }
+}
+
+fn package_of_each_body(packages: &[CrateFacts]) -> Vec<usize> {
+    packages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| std::iter::repeat_n(i, p.bodies.len()))
+        .collect()
+}
+
+/// A short name for a function in messages: `Type::method` or `function`.
+fn short_name(body: &Body) -> String {
+    match &body.owner {
+        BodyOwner::Fn { canonical, .. } => {
+            let parts: Vec<&str> = canonical.rsplit("::").take(2).collect();
+            match parts.as_slice() {
+                [f, ty] if ty.starts_with(|c: char| c.is_uppercase()) => format!("{ty}::{f}"),
+                [f, ..] => (*f).to_owned(),
+                [] => canonical.clone(),
+            }
+        }
+        BodyOwner::Closure { .. } => "closure".to_owned(),
+        BodyOwner::AsyncBlock { .. } => "async block".to_owned(),
+    }
+}

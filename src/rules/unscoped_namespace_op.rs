@@ -1,0 +1,41 @@
+//! `unscoped_namespace_op`: a namespace-sensitive operation inside a raw switched region.
+
+use super::{RuleInput, chain_notes, region_origin};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::effects::FindingKind;
+use crate::registry::UNSCOPED_NAMESPACE_OP;
+
+/// Reports sensitive operations, direct or through helpers, inside switched regions.
+pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
+    for finding in input.regions {
+        let FindingKind::Operation { span, what, chain } = &finding.kind else {
+            continue;
+        };
+        let label = if chain.is_empty() {
+            what.clone()
+        } else {
+            format!("through helpers, this call {what}")
+        };
+        let mut diagnostic = Diagnostic::lint(
+            &UNSCOPED_NAMESPACE_OP,
+            format!("namespace-sensitive operation in a raw switched region: {what}"),
+            Label {
+                span: span.clone(),
+                message: label,
+            },
+        );
+        chain_notes(&mut diagnostic, chain);
+        region_origin(&mut diagnostic, finding, "the thread is switched here");
+        out.push(
+            diagnostic
+                .with_note(
+                    "what it creates stays bound to the namespace the thread is in right now; \
+                     if a path skips the restore, everything after it talks to the wrong one",
+                )
+                .with_help(
+                    "do it in a scope: `ns.run(|host| ..)` creates it inside the namespace on a \
+                     fresh thread, and it keeps working after the scope ends",
+                ),
+        );
+    }
+}
