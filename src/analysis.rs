@@ -3,7 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::config::{Config, LintLevels};
-use crate::diagnostic::{Diagnostic, Origin};
+use crate::diagnostic::{Diagnostic, Origin, Span};
 use crate::discover::{CrateSpec, TargetSpec, Workspace};
 use crate::effects::{self, Finding};
 use crate::model::{CrateFacts, extract_facts};
@@ -115,9 +115,18 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
             .filter(|(package, _)| *package == index)
             .map(|(_, finding)| finding)
             .collect();
+        let outside_scope: Vec<(&Span, &str)> = effects
+            .outside_scope
+            .iter()
+            .filter(|(package, _, _)| *package == index)
+            .map(|(_, span, what)| (span, what.as_str()))
+            .collect();
+        let strict = config.strict_for((index < workspace.crates.len()).then_some(index));
         findings.extend(check_all(&RuleInput {
             facts,
             regions: &regions,
+            outside_scope: &outside_scope,
+            strict,
         }));
     }
     for (id, file) in db.iter() {

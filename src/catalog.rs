@@ -182,10 +182,19 @@ pub struct Sensitive {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Escape {
-    /// The function (or a module prefix such as `tokio::fs`).
+    /// The function, or a module whose every function escapes (`tokio::fs`).
     pub path: Option<String>,
     /// Or a method name.
     pub method: Option<String>,
+    /// For methods: the receiver's type.
+    pub receiver: Option<String>,
+    /// For methods: the trait that must be in scope.
+    #[serde(rename = "trait")]
+    pub trait_path: Option<String>,
+    /// Only when the first argument is a string literal naming a host (`"db.local:5432"`),
+    /// which the runtime resolves on its blocking pool.
+    #[serde(default)]
+    pub when_host_name: bool,
     /// A phrase for messages.
     pub what: String,
 }
@@ -200,16 +209,19 @@ pub struct SensitivePath {
     pub what: String,
 }
 
-/// Builder methods of an external type that return the receiver (`Command::args`), so a
-/// chain keeps its type.
+/// Methods of an external type whose result type is known: builder steps that return the
+/// receiver (`Command::args`), or accessors that return another known type
+/// (`NetNs::worker` → `Worker`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Builder {
     /// The type.
     #[serde(rename = "type")]
     pub type_path: String,
-    /// Its methods that return `Self` or `&mut Self`.
+    /// The methods.
     pub methods: Vec<String>,
+    /// What they return (through `?`/`unwrap`); the receiver's type when absent.
+    pub returns: Option<String>,
 }
 
 /// A call that replaces the process image: nothing after it runs in this process.
@@ -329,6 +341,9 @@ impl Catalog {
             if e.path.is_some() == e.method.is_some() {
                 return Err("an [[escape]] entry needs exactly one of `path` and `method`".into());
             }
+            if e.method.is_some() && e.receiver.is_none() && e.trait_path.is_none() {
+                return Err("an [[escape]] method needs `receiver` or `trait`".into());
+            }
         }
         Ok(())
     }
@@ -377,6 +392,9 @@ impl Catalog {
         known.extend(self.scopes.iter().filter_map(|s| s.receiver.clone()));
         known.extend(self.sensitive.iter().filter_map(|s| s.path.clone()));
         known.extend(self.escapes.iter().filter_map(|e| e.path.clone()));
+        known.extend(self.escapes.iter().filter_map(|e| e.receiver.clone()));
+        known.extend(self.escapes.iter().filter_map(|e| e.trait_path.clone()));
+        known.extend(self.builders.iter().map(|b| b.type_path.clone()));
         known.extend(self.execs.iter().filter_map(|e| e.path.clone()));
         known.extend(self.execs.iter().filter_map(|e| e.trait_path.clone()));
         known
@@ -397,6 +415,14 @@ impl Catalog {
         })
     }
 
+    /// What a handle constructor makes, if `path` is one (a socket, a netlink handle …).
+    pub fn handle_constructor(&self, path: &str) -> Option<&str> {
+        self.sensitive
+            .iter()
+            .find(|s| s.handle && s.path.as_deref() == Some(path))
+            .map(|s| s.what.as_str())
+    }
+
     /// What a sensitive function does, if `path` is one.
     pub fn sensitive_what(&self, path: &str) -> Option<&str> {
         self.sensitive
@@ -413,11 +439,37 @@ impl Catalog {
             .map(|p| p.what.as_str())
     }
 
-    /// Whether `method` on `type_path` returns its receiver (a builder step).
-    pub fn returns_receiver(&self, type_path: &str, method: &str) -> bool {
+    /// The type `method` on `type_path` returns, when the catalogue knows it.
+    pub fn method_returns(&self, type_path: &str, method: &str) -> Option<&str> {
         self.builders
             .iter()
-            .any(|b| b.type_path == type_path && b.methods.iter().any(|m| m == method))
+            .find(|b| b.type_path == type_path && b.methods.iter().any(|m| m == method))
+            .map(|b| b.returns.as_deref().unwrap_or(&b.type_path))
+    }
+
+    /// The approved scope a method call on a receiver of type `receiver` is.
+    pub fn scope_method(&self, receiver: &str, method: &str) -> Option<&Scope> {
+        self.scopes.iter().find(|s| {
+            s.receiver.as_deref() == Some(receiver) && s.method.as_deref() == Some(method)
+        })
+    }
+
+    /// The approved scope a free function is.
+    pub fn scope_function(&self, path: &str) -> Option<&Scope> {
+        self.scopes.iter().find(|s| s.path.as_deref() == Some(path))
+    }
+
+    /// What an escaping function does, if `path` is one (or lies in an escaping module).
+    pub fn escape_what(&self, path: &str) -> Option<&Escape> {
+        self.escapes.iter().find(|e| {
+            !e.when_host_name
+                && e.path.as_deref().is_some_and(|p| {
+                    path == p
+                        || path
+                            .strip_prefix(p)
+                            .is_some_and(|rest| rest.starts_with("::"))
+                })
+        })
     }
 
     /// Whether a function replaces the process image.

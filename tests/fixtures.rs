@@ -4,9 +4,9 @@
 //! An annotation lists what is expected on its own line: lint names, or `error`/`warning`
 //! for problems reading the code (a file that does not parse, a missing module file).
 
-use nslint::analysis::{Analysis, analyze};
+use nslint::analysis::{Analysis, analyze_with};
 use nslint::catalog::Catalog;
-use nslint::config::LintLevels;
+use nslint::config::CommandLine;
 use nslint::diagnostic::Origin;
 use nslint::discover::{CargoSelection, Workspace, discover_cargo, discover_paths};
 use nslint::registry::Level;
@@ -84,9 +84,14 @@ fn actual(analysis: &Analysis) -> Findings {
     findings
 }
 
+/// Lints a workspace as the CLI does, configuration included (a case may declare scopes or
+/// strict mode in its manifest).
 fn run(workspace: &Workspace) -> Analysis {
-    let catalog = Catalog::builtin().expect("catalogue parses");
-    analyze(workspace, &catalog, &LintLevels::default())
+    let config = nslint::config::load(workspace, &CommandLine::default())
+        .unwrap_or_else(|e| panic!("configuration: {e}"));
+    let mut catalog = Catalog::builtin().expect("catalogue parses");
+    catalog.extend(config.catalog.clone());
+    analyze_with(workspace, &catalog, &config)
 }
 
 /// Differences between expected and actual findings, one line each.

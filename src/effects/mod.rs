@@ -12,7 +12,8 @@ pub mod regions;
 
 use crate::diagnostic::Span;
 use crate::model::CrateFacts;
-use crate::model::ir::{Body, BodyOwner, Callee, TypeRef};
+use crate::model::ThreadContext;
+use crate::model::ir::{Body, BodyOwner, Callee, Event, TypeRef};
 use std::collections::{BTreeSet, HashMap};
 
 pub use regions::{Finding, FindingKind};
@@ -46,6 +47,8 @@ pub struct Summary {
     pub returns_guard: Option<Chain>,
     /// It performs a namespace-sensitive operation, directly or through callees.
     pub sensitive: Option<Chain>,
+    /// It hands work to another thread, directly or through callees.
+    pub escapes: Option<Chain>,
 }
 
 /// The workspace's functions, indexed for call resolution.
@@ -119,6 +122,9 @@ pub struct Effects {
     pub summaries: Vec<Summary>,
     /// Findings, tagged with the index of the package whose body produced them.
     pub findings: Vec<(usize, Finding)>,
+    /// Sensitive operations outside any scope (reported in strict mode), by package: on
+    /// threads the code does not own, in functions not only ever called from scopes.
+    pub outside_scope: Vec<(usize, Span, String)>,
 }
 
 /// Computes summaries to a fixpoint, then interprets every body with them.
@@ -146,6 +152,7 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
             }
             let mut next = Summary {
                 sensitive: outcome.sensitive,
+                escapes: outcome.escapes,
                 flags_param: outcome.flags_param,
                 ..Summary::default()
             };
@@ -166,14 +173,70 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
         }
     }
     let owners = package_of_each_body(packages);
+    let scoped = called_only_from_scopes(&program);
     let mut findings = Vec::new();
+    let mut outside_scope = Vec::new();
     for (index, body) in program.bodies.iter().enumerate() {
         let outcome = regions::interpret(body, &program, &summaries);
         findings.extend(outcome.findings.into_iter().map(|f| (owners[index], f)));
+        if body.context.is_shared() && !scoped[index] {
+            outside_scope.extend(
+                outcome
+                    .operations
+                    .into_iter()
+                    .map(|(span, what)| (owners[index], span, what)),
+            );
+        }
     }
     Effects {
         summaries,
         findings,
+        outside_scope,
+    }
+}
+
+/// For each body, whether it is a function every caller of which runs inside a scope (or is
+/// itself such a function): its operations happen in a namespace chosen by a scope.
+fn called_only_from_scopes(program: &Program<'_>) -> Vec<bool> {
+    let count = program.bodies.len();
+    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (caller, body) in program.bodies.iter().enumerate() {
+        let mut calls = Vec::new();
+        collect_calls(&body.events, &mut calls);
+        for callee in calls {
+            if let Some(target) = program.resolve(callee) {
+                callers[target].push(caller);
+            }
+        }
+    }
+    let in_scope = |i: usize| matches!(program.bodies[i].context, ThreadContext::Scope(_));
+    let mut scoped: Vec<bool> = callers.iter().map(|c| !c.is_empty()).collect();
+    loop {
+        let mut changed = false;
+        for index in 0..count {
+            if scoped[index]
+                && !callers[index]
+                    .iter()
+                    .all(|&c| in_scope(c) || (scoped[c] && c != index))
+            {
+                scoped[index] = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            return scoped;
+        }
+    }
+}
+
+fn collect_calls<'e>(events: &'e [Event], out: &mut Vec<&'e Callee>) {
+    for event in events {
+        match event {
+            Event::Call { callee, .. } => out.push(callee),
+            Event::Branch { arms, .. } => arms.iter().for_each(|a| collect_calls(a, out)),
+            Event::Loop { body } => collect_calls(body, out),
+            _ => {}
+        }
     }
 }
 

@@ -12,7 +12,7 @@
 //! cannot be told apart without the conditions, and precision comes first.
 
 use super::{Chain, Program, Step, Summary, short_name};
-use crate::catalog::{FlagKind, SwitchOp};
+use crate::catalog::{FlagKind, ScopeKind, SwitchOp};
 use crate::diagnostic::Span;
 use crate::model::ThreadContext;
 use crate::model::ir::{Body, BodyOwner, Event, ExitKind};
@@ -55,6 +55,17 @@ pub enum FindingKind {
         /// The `.await`.
         span: Span,
     },
+    /// Work handed to another thread inside a sync scope or a region.
+    Escape {
+        /// The escaping call, or the call that leads to it.
+        span: Span,
+        /// What it does.
+        what: String,
+        /// For a call: the chain down to the escape.
+        chain: Chain,
+        /// Whether it is inside a sync scope (rather than a raw region).
+        in_scope: bool,
+    },
     /// A namespace-sensitive operation inside the region.
     Operation {
         /// The operation, or the call that leads to it.
@@ -86,6 +97,10 @@ pub struct Outcome {
     pub switches: bool,
     /// When it ends switched into kinds given by one of its parameters, that parameter.
     pub flags_param: Option<usize>,
+    /// The chain to the first work it hands to another thread.
+    pub escapes: Option<Chain>,
+    /// Its own sensitive operations (for strict mode).
+    pub operations: Vec<(Span, String)>,
     /// What it does wrong.
     pub findings: Vec<Finding>,
 }
@@ -238,8 +253,21 @@ impl Interp<'_, '_> {
                     let what = chain.last().map(|s| s.what.clone()).unwrap_or_default();
                     self.sensitive(&state, span, &what, through(chain), chain.clone());
                 }
+                if let Some(chain) = summary.and_then(|s| s.escapes.as_ref()) {
+                    let what = chain.last().map(|s| s.what.clone()).unwrap_or_default();
+                    self.escape(&state, span, &what, through(chain), chain.clone());
+                }
+            }
+            Event::Escape { what, span } => {
+                let own = vec![Step {
+                    function: self.name.clone(),
+                    what: what.clone(),
+                    span: span.clone(),
+                }];
+                self.escape(&state, span, what, own, Vec::new());
             }
             Event::Sensitive { what, span } => {
+                self.outcome.operations.push((span.clone(), what.clone()));
                 let own = vec![Step {
                     function: self.name.clone(),
                     what: what.clone(),
@@ -301,6 +329,33 @@ impl Interp<'_, '_> {
                 region: region.clone(),
             });
         }
+    }
+
+    /// Records work handed to another thread: a fact of the body, and a finding inside a sync
+    /// scope or a region.
+    fn escape(&mut self, state: &State, span: &Span, what: &str, fact: Chain, chain: Chain) {
+        if self.outcome.escapes.is_none() {
+            self.outcome.escapes = Some(fact);
+        }
+        let in_scope = self.body.context == ThreadContext::Scope(ScopeKind::Sync);
+        let region = match state.region() {
+            Some(region) => region.clone(),
+            None if in_scope => RegionStart {
+                span: self.body.span.clone(),
+                via: Vec::new(),
+                guard: false,
+            },
+            None => return,
+        };
+        self.outcome.findings.push(Finding {
+            kind: FindingKind::Escape {
+                span: span.clone(),
+                what: what.to_owned(),
+                chain,
+                in_scope,
+            },
+            region,
+        });
     }
 
     fn exit(&mut self, mut state: State, kind: ExitKind, span: Span, diverges: bool) -> State {

@@ -90,6 +90,13 @@ pub enum Event {
         /// The `.await`.
         span: Span,
     },
+    /// Work handed to another thread.
+    Escape {
+        /// What it does ("runs the closure on the runtime's blocking pool").
+        what: String,
+        /// The call.
+        span: Span,
+    },
     /// A namespace-sensitive operation.
     Sensitive {
         /// What it does ("binds a UDP socket").

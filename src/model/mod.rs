@@ -64,6 +64,21 @@ pub struct SwitchCall {
     pub context: ThreadContext,
     /// Whether the same thread body unshared `CLONE_FS` or `CLONE_NEWNS` before this call.
     pub fs_unshared_before: bool,
+    /// Whether the call is in `main` before the program starts any thread.
+    pub single_threaded: bool,
+}
+
+/// A namespace-bound handle created outside a scope and used inside it.
+#[derive(Debug, Clone)]
+pub struct OuterHandleUse {
+    /// The use inside the scope.
+    pub span: Span,
+    /// Where the handle was bound.
+    pub binding: Span,
+    /// The handle's name.
+    pub name: String,
+    /// What made it ("binds a UDP socket").
+    pub what: String,
 }
 
 /// A string literal naming a process-wide namespace path.
@@ -90,6 +105,8 @@ pub struct CrateFacts {
     pub bodies: Vec<ir::Body>,
     /// Paths that re-export an item under another name (`a::open` → `a::util::open`).
     pub exports: Vec<(String, String)>,
+    /// Handles used inside a scope that were created outside it.
+    pub outer_handles: Vec<OuterHandleUse>,
 }
 
 impl CrateFacts {
@@ -105,6 +122,7 @@ impl CrateFacts {
         self.uses_scopes |= other.uses_scopes;
         self.bodies.extend(other.bodies);
         self.exports.extend(other.exports);
+        self.outer_handles.extend(other.outer_handles);
     }
 }
 

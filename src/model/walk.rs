@@ -4,8 +4,8 @@ use super::expand::MacroTable;
 use super::flags::{FlagEnv, kinds_of};
 use super::ir::{Body, BodyOwner, Callee, Event, EventBuilder, ExitKind, TypeRef};
 use super::macros::{MacroBody, parse_macro_body};
-use super::{CrateFacts, PathLiteral, SwitchCall, ThreadContext};
-use crate::catalog::{Catalog, ContextKind, FlagKind, Switch, SwitchOp};
+use super::{CrateFacts, OuterHandleUse, PathLiteral, SwitchCall, ThreadContext};
+use crate::catalog::{Catalog, FlagKind, ScopeKind, Switch, SwitchOp};
 use crate::parse::span_of;
 use crate::resolve::{ModuleId, Resolver, Scope, WrittenPath};
 use crate::source::FileId;
@@ -46,7 +46,7 @@ pub fn extract_facts(resolver: &Resolver<'_>, catalog: &Catalog) -> CrateFacts {
 
 /// Closure arguments of the crate's own functions that end up on a known thread:
 /// function canonical path → (argument index, context).
-type Forwarders = BTreeMap<String, Vec<(usize, ContextKind)>>;
+type Forwarders = BTreeMap<String, Vec<(usize, ThreadContext)>>;
 
 /// Crate-wide tables the walk consults.
 struct CrateTables<'ast> {
@@ -97,11 +97,13 @@ fn struct_fields(resolver: &Resolver<'_>) -> BTreeMap<String, BTreeMap<String, S
     fields
 }
 
-/// A local binding: its name, for `let x = expr` the initializer, and its type when known.
+/// A local binding: its name, for `let x = expr` the initializer, its type when known, and
+/// for a namespace-bound handle what made it and where.
 struct Local<'ast> {
     name: String,
     init: Option<&'ast syn::Expr>,
     ty: Option<TypeRef>,
+    handle: Option<(String, crate::diagnostic::Span)>,
 }
 
 struct Walker<'a, 'ast> {
@@ -119,12 +121,12 @@ struct Walker<'a, 'ast> {
     /// Whether the current thread body has unshared `CLONE_FS`/`CLONE_NEWNS` so far.
     fs_unshared: bool,
     /// Contexts decided for closures by the call they are passed to, keyed by address.
-    pending: HashMap<usize, ContextKind>,
+    pending: HashMap<usize, ThreadContext>,
     /// Addresses of expressions whose value is thrown away.
     discarded: BTreeSet<usize>,
     /// Closures bound to a name and later passed to a context API by that name
     /// (`let child_setup = || ..; cmd.pre_exec(child_setup)`), found before the body is walked.
-    named_contexts: Vec<(String, ContextKind)>,
+    named_contexts: Vec<(String, ThreadContext)>,
     /// Names bound to `std::thread::scope`'s scope handle.
     thread_scope_handles: Vec<String>,
     /// Names bound to the result of a fork.
@@ -143,12 +145,17 @@ struct Walker<'a, 'ast> {
     expansion_depth: usize,
     /// The parameter names of the function being walked.
     params: Vec<String>,
+    /// In a scope's closure: how many locals were bound outside it.
+    scope_floor: Option<usize>,
+    /// Whether the walk is in `main` before any thread has been started.
+    single_threaded: bool,
     facts: &'a mut CrateFacts,
 }
 
 /// State saved on entering a new body and restored on leaving it.
 struct Saved {
     context: ThreadContext,
+    scope_floor: Option<usize>,
     fs_unshared: bool,
     locals: usize,
     blocks: usize,
@@ -195,6 +202,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             fields: &tables.fields,
             expansion_depth: 0,
             params: Vec::new(),
+            scope_floor: None,
+            single_threaded: false,
             facts,
         }
     }
@@ -250,9 +259,16 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     /// The thread contexts a call gives its closure arguments: a catalogue API's, or those of
     /// a crate helper that forwards them.
-    fn call_contexts(&self, path: &str) -> Vec<(usize, ContextKind)> {
-        let mut contexts: Vec<(usize, ContextKind)> =
-            self.catalog.context_of_call(path).into_iter().collect();
+    fn call_contexts(&self, path: &str) -> Vec<(usize, ThreadContext)> {
+        let mut contexts: Vec<(usize, ThreadContext)> = self
+            .catalog
+            .context_of_call(path)
+            .map(|(arg, kind)| (arg, ThreadContext::from(kind)))
+            .into_iter()
+            .collect();
+        if let Some(scope) = self.catalog.scope_function(path) {
+            contexts.push((scope.arg, ThreadContext::Scope(scope.kind)));
+        }
         if let Some(forwarded) = self.forwarders.get(path) {
             contexts.extend(forwarded.iter().copied());
         }
@@ -262,6 +278,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     fn save(&self) -> Saved {
         Saved {
             context: self.context,
+            scope_floor: self.scope_floor,
             fs_unshared: self.fs_unshared,
             locals: self.locals.len(),
             blocks: self.blocks.len(),
@@ -271,6 +288,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     fn restore(&mut self, saved: Saved) {
         self.context = saved.context;
+        self.scope_floor = saved.scope_floor;
         self.fs_unshared = saved.fs_unshared;
         self.locals.truncate(saved.locals);
         self.blocks.truncate(saved.blocks);
@@ -317,6 +335,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 name,
                 init: if single { init } else { None },
                 ty: None,
+                handle: None,
             });
         }
     }
@@ -415,6 +434,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             discarded: self.discarded.contains(&address(call)),
             context: self.context,
             fs_unshared_before,
+            single_threaded: self.single_threaded && self.context == ThreadContext::Caller,
         });
     }
 
@@ -430,7 +450,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     }
 
     /// Records the context of a closure argument of a context API.
-    fn set_closure_context(&mut self, arg: Option<&syn::Expr>, context: ContextKind) {
+    fn set_closure_context(&mut self, arg: Option<&syn::Expr>, context: ThreadContext) {
         if let Some(arg) = arg {
             match strip(arg) {
                 syn::Expr::Closure(closure) => {
@@ -482,6 +502,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                     name: l.name.clone(),
                     init: l.init,
                     ty: l.ty.clone(),
+                    handle: l.handle.clone(),
                 })
                 .collect(),
             context: self.context,
@@ -498,12 +519,21 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             fields: self.fields,
             expansion_depth: self.expansion_depth + 1,
             params: self.params.clone(),
+            scope_floor: self.scope_floor,
+            single_threaded: self.single_threaded,
             facts: self.facts,
         }
     }
 
-    fn method_context(&self, call: &syn::ExprMethodCall) -> Option<(usize, ContextKind)> {
+    /// The thread context a method call gives a closure argument: an approved scope on a
+    /// receiver of known type, or a catalogue context API.
+    fn method_context(&self, call: &syn::ExprMethodCall) -> Option<(usize, ThreadContext)> {
         let method = call.method.to_string();
+        if let Some(TypeRef::Named(receiver)) = self.type_of(&call.receiver)
+            && let Some(scope) = self.catalog.scope_method(&receiver, &method)
+        {
+            return Some((scope.arg, ThreadContext::Scope(scope.kind)));
+        }
         let blocks: Vec<&Scope> = self.blocks.iter().collect();
         self.catalog
             .contexts
@@ -522,7 +552,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 }
                 false
             })
-            .map(|c| (c.arg, c.context))
+            .map(|c| (c.arg, ThreadContext::from(c.context)))
     }
 
     /// The canonical function a method chain starts from (`Builder::new().name(..)`).
@@ -712,8 +742,17 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         for input in &sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 self.bind_pattern(&t.pat, None);
+                if let (Some(name), Some(ty)) = (binding_name(&t.pat), self.declared_type(&t.ty))
+                    && let Some(local) = self.locals.iter_mut().rev().find(|l| l.name == name)
+                {
+                    local.ty = Some(ty);
+                }
             }
         }
+        self.single_threaded = name == "main"
+            && sig.asyncness.is_none()
+            && self.impl_type.is_none()
+            && self.module == ModuleId(0);
         let mut scan = NamedClosureScan {
             walker: self,
             found: Vec::new(),
@@ -723,6 +762,122 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         let saved_named = std::mem::replace(&mut self.named_contexts, found);
         self.visit_block(body);
         self.named_contexts = saved_named;
+    }
+
+    /// What handle `init` creates, if it is a handle constructor's result (through `?`,
+    /// `unwrap`, `expect`, `.await`).
+    fn handle_constructed_by(&self, init: &syn::Expr) -> Option<String> {
+        match strip(init) {
+            syn::Expr::Try(t) => self.handle_constructed_by(&t.expr),
+            syn::Expr::Await(a) => self.handle_constructed_by(&a.base),
+            syn::Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
+                self.handle_constructed_by(&m.receiver)
+            }
+            syn::Expr::Call(c) => {
+                let path = self.resolve_callee(&c.func)?;
+                self.catalog.handle_constructor(&path).map(str::to_owned)
+            }
+            _ => None,
+        }
+    }
+
+    /// A use, inside a scope, of a handle bound outside it: reported once per handle.
+    fn note_outer_handle(&mut self, floor: usize, name: &str, expr: &syn::ExprPath) {
+        let Some(index) = self.locals.iter().rposition(|l| l.name == name) else {
+            return;
+        };
+        if index >= floor {
+            return;
+        }
+        let Some((what, binding)) = self.locals[index].handle.clone() else {
+            return;
+        };
+        let span = span_of(self.file, expr.span());
+        let already = self
+            .facts
+            .outer_handles
+            .iter()
+            .any(|u| u.binding == binding && u.name == name);
+        if !already {
+            self.facts.outer_handles.push(OuterHandleUse {
+                span,
+                binding,
+                name: name.to_owned(),
+                what,
+            });
+        }
+    }
+
+    /// Whether calling `path` starts threads (a thread API, a runtime).
+    fn starts_threads(&self, path: &str) -> bool {
+        self.catalog.context_of_call(path).is_some()
+            || self.forwarders.contains_key(path)
+            || path.starts_with("tokio::runtime::")
+    }
+
+    /// `TcpStream::connect("db.local:5432")`: the runtime resolves the name on its blocking
+    /// pool.
+    fn host_name_escape(&self, path: &str, call: &syn::ExprCall) -> Option<String> {
+        let escape = self
+            .catalog
+            .escapes
+            .iter()
+            .find(|e| e.when_host_name && e.path.as_deref() == Some(path))?;
+        let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(address),
+            ..
+        })) = call.args.first().map(strip)
+        else {
+            return None;
+        };
+        let address = address.value();
+        let host = address
+            .rsplit_once(':')
+            .map_or(address.as_str(), |(h, _)| h);
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        (host.parse::<std::net::IpAddr>().is_err() && !host.is_empty()).then(|| escape.what.clone())
+    }
+
+    /// The type a declaration names (`NetNs`, `&NetNs`, `&mut Worker`).
+    fn declared_type(&self, ty: &syn::Type) -> Option<TypeRef> {
+        match ty {
+            syn::Type::Path(p) => self.resolve_type(&p.path).map(TypeRef::Named),
+            syn::Type::Reference(r) => self.declared_type(&r.elem),
+            syn::Type::Paren(p) => self.declared_type(&p.elem),
+            _ => None,
+        }
+    }
+
+    /// Records work handed to another thread.
+    fn emit_escape(&mut self, what: &str, span: crate::diagnostic::Span) {
+        self.events.emit(Event::Escape {
+            what: what.to_owned(),
+            span,
+        });
+    }
+
+    /// Whether a method call hands work to another thread (an outer runtime's handle, a
+    /// thread pool, a parallel iterator).
+    fn method_escape(&self, call: &syn::ExprMethodCall) -> Option<&'a str> {
+        let method = call.method.unraw().to_string();
+        let receiver = match self.type_of(&call.receiver) {
+            Some(TypeRef::Named(ty)) => Some(ty),
+            _ => None,
+        };
+        let blocks: Vec<&Scope> = self.blocks.iter().collect();
+        let catalog = self.catalog;
+        catalog
+            .escapes
+            .iter()
+            .filter(|e| e.method.as_deref() == Some(method.as_str()))
+            .find(|e| match (&e.receiver, &e.trait_path) {
+                (Some(r), _) => receiver.as_deref() == Some(r.as_str()),
+                (None, Some(t)) => self.resolver.trait_in_scope(self.module, &blocks, t),
+                (None, None) => false,
+            })
+            .map(|e| e.what.as_str())
     }
 
     /// Records a call: a sensitive operation, an `exec`, or a call into code that may be the
@@ -742,6 +897,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             Callee::Method { .. } => None,
         };
         if let Some(path) = &path {
+            if let Some(escape) = self.catalog.escape_what(path) {
+                self.emit_escape(&escape.what, span);
+                return;
+            }
             if let Some(what) = self.catalog.sensitive_what(path) {
                 self.events.emit(Event::Sensitive {
                     what: what.to_owned(),
@@ -881,13 +1040,12 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 self.type_of(&m.receiver)
             }
             syn::Expr::MethodCall(m) => {
-                let receiver = self.type_of(&m.receiver)?;
-                let TypeRef::Named(ty) = &receiver else {
+                let TypeRef::Named(ty) = self.type_of(&m.receiver)? else {
                     return None;
                 };
                 self.catalog
-                    .returns_receiver(ty, &m.method.to_string())
-                    .then_some(receiver)
+                    .method_returns(&ty, &m.method.to_string())
+                    .map(|t| TypeRef::Named(t.to_owned()))
             }
             _ => None,
         }
@@ -1059,11 +1217,11 @@ fn collect_bindings(pat: &syn::Pat, out: &mut Vec<String>) {
 /// context when it is walked.
 struct NamedClosureScan<'w, 'a, 'ast> {
     walker: &'w Walker<'a, 'ast>,
-    found: Vec<(String, ContextKind)>,
+    found: Vec<(String, ThreadContext)>,
 }
 
 impl NamedClosureScan<'_, '_, '_> {
-    fn note(&mut self, arg: Option<&syn::Expr>, context: ContextKind) {
+    fn note(&mut self, arg: Option<&syn::Expr>, context: ThreadContext) {
         if let Some(syn::Expr::Path(p)) = arg.map(strip)
             && let Some(ident) = p.path.get_ident()
         {
@@ -1245,7 +1403,14 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         if let (Some(name), Some(init)) = (&bound, init) {
             self.mark_bound(name, init);
         }
+        let first_new = self.locals.len();
         self.bind_pattern(&local.pat, init);
+        if let Some(what) = init.and_then(|e| self.handle_constructed_by(e)) {
+            let binding = span_of(self.file, local.pat.span());
+            for new in &mut self.locals[first_new..] {
+                new.handle = Some((what.clone(), binding.clone()));
+            }
+        }
         if let (Some(name), Some(ty)) = (bound, ty)
             && let Some(local) = self.locals.iter_mut().rev().find(|l| l.name == name)
         {
@@ -1274,6 +1439,14 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         }
         visit::visit_expr_call(self, call);
         let span = span_of(self.file, call.span());
+        if let Some(path) = &path {
+            if self.single_threaded && self.starts_threads(path) {
+                self.single_threaded = false;
+            }
+            if let Some(what) = self.host_name_escape(path, call) {
+                self.emit_escape(&what, span.clone());
+            }
+        }
         match path {
             Some(path) => {
                 if let Some(switch) = self.switch_for(&path, call) {
@@ -1307,6 +1480,13 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         if matches!(method.as_str(), "unwrap" | "expect") {
             self.conditional_exit(ExitKind::Panic, span, &call.receiver);
             return;
+        }
+        if let Some(what) = self.method_escape(call) {
+            self.emit_escape(what, span);
+            return;
+        }
+        if self.single_threaded && self.method_context(call).is_some() {
+            self.single_threaded = false;
         }
         if self.is_exec_method(&method) {
             self.events.emit(Event::Exit {
@@ -1397,6 +1577,11 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     }
 
     fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
+        if let Some(floor) = self.scope_floor
+            && let Some(ident) = expr.path.get_ident()
+        {
+            self.note_outer_handle(floor, &ident.unraw().to_string(), expr);
+        }
         if !self.facts.uses_scopes
             && let Some(path) = self.resolve(&expr.path)
             && let Some(first) = path.split("::").next()
@@ -1409,7 +1594,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
         let decided = self.pending.remove(&address(closure));
         let context = match decided {
-            Some(context) => ThreadContext::from(context),
+            Some(context) => context,
             None if closure.asyncness.is_some() => ThreadContext::AsyncTask,
             None => self.context,
         };
@@ -1419,9 +1604,15 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let span = span_of(self.file, closure.inputs_begin.span);
         let inherits_fs = decided.is_none();
         let fs_unshared = self.fs_unshared;
+        let opens_scope = decided.is_some_and(|c| matches!(c, ThreadContext::Scope(_)));
         self.in_body(owner, context, span, |w| {
             if inherits_fs {
                 w.fs_unshared = fs_unshared;
+            }
+            if opens_scope {
+                // nsscope's scope threads unshare `CLONE_FS` before they enter.
+                w.fs_unshared = context == ThreadContext::Scope(ScopeKind::Sync);
+                w.scope_floor = Some(w.locals.len());
             }
             for input in &closure.inputs {
                 w.bind_pattern(input, None);
@@ -1432,7 +1623,13 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_async(&mut self, expr: &'ast syn::ExprAsync) {
         let decided = self.pending.remove(&address(expr));
-        let context = decided.map_or(ThreadContext::AsyncTask, ThreadContext::from);
+        // An async block inside a future that stays on its thread stays there too.
+        let inherited = matches!(
+            self.context,
+            ThreadContext::OwnRuntime | ThreadContext::Scope(ScopeKind::AsyncOwned)
+        )
+        .then_some(self.context);
+        let context = decided.or(inherited).unwrap_or(ThreadContext::AsyncTask);
         let owner = BodyOwner::AsyncBlock {
             spawned: decided.is_some(),
         };

@@ -5,12 +5,14 @@
 //! formats.
 
 mod await_while_switched;
+mod outer_namespace_handle;
 mod process_wide_namespace_path;
 mod raw_namespace_switch;
 mod switch_without_restore;
 mod thread_unsafe_namespace_kind;
 mod unchecked_namespace_switch;
 mod unscoped_namespace_op;
+mod work_escapes_scope;
 
 use crate::catalog::{FlagKind, SwitchOp};
 use crate::diagnostic::{Child, ChildKind, Diagnostic};
@@ -21,8 +23,12 @@ use crate::model::{CrateFacts, SwitchCall, ThreadContext};
 pub struct RuleInput<'a> {
     /// The package's facts.
     pub facts: &'a CrateFacts,
-    /// What the effects stage found in its switched regions.
+    /// What the effects stage found in its switched regions and scopes.
     pub regions: &'a [&'a Finding],
+    /// Its sensitive operations outside any scope, with what they do.
+    pub outside_scope: &'a [(&'a crate::diagnostic::Span, &'a str)],
+    /// Whether the package is in strict mode.
+    pub strict: bool,
 }
 
 /// A lint's check.
@@ -34,6 +40,8 @@ const RULES: &[Rule] = &[
     switch_without_restore::check,
     await_while_switched::check,
     unscoped_namespace_op::check,
+    work_escapes_scope::check,
+    outer_namespace_handle::check,
     thread_unsafe_namespace_kind::check,
     unchecked_namespace_switch::check,
     process_wide_namespace_path::check,

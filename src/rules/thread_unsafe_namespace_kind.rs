@@ -18,7 +18,7 @@ use crate::registry::THREAD_UNSAFE_NAMESPACE_KIND;
 pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
     let facts = input.facts;
     for call in &facts.switches {
-        if call.context == ThreadContext::ChildAfterFork {
+        if call.context == ThreadContext::ChildAfterFork || call.single_threaded {
             continue;
         }
         let Some(kinds) = &call.kinds else {
@@ -28,11 +28,13 @@ pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
             Some(Problem::User)
         } else if call.op == SwitchOp::Setns && kinds.contains(&FlagKind::Time) {
             Some(Problem::JoinTime)
-        } else if call.context != ThreadContext::DedicatedThread
-            && let Some(kind) = kinds
-                .iter()
-                .copied()
-                .find(|k| matches!(k, FlagKind::Pid | FlagKind::Time))
+        } else if !matches!(
+            call.context,
+            ThreadContext::DedicatedThread | ThreadContext::Scope(_)
+        ) && let Some(kind) = kinds
+            .iter()
+            .copied()
+            .find(|k| matches!(k, FlagKind::Pid | FlagKind::Time))
         {
             Some(Problem::ChildrenOnly(kind))
         } else if call.op == SwitchOp::Setns
