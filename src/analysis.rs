@@ -8,7 +8,7 @@ use crate::discover::{CrateSpec, TargetSpec, Workspace};
 use crate::effects::{self, Finding};
 use crate::model::{CrateFacts, extract_facts};
 use crate::registry::Level;
-use crate::resolve::{Loader, Resolver, load_crate};
+use crate::resolve::{Loader, Resolver, RootKind, load_crate};
 use crate::rules::{RuleInput, check_all};
 use crate::source::FileId;
 use crate::source::SourceDb;
@@ -84,6 +84,7 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
             let (target_facts, files) = target_facts(
                 &name,
                 &target.src_path,
+                RootKind::Target,
                 catalog,
                 &known,
                 &mut loader,
@@ -103,7 +104,15 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
     }
     for file in &workspace.loose_files {
         let name = loose_crate_name(file);
-        let (facts, _) = target_facts(&name, file, catalog, &known, &mut loader, &mut allows);
+        let (facts, _) = target_facts(
+            &name,
+            file,
+            RootKind::Loose,
+            catalog,
+            &known,
+            &mut loader,
+            &mut allows,
+        );
         packages.push(facts);
     }
     // Effects span the workspace: a helper in one crate switches for a caller in another.
@@ -195,12 +204,13 @@ fn target_crate_name(spec: &CrateSpec, target: &TargetSpec) -> String {
 fn target_facts(
     name: &str,
     root: &Path,
+    kind: RootKind,
     catalog: &Catalog,
     known: &BTreeSet<String>,
     loader: &mut Loader<'_>,
     allows: &mut Vec<Allow>,
 ) -> (CrateFacts, Vec<FileId>) {
-    let Some(tree) = load_crate(name, root, loader) else {
+    let Some(tree) = load_crate(name, root, kind, loader) else {
         return (CrateFacts::default(), Vec::new());
     };
     allows.extend(suppress::attribute_allows(&tree));

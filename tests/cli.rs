@@ -254,3 +254,32 @@ fn this_repository_is_clean_in_path_mode() {
     ]);
     assert_eq!((code, stderr.as_str()), (0, ""));
 }
+
+#[test]
+fn loose_files_find_their_modules_like_non_mod_rs_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("cli")).expect("mkdir");
+    std::fs::write(
+        src.join("cli.rs"),
+        "mod check;\nmod elsewhere;\npub fn a() {}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        src.join("cli/check.rs"),
+        "pub fn c() -> i32 { unsafe { libc::setns(3, 0) } }\n",
+    )
+    .expect("write");
+    let (code, stderr) = short(&[src.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{stderr}");
+    // Found through `cli.rs` (as a module of some crate) and on its own: reported once.
+    assert_eq!(
+        stderr
+            .matches("cli/check.rs:1:30: warning[nslint::raw_namespace_switch]")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    // A loose file may not be a crate root: its missing modules are not errors.
+    assert!(!stderr.contains("elsewhere"), "{stderr}");
+}

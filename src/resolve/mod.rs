@@ -3,5 +3,5 @@
 pub mod modtree;
 pub mod names;
 
-pub use modtree::{CrateTree, Loader, Module, ModuleId, load_crate};
+pub use modtree::{CrateTree, Loader, Module, ModuleId, RootKind, load_crate};
 pub use names::{Resolved, Resolver, Scope, WrittenPath};

@@ -129,14 +129,38 @@ impl Loader<'_> {
     }
 }
 
+/// How a tree's root file was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootKind {
+    /// A target's root (`src/lib.rs`): modules are where rustc looks, or missing.
+    Target,
+    /// A loose file linted alone: it may be a crate root or some crate's module, so its
+    /// `mod x;` files are looked for in both places and not reported when absent.
+    Loose,
+}
+
 /// Loads the module tree of the crate rooted at `root_file`.
-pub fn load_crate(name: &str, root_file: &Path, loader: &mut Loader<'_>) -> Option<CrateTree> {
+pub fn load_crate(
+    name: &str,
+    root_file: &Path,
+    kind: RootKind,
+    loader: &mut Loader<'_>,
+) -> Option<CrateTree> {
     let (file, ast) = loader.load(root_file, None)?;
     let mut tree = CrateTree {
         name: name.to_owned(),
         modules: Vec::new(),
     };
     let dir = root_file.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let stem = root_file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned());
+    let as_module_dir = match (kind, stem.as_deref()) {
+        (RootKind::Loose, Some(stem)) if !matches!(stem, "lib" | "main" | "mod") => {
+            Some(dir.join(stem))
+        }
+        _ => None,
+    };
     let mut visited = BTreeSet::from([root_file.to_path_buf()]);
     add_module(
         &mut tree,
@@ -150,6 +174,8 @@ pub fn load_crate(name: &str, root_file: &Path, loader: &mut Loader<'_>) -> Opti
             attrs: ast.attrs,
             path_base: dir.clone(),
             dir,
+            alternative_dir: as_module_dir,
+            report_missing: kind == RootKind::Target,
         },
     );
     Some(tree)
@@ -166,6 +192,10 @@ struct NewModule {
     /// Directory that `#[path]` attributes inside this module are relative to: the file's
     /// directory for a file module, `dir` inside inline modules.
     path_base: PathBuf,
+    /// Another directory to look in (a loose file that may be a non-mod-rs module).
+    alternative_dir: Option<PathBuf>,
+    /// Whether a missing module file is reported (not for loose files).
+    report_missing: bool,
 }
 
 fn add_module(
@@ -183,6 +213,8 @@ fn add_module(
         attrs,
         dir,
         path_base,
+        alternative_dir,
+        report_missing,
     } = module;
     let mut children = Vec::new();
     for item in &mut items {
@@ -206,6 +238,8 @@ fn add_module(
                 attrs: item_mod.attrs.clone(),
                 path_base: child_dir.clone(),
                 dir: child_dir,
+                alternative_dir: None,
+                report_missing,
             });
             continue;
         }
@@ -215,14 +249,16 @@ fn add_module(
         };
         let candidates = match &path_attr {
             Some(p) => vec![path_base.join(p)],
-            None => vec![
-                dir.join(format!("{name}.rs")),
-                dir.join(&name).join("mod.rs"),
-            ],
+            None => std::iter::once(&dir)
+                .chain(alternative_dir.as_ref())
+                .flat_map(|d| [d.join(format!("{name}.rs")), d.join(&name).join("mod.rs")])
+                .collect(),
         };
         let Some(child_file) = candidates.iter().find(|c| c.is_file()).cloned() else {
-            let is_cfg = item_mod.attrs.iter().any(|a| a.path().is_ident("cfg"));
-            report_missing(loader, &candidates, &name, label, is_cfg);
+            if report_missing {
+                let is_cfg = item_mod.attrs.iter().any(|a| a.path().is_ident("cfg"));
+                self::report_missing(loader, &candidates, &name, label, is_cfg);
+            }
             continue;
         };
         if !visited.insert(child_file.clone()) {
@@ -247,6 +283,8 @@ fn add_module(
             attrs: item_mod.attrs.iter().cloned().chain(ast.attrs).collect(),
             dir: child_dir,
             path_base: file_dir,
+            alternative_dir: None,
+            report_missing,
         });
     }
     tree.modules.push(Module {
