@@ -1,0 +1,272 @@
+//! Which thread each closure runs on: catalogue context APIs, approved scopes, helpers that
+//! forward a closure parameter, named closures, and the child branch of a fork.
+
+use super::*;
+
+impl<'a, 'ast> Walker<'a, 'ast> {
+    /// Finds the functions among `items` (and in their `impl` blocks) that pass a closure
+    /// parameter to a thread API (`fn on_thread(f: impl FnOnce()) { thread::spawn(f) }`).
+    pub(super) fn find_forwarders(&mut self, items: &'ast [syn::Item], out: &mut Forwarders) {
+        for item in items {
+            match item {
+                syn::Item::Fn(f) => self.find_forwarder(&f.sig, &f.block, out),
+                syn::Item::Impl(imp) => {
+                    self.impl_type = match &*imp.self_ty {
+                        syn::Type::Path(p) => self.resolve_type(&p.path),
+                        _ => None,
+                    };
+                    for impl_item in &imp.items {
+                        if let syn::ImplItem::Fn(f) = impl_item {
+                            self.find_forwarder(&f.sig, &f.block, out);
+                        }
+                    }
+                    self.impl_type = None;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub(super) fn find_forwarder(
+        &self,
+        sig: &syn::Signature,
+        body: &'ast syn::Block,
+        out: &mut Forwarders,
+    ) {
+        let params: Vec<Option<String>> = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(t) => Some(binding_name(&t.pat)),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let mut scan = NamedClosureScan {
+            walker: self,
+            found: Vec::new(),
+        };
+        scan.visit_block(body);
+        for (name, context) in scan.found {
+            if let Some(index) = params
+                .iter()
+                .position(|p| p.as_deref() == Some(name.as_str()))
+            {
+                out.entry(self.fn_canonical(&sig.ident.unraw().to_string()))
+                    .or_default()
+                    .push((index, context));
+            }
+        }
+    }
+
+    /// The thread contexts a call gives its closure arguments: a catalogue API's, or those of
+    /// a crate helper that forwards them.
+    pub(super) fn call_contexts(&self, path: &str) -> Vec<(usize, ThreadContext)> {
+        let mut contexts: Vec<(usize, ThreadContext)> = self
+            .catalog
+            .context_of_call(path)
+            .map(|(arg, kind)| (arg, ThreadContext::from(kind)))
+            .into_iter()
+            .collect();
+        if let Some(scope) = self.catalog.scope_function(path) {
+            contexts.push((scope.arg, ThreadContext::Scope(scope.kind)));
+        }
+        if let Some(forwarded) = self.forwarders.get(path) {
+            contexts.extend(forwarded.iter().copied());
+        }
+        contexts
+    }
+
+    /// Records the context of a closure argument of a context API.
+    pub(super) fn set_closure_context(&mut self, arg: Option<&syn::Expr>, context: ThreadContext) {
+        if let Some(arg) = arg {
+            match strip(arg) {
+                syn::Expr::Closure(closure) => {
+                    self.pending.insert(address(closure), context);
+                }
+                syn::Expr::Async(block) => {
+                    self.pending.insert(address(block), context);
+                }
+                syn::Expr::Path(p) => {
+                    if let Some(closure) = self.named_closure(&p.path) {
+                        self.pending.insert(address(closure), context);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The closure a local name is bound to (`let child_setup = move || ..;`).
+    pub(super) fn named_closure(&self, path: &syn::Path) -> Option<&'ast syn::ExprClosure> {
+        let name = path.get_ident()?.unraw().to_string();
+        let local = self.locals.iter().rev().find(|l| l.name == name)?;
+        match strip(local.init?) {
+            syn::Expr::Closure(closure) => Some(closure),
+            _ => None,
+        }
+    }
+
+    /// The thread context a method call gives a closure argument: an approved scope on a
+    /// receiver of known type, or a catalogue context API.
+    pub(super) fn method_context(
+        &self,
+        call: &syn::ExprMethodCall,
+    ) -> Option<(usize, ThreadContext)> {
+        let method = call.method.to_string();
+        if let Some(TypeRef::Named(receiver)) = self.type_of(&call.receiver)
+            && let Some(scope) = self.catalog.scope_method(&receiver, &method)
+        {
+            return Some((scope.arg, ThreadContext::Scope(scope.kind)));
+        }
+        let blocks: Vec<&Scope> = self.blocks.iter().collect();
+        self.catalog
+            .contexts
+            .iter()
+            .filter(|c| c.method.as_deref() == Some(method.as_str()))
+            .find(|c| {
+                if let Some(t) = &c.trait_path {
+                    return self.resolver.trait_in_scope(self.module, &blocks, t);
+                }
+                if let Some(root) = &c.receiver_root {
+                    return self.receiver_root(&call.receiver).as_deref() == Some(root.as_str());
+                }
+                if c.receiver_param_of.is_some() {
+                    return matches!(strip(&call.receiver), syn::Expr::Path(p)
+                        if p.path.get_ident().is_some_and(|i| self.thread_scope_handles.contains(&i.unraw().to_string())));
+                }
+                false
+            })
+            .map(|c| (c.arg, ThreadContext::from(c.context)))
+    }
+
+    /// The canonical function a method chain starts from (`Builder::new().name(..)`).
+    pub(super) fn receiver_root(&self, receiver: &syn::Expr) -> Option<String> {
+        match strip(receiver) {
+            syn::Expr::MethodCall(m) => self.receiver_root(&m.receiver),
+            syn::Expr::Call(c) => self.resolve_callee(&c.func),
+            syn::Expr::Try(t) => self.receiver_root(&t.expr),
+            syn::Expr::Path(p) => {
+                let name = p.path.get_ident()?.unraw().to_string();
+                let init = self.locals.iter().rev().find(|l| l.name == name)?.init?;
+                self.receiver_root(init)
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn is_fork_call(&self, expr: &syn::Expr) -> Option<&'a str> {
+        match strip(expr) {
+            syn::Expr::Call(c) => {
+                let path = self.resolve_callee(&c.func)?;
+                let catalog = self.catalog;
+                catalog
+                    .forks
+                    .iter()
+                    .find(|f| f.path == path)
+                    .map(|f| f.child_pattern.as_str())
+            }
+            syn::Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
+                self.is_fork_call(&m.receiver)
+            }
+            syn::Expr::Try(t) => self.is_fork_call(&t.expr),
+            _ => None,
+        }
+    }
+
+    /// The fork child pattern of the value an expression names, if it is a fork result.
+    pub(super) fn fork_pattern_of(&self, expr: &syn::Expr) -> Option<String> {
+        if let Some(pattern) = self.is_fork_call(expr) {
+            return Some(pattern.to_owned());
+        }
+        let syn::Expr::Path(p) = strip(expr) else {
+            return None;
+        };
+        let name = p.path.get_ident()?.unraw().to_string();
+        self.fork_results
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, pattern)| pattern.clone())
+    }
+
+    pub(super) fn is_child_pattern(&self, pat: &syn::Pat, child: &str) -> bool {
+        match pat {
+            syn::Pat::Lit(l) => {
+                child == "zero"
+                    && matches!(&l.lit, syn::Lit::Int(i) if i.base10_parse::<i64>().ok() == Some(0))
+            }
+            syn::Pat::Path(p) => self.resolve(&p.path).as_deref() == Some(child),
+            syn::Pat::Struct(s) => self.resolve(&s.path).as_deref() == Some(child),
+            syn::Pat::TupleStruct(t) => {
+                self.resolve(&t.path).as_deref() == Some(child)
+                    || t.elems.iter().any(|e| self.is_child_pattern(e, child))
+            }
+            syn::Pat::Ident(i) => i
+                .subpat
+                .as_ref()
+                .is_some_and(|(_, p)| self.is_child_pattern(p, child)),
+            syn::Pat::Or(o) => o.cases.iter().any(|c| self.is_child_pattern(c, child)),
+            syn::Pat::Paren(p) => self.is_child_pattern(&p.pat, child),
+            _ => false,
+        }
+    }
+
+    /// Walks the child branch of a fork as a body of its own: it runs in another process.
+    pub(super) fn child_body(&mut self, at: &dyn Spanned, walk: impl FnOnce(&mut Self)) {
+        let span = span_of(self.file, at.span());
+        self.in_body(
+            BodyOwner::Closure { spawned: true },
+            ThreadContext::ChildAfterFork,
+            span,
+            walk,
+        );
+    }
+
+    /// Whether calling `path` starts threads (a thread API, a runtime).
+    pub(super) fn starts_threads(&self, path: &str) -> bool {
+        self.catalog.context_of_call(path).is_some()
+            || self.forwarders.contains_key(path)
+            || path.starts_with("tokio::runtime::")
+    }
+}
+
+/// Finds context APIs given a closure by name, so the closure's `let` can be placed in that
+/// context when it is walked.
+pub(super) struct NamedClosureScan<'w, 'a, 'ast> {
+    pub(super) walker: &'w Walker<'a, 'ast>,
+    pub(super) found: Vec<(String, ThreadContext)>,
+}
+
+impl NamedClosureScan<'_, '_, '_> {
+    fn note(&mut self, arg: Option<&syn::Expr>, context: ThreadContext) {
+        if let Some(syn::Expr::Path(p)) = arg.map(strip)
+            && let Some(ident) = p.path.get_ident()
+        {
+            self.found.push((ident.unraw().to_string(), context));
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for NamedClosureScan<'_, '_, '_> {
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Some(path) = self.walker.resolve_callee(&call.func) {
+            for (arg, context) in self.walker.call_contexts(&path) {
+                self.note(call.args.iter().nth(arg), context);
+            }
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if let Some((arg, context)) = self.walker.method_context(call) {
+            self.note(call.args.iter().nth(arg), context);
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {
+        // Nested items are bodies of their own.
+    }
+}

@@ -1,0 +1,402 @@
+//! Recording what a body does: switches, calls, exits, escapes, handles, and the discarded
+//! results that `unchecked_namespace_switch` looks for.
+
+use super::*;
+
+impl<'a, 'ast> Walker<'a, 'ast> {
+    /// Marks the expression whose value a statement or `let _ =` throws away.
+    pub(super) fn mark_discarded(&mut self, expr: &syn::Expr) {
+        match expr {
+            syn::Expr::Call(c) => {
+                self.discarded.insert(address(c));
+                if let syn::Expr::Path(p) = &*c.func
+                    && p.path.is_ident("drop")
+                    && !self.is_local("drop")
+                    && let Some(arg) = c.args.first()
+                {
+                    self.mark_discarded(arg);
+                }
+            }
+            syn::Expr::Unsafe(u) => self.mark_block_tail(&u.block),
+            syn::Expr::Block(b) => self.mark_block_tail(&b.block),
+            syn::Expr::Paren(p) => self.mark_discarded(&p.expr),
+            syn::Expr::Group(g) => self.mark_discarded(&g.expr),
+            syn::Expr::Cast(c) => self.mark_discarded(&c.expr),
+            syn::Expr::MethodCall(m)
+                if IGNORING_ADAPTERS.contains(&m.method.to_string().as_str()) =>
+            {
+                self.mark_discarded(&m.receiver)
+            }
+            _ => {}
+        }
+    }
+
+    /// Notes that the result of the call `init` evaluates to (through `?`, `unwrap`, `await`)
+    /// is kept in the local `name`: a guard bound this way lives until its scope ends.
+    pub(super) fn mark_bound(&mut self, name: &str, init: &syn::Expr) {
+        let mut expr = strip(init);
+        loop {
+            expr = match expr {
+                syn::Expr::Try(t) => strip(&t.expr),
+                syn::Expr::Await(a) => strip(&a.base),
+                syn::Expr::MethodCall(m)
+                    if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+                {
+                    strip(&m.receiver)
+                }
+                _ => break,
+            };
+        }
+        let call_span = span_of(self.file, expr.span());
+        for event in self.events.current().iter_mut().rev() {
+            if let Event::Call { span, bound_to, .. } = event
+                && *span == call_span
+            {
+                *bound_to = Some(name.to_owned());
+                return;
+            }
+        }
+    }
+
+    pub(super) fn mark_block_tail(&mut self, block: &syn::Block) {
+        if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() {
+            self.mark_discarded(tail);
+        }
+    }
+
+    pub(super) fn record_switch(&mut self, call: &'ast syn::ExprCall, switch: &Switch) {
+        let flags_arg = switch.flags_arg.and_then(|i| call.args.iter().nth(i));
+        let kinds = flags_arg.and_then(|arg| kinds_of(arg, self));
+        let fs_unshared_before = self.fs_unshared;
+        if switch.op == SwitchOp::Unshare
+            && kinds
+                .as_ref()
+                .is_some_and(|k| k.contains(&FlagKind::Fs) || k.contains(&FlagKind::Mnt))
+        {
+            self.fs_unshared = true;
+        }
+        let flags_param = flags_arg.and_then(|arg| match strip(arg) {
+            syn::Expr::Path(p) => {
+                let name = p.path.get_ident()?.unraw().to_string();
+                self.params.iter().position(|param| *param == name)
+            }
+            _ => None,
+        });
+        self.events.emit(Event::Switch {
+            op: switch.op,
+            kinds: kinds.clone(),
+            flags_param: flags_param.filter(|_| kinds.is_none()),
+            span: span_of(self.file, call.span()),
+        });
+        self.facts.switches.push(SwitchCall {
+            api: switch.path.clone(),
+            op: switch.op,
+            span: span_of(self.file, call.span()),
+            kinds,
+            flags_span: flags_arg.map(|a| span_of(self.file, a.span())),
+            checked_result: switch.checked_result,
+            discarded: self.discarded.contains(&address(call)),
+            context: self.context,
+            fs_unshared_before,
+            single_threaded: self.single_threaded && self.context == ThreadContext::Caller,
+        });
+    }
+
+    pub(super) fn switch_for(&self, path: &str, call: &syn::ExprCall) -> Option<&'a Switch> {
+        let catalog = self.catalog;
+        catalog.switches_for(path).find(|s| match &s.syscall {
+            None => true,
+            Some(number) => match call.args.first() {
+                Some(syn::Expr::Path(p)) => self.resolve(&p.path).as_deref() == Some(number),
+                _ => false,
+            },
+        })
+    }
+
+    /// Records a call: a sensitive operation, an `exec`, or a call into code that may be the
+    /// workspace's.
+    pub(super) fn emit_call(
+        &mut self,
+        callee: Callee,
+        span: crate::diagnostic::Span,
+        arg_kinds: Vec<Option<BTreeSet<FlagKind>>>,
+    ) {
+        let path = match &callee {
+            Callee::Path(p) => Some(p.clone()),
+            Callee::Method {
+                receiver: TypeRef::Named(ty),
+                method,
+            } => Some(format!("{ty}::{method}")),
+            Callee::Method { .. } => None,
+        };
+        if let Some(path) = &path {
+            if let Some(escape) = self.catalog.escape_what(path) {
+                self.emit_escape(&escape.what, span);
+                return;
+            }
+            if let Some(what) = self.catalog.sensitive_what(path) {
+                self.events.emit(Event::Sensitive {
+                    what: what.to_owned(),
+                    span,
+                });
+                return;
+            }
+            if self.catalog.is_exec(path) {
+                self.events.emit(Event::Exit {
+                    kind: ExitKind::Exec,
+                    span,
+                    diverges: true,
+                });
+                return;
+            }
+            if path.starts_with("std::") {
+                return;
+            }
+        }
+        self.events.emit(Event::Call {
+            callee,
+            span,
+            bound_to: None,
+            exit: None,
+            arg_kinds,
+        });
+    }
+
+    /// The kinds each argument selects, for helpers that pass flags on to a switch; empty
+    /// when no argument is a flags expression.
+    pub(super) fn arg_kinds<'e>(
+        &self,
+        args: impl Iterator<Item = &'e syn::Expr>,
+    ) -> Vec<Option<BTreeSet<FlagKind>>> {
+        let kinds: Vec<Option<BTreeSet<FlagKind>>> = args
+            .map(|arg| kinds_of(arg, self).filter(|k| !k.is_empty()))
+            .collect();
+        if kinds.iter().all(Option::is_none) {
+            Vec::new()
+        } else {
+            kinds
+        }
+    }
+
+    /// An exit that happens only on some outcomes of `operand` (`?`, `unwrap`). On a raw
+    /// switch it is dropped (a failed switch switches nothing); on a call just recorded it is
+    /// attached to the call, whose effect decides whether it leaves a region.
+    pub(super) fn conditional_exit(
+        &mut self,
+        kind: ExitKind,
+        span: crate::diagnostic::Span,
+        operand: &syn::Expr,
+    ) {
+        let operand_span = span_of(self.file, strip(operand).span());
+        let list = self.events.current();
+        let exit = Event::Exit {
+            kind,
+            span,
+            diverges: false,
+        };
+        match list.last_mut() {
+            Some(Event::Switch { span, .. }) if *span == operand_span => {}
+            Some(Event::Call {
+                span, exit: slot, ..
+            }) if *span == operand_span => {
+                if let Event::Exit { kind, span, .. } = exit {
+                    *slot = Some((kind, span));
+                }
+            }
+            _ => list.push(exit),
+        }
+    }
+
+    /// Whether a method call is `exec` from a trait in scope that the catalogue lists.
+    pub(super) fn is_exec_method(&self, method: &str) -> bool {
+        let blocks: Vec<&Scope> = self.blocks.iter().collect();
+        self.catalog
+            .exec_methods()
+            .any(|(m, t)| m == method && self.resolver.trait_in_scope(self.module, &blocks, t))
+    }
+
+    /// `panic!`-family macros leave on every path; assertions on some.
+    pub(super) fn panic_exit(&mut self, name: &str, mac: &syn::Macro) {
+        let diverges = match name {
+            "panic" | "unreachable" | "todo" | "unimplemented" => true,
+            "assert" | "assert_eq" | "assert_ne" => false,
+            _ => return,
+        };
+        if !diverges && matches!(self.events.current().last(), Some(Event::Switch { .. })) {
+            // `assert_eq!(setns(..), 0)` fails only when the switch did not happen.
+            return;
+        }
+        self.events.emit(Event::Exit {
+            kind: ExitKind::Panic,
+            span: span_of(self.file, mac.path.span()),
+            diverges,
+        });
+    }
+
+    /// Records work handed to another thread.
+    pub(super) fn emit_escape(&mut self, what: &str, span: crate::diagnostic::Span) {
+        self.events.emit(Event::Escape {
+            what: what.to_owned(),
+            span,
+        });
+    }
+
+    /// Whether a method call hands work to another thread (an outer runtime's handle, a
+    /// thread pool, a parallel iterator).
+    pub(super) fn method_escape(&self, call: &syn::ExprMethodCall) -> Option<&'a str> {
+        let method = call.method.unraw().to_string();
+        let receiver = match self.type_of(&call.receiver) {
+            Some(TypeRef::Named(ty)) => Some(ty),
+            _ => None,
+        };
+        let blocks: Vec<&Scope> = self.blocks.iter().collect();
+        let catalog = self.catalog;
+        catalog
+            .escapes
+            .iter()
+            .filter(|e| e.method.as_deref() == Some(method.as_str()))
+            .find(|e| match (&e.receiver, &e.trait_path) {
+                (Some(r), _) => receiver.as_deref() == Some(r.as_str()),
+                (None, Some(t)) => self.resolver.trait_in_scope(self.module, &blocks, t),
+                (None, None) => false,
+            })
+            .map(|e| e.what.as_str())
+    }
+
+    /// `TcpStream::connect("db.local:5432")`: the runtime resolves the name on its blocking
+    /// pool.
+    pub(super) fn host_name_escape(&self, path: &str, call: &syn::ExprCall) -> Option<String> {
+        let escape = self
+            .catalog
+            .escapes
+            .iter()
+            .find(|e| e.when_host_name && e.path.as_deref() == Some(path))?;
+        let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(address),
+            ..
+        })) = call.args.first().map(strip)
+        else {
+            return None;
+        };
+        let address = address.value();
+        let host = address
+            .rsplit_once(':')
+            .map_or(address.as_str(), |(h, _)| h);
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        (host.parse::<std::net::IpAddr>().is_err() && !host.is_empty()).then(|| escape.what.clone())
+    }
+
+    /// What handle `init` creates, if it is a handle constructor's result (through `?`,
+    /// `unwrap`, `expect`, `.await`).
+    pub(super) fn handle_constructed_by(&self, init: &syn::Expr) -> Option<String> {
+        match strip(init) {
+            syn::Expr::Try(t) => self.handle_constructed_by(&t.expr),
+            syn::Expr::Await(a) => self.handle_constructed_by(&a.base),
+            syn::Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
+                self.handle_constructed_by(&m.receiver)
+            }
+            syn::Expr::Call(c) => {
+                let path = self.resolve_callee(&c.func)?;
+                self.catalog.handle_constructor(&path).map(str::to_owned)
+            }
+            _ => None,
+        }
+    }
+
+    /// A use, inside a scope, of a handle bound outside it: reported once per handle.
+    pub(super) fn note_outer_handle(&mut self, floor: usize, name: &str, expr: &syn::ExprPath) {
+        let Some(index) = self.locals.iter().rposition(|l| l.name == name) else {
+            return;
+        };
+        if index >= floor {
+            return;
+        }
+        let Some((what, binding)) = self.locals[index].handle.clone() else {
+            return;
+        };
+        let span = span_of(self.file, expr.span());
+        let already = self
+            .facts
+            .outer_handles
+            .iter()
+            .any(|u| u.binding == binding && u.name == name);
+        if !already {
+            self.facts.outer_handles.push(OuterHandleUse {
+                span,
+                binding,
+                name: name.to_owned(),
+                what,
+            });
+        }
+    }
+}
+
+/// Methods that turn a result into something that is easy to drop without looking at it.
+pub(super) const IGNORING_ADAPTERS: &[&str] = &[
+    "ok",
+    "err",
+    "is_ok",
+    "is_err",
+    "unwrap_or",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "map",
+    "map_err",
+];
+
+/// For a condition that compares a C status (`setns(..) != 0`, `== -1`, `< 0`), whether the
+/// `then` branch is the success path.
+pub(super) fn checked_status(cond: &syn::Expr) -> Option<bool> {
+    let syn::Expr::Binary(b) = strip(cond) else {
+        return None;
+    };
+    let literal = |e: &syn::Expr| match strip(e) {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse::<i64>().ok(),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => match strip(&u.expr) {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(i),
+                ..
+            }) => i.base10_parse::<i64>().ok().map(|v| -v),
+            _ => None,
+        },
+        _ => None,
+    };
+    let value = literal(&b.right).or_else(|| literal(&b.left))?;
+    match (b.op, value) {
+        (syn::BinOp::Eq(_), 0) | (syn::BinOp::Ne(_), -1) | (syn::BinOp::Ge(_), 0) => Some(true),
+        (syn::BinOp::Ne(_), 0) | (syn::BinOp::Eq(_), -1) | (syn::BinOp::Lt(_), 0) => Some(false),
+        _ => None,
+    }
+}
+
+/// Removes and returns the last event if it is a switch within `within` (the condition or
+/// scrutinee that checks its result).
+pub(super) fn take_switch(
+    events: &mut Vec<Event>,
+    within: &crate::diagnostic::Span,
+) -> Option<Event> {
+    match events.last() {
+        Some(Event::Switch { span, .. })
+            if span.file == within.file
+                && span.range.start >= within.range.start
+                && span.range.end <= within.range.end =>
+        {
+            events.pop()
+        }
+        _ => None,
+    }
+}
+
+/// Whether a match arm's pattern is the failure case (`Err(..)`).
+pub(super) fn is_err_pattern(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::TupleStruct(t) => t.path.is_ident("Err"),
+        syn::Pat::Or(o) => o.cases.iter().all(is_err_pattern),
+        _ => false,
+    }
+}

@@ -1,0 +1,50 @@
+//! Small syntactic helpers shared by the walk.
+
+use super::*;
+
+/// The single name a `let` pattern binds (`g`, `mut g`, `g: T`), if that is all it does.
+pub(super) fn binding_name(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.unraw().to_string()),
+        syn::Pat::Type(t) => binding_name(&t.pat),
+        _ => None,
+    }
+}
+
+/// Removes parentheses, groups, references and `unsafe`/plain blocks with a single tail.
+pub(super) fn strip(expr: &syn::Expr) -> &syn::Expr {
+    match expr {
+        syn::Expr::Paren(p) => strip(&p.expr),
+        syn::Expr::Group(g) => strip(&g.expr),
+        syn::Expr::Reference(r) => strip(&r.expr),
+        syn::Expr::Unsafe(u) if u.block.stmts.len() == 1 => match &u.block.stmts[0] {
+            syn::Stmt::Expr(e, None) => strip(e),
+            _ => expr,
+        },
+        _ => expr,
+    }
+}
+
+pub(super) fn collect_bindings(pat: &syn::Pat, out: &mut Vec<String>) {
+    match pat {
+        syn::Pat::Ident(i) => {
+            out.push(i.ident.unraw().to_string());
+            if let Some((_, sub)) = &i.subpat {
+                collect_bindings(sub, out);
+            }
+        }
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| collect_bindings(p, out)),
+        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|p| collect_bindings(p, out)),
+        syn::Pat::Struct(s) => s.fields.iter().for_each(|f| collect_bindings(&f.pat, out)),
+        syn::Pat::Slice(s) => s.elems.iter().for_each(|p| collect_bindings(p, out)),
+        syn::Pat::Reference(r) => collect_bindings(&r.pat, out),
+        syn::Pat::Type(t) => collect_bindings(&t.pat, out),
+        syn::Pat::Paren(p) => collect_bindings(&p.pat, out),
+        syn::Pat::Or(o) => {
+            if let Some(first) = o.cases.first() {
+                collect_bindings(first, out);
+            }
+        }
+        _ => {}
+    }
+}

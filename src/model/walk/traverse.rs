@@ -1,0 +1,507 @@
+//! The traversal itself: one `visit_*` per construct that matters.
+
+use super::*;
+
+/// Crate-local macros are expanded at most this deep (macros that expand to macros).
+pub(super) const MAX_EXPANSION_DEPTH: usize = 8;
+
+impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {
+        // Attributes (docs, `#[path]`, `#[cfg]`) are not code.
+    }
+
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        self.visit_fn_body(&item.attrs, &item.sig, &item.block);
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        let self_type = match &*item.self_ty {
+            syn::Type::Path(p) => self.resolve_type(&p.path),
+            _ => None,
+        };
+        let is_drop = item.trait_.as_ref().is_some_and(|(path, _)| {
+            path.is_ident("Drop") || self.resolve_type(path).as_deref() == Some("std::ops::Drop")
+        });
+        let saved = (self.impl_type.take(), self.impl_is_drop);
+        self.impl_type = self_type;
+        self.impl_is_drop = is_drop;
+        for impl_item in &item.items {
+            self.visit_impl_item(impl_item);
+        }
+        (self.impl_type, self.impl_is_drop) = saved;
+    }
+
+    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        self.visit_fn_body(&item.attrs, &item.sig, &item.block);
+    }
+
+    fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
+        let saved = self.impl_type.take();
+        self.impl_type = Some(format!(
+            "{}::{}",
+            self.resolver.tree().canonical(self.module),
+            item.ident.unraw()
+        ));
+        for trait_item in &item.items {
+            self.visit_trait_item(trait_item);
+        }
+        self.impl_type = saved;
+    }
+
+    fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        if let Some(body) = &item.default {
+            self.visit_fn_body(&item.attrs, &item.sig, body);
+        }
+    }
+
+    fn visit_item_mod(&mut self, _: &'ast syn::ItemMod) {
+        // Child modules are walked as modules of their own.
+    }
+
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        let items: Vec<syn::Item> = block
+            .stmts
+            .iter()
+            .filter_map(|s| match s {
+                syn::Stmt::Item(item) => Some(item.clone()),
+                _ => None,
+            })
+            .collect();
+        let saved_locals = self.locals.len();
+        let pushed = !items.is_empty();
+        if pushed {
+            let prefix = match &self.fn_name {
+                Some(f) => format!("{}::{f}", self.resolver.tree().canonical(self.module)),
+                None => self.resolver.tree().canonical(self.module),
+            };
+            self.blocks
+                .push(Scope::from_items(&items, &prefix, &|_| None));
+        }
+        visit::visit_block(self, block);
+        if pushed {
+            self.blocks.pop();
+        }
+        let names: Vec<String> = self.locals[saved_locals..]
+            .iter()
+            .map(|l| l.name.clone())
+            .collect();
+        if !names.is_empty() {
+            self.events.emit(Event::EndScope { names });
+        }
+        self.locals.truncate(saved_locals);
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        match stmt {
+            syn::Stmt::Expr(e, Some(_)) => self.mark_discarded(e),
+            syn::Stmt::Local(local) if matches!(local.pat, syn::Pat::Wild(_)) => {
+                if let Some(init) = &local.init {
+                    self.mark_discarded(&init.expr);
+                }
+            }
+            _ => {}
+        }
+        visit::visit_stmt(self, stmt);
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let init = local.init.as_ref().map(|i| &*i.expr);
+        if let (syn::Pat::Ident(ident), Some(init)) = (&local.pat, init) {
+            let name = ident.ident.unraw().to_string();
+            if let Some(pattern) = self.fork_pattern_of(init) {
+                self.fork_results.push((name.clone(), pattern));
+            }
+            let context = self
+                .named_contexts
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == name)
+                .map(|(_, c)| *c);
+            if let (Some(context), syn::Expr::Closure(closure)) = (context, strip(init)) {
+                self.pending.insert(address(closure), context);
+            }
+        }
+        if let Some(init) = &local.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+        }
+        let declared = match &local.pat {
+            syn::Pat::Type(t) => match &*t.ty {
+                syn::Type::Path(p) => self.resolve_type(&p.path).map(TypeRef::Named),
+                _ => None,
+            },
+            _ => None,
+        };
+        let ty = declared.or_else(|| init.and_then(|e| self.type_of(e)));
+        let bound = binding_name(&local.pat);
+        if let (Some(name), Some(init)) = (&bound, init) {
+            self.mark_bound(name, init);
+        }
+        let first_new = self.locals.len();
+        self.bind_pattern(&local.pat, init);
+        if let Some(what) = init.and_then(|e| self.handle_constructed_by(e)) {
+            let binding = span_of(self.file, local.pat.span());
+            for new in &mut self.locals[first_new..] {
+                new.handle = Some((what.clone(), binding.clone()));
+            }
+        }
+        if let (Some(name), Some(ty)) = (bound, ty)
+            && let Some(local) = self.locals.iter_mut().rev().find(|l| l.name == name)
+        {
+            local.ty = Some(ty);
+        }
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        let path = self.resolve_callee(&call.func);
+        if let Some(path) = &path {
+            for (arg, context) in self.call_contexts(path) {
+                self.set_closure_context(call.args.iter().nth(arg), context);
+            }
+            let scope_handle_api = self
+                .catalog
+                .contexts
+                .iter()
+                .any(|c| c.receiver_param_of.as_deref() == Some(path.as_str()));
+            if scope_handle_api && let Some(syn::Expr::Closure(c)) = call.args.first().map(strip) {
+                for input in &c.inputs {
+                    let mut names = Vec::new();
+                    collect_bindings(input, &mut names);
+                    self.thread_scope_handles.extend(names);
+                }
+            }
+        }
+        visit::visit_expr_call(self, call);
+        let span = span_of(self.file, call.span());
+        if let Some(path) = &path {
+            if self.single_threaded && self.starts_threads(path) {
+                self.single_threaded = false;
+            }
+            if let Some(what) = self.host_name_escape(path, call) {
+                self.emit_escape(&what, span.clone());
+            }
+        }
+        match path {
+            Some(path) => {
+                if let Some(switch) = self.switch_for(&path, call) {
+                    self.record_switch(call, switch);
+                } else {
+                    let arg_kinds = self.arg_kinds(call.args.iter());
+                    self.emit_call(Callee::Path(path), span, arg_kinds);
+                }
+            }
+            None => {
+                if let syn::Expr::Path(p) = &*call.func
+                    && p.path.is_ident("drop")
+                    && let Some(syn::Expr::Path(arg)) = call.args.first().map(strip)
+                    && let Some(name) = arg.path.get_ident()
+                {
+                    self.events.emit(Event::Drop {
+                        name: name.unraw().to_string(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if let Some((arg, context)) = self.method_context(call) {
+            self.set_closure_context(call.args.iter().nth(arg), context);
+        }
+        visit::visit_expr_method_call(self, call);
+        let method = call.method.unraw().to_string();
+        let span = span_of(self.file, call.span());
+        if matches!(method.as_str(), "unwrap" | "expect") {
+            self.conditional_exit(ExitKind::Panic, span, &call.receiver);
+            return;
+        }
+        if let Some(what) = self.method_escape(call) {
+            self.emit_escape(what, span);
+            return;
+        }
+        if self.single_threaded && self.method_context(call).is_some() {
+            self.single_threaded = false;
+        }
+        if self.is_exec_method(&method) {
+            self.events.emit(Event::Exit {
+                kind: ExitKind::Exec,
+                span,
+                diverges: true,
+            });
+            return;
+        }
+        if let Some(receiver) = self.type_of(&call.receiver) {
+            let arg_kinds = self.arg_kinds(call.args.iter());
+            self.emit_call(Callee::Method { receiver, method }, span, arg_kinds);
+        }
+    }
+
+    fn visit_expr_try(&mut self, expr: &'ast syn::ExprTry) {
+        self.visit_expr(&expr.expr);
+        let span = span_of(self.file, expr.question_token.span);
+        self.conditional_exit(ExitKind::Try, span, &expr.expr);
+    }
+
+    fn visit_expr_return(&mut self, expr: &'ast syn::ExprReturn) {
+        if let Some(value) = &expr.expr {
+            self.visit_expr(value);
+        }
+        let is_err = matches!(expr.expr.as_deref().map(strip), Some(syn::Expr::Call(c))
+            if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Err")));
+        self.events.emit(Event::Exit {
+            kind: ExitKind::Return { is_err },
+            span: span_of(self.file, expr.span()),
+            diverges: true,
+        });
+    }
+
+    fn visit_expr_break(&mut self, expr: &'ast syn::ExprBreak) {
+        visit::visit_expr_break(self, expr);
+        self.events.emit(Event::Exit {
+            kind: ExitKind::Break,
+            span: span_of(self.file, expr.span()),
+            diverges: true,
+        });
+    }
+
+    fn visit_expr_continue(&mut self, expr: &'ast syn::ExprContinue) {
+        self.events.emit(Event::Exit {
+            kind: ExitKind::Break,
+            span: span_of(self.file, expr.span()),
+            diverges: true,
+        });
+    }
+
+    fn visit_expr_await(&mut self, expr: &'ast syn::ExprAwait) {
+        self.visit_expr(&expr.base);
+        let start = expr.dot_token.span.byte_range().start;
+        let end = expr.await_token.span.byte_range().end;
+        self.events.emit(Event::Await {
+            span: crate::diagnostic::Span {
+                file: self.file,
+                range: start..end.max(start),
+            },
+        });
+    }
+
+    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
+        self.events.open();
+        self.visit_expr(&expr.cond);
+        self.visit_block(&expr.body);
+        let body = self.events.close();
+        self.events.emit(Event::Loop { body });
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+        self.visit_expr(&expr.expr);
+        self.events.open();
+        let saved = self.locals.len();
+        self.bind_pattern(&expr.pat, None);
+        self.visit_block(&expr.body);
+        self.locals.truncate(saved);
+        let body = self.events.close();
+        self.events.emit(Event::Loop { body });
+    }
+
+    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
+        self.events.open();
+        self.visit_block(&expr.body);
+        let body = self.events.close();
+        self.events.emit(Event::Loop { body });
+    }
+
+    fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
+        if let Some(floor) = self.scope_floor
+            && let Some(ident) = expr.path.get_ident()
+        {
+            self.note_outer_handle(floor, &ident.unraw().to_string(), expr);
+        }
+        if !self.facts.uses_scopes
+            && let Some(path) = self.resolve(&expr.path)
+            && let Some(first) = path.split("::").next()
+        {
+            self.facts.uses_scopes = self.scope_crates.contains(first);
+        }
+        visit::visit_expr_path(self, expr);
+    }
+
+    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
+        let decided = self.pending.remove(&address(closure));
+        let context = match decided {
+            Some(context) => context,
+            None if closure.asyncness.is_some() => ThreadContext::AsyncTask,
+            None => self.context,
+        };
+        let owner = BodyOwner::Closure {
+            spawned: decided.is_some(),
+        };
+        let span = span_of(self.file, closure.inputs_begin.span);
+        let inherits_fs = decided.is_none();
+        let fs_unshared = self.fs_unshared;
+        let opens_scope = decided.is_some_and(|c| matches!(c, ThreadContext::Scope(_)));
+        self.in_body(owner, context, span, |w| {
+            if inherits_fs {
+                w.fs_unshared = fs_unshared;
+            }
+            if opens_scope {
+                // nsscope's scope threads unshare `CLONE_FS` before they enter.
+                w.fs_unshared = context == ThreadContext::Scope(ScopeKind::Sync);
+                w.scope_floor = Some(w.locals.len());
+            }
+            for input in &closure.inputs {
+                w.bind_pattern(input, None);
+            }
+            w.visit_expr(&closure.body);
+        });
+    }
+
+    fn visit_expr_async(&mut self, expr: &'ast syn::ExprAsync) {
+        let decided = self.pending.remove(&address(expr));
+        // An async block inside a future that stays on its thread stays there too.
+        let inherited = matches!(
+            self.context,
+            ThreadContext::OwnRuntime | ThreadContext::Scope(ScopeKind::AsyncOwned)
+        )
+        .then_some(self.context);
+        let context = decided.or(inherited).unwrap_or(ThreadContext::AsyncTask);
+        let owner = BodyOwner::AsyncBlock {
+            spawned: decided.is_some(),
+        };
+        let span = span_of(self.file, expr.async_token.span);
+        self.in_body(owner, context, span, |w| w.visit_block(&expr.block));
+    }
+
+    fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
+        self.visit_expr(&expr.expr);
+        // `match setns(..) { Ok(..) => .., Err(..) => .. }`: the switch happened in `Ok` arms.
+        let scrutinee = span_of(self.file, strip(&expr.expr).span());
+        let switch = take_switch(self.events.current(), &scrutinee);
+        let child = self.fork_pattern_of(&expr.expr);
+        let mut arms = Vec::new();
+        for arm in &expr.arms {
+            let is_child = child
+                .as_deref()
+                .is_some_and(|c| self.is_child_pattern(&arm.pat, c));
+            self.events.open();
+            if is_child {
+                self.child_body(&arm.pat, |w| visit::visit_arm(w, arm));
+            } else {
+                self.visit_arm(arm);
+            }
+            let mut events = self.events.close();
+            if let Some(switch) = &switch
+                && !is_err_pattern(&arm.pat)
+            {
+                events.insert(0, switch.clone());
+            }
+            arms.push(events);
+        }
+        self.events.emit(Event::Branch {
+            arms,
+            span: span_of(self.file, expr.match_token.span),
+        });
+    }
+
+    fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
+        self.events.open();
+        self.visit_expr(&expr.cond);
+        let mut cond_events = self.events.close();
+        // `if setns(..) != 0 { fail }`: the switch happened only on the success branch.
+        let checked = checked_status(&expr.cond).and_then(|success_is_then| {
+            let switch = take_switch(&mut cond_events, &span_of(self.file, expr.cond.span()))?;
+            Some((success_is_then, switch))
+        });
+        self.events.current().extend(cond_events);
+        let child_branch = match strip(&expr.cond) {
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_)) => {
+                let is_zero = |e: &syn::Expr| {
+                    matches!(strip(e), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })
+                        if i.base10_parse::<i64>().ok() == Some(0))
+                };
+                let forks = |e: &syn::Expr| self.fork_pattern_of(e).as_deref() == Some("zero");
+                (forks(&b.left) && is_zero(&b.right)) || (forks(&b.right) && is_zero(&b.left))
+            }
+            _ => false,
+        };
+        self.events.open();
+        if child_branch {
+            self.child_body(&expr.then_branch, |w| w.visit_block(&expr.then_branch));
+        } else {
+            self.visit_block(&expr.then_branch);
+        }
+        let mut then_events = self.events.close();
+        self.events.open();
+        if let Some((_, else_branch)) = &expr.else_branch {
+            self.visit_expr(else_branch);
+        }
+        let mut else_events = self.events.close();
+        if let Some((success_is_then, switch)) = checked {
+            let success = if success_is_then {
+                &mut then_events
+            } else {
+                &mut else_events
+            };
+            success.insert(0, switch);
+        }
+        self.events.emit(Event::Branch {
+            arms: vec![then_events, else_events],
+            span: span_of(self.file, expr.if_token.span),
+        });
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if mac.path.is_ident("macro_rules") {
+            return;
+        }
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.unraw().to_string())
+            .unwrap_or_default();
+        let expanded = (self.expansion_depth < MAX_EXPANSION_DEPTH)
+            .then(|| self.macros.expand(&name, &mac.tokens))
+            .flatten();
+        let body = match &expanded {
+            Some(tokens) => parse_macro_body(&quote::quote!({ #tokens })),
+            None => parse_macro_body(&mac.tokens),
+        };
+        let mut inner = self.macro_walker();
+        match &body {
+            MacroBody::Exprs(exprs) => exprs.iter().for_each(|e| inner.visit_expr(e)),
+            MacroBody::Stmts(stmts) => stmts.iter().for_each(|s| inner.visit_stmt(s)),
+        }
+        let fs_unshared = inner.fs_unshared;
+        let events = std::mem::take(&mut inner.events);
+        drop(inner);
+        self.fs_unshared = fs_unshared;
+        self.events = events;
+        if expanded.is_none() {
+            self.panic_exit(&name, mac);
+        }
+    }
+
+    fn visit_lit(&mut self, lit: &'ast syn::Lit) {
+        let value = match lit {
+            syn::Lit::Str(s) => s.value(),
+            syn::Lit::ByteStr(b) => String::from_utf8_lossy(&b.value()).into_owned(),
+            syn::Lit::CStr(c) => c.value().to_string_lossy().into_owned(),
+            _ => return,
+        };
+        if let Some(what) = self.catalog.sensitive_path(&value) {
+            self.events.emit(Event::Sensitive {
+                what: what.to_owned(),
+                span: span_of(self.file, lit.span()),
+            });
+        }
+        if self.catalog.is_process_wide_path(&value) {
+            self.facts.path_literals.push(PathLiteral {
+                span: span_of(self.file, lit.span()),
+                value,
+                context: self.context,
+            });
+        }
+    }
+}

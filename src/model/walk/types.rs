@@ -1,0 +1,137 @@
+//! A light, local type inference: enough to resolve method calls and recognise scopes.
+
+use super::*;
+
+impl<'a, 'ast> Walker<'a, 'ast> {
+    /// Canonical paths of the types named in a return type (`io::Result<Guard>` → both).
+    pub(super) fn return_types(&self, output: &syn::ReturnType) -> Vec<String> {
+        let syn::ReturnType::Type(_, ty) = output else {
+            return Vec::new();
+        };
+        let mut collector = TypePaths::default();
+        collector.visit_type(ty);
+        collector
+            .paths
+            .iter()
+            .filter_map(|p| self.resolve_type(p))
+            .collect()
+    }
+
+    /// Resolves a type path, with `Self` meaning the `impl` block's type.
+    pub(super) fn resolve_type(&self, path: &syn::Path) -> Option<String> {
+        if path.is_ident("Self") {
+            return self.impl_type.clone();
+        }
+        if path.segments.first().is_some_and(|s| s.ident == "Self") {
+            let rest: Vec<String> = path
+                .segments
+                .iter()
+                .skip(1)
+                .map(|s| s.ident.to_string())
+                .collect();
+            return self
+                .impl_type
+                .as_ref()
+                .map(|t| format!("{t}::{}", rest.join("::")));
+        }
+        let blocks: Vec<&Scope> = self.blocks.iter().collect();
+        self.resolver
+            .resolve(self.module, &blocks, &WrittenPath::from_syn(path))
+    }
+
+    /// The type a declaration names (`NetNs`, `&NetNs`, `&mut Worker`).
+    pub(super) fn declared_type(&self, ty: &syn::Type) -> Option<TypeRef> {
+        match ty {
+            syn::Type::Path(p) => self.resolve_type(&p.path).map(TypeRef::Named),
+            syn::Type::Reference(r) => self.declared_type(&r.elem),
+            syn::Type::Paren(p) => self.declared_type(&p.elem),
+            _ => None,
+        }
+    }
+
+    /// The type of an expression, where a light local inference can tell: `self`, fields of
+    /// `self`, annotated or constructed locals, constructor paths, function results.
+    pub(super) fn type_of(&self, expr: &syn::Expr) -> Option<TypeRef> {
+        match strip(expr) {
+            syn::Expr::Path(p) if p.path.is_ident("self") => {
+                self.impl_type.clone().map(TypeRef::Named)
+            }
+            syn::Expr::Path(p) => {
+                let name = p.path.get_ident()?.unraw().to_string();
+                self.locals
+                    .iter()
+                    .rev()
+                    .find(|l| l.name == name)?
+                    .ty
+                    .clone()
+            }
+            syn::Expr::Field(f) => {
+                let syn::Expr::Path(base) = strip(&f.base) else {
+                    return None;
+                };
+                if !base.path.is_ident("self") {
+                    return None;
+                }
+                let syn::Member::Named(field) = &f.member else {
+                    return None;
+                };
+                let owner = self.impl_type.as_ref()?;
+                self.fields
+                    .get(owner)?
+                    .get(&field.unraw().to_string())
+                    .cloned()
+                    .map(TypeRef::Named)
+            }
+            syn::Expr::Call(c) => {
+                let syn::Expr::Path(callee) = &*c.func else {
+                    return None;
+                };
+                if callee.path.segments.len() >= 2 {
+                    let mut ty = callee.path.clone();
+                    ty.segments.pop();
+                    let ty_path = syn::Path {
+                        leading_colon: ty.leading_colon,
+                        segments: ty.segments.into_pairs().map(|p| p.into_value()).collect(),
+                    };
+                    if let Some(named) = self.resolve_type(&ty_path) {
+                        return Some(TypeRef::Named(named));
+                    }
+                }
+                self.resolve_callee(&c.func).map(TypeRef::ReturnOf)
+            }
+            syn::Expr::Struct(st) => self.resolve_type(&st.path).map(TypeRef::Named),
+            syn::Expr::Try(t) => self.type_of(&t.expr),
+            syn::Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
+                self.type_of(&m.receiver)
+            }
+            syn::Expr::MethodCall(m) => {
+                let TypeRef::Named(ty) = self.type_of(&m.receiver)? else {
+                    return None;
+                };
+                self.catalog
+                    .method_returns(&ty, &m.method.to_string())
+                    .map(|t| TypeRef::Named(t.to_owned()))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Collects the type paths in a type (`io::Result<Guard>` → `io::Result`, `Guard`).
+#[derive(Default)]
+pub(super) struct TypePaths {
+    paths: Vec<syn::Path>,
+}
+
+impl<'ast> Visit<'ast> for TypePaths {
+    fn visit_type_path(&mut self, ty: &'ast syn::TypePath) {
+        let mut bare = ty.path.clone();
+        for segment in &mut bare.segments {
+            segment.arguments = syn::PathArguments::None;
+        }
+        self.paths.push(bare);
+        visit::visit_type_path(self, ty);
+    }
+}
