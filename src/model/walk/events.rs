@@ -187,7 +187,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         span: crate::diagnostic::Span,
         operand: &syn::Expr,
     ) {
-        let operand_span = span_of(self.file, strip(operand).span());
+        let operand_span = span_of(self.file, strip_error_adapters(operand).span());
         let list = self.events.current();
         let exit = Event::Exit {
             kind,
@@ -348,7 +348,44 @@ pub(super) const IGNORING_ADAPTERS: &[&str] = &[
 
 /// For a condition that compares a C status (`setns(..) != 0`, `== -1`, `< 0`), whether the
 /// `then` branch is the success path.
+/// Methods that only reshape an error (`setns(..).map_err(..)?`): the `?` after them is
+/// still about the call they wrap.
+const ERROR_ADAPTERS: &[&str] = &[
+    "map_err",
+    "with_context",
+    "context",
+    "wrap_err",
+    "wrap_err_with",
+    "inspect_err",
+    "or_else",
+];
+
+/// Whether a method is one of `Result`'s/`Option`'s combinators.
+pub(super) fn is_result_combinator(method: &str) -> bool {
+    ERROR_ADAPTERS.contains(&method) || IGNORING_ADAPTERS.contains(&method)
+}
+
+/// The call an error-handling chain is about (`f(..).map_err(..).context(..)` → `f(..)`).
+pub(super) fn strip_error_adapters(expr: &syn::Expr) -> &syn::Expr {
+    match strip(expr) {
+        syn::Expr::MethodCall(m) if ERROR_ADAPTERS.contains(&m.method.to_string().as_str()) => {
+            strip_error_adapters(&m.receiver)
+        }
+        other => other,
+    }
+}
+
+/// For a condition that checks a switch's result, whether the `then` branch is the success
+/// path: a C status compared with a literal (`setns(..) != 0`, `== -1`, `< 0`), or
+/// `if let Err(..) = switch(..)` / `if let Ok(..) = ..`.
 pub(super) fn checked_status(cond: &syn::Expr) -> Option<bool> {
+    if let syn::Expr::Let(l) = strip(cond) {
+        return match &*l.pat {
+            syn::Pat::TupleStruct(t) if t.path.is_ident("Ok") => Some(true),
+            pat if is_err_pattern(pat) => Some(false),
+            _ => None,
+        };
+    }
     let syn::Expr::Binary(b) = strip(cond) else {
         return None;
     };

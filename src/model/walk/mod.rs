@@ -21,7 +21,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
 use contexts::NamedClosureScan;
-use events::{checked_status, is_err_pattern, take_switch};
+use events::{checked_status, is_err_pattern, is_result_combinator, take_switch};
 use syntax::{binding_name, collect_bindings, strip};
 
 /// Extracts the facts of every module of the crate `resolver` covers.

@@ -124,7 +124,20 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         if let Some(init) = &local.init {
             self.visit_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
+                // `let Ok(()) = setns(..) else { fail }`: the `else` runs when the switch did
+                // not happen; the switch belongs to the path that goes on.
+                let switch =
+                    take_switch(self.events.current(), &span_of(self.file, init.expr.span()));
+                self.events.open();
                 self.visit_expr(diverge);
+                let failure = self.events.close();
+                self.events.emit(Event::Branch {
+                    arms: vec![failure, Vec::new()],
+                    span: span_of(self.file, diverge.span()),
+                });
+                if let Some(switch) = switch {
+                    self.events.emit(switch);
+                }
             }
         }
         let declared = match &local.pat {
@@ -230,6 +243,10 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
                 span,
                 diverges: true,
             });
+            return;
+        }
+        if is_result_combinator(&method) {
+            // `map_err`, `ok`, `unwrap_or`: the value's own methods, not workspace code.
             return;
         }
         if let Some(receiver) = self.type_of(&call.receiver) {
