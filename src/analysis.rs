@@ -13,8 +13,10 @@ use crate::rules::{RuleInput, check_all};
 use crate::source::FileId;
 use crate::source::SourceDb;
 use crate::suppress::{self, Allow, Suppressed};
+use crate::timings::{self, Stage};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// Which discovered package and target a file was first read for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +118,8 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
         packages.push(facts);
     }
     // Effects span the workspace: a helper in one crate switches for a caller in another.
-    let effects = effects::analyze(&packages);
+    let effects = timings::time(Stage::Effects, || effects::analyze(&packages));
+    let rules_started = Instant::now();
     for (index, facts) in packages.iter().enumerate() {
         let regions: Vec<&Finding> = effects
             .findings
@@ -138,6 +141,8 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
             strict,
         }));
     }
+    timings::record(Stage::Rules, rules_started.elapsed());
+    let suppress_started = Instant::now();
     for (id, file) in db.iter() {
         allows.extend(suppress::comment_allows(id, file));
     }
@@ -165,6 +170,7 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
             s.diagnostic.lint_ref().map(|l| l.name),
         )
     });
+    timings::record(Stage::Suppress, suppress_started.elapsed());
     Analysis {
         db,
         diagnostics,
@@ -210,13 +216,17 @@ fn target_facts(
     loader: &mut Loader<'_>,
     allows: &mut Vec<Allow>,
 ) -> (CrateFacts, Vec<FileId>) {
-    let Some(tree) = load_crate(name, root, kind, loader) else {
+    let tree = timings::time(Stage::Load, || load_crate(name, root, kind, loader));
+    let Some(tree) = tree else {
         return (CrateFacts::default(), Vec::new());
     };
-    allows.extend(suppress::attribute_allows(&tree));
-    let resolver = Resolver::new(&tree, catalog, known);
+    allows.extend(timings::time(Stage::Suppress, || {
+        suppress::attribute_allows(&tree)
+    }));
+    let resolver = timings::time(Stage::Resolve, || Resolver::new(&tree, catalog, known));
     let files = tree.modules.iter().map(|m| m.file).collect();
-    (extract_facts(&resolver, catalog), files)
+    let facts = timings::time(Stage::Model, || extract_facts(&resolver, catalog));
+    (facts, files)
 }
 
 fn loose_crate_name(file: &Path) -> String {

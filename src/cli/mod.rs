@@ -10,6 +10,7 @@ use crate::config::{CommandLine, LintLevels};
 use crate::discover::{CargoSelection, Workspace, discover_cargo, discover_paths};
 use crate::registry::{LINTS, Level, find};
 use crate::report::MessageFormat;
+use crate::timings::{self, Stage};
 use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -109,6 +110,9 @@ pub struct Args {
     /// Print nothing but the diagnostics (no summary line).
     #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
+    /// Print the wall time of each pipeline stage to stderr (also `NSLINT_TIMINGS=1`).
+    #[arg(long, help_heading = "Output")]
+    pub timings: bool,
 
     /// Strict mode: every namespace-sensitive operation must run in a scope (overrides
     /// `strict` in configuration).
@@ -249,6 +253,7 @@ pub fn main() -> ExitCode {
 /// Runs nslint with explicit arguments (the first is the program name) and returns the exit
 /// code.
 pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
+    let started = std::time::Instant::now();
     let command = Args::command();
     let matches = match command.try_get_matches_from(args) {
         Ok(m) => m,
@@ -300,6 +305,7 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
         Err(message) => return fail(&message),
     };
     catalog.extend(config.catalog.clone());
+    timings::record(Stage::Discover, started.elapsed());
     let check_failed = match args.with_check {
         Some(tool) => match check::run(tool, &args) {
             Ok(success) => !success,
@@ -343,7 +349,10 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
             Err(message) => return fail(&message),
         }
     }
-    match emit::emit(&analysis, &workspace, &args, format) {
+    let emitted = timings::time(Stage::Report, || {
+        emit::emit(&analysis, &workspace, &args, format)
+    });
+    match emitted {
         Ok(()) => {}
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(error) => return fail(&format!("couldn't write the output: {error}")),
@@ -357,6 +366,9 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
         for note in notes {
             eprintln!("{note}");
         }
+    }
+    if args.timings || timings::enabled_by_env() {
+        eprint!("{}", timings::render(started.elapsed()));
     }
     if analysis.has_errors() || check_failed {
         EXIT_FINDINGS

@@ -1,0 +1,107 @@
+//! Stage timings: the wall time spent in each pipeline stage, printed to stderr with
+//! `--timings` (or `NSLINT_TIMINGS=1`) as `nslint-timings: <stage> <seconds>` lines, which the
+//! scale benchmark (`benches/scale.rs`) reads.
+//!
+//! Times are accumulated in process-wide counters, so a stage that runs on several threads
+//! reports the sum over threads. Recording is always on (an `Instant` pair per file or target,
+//! nanoseconds against the work); only printing is opt-in.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// A pipeline stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Arguments, `cargo metadata` or the directory walk, configuration and the catalogue.
+    Discover,
+    /// Loading module trees: reading files, following `mod` items, and parsing (which is also
+    /// counted on its own as [`Stage::Parse`]).
+    Load,
+    /// `syn` parsing (part of [`Stage::Load`]).
+    Parse,
+    /// Name resolution: scopes and `use` maps.
+    Resolve,
+    /// Fact extraction: thread contexts, switches, calls, regions.
+    Model,
+    /// The workspace-wide effects fixpoint.
+    Effects,
+    /// The lints.
+    Rules,
+    /// Suppressions, levels, exclusions, sorting.
+    Suppress,
+    /// Rendering and writing the output.
+    Report,
+}
+
+impl Stage {
+    const COUNT: usize = 9;
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+static NANOS: [AtomicU64; Stage::COUNT] = [const { AtomicU64::new(0) }; Stage::COUNT];
+
+/// Adds `elapsed` to a stage.
+pub fn record(stage: Stage, elapsed: Duration) {
+    let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
+    NANOS[stage.index()].fetch_add(nanos, Ordering::Relaxed);
+}
+
+/// Runs `f`, adding its wall time to `stage`.
+pub fn time<T>(stage: Stage, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let value = f();
+    record(stage, started.elapsed());
+    value
+}
+
+/// The time accumulated by a stage so far.
+pub fn total(stage: Stage) -> Duration {
+    Duration::from_nanos(NANOS[stage.index()].load(Ordering::Relaxed))
+}
+
+/// Whether `NSLINT_TIMINGS` asks for timings (set, and neither empty nor `0`).
+pub fn enabled_by_env() -> bool {
+    std::env::var_os("NSLINT_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The report: one `nslint-timings: <stage> <seconds>` line per stage, then the run's total.
+/// `read+modules` is loading without parsing.
+pub fn render(run_total: Duration) -> String {
+    let load = total(Stage::Load);
+    let parse = total(Stage::Parse);
+    let rows = [
+        ("discover", total(Stage::Discover)),
+        ("read+modules", load.saturating_sub(parse)),
+        ("parse", parse),
+        ("resolve", total(Stage::Resolve)),
+        ("model", total(Stage::Model)),
+        ("effects", total(Stage::Effects)),
+        ("rules", total(Stage::Rules)),
+        ("suppress+sort", total(Stage::Suppress)),
+        ("report", total(Stage::Report)),
+        ("total", run_total),
+    ];
+    rows.iter()
+        .map(|(name, d)| format!("nslint-timings: {name:<13} {:>9.4}\n", d.as_secs_f64()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_accumulate_and_render_one_line_each() {
+        record(Stage::Effects, Duration::from_millis(2));
+        let value = time(Stage::Effects, || 7);
+        assert_eq!(value, 7);
+        assert!(total(Stage::Effects) >= Duration::from_millis(2));
+        let text = render(Duration::from_secs(1));
+        assert_eq!(text.lines().count(), 10);
+        assert!(text.lines().all(|l| l.starts_with("nslint-timings: ")));
+        assert!(text.contains("nslint-timings: total"));
+    }
+}
