@@ -207,7 +207,68 @@ fn target_crate_name(spec: &CrateSpec, target: &TargetSpec) -> String {
 }
 
 /// Loads one target and extracts its facts; also returns the files it consists of.
+///
+/// The work runs on a thread with [`crate::parse::ANALYSIS_STACK_BYTES`] of stack, because syn
+/// and the walks over its tree recurse as deeply as the code nests (parsing bounds that
+/// nesting), and a panic in it becomes an internal-error diagnostic naming the target's root
+/// file: the rest of the run goes on.
 fn target_facts(
+    name: &str,
+    root: &Path,
+    kind: RootKind,
+    catalog: &Catalog,
+    known: &BTreeSet<String>,
+    loader: &mut Loader<'_>,
+    allows: &mut Vec<Allow>,
+) -> (CrateFacts, Vec<FileId>) {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    let spawned = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("nslint-target".to_owned())
+            .stack_size(crate::parse::ANALYSIS_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                catch_unwind(AssertUnwindSafe(|| {
+                    target_facts_unguarded(name, root, kind, catalog, known, loader, allows)
+                }))
+            })
+            .map(|handle| handle.join())
+    });
+    let outcome = match spawned {
+        Ok(joined) => joined.unwrap_or_else(Err),
+        // No thread to be had (resource limits): analyse on this one.
+        Err(_) => catch_unwind(AssertUnwindSafe(|| {
+            target_facts_unguarded(name, root, kind, catalog, known, loader, allows)
+        })),
+    };
+    outcome.unwrap_or_else(|payload| {
+        let shown = crate::source::display_name(root, loader.root);
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        loader.diagnostics.push(
+            Diagnostic::input(
+                Level::Deny,
+                format!(
+                    "{INTERNAL_ERROR}: nslint panicked while analysing `{shown}` (or one of its \
+                     modules): {what}"
+                ),
+                None,
+            )
+            .with_note("findings in this target are unknown; the rest of the run went on")
+            .with_help("please report this at https://example.invalid/nslint with the file"),
+        );
+        (CrateFacts::default(), Vec::new())
+    })
+}
+
+/// How the message of a diagnostic for a caught panic starts; the command line exits with
+/// status 2 when one is reported.
+pub const INTERNAL_ERROR: &str = "internal error";
+
+/// Loads one target and extracts its facts, on the calling thread; see [`target_facts`].
+fn target_facts_unguarded(
     name: &str,
     root: &Path,
     kind: RootKind,

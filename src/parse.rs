@@ -60,20 +60,32 @@ pub const ANALYSIS_STACK_BYTES: usize = 256 * 1024 * 1024;
 pub fn check_nesting(tokens: &proc_macro2::TokenStream) -> syn::Result<()> {
     use proc_macro2::{Delimiter, Spacing, TokenTree};
 
+    /// An unclosed list whose commas do not close what came before it.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Open {
+        /// `<`: generic parameters or arguments (or a comparison: counting it is safe).
+        Angle,
+        /// `|`: closure parameters (or a bitwise or: counting it is safe).
+        Pipe,
+    }
+
+    #[derive(Default)]
     struct Frame {
-        tokens: proc_macro2::token_stream::IntoIter,
+        tokens: Option<proc_macro2::token_stream::IntoIter>,
         /// Nesting of the group itself.
         base: usize,
         /// Tokens counted in the current segment.
         segment: usize,
-        /// The segment count at each unclosed `<` and closure `|`.
-        open: Vec<usize>,
+        /// Unclosed `<` and `|`, with the segment count where each was opened.
+        open: Vec<(Open, usize)>,
         /// Whether the previous token was a brace group.
         after_brace: bool,
-        /// The previous punctuation, if the previous token was one and was joint.
-        joint: Option<char>,
+        /// Whether the previous token was a literal.
+        after_literal: bool,
         /// Whether the previous token was `#`.
         after_hash: bool,
+        /// The previous token, if it was punctuation joint with this one.
+        joint: Option<char>,
     }
 
     let too_deep = |span: proc_macro2::Span| {
@@ -81,28 +93,24 @@ pub fn check_nesting(tokens: &proc_macro2::TokenStream) -> syn::Result<()> {
             span,
             format!(
                 "too deeply nested: this file nests more deeply than nslint's limit \
-                 ({MAX_NESTING}; a bracket counts {GROUP_WEIGHT}, an operator 1), so it is not \
-                 analysed"
+                 ({MAX_NESTING}, where a bracket counts {GROUP_WEIGHT} and an operator 1), so \
+                 it is not analysed"
             ),
         ))
     };
     let mut stack = vec![Frame {
-        tokens: tokens.clone().into_iter(),
-        base: 0,
-        segment: 0,
-        open: Vec::new(),
-        after_brace: false,
-        joint: None,
-        after_hash: false,
+        tokens: Some(tokens.clone().into_iter()),
+        ..Frame::default()
     }];
     while let Some(frame) = stack.last_mut() {
-        let Some(token) = frame.tokens.next() else {
+        let Some(token) = frame.tokens.as_mut().and_then(Iterator::next) else {
             stack.pop();
             continue;
         };
         let after_brace = std::mem::take(&mut frame.after_brace);
-        let joint = frame.joint.take();
+        let after_literal = std::mem::take(&mut frame.after_literal);
         let after_hash = std::mem::take(&mut frame.after_hash);
+        let joint = frame.joint.take();
         let starts_anew = match &token {
             TokenTree::Ident(ident) => ident != "else" && ident != "as",
             TokenTree::Literal(_) => true,
@@ -113,7 +121,7 @@ pub fn check_nesting(tokens: &proc_macro2::TokenStream) -> syn::Result<()> {
             frame.segment = 0;
             frame.open.clear();
         }
-        match token {
+        let span = match token {
             TokenTree::Group(group) => {
                 frame.segment += 1;
                 frame.after_brace = group.delimiter() == Delimiter::Brace;
@@ -122,58 +130,74 @@ pub fn check_nesting(tokens: &proc_macro2::TokenStream) -> syn::Result<()> {
                     return too_deep(group.span_open());
                 }
                 stack.push(Frame {
-                    tokens: group.stream().into_iter(),
+                    tokens: Some(group.stream().into_iter()),
                     base: inner,
-                    segment: 0,
-                    open: Vec::new(),
-                    after_brace: false,
-                    joint: None,
-                    after_hash: false,
+                    ..Frame::default()
                 });
                 continue;
             }
+            TokenTree::Literal(_) => {
+                frame.after_literal = true;
+                continue;
+            }
+            TokenTree::Ident(ident) => {
+                frame.segment += 1;
+                ident.span()
+            }
             TokenTree::Punct(punct) => {
                 let c = punct.as_char();
-                match c {
-                    ';' => {
+                if punct.spacing() == Spacing::Joint {
+                    frame.joint = Some(c);
+                }
+                match (c, joint) {
+                    (';', _) => {
                         frame.segment = 0;
                         frame.open.clear();
                     }
-                    ',' => frame.segment = frame.open.last().copied().unwrap_or(0),
-                    '#' => frame.after_hash = true,
-                    '!' if after_hash => {}
+                    (',', _) => frame.segment = frame.open.last().map_or(0, |&(_, at)| at),
+                    ('#', _) => frame.after_hash = true,
+                    ('!', _) if after_hash => {}
                     _ => {
                         frame.segment += 1;
                         match (c, joint) {
-                            ('<', _) => frame.open.push(frame.segment),
-                            // `->`, `=>`, `>=` and `>>=` do not close a generic list.
-                            ('>', Some('-' | '=' | '>')) | ('>', None) if false => {}
-                            ('>', Some('-' | '=')) => {}
-                            ('>', _) => {
+                            // `<=` and `<-` were no lists.
+                            ('=' | '-', Some('<'))
+                                if frame.open.last().is_some_and(|&(o, _)| o == Open::Angle) =>
+                            {
                                 frame.open.pop();
                             }
-                            // `||` is an empty closure list or a logical or: neither opens.
-                            ('|', Some('|')) => {}
-                            ('|', _) if punct.spacing() == Spacing::Joint => {}
-                            ('|', _) => frame.open.push(frame.segment),
+                            // `1 << 2`, `1 < x`: a literal is never generic.
+                            ('<', _) if after_literal => {
+                                frame.after_literal = punct.spacing() == Spacing::Joint;
+                            }
+                            ('<', _) => frame.open.push((Open::Angle, frame.segment)),
+                            // `->`, `=>`, `>=`: not the end of a list.
+                            ('>', Some('-' | '=')) => {}
+                            ('>', _) => {
+                                if let Some(i) =
+                                    frame.open.iter().rposition(|&(o, _)| o == Open::Angle)
+                                {
+                                    frame.open.truncate(i);
+                                }
+                            }
+                            // `||` (no parameters, or a logical or) and `|=` open nothing.
+                            ('|', _) if punct.spacing() == Spacing::Joint || joint == Some('|') => {
+                            }
+                            ('|', _) => match frame.open.last() {
+                                Some((Open::Pipe, _)) => {
+                                    frame.open.pop();
+                                }
+                                _ => frame.open.push((Open::Pipe, frame.segment)),
+                            },
                             _ => {}
                         }
                     }
                 }
-                if punct.spacing() == Spacing::Joint {
-                    frame.joint = Some(c);
-                }
-                if frame.base + frame.segment > MAX_NESTING {
-                    return too_deep(punct.span());
-                }
+                punct.span()
             }
-            TokenTree::Ident(ident) => {
-                frame.segment += 1;
-                if frame.base + frame.segment > MAX_NESTING {
-                    return too_deep(ident.span());
-                }
-            }
-            TokenTree::Literal(_) => {}
+        };
+        if frame.base + frame.segment > MAX_NESTING {
+            return too_deep(span);
         }
     }
     Ok(())

@@ -99,6 +99,93 @@ impl SourceFile {
     }
 }
 
+/// The largest source file nslint reads, in bytes. Parsing costs about 170 bytes of memory
+/// per byte of source, so a larger file would take gigabytes; generated files that big are
+/// refused with a diagnostic instead (and can be left out with `exclude`).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Why a source file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// The path is a directory.
+    Directory,
+    /// The path is not a regular file (a FIFO, socket or device): reading it could block
+    /// forever or never end.
+    NotAFile,
+    /// The file is larger than [`MAX_FILE_BYTES`].
+    TooLarge {
+        /// Its size, or at least the bytes read before giving up.
+        bytes: u64,
+    },
+    /// The file is not UTF-8.
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+        /// Its 1-based line.
+        line: usize,
+    },
+    /// The operating system refused (permissions, I/O error, missing file).
+    Io(String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Directory => write!(f, "it is a directory"),
+            ReadError::NotAFile => write!(
+                f,
+                "it is not a regular file (a FIFO, socket or device), so it is not read"
+            ),
+            ReadError::TooLarge { bytes } => write!(
+                f,
+                "it is too large ({bytes} bytes; nslint reads files of up to {MAX_FILE_BYTES} \
+                 bytes); leave it out with `exclude` in the configuration"
+            ),
+            ReadError::NotUtf8 { offset, line } => write!(
+                f,
+                "stream did not contain valid UTF-8 (invalid byte at offset {offset}, line \
+                 {line}); Rust source files must be UTF-8"
+            ),
+            ReadError::Io(message) => f.write_str(message),
+        }
+    }
+}
+
+/// Reads a source file as text, refusing what is not a regular UTF-8 file of reasonable size
+/// without ever blocking on it (FIFOs and devices are not opened).
+pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    if meta.is_dir() {
+        return Err(ReadError::Directory);
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge { bytes: meta.len() });
+    }
+    let file = std::fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    // The size can change between `metadata` and the read (and /proc files report 0).
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Io(e.to_string()))?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge { bytes: read });
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let offset = error.utf8_error().valid_up_to();
+        let line = error.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        ReadError::NotUtf8 { offset, line }
+    })
+}
+
 /// All files read during a run, addressed by [`FileId`].
 #[derive(Debug, Default)]
 pub struct SourceDb {

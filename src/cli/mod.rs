@@ -247,7 +247,28 @@ pub fn main() -> ExitCode {
     if args.get(1).is_some_and(|a| a == "nslint") {
         args.remove(1);
     }
-    ExitCode::from(run(args))
+    ExitCode::from(run_guarded(args))
+}
+
+/// Runs [`run`] on a thread with a large stack (the walks over deeply nested code recurse; see
+/// [`crate::parse::MAX_NESTING`]) and turns a panic that escapes everything else into an
+/// `error:` message and exit status 2.
+pub fn run_guarded(args: Vec<std::ffi::OsString>) -> u8 {
+    let guarded = |args| {
+        std::panic::catch_unwind(move || run(args)).unwrap_or_else(|_| {
+            fail("internal error: nslint panicked; please report this with the input")
+        })
+    };
+    let thread = std::thread::Builder::new()
+        .name("nslint".to_owned())
+        .stack_size(crate::parse::ANALYSIS_STACK_BYTES);
+    // The arguments go to whichever of the two runs: a failed spawn hands them back unused
+    // only through the closure, so keep a copy for running here.
+    let copy = args.clone();
+    match thread.spawn(move || guarded(args)) {
+        Ok(handle) => handle.join().unwrap_or(EXIT_ERROR),
+        Err(_) => guarded(copy),
+    }
 }
 
 /// Runs nslint with explicit arguments (the first is the program name) and returns the exit
@@ -370,7 +391,13 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
     if args.timings || timings::enabled_by_env() {
         eprint!("{}", timings::render(started.elapsed()));
     }
-    if analysis.has_errors() || check_failed {
+    let internal = analysis.diagnostics.iter().any(|d| {
+        d.origin == crate::diagnostic::Origin::Input
+            && d.message.starts_with(crate::analysis::INTERNAL_ERROR)
+    });
+    if internal {
+        EXIT_ERROR
+    } else if analysis.has_errors() || check_failed {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -75,30 +75,14 @@ impl Loader<'_> {
     /// Reads and parses a file; on failure reports it (at `at` when the file is missing) and
     /// returns `None`.
     pub fn load(&mut self, path: &Path, at: Option<Label>) -> Option<(FileId, syn::File)> {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                let shown = display_name(path, self.root);
-                self.diagnostics.push(Diagnostic::input(
-                    Level::Deny,
-                    format!("couldn't read `{shown}`: {error}"),
-                    at,
-                ));
-                return None;
-            }
-        };
-        let text = match String::from_utf8(bytes) {
+        let text = match crate::source::read_text(path) {
             Ok(text) => text,
             Err(error) => {
                 let shown = display_name(path, self.root);
-                self.diagnostics.push(Diagnostic::input(
-                    Level::Deny,
-                    format!(
-                        "couldn't read `{shown}`: stream did not contain valid UTF-8 (invalid byte at offset {})",
-                        error.utf8_error().valid_up_to()
-                    ),
-                    at,
-                ));
+                self.diagnostics.push(
+                    Diagnostic::input(Level::Deny, format!("couldn't read `{shown}`: {error}"), at)
+                        .with_note("nslint skipped this file; findings in it are unknown"),
+                );
                 return None;
             }
         };
@@ -264,6 +248,10 @@ fn add_module(
         if !visited.insert(child_file.clone()) {
             continue;
         }
+        if let Some(system) = system_path(&child_file) {
+            refuse_system_path(loader, &child_file, system, &name, label);
+            continue;
+        }
         let Some((child_id, ast)) = loader.load(&child_file, Some(label)) else {
             continue;
         };
@@ -339,9 +327,55 @@ fn report_missing(
         Some(label),
     )
     .with_help(format!("to lint the module `{name}`, create {tried}"));
+    for candidate in candidates.iter().filter(|c| c.exists()) {
+        let what = if candidate.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file"
+        };
+        diagnostic = diagnostic.with_note(format!(
+            "`{}` exists but is {what}",
+            display_name(candidate, loader.root)
+        ));
+    }
     if is_cfg {
         diagnostic = diagnostic
             .with_note("the module is behind `#[cfg]`; nslint looks at every configuration");
     }
     loader.diagnostics.push(diagnostic);
+}
+
+/// The kernel's pseudo-file systems: a `#[path]` into them would make nslint read (and show in
+/// its output) things such as `/proc/self/environ`, which are no source code.
+const SYSTEM_DIRS: [&str; 3] = ["/proc", "/sys", "/dev"];
+
+/// The system directory a module file lies in, once symbolic links are resolved.
+fn system_path(file: &Path) -> Option<&'static str> {
+    let real = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    SYSTEM_DIRS
+        .into_iter()
+        .find(|dir| real.starts_with(dir) || file.starts_with(dir))
+}
+
+/// Reports a module file under `/proc`, `/sys` or `/dev`, which is not read.
+fn refuse_system_path(
+    loader: &mut Loader<'_>,
+    file: &Path,
+    system: &str,
+    name: &str,
+    label: Label,
+) {
+    loader.diagnostics.push(
+        Diagnostic::input(
+            Level::Deny,
+            format!(
+                "module `{name}` points into `{system}` (`{}`); nslint does not read it",
+                file.display()
+            ),
+            Some(label),
+        )
+        .with_note(
+            "system files are not source code, and their contents could end up in the output",
+        ),
+    );
 }
