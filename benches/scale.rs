@@ -445,7 +445,10 @@ fn machine_info() -> String {
             .unwrap_or_default()
     };
     let date = text("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
-    let commit = text("git", &["rev-parse", "--short", "HEAD"]);
+    let mut commit = text("git", &["rev-parse", "--short", "HEAD"]);
+    if !text("git", &["status", "--porcelain", "--", "src", "Cargo.toml"]).is_empty() {
+        commit.push_str("+uncommitted");
+    }
     let rustc = text(
         &std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned()),
         &["-V"],
