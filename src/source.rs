@@ -16,6 +16,8 @@ pub struct SourceFile {
     /// The file's text, with a leading byte-order mark removed.
     pub text: String,
     line_starts: Vec<usize>,
+    /// Length of the byte-order mark removed from the start (0 or 3).
+    bom_len: usize,
 }
 
 /// A position in a file: 1-based line, 1-based character column, and the byte offset.
@@ -32,9 +34,9 @@ pub struct Position {
 impl SourceFile {
     /// Builds a file from its text.
     pub fn new(path: PathBuf, display_name: String, text: String) -> Self {
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_owned(),
-            None => text,
+        let (text, bom_len) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (rest.to_owned(), '\u{feff}'.len_utf8()),
+            None => (text, 0),
         };
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -44,7 +46,15 @@ impl SourceFile {
             display_name,
             text,
             line_starts,
+            bom_len,
         }
+    }
+
+    /// The offset in the file on disk of a byte offset into [`SourceFile::text`]: they differ by
+    /// the byte-order mark, which `text` leaves out. Tools that read the file themselves (cargo's
+    /// JSON `byte_start`, as rustc reports it) want this one.
+    pub fn disk_offset(&self, offset: usize) -> usize {
+        offset + self.bom_len
     }
 
     /// Number of lines in the file.

@@ -255,6 +255,12 @@ fn describe_walk_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
                 ancestor.display()
             ),
         ),
+        ignore::Error::Io(e) if e.kind() == io::ErrorKind::NotFound => (
+            None,
+            "dangling symbolic link (or a file removed during the walk): its target does not \
+             exist; skipped"
+                .to_owned(),
+        ),
         ignore::Error::Io(e) => (None, format!("cannot read: {e}; skipped")),
         ignore::Error::Partial(errs) => match errs.first() {
             Some(first) => describe_walk_error(first),

@@ -75,6 +75,7 @@ impl Loader<'_> {
     /// Reads and parses a file; on failure reports it (at `at` when the file is missing) and
     /// returns `None`.
     pub fn load(&mut self, path: &Path, at: Option<Label>) -> Option<(FileId, syn::File)> {
+        inject_fault(path);
         let text = match crate::source::read_text(path) {
             Ok(text) => text,
             Err(error) => {
@@ -378,4 +379,18 @@ fn refuse_system_path(
             "system files are not source code, and their contents could end up in the output",
         ),
     );
+}
+
+/// Fault injection for the tests of panic containment (debug builds only): a file whose path
+/// ends with `$NSLINT_INJECT_PANIC` panics when it is loaded.
+fn inject_fault(path: &Path) {
+    if cfg!(debug_assertions)
+        && std::env::var_os("NSLINT_INJECT_PANIC")
+            .is_some_and(|suffix| !suffix.is_empty() && path.ends_with(suffix))
+    {
+        panic!(
+            "injected fault (NSLINT_INJECT_PANIC) for `{}`",
+            path.display()
+        );
+    }
 }
