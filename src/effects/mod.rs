@@ -51,15 +51,17 @@ pub struct Summary {
     pub escapes: Option<Chain>,
 }
 
-/// The workspace's functions, indexed for call resolution.
+/// The workspace's functions, indexed for call resolution, with every call resolved once.
 pub struct Program<'a> {
     bodies: Vec<&'a Body>,
-    by_name: HashMap<&'a str, usize>,
-    exports: HashMap<&'a str, &'a str>,
+    /// Resolved call targets, keyed by the address of the call's `Callee` in its body.
+    targets: HashMap<usize, usize>,
+    /// For each body, the bodies that call it.
+    callers: Vec<Vec<usize>>,
 }
 
 impl<'a> Program<'a> {
-    /// Indexes the bodies of every package.
+    /// Indexes the bodies of every package and resolves their calls.
     pub fn new(packages: &'a [CrateFacts]) -> Self {
         let bodies: Vec<&Body> = packages.iter().flat_map(|p| p.bodies.iter()).collect();
         let mut by_name = HashMap::new();
@@ -73,13 +75,50 @@ impl<'a> Program<'a> {
             .flat_map(|p| p.exports.iter())
             .map(|(alias, target)| (alias.as_str(), target.as_str()))
             .collect();
-        Program {
-            bodies,
+        let names = Names {
+            bodies: &bodies,
             by_name,
             exports,
+        };
+        let mut targets = HashMap::new();
+        let mut callers = vec![Vec::new(); bodies.len()];
+        for (caller, body) in bodies.iter().enumerate() {
+            let mut calls = Vec::new();
+            collect_calls(&body.events, &mut calls);
+            for callee in calls {
+                if let Some(target) = names.resolve(callee) {
+                    targets.insert(callee as *const Callee as usize, target);
+                    callers[target].push(caller);
+                }
+            }
+        }
+        for list in &mut callers {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Program {
+            bodies,
+            targets,
+            callers,
         }
     }
 
+    /// The function a call reaches, if it is the workspace's.
+    fn resolve(&self, callee: &Callee) -> Option<usize> {
+        self.targets
+            .get(&(callee as *const Callee as usize))
+            .copied()
+    }
+}
+
+/// Function names for resolution while the program is indexed.
+struct Names<'b, 'a> {
+    bodies: &'b [&'a Body],
+    by_name: HashMap<&'a str, usize>,
+    exports: HashMap<&'a str, &'a str>,
+}
+
+impl Names<'_, '_> {
     /// The function a path names, following re-exports.
     fn function(&self, path: &str) -> Option<usize> {
         let mut path = path;
@@ -92,7 +131,6 @@ impl<'a> Program<'a> {
         None
     }
 
-    /// The function a call reaches, if it is the workspace's.
     fn resolve(&self, callee: &Callee) -> Option<usize> {
         match callee {
             Callee::Path(path) => self.function(path),
@@ -130,48 +168,7 @@ pub struct Effects {
 /// Computes summaries to a fixpoint, then interprets every body with them.
 pub fn analyze(packages: &[CrateFacts]) -> Effects {
     let program = Program::new(packages);
-    let mut summaries = vec![Summary::default(); program.bodies.len()];
-    let mut guard_types = BTreeSet::new();
-    for _ in 0..MAX_PASSES {
-        let mut changed = false;
-        for (index, body) in program.bodies.iter().enumerate() {
-            let BodyOwner::Fn {
-                drop_of,
-                return_types,
-                ..
-            } = &body.owner
-            else {
-                continue;
-            };
-            let outcome = regions::interpret(body, &program, &summaries);
-            if let Some(ty) = drop_of
-                && outcome.switches
-                && guard_types.insert(ty.clone())
-            {
-                changed = true;
-            }
-            let mut next = Summary {
-                sensitive: outcome.sensitive,
-                escapes: outcome.escapes,
-                flags_param: outcome.flags_param,
-                ..Summary::default()
-            };
-            if let Some(chain) = outcome.ends_switched {
-                if return_types.iter().any(|t| guard_types.contains(t)) {
-                    next.returns_guard = Some(chain);
-                } else {
-                    next.returns_switched = Some(chain);
-                }
-            }
-            if next != summaries[index] {
-                summaries[index] = next;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    let summaries = summarize(&program);
     let owners = package_of_each_body(packages);
     let scoped = called_only_from_scopes(&program);
     let mut findings = Vec::new();
@@ -195,38 +192,114 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
     }
 }
 
+/// Summaries to a fixpoint with a worklist: a function is looked at again only when a callee's
+/// summary (or a guard type it returns) changed. Summaries only grow, and a bound on the
+/// number of visits per function keeps a pathological input from looping.
+fn summarize(program: &Program<'_>) -> Vec<Summary> {
+    let count = program.bodies.len();
+    let mut summaries = vec![Summary::default(); count];
+    let mut guard_types = BTreeSet::new();
+    let mut returning: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, body) in program.bodies.iter().enumerate() {
+        if let BodyOwner::Fn { return_types, .. } = &body.owner {
+            for ty in return_types {
+                returning.entry(ty.as_str()).or_default().push(index);
+            }
+        }
+    }
+    let mut queued = vec![false; count];
+    let mut visits = vec![0usize; count];
+    let mut queue = std::collections::VecDeque::new();
+    for (index, body) in program.bodies.iter().enumerate() {
+        if matches!(body.owner, BodyOwner::Fn { .. }) {
+            queue.push_back(index);
+            queued[index] = true;
+        }
+    }
+    while let Some(index) = queue.pop_front() {
+        queued[index] = false;
+        visits[index] += 1;
+        if visits[index] > MAX_PASSES {
+            continue;
+        }
+        let body = program.bodies[index];
+        let BodyOwner::Fn {
+            drop_of,
+            return_types,
+            ..
+        } = &body.owner
+        else {
+            continue;
+        };
+        let outcome = regions::interpret(body, program, &summaries);
+        let mut wake: Vec<usize> = Vec::new();
+        if let Some(ty) = drop_of
+            && outcome.switches
+            && guard_types.insert(ty.clone())
+        {
+            wake.extend(returning.get(ty.as_str()).into_iter().flatten().copied());
+        }
+        let mut next = Summary {
+            sensitive: outcome.sensitive,
+            escapes: outcome.escapes,
+            flags_param: outcome.flags_param,
+            ..Summary::default()
+        };
+        if let Some(chain) = outcome.ends_switched {
+            if return_types.iter().any(|t| guard_types.contains(t)) {
+                next.returns_guard = Some(chain);
+            } else {
+                next.returns_switched = Some(chain);
+            }
+        }
+        if next != summaries[index] {
+            summaries[index] = next;
+            wake.extend(program.callers[index].iter().copied());
+        }
+        for woken in wake {
+            if !queued[woken] && matches!(program.bodies[woken].owner, BodyOwner::Fn { .. }) {
+                queued[woken] = true;
+                queue.push_back(woken);
+            }
+        }
+    }
+    summaries
+}
+
+fn package_of_each_body(packages: &[CrateFacts]) -> Vec<usize> {
+    packages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| std::iter::repeat_n(i, p.bodies.len()))
+        .collect()
+}
+
 /// For each body, whether it is a function every caller of which runs inside a scope (or is
 /// itself such a function): its operations happen in a namespace chosen by a scope.
 fn called_only_from_scopes(program: &Program<'_>) -> Vec<bool> {
     let count = program.bodies.len();
-    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for (caller, body) in program.bodies.iter().enumerate() {
-        let mut calls = Vec::new();
-        collect_calls(&body.events, &mut calls);
-        for callee in calls {
-            if let Some(target) = program.resolve(callee) {
-                callers[target].push(caller);
-            }
-        }
-    }
     let in_scope = |i: usize| matches!(program.bodies[i].context, ThreadContext::Scope(_));
-    let mut scoped: Vec<bool> = callers.iter().map(|c| !c.is_empty()).collect();
-    loop {
-        let mut changed = false;
-        for index in 0..count {
-            if scoped[index]
-                && !callers[index]
-                    .iter()
-                    .all(|&c| in_scope(c) || (scoped[c] && c != index))
-            {
-                scoped[index] = false;
-                changed = true;
-            }
-        }
-        if !changed {
-            return scoped;
+    let mut callees: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (callee, callers) in program.callers.iter().enumerate() {
+        for &caller in callers {
+            callees[caller].push(callee);
         }
     }
+    let mut scoped: Vec<bool> = program.callers.iter().map(|c| !c.is_empty()).collect();
+    let mut queue: std::collections::VecDeque<usize> = (0..count).filter(|&i| scoped[i]).collect();
+    while let Some(index) = queue.pop_front() {
+        if !scoped[index] {
+            continue;
+        }
+        let all_scoped = program.callers[index]
+            .iter()
+            .all(|&c| in_scope(c) || (scoped[c] && c != index));
+        if !all_scoped {
+            scoped[index] = false;
+            queue.extend(callees[index].iter().copied().filter(|&c| scoped[c]));
+        }
+    }
+    scoped
 }
 
 fn collect_calls<'e>(events: &'e [Event], out: &mut Vec<&'e Callee>) {
@@ -238,14 +311,6 @@ fn collect_calls<'e>(events: &'e [Event], out: &mut Vec<&'e Callee>) {
             _ => {}
         }
     }
-}
-
-fn package_of_each_body(packages: &[CrateFacts]) -> Vec<usize> {
-    packages
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| std::iter::repeat_n(i, p.bodies.len()))
-        .collect()
 }
 
 /// A short name for a function in messages: `Type::method` or `function`.
