@@ -82,11 +82,15 @@ impl SourceFile {
     }
 
     /// The byte offset of a 1-based line and 0-based character column, as proc-macro2 reports.
+    ///
+    /// Line 0 is what proc-macro2 reports for `Span::call_site()`, which syn uses for "unexpected
+    /// end of input": it and lines past the end map to the end of the file.
     pub fn offset_of(&self, line: usize, char_column: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
-            return self.text.len();
+        let start = match line.checked_sub(1).and_then(|i| self.line_starts.get(i)) {
+            Some(&start) => start,
+            None => return self.text.len(),
         };
-        let line_text = &self.text[start..self.line_end(line)];
+        let line_text = self.text.get(start..self.line_end(line)).unwrap_or("");
         start
             + line_text
                 .char_indices()
@@ -96,16 +100,21 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        match self.line_starts.get(line.saturating_sub(1)) {
-            Some(&start) => self.text[start..self.line_end(line)].trim_end_matches('\r'),
+        match line.checked_sub(1).and_then(|i| self.line_starts.get(i)) {
+            Some(&start) => self
+                .text
+                .get(start..self.line_end(line))
+                .unwrap_or("")
+                .trim_end_matches('\r'),
             None => "",
         }
     }
 
+    /// The byte offset where a 1-based line's text ends (before its `\n`).
     fn line_end(&self, line: usize) -> usize {
         self.line_starts
             .get(line)
-            .map_or(self.text.len(), |&next| next - 1)
+            .map_or(self.text.len(), |&next| next.saturating_sub(1))
     }
 }
 
@@ -272,5 +281,17 @@ mod tests {
         assert_eq!((pos.line, pos.column), (2, 5));
         assert_eq!(file.line_text(2), "let ü = x;");
         assert_eq!(file.position(10_000).line, 3, "offsets past the end clamp");
+    }
+
+    #[test]
+    fn line_zero_and_lines_past_the_end_do_not_panic() {
+        // Found by fuzzing: syn locates "unexpected end of input" at line 0 (the call site).
+        let file = SourceFile::new("a.rs".into(), "a.rs".into(), "[x]\ny = 1\n".into());
+        assert_eq!(file.offset_of(0, 0), file.text.len());
+        assert_eq!(file.offset_of(0, 7), file.text.len());
+        assert_eq!(file.offset_of(99, 3), file.text.len());
+        assert_eq!(file.offset_of(2, 99), "[x]\ny = 1".len());
+        assert_eq!(file.line_text(0), "");
+        assert_eq!(file.line_text(99), "");
     }
 }

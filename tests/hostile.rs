@@ -588,3 +588,31 @@ fn a_panic_in_one_file_is_an_internal_error_naming_it_and_the_run_goes_on() {
     assert!(linted(&output, "zzz.rs"), "{all}");
     assert!(!linted(&output, "boom.rs"), "{all}");
 }
+
+#[test]
+fn inputs_found_by_fuzzing_are_diagnostics_not_panics() {
+    // Each once crashed nslint (see docs/robustness.md, "Fuzzing").
+    let cases: [(&str, &[u8]); 3] = [
+        (
+            "workspace_toml.rs",
+            b"[workspace]\nmembers = [\"agent\", \"probe\"]\nresolver = \"2\"\n",
+        ),
+        ("end_of_input.rs", b"fn f()"),
+        ("empty_attr.rs", b"#"),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, bytes) in cases {
+        write(dir.path(), name, bytes);
+    }
+    let output = lint(dir.path(), &["--message-format", "json", "."]);
+    assert_eq!(assert_clean_exit(&output), 1);
+    let found = located(&output);
+    for (name, _) in cases {
+        assert!(
+            found
+                .iter()
+                .any(|(file, _, message)| file == name && message.contains("couldn't parse")),
+            "{name}: {found:?}"
+        );
+    }
+}
