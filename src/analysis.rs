@@ -1,12 +1,15 @@
 //! The pipeline for one run: load each discovered crate, resolve, extract facts, run the
 //! rules, then apply levels and suppressions and put the results in a stable order.
 
+mod remap;
+
 use crate::catalog::Catalog;
 use crate::config::{Config, LintLevels};
 use crate::diagnostic::{Diagnostic, Origin, Span};
 use crate::discover::{CrateSpec, TargetSpec, Workspace};
 use crate::effects::{self, Finding};
 use crate::model::{CrateFacts, extract_facts};
+use crate::prescan;
 use crate::registry::Level;
 use crate::resolve::{Loader, Resolver, RootKind, load_crate};
 use crate::rules::{RuleInput, check_all};
@@ -54,6 +57,10 @@ pub fn analyze(workspace: &Workspace, catalog: &Catalog, levels: &LintLevels) ->
 
 /// Analyses every crate and loose file of a workspace with a full configuration: levels per
 /// package and excluded paths (the catalogue passed in already includes configured entries).
+///
+/// Packages that the fast path ([`crate::prescan`]) rules out are not read; the targets of the
+/// others are loaded and modelled in parallel (see [`thread_count`]), each into a database of
+/// its own, and merged in target order, so the result does not depend on the thread count.
 pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -> Analysis {
     let known = catalog.known_paths();
     let mut db = SourceDb::default();
@@ -67,55 +74,52 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
             None,
         ));
     }
-    let mut loader = Loader {
-        db: &mut db,
-        root: &workspace.root,
-        diagnostics: &mut diagnostics,
-    };
+    let units = with_pool(|| {
+        let selection = timings::time(Stage::Prescan, || {
+            select_packages(workspace, catalog, config)
+        });
+        let units = units_of(workspace, &selection);
+        use rayon::prelude::*;
+        let outputs: Vec<UnitOutput> = units
+            .par_iter()
+            .map(|unit| run_unit(unit, &workspace.root, catalog, &known))
+            .collect();
+        units.into_iter().zip(outputs).collect::<Vec<_>>()
+    });
     let mut findings = Vec::new();
-    let mut packages = Vec::new();
+    let mut packages: Vec<CrateFacts> = Vec::new();
+    packages.resize_with(workspace.crates.len(), CrateFacts::default);
     let mut owners = BTreeMap::new();
-    for (crate_index, spec) in workspace.crates.iter().enumerate() {
-        let mut facts = CrateFacts::default();
-        let mut seen = BTreeSet::new();
-        for (target_index, target) in spec.targets.iter().enumerate() {
-            if !seen.insert(target.src_path.clone()) {
-                continue;
-            }
-            let name = target_crate_name(spec, target);
-            let (target_facts, files) = target_facts(
-                &name,
-                &target.src_path,
-                RootKind::Target,
-                catalog,
-                &known,
-                &mut loader,
-                &mut allows,
-            );
-            facts.merge(target_facts);
-            let owner = TargetRef {
-                crate_index,
-                target_index,
-            };
-            for file in files {
-                owners.entry(file).or_insert(owner);
-            }
+    for (unit, output) in units {
+        let UnitOutput {
+            db: local,
+            mut facts,
+            files,
+            allows: mut unit_allows,
+            diagnostics: mut unit_diagnostics,
+        } = output;
+        // The unit's ids are local: give its files their place in the run's database.
+        let map: Vec<FileId> = local.into_files().into_iter().map(|f| db.add(f)).collect();
+        let to_global = |id: FileId| map.get(id.0).copied().unwrap_or(id);
+        remap::facts(&mut facts, &to_global);
+        for allow in &mut unit_allows {
+            remap::allow(allow, &to_global);
         }
-        // A package is one unit for "does this crate switch threads": a bin and its lib.
-        packages.push(facts);
-    }
-    for file in &workspace.loose_files {
-        let name = loose_crate_name(file);
-        let (facts, _) = target_facts(
-            &name,
-            file,
-            RootKind::Loose,
-            catalog,
-            &known,
-            &mut loader,
-            &mut allows,
-        );
-        packages.push(facts);
+        for diagnostic in &mut unit_diagnostics {
+            remap::diagnostic(diagnostic, &to_global);
+        }
+        allows.extend(unit_allows);
+        diagnostics.extend(unit_diagnostics);
+        match unit.owner {
+            Some(owner) => {
+                for file in files {
+                    owners.entry(to_global(file)).or_insert(owner);
+                }
+                // A package is one unit for "does this crate switch threads": a bin and its lib.
+                packages[owner.crate_index].merge(facts);
+            }
+            None => packages.push(facts),
+        }
     }
     // Effects span the workspace: a helper in one crate switches for a caller in another.
     let effects = timings::time(Stage::Effects, || effects::analyze(&packages));
@@ -206,48 +210,143 @@ fn target_crate_name(spec: &CrateSpec, target: &TargetSpec) -> String {
     }
 }
 
-/// Loads one target and extracts its facts; also returns the files it consists of.
-///
-/// The work runs on a thread with [`crate::parse::ANALYSIS_STACK_BYTES`] of stack, because syn
-/// and the walks over its tree recurse as deeply as the code nests (parsing bounds that
-/// nesting), and a panic in it becomes an internal-error diagnostic naming the target's root
-/// file: the rest of the run goes on.
-fn target_facts(
-    name: &str,
-    root: &Path,
+/// One target (or loose file) to load and model.
+struct Unit {
+    /// The package and target, or `None` for a loose file.
+    owner: Option<TargetRef>,
+    /// The name its code uses for its own crate.
+    name: String,
+    /// Its root file.
+    root: PathBuf,
+    /// How the root was found.
     kind: RootKind,
+}
+
+/// What analysing one unit produced, with file ids local to its own database.
+struct UnitOutput {
+    db: SourceDb,
+    facts: CrateFacts,
+    files: Vec<FileId>,
+    allows: Vec<Allow>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The targets to analyse, in package and target order (a root shared by two targets of a
+/// package is analysed once), then the loose files.
+fn units_of(workspace: &Workspace, selection: &prescan::Selection) -> Vec<Unit> {
+    let mut units = Vec::new();
+    for (crate_index, spec) in workspace.crates.iter().enumerate() {
+        if !selection.analysed.get(crate_index).copied().unwrap_or(true) {
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        for (target_index, target) in spec.targets.iter().enumerate() {
+            if !seen.insert(target.src_path.clone()) {
+                continue;
+            }
+            units.push(Unit {
+                owner: Some(TargetRef {
+                    crate_index,
+                    target_index,
+                }),
+                name: target_crate_name(spec, target),
+                root: target.src_path.clone(),
+                kind: RootKind::Target,
+            });
+        }
+    }
+    for file in &workspace.loose_files {
+        units.push(Unit {
+            owner: None,
+            name: loose_crate_name(file),
+            root: file.clone(),
+            kind: RootKind::Loose,
+        });
+    }
+    units
+}
+
+/// Which packages the fast path keeps: all of them in strict mode (per package).
+fn select_packages(
+    workspace: &Workspace,
     catalog: &Catalog,
-    known: &BTreeSet<String>,
-    loader: &mut Loader<'_>,
-    allows: &mut Vec<Allow>,
-) -> (CrateFacts, Vec<FileId>) {
+    config: &Config,
+) -> prescan::Selection {
+    if std::env::var_os("NSLINT_NO_FAST_PATH").is_some_and(|v| !v.is_empty() && v != "0") {
+        return prescan::Selection::all(workspace.crates.len());
+    }
+    let needles = prescan::Needles::new(catalog, &config.catalog);
+    prescan::select(workspace, &needles, &|index| config.strict_for(Some(index)))
+}
+
+/// The number of threads analysis uses: `NSLINT_THREADS`, else `RAYON_NUM_THREADS`, else
+/// the number of cores. Output does not depend on it.
+pub fn thread_count() -> usize {
+    ["NSLINT_THREADS", "RAYON_NUM_THREADS"]
+        .iter()
+        .find_map(|var| {
+            std::env::var(var)
+                .ok()
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .filter(|n| *n > 0)
+        })
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+/// Runs `work` on a pool of [`thread_count`] threads with [`crate::parse::ANALYSIS_STACK_BYTES`]
+/// of stack each (syn and the walks over its tree recurse as deeply as the code nests; parsing
+/// bounds that nesting). When no pool can be had (resource limits), `work` runs on the calling
+/// thread, whose parallel iterators then run on rayon's global pool.
+fn with_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(thread_count())
+        .stack_size(crate::parse::ANALYSIS_STACK_BYTES)
+        .thread_name(|i| format!("nslint-{i}"))
+        .build();
+    match pool {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
+
+/// Loads one unit into a database of its own and extracts its facts.
+///
+/// A panic in it becomes an internal-error diagnostic naming the unit's root file: the rest of
+/// the run goes on. Afterwards the thread's proc-macro2 source map (a second copy of every text
+/// parsed on the thread) is released; no proc-macro2 span outlives the unit, since facts,
+/// suppressions and diagnostics hold nslint's own byte-range spans.
+fn run_unit(unit: &Unit, root: &Path, catalog: &Catalog, known: &BTreeSet<String>) -> UnitOutput {
     use std::panic::{AssertUnwindSafe, catch_unwind};
-    let spawned = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("nslint-target".to_owned())
-            .stack_size(crate::parse::ANALYSIS_STACK_BYTES)
-            .spawn_scoped(scope, || {
-                catch_unwind(AssertUnwindSafe(|| {
-                    target_facts_unguarded(name, root, kind, catalog, known, loader, allows)
-                }))
-            })
-            .map(|handle| handle.join())
-    });
-    let outcome = match spawned {
-        Ok(joined) => joined.unwrap_or_else(Err),
-        // No thread to be had (resource limits): analyse on this one.
-        Err(_) => catch_unwind(AssertUnwindSafe(|| {
-            target_facts_unguarded(name, root, kind, catalog, known, loader, allows)
-        })),
+    let mut db = SourceDb::default();
+    let mut diagnostics = Vec::new();
+    let mut allows = Vec::new();
+    let outcome = {
+        let mut loader = Loader {
+            db: &mut db,
+            root,
+            diagnostics: &mut diagnostics,
+        };
+        catch_unwind(AssertUnwindSafe(|| {
+            target_facts(
+                &unit.name,
+                &unit.root,
+                unit.kind,
+                catalog,
+                known,
+                &mut loader,
+                &mut allows,
+            )
+        }))
     };
-    outcome.unwrap_or_else(|payload| {
-        let shown = crate::source::display_name(root, loader.root);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    let (facts, files) = outcome.unwrap_or_else(|payload| {
+        let shown = crate::source::display_name(&unit.root, root);
         let what = payload
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "no message".to_owned());
-        loader.diagnostics.push(
+        diagnostics.push(
             Diagnostic::input(
                 Level::Deny,
                 format!(
@@ -260,15 +359,23 @@ fn target_facts(
             .with_help("please report this at https://example.invalid/nslint with the file"),
         );
         (CrateFacts::default(), Vec::new())
-    })
+    });
+    UnitOutput {
+        db,
+        facts,
+        files,
+        allows,
+        diagnostics,
+    }
 }
 
 /// How the message of a diagnostic for a caught panic starts; the command line exits with
 /// status 2 when one is reported.
 pub const INTERNAL_ERROR: &str = "internal error";
 
-/// Loads one target and extracts its facts, on the calling thread; see [`target_facts`].
-fn target_facts_unguarded(
+/// Loads one target and extracts its facts, on the calling thread; also returns the files it
+/// consists of. The syntax trees are dropped before it returns.
+fn target_facts(
     name: &str,
     root: &Path,
     kind: RootKind,
@@ -281,12 +388,24 @@ fn target_facts_unguarded(
     let Some(tree) = tree else {
         return (CrateFacts::default(), Vec::new());
     };
-    allows.extend(timings::time(Stage::Suppress, || {
-        suppress::attribute_allows(&tree)
-    }));
+    // Attributes are only looked at in trees whose text names nslint at all.
+    let directives = tree
+        .modules
+        .iter()
+        .map(|m| m.file)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .any(|file| loader.db.get(file).text.contains("nslint"));
+    if directives {
+        allows.extend(timings::time(Stage::Suppress, || {
+            suppress::attribute_allows(&tree)
+        }));
+    }
     let resolver = timings::time(Stage::Resolve, || Resolver::new(&tree, catalog, known));
     let files = tree.modules.iter().map(|m| m.file).collect();
     let facts = timings::time(Stage::Model, || extract_facts(&resolver, catalog));
+    drop(resolver);
+    timings::time(Stage::Drop, || drop(tree));
     (facts, files)
 }
 

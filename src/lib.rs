@@ -14,6 +14,7 @@ pub mod discover;
 pub mod effects;
 pub mod model;
 pub mod parse;
+pub mod prescan;
 pub mod registry;
 pub mod report;
 pub mod resolve;

@@ -206,9 +206,12 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
 }
 
 /// All files read during a run, addressed by [`FileId`].
+///
+/// Paths are indexed, so adding and finding a file costs the same however many are loaded.
 #[derive(Debug, Default)]
 pub struct SourceDb {
     files: Vec<SourceFile>,
+    by_path: std::collections::HashMap<PathBuf, FileId>,
 }
 
 impl SourceDb {
@@ -217,13 +220,30 @@ impl SourceDb {
         if let Some(id) = self.find(&file.path) {
             return id;
         }
+        let id = FileId(self.files.len());
+        self.by_path.insert(file.path.clone(), id);
         self.files.push(file);
-        FileId(self.files.len() - 1)
+        id
     }
 
     /// The id of a file already loaded from `path`.
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.files.iter().position(|f| f.path == path).map(FileId)
+        self.by_path.get(path).copied()
+    }
+
+    /// Number of files held.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file is held.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Takes every file out, in id order (for merging a per-target database into another).
+    pub fn into_files(self) -> Vec<SourceFile> {
+        self.files
     }
 
     /// The file with this id.

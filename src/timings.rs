@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 pub enum Stage {
     /// Arguments, `cargo metadata` or the directory walk, configuration and the catalogue.
     Discover,
+    /// The fast path's byte scan of every package (see `crate::prescan`).
+    Prescan,
     /// Loading module trees: reading files, following `mod` items, and parsing (which is also
     /// counted on its own as [`Stage::Parse`]).
     Load,
@@ -23,6 +25,8 @@ pub enum Stage {
     Resolve,
     /// Fact extraction: thread contexts, switches, calls, regions.
     Model,
+    /// Dropping syntax trees once their facts are extracted.
+    Drop,
     /// The workspace-wide effects fixpoint.
     Effects,
     /// The lints.
@@ -34,7 +38,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    const COUNT: usize = 9;
+    const COUNT: usize = 11;
 
     fn index(self) -> usize {
         self as usize
@@ -74,10 +78,12 @@ pub fn render(run_total: Duration) -> String {
     let parse = total(Stage::Parse);
     let rows = [
         ("discover", total(Stage::Discover)),
+        ("prescan", total(Stage::Prescan)),
         ("read+modules", load.saturating_sub(parse)),
         ("parse", parse),
         ("resolve", total(Stage::Resolve)),
         ("model", total(Stage::Model)),
+        ("drop-trees", total(Stage::Drop)),
         ("effects", total(Stage::Effects)),
         ("rules", total(Stage::Rules)),
         ("suppress+sort", total(Stage::Suppress)),
@@ -100,7 +106,7 @@ mod tests {
         assert_eq!(value, 7);
         assert!(total(Stage::Effects) >= Duration::from_millis(2));
         let text = render(Duration::from_secs(1));
-        assert_eq!(text.lines().count(), 10);
+        assert_eq!(text.lines().count(), 12);
         assert!(text.lines().all(|l| l.starts_with("nslint-timings: ")));
         assert!(text.contains("nslint-timings: total"));
     }

@@ -1,0 +1,113 @@
+//! Renumbering file ids: each target is analysed with a source database of its own, and its
+//! facts, suppressions and diagnostics are moved into the run's database afterwards.
+//!
+//! The walks destructure every type exhaustively, so a span added to the model later cannot be
+//! forgotten here without a compile error.
+
+use crate::diagnostic::{Child, Diagnostic, Label, Span};
+use crate::model::ir::{Body, Event};
+use crate::model::{CrateFacts, OuterHandleUse, PathLiteral, SwitchCall};
+use crate::source::FileId;
+use crate::suppress::Allow;
+
+/// A renumbering of file ids.
+pub(super) type Map<'a> = &'a dyn Fn(FileId) -> FileId;
+
+fn span(span: &mut Span, map: Map<'_>) {
+    span.file = map(span.file);
+}
+
+/// Renumbers the files of a target's facts.
+pub(super) fn facts(facts: &mut CrateFacts, map: Map<'_>) {
+    let CrateFacts {
+        switches,
+        path_literals,
+        uses_scopes: _,
+        bodies,
+        exports: _,
+        outer_handles,
+    } = facts;
+    for SwitchCall {
+        span: at,
+        flags_span,
+        ..
+    } in switches
+    {
+        span(at, map);
+        if let Some(flags) = flags_span {
+            span(flags, map);
+        }
+    }
+    for PathLiteral { span: at, .. } in path_literals {
+        span(at, map);
+    }
+    for OuterHandleUse {
+        span: at, binding, ..
+    } in outer_handles
+    {
+        span(at, map);
+        span(binding, map);
+    }
+    for Body {
+        owner: _,
+        context: _,
+        events,
+        span: at,
+    } in bodies
+    {
+        span(at, map);
+        self::events(events, map);
+    }
+}
+
+fn events(events: &mut [Event], map: Map<'_>) {
+    for event in events {
+        match event {
+            Event::Switch { span: at, .. }
+            | Event::Await { span: at }
+            | Event::Escape { span: at, .. }
+            | Event::Sensitive { span: at, .. } => span(at, map),
+            Event::Call { span: at, exit, .. } => {
+                span(at, map);
+                if let Some((_, exit)) = exit {
+                    span(exit, map);
+                }
+            }
+            Event::Exit { span: at, .. } => span(at, map),
+            Event::Drop { .. } | Event::EndScope { .. } => {}
+            Event::Branch { arms, span: at } => {
+                span(at, map);
+                for arm in arms {
+                    self::events(arm, map);
+                }
+            }
+            Event::Loop { body } => self::events(body, map),
+        }
+    }
+}
+
+/// Renumbers the files of a suppression.
+pub(super) fn allow(allow: &mut Allow, map: Map<'_>) {
+    allow.file = map(allow.file);
+    span(&mut allow.origin, map);
+}
+
+/// Renumbers the files of a diagnostic.
+pub(super) fn diagnostic(diagnostic: &mut Diagnostic, map: Map<'_>) {
+    let Diagnostic {
+        origin: _,
+        level: _,
+        message: _,
+        primary,
+        secondary,
+        children,
+    } = diagnostic;
+    for Label { span: at, .. } in primary.iter_mut().chain(secondary.iter_mut()) {
+        span(at, map);
+    }
+    for Child { span: at, .. } in children {
+        if let Some(at) = at {
+            span(at, map);
+        }
+    }
+}
