@@ -185,8 +185,8 @@ fn span_json(
         .collect();
     json!({
         "file_name": file.display_name,
-        "byte_start": start.offset,
-        "byte_end": end.offset,
+        "byte_start": file.disk_offset(start.offset),
+        "byte_end": file.disk_offset(end.offset),
         "line_start": start.line,
         "line_end": end.line,
         "column_start": start.column,

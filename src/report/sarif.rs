@@ -173,7 +173,9 @@ fn location(db: &SourceDb, span: &Span, message: Option<&str>) -> Value {
                 "startColumn": start.column,
                 "endLine": end.line,
                 "endColumn": end.column,
-                "charOffset": file.text[..start.offset].chars().count(),
+                // The byte-order mark, left out of `text`, is a character of the file.
+                "charOffset": file.text[..start.offset].chars().count()
+                    + usize::from(file.disk_offset(0) > 0),
                 "charLength": snippet.chars().count(),
                 "snippet": {"text": snippet},
             },

@@ -225,13 +225,15 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         }
         visit::visit_expr_method_call(self, call);
         let method = call.method.unraw().to_string();
-        let span = span_of(self.file, call.span());
+        // A span costs a walk over the whole expression: only make it for what is recorded,
+        // so that long builder chains stay linear.
+        let span = || span_of(self.file, call.span());
         if matches!(method.as_str(), "unwrap" | "expect") {
-            self.conditional_exit(ExitKind::Panic, span, &call.receiver);
+            self.conditional_exit(ExitKind::Panic, span(), &call.receiver);
             return;
         }
         if let Some(what) = self.method_escape(call) {
-            self.emit_escape(what, span);
+            self.emit_escape(what, span());
             return;
         }
         if self.single_threaded && self.method_context(call).is_some() {
@@ -240,7 +242,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         if self.is_exec_method(&method) {
             self.events.emit(Event::Exit {
                 kind: ExitKind::Exec,
-                span,
+                span: span(),
                 diverges: true,
             });
             return;
@@ -251,7 +253,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         }
         if let Some(receiver) = self.type_of(&call.receiver) {
             let arg_kinds = self.arg_kinds(call.args.iter());
-            self.emit_call(Callee::Method { receiver, method }, span, arg_kinds);
+            self.emit_call(Callee::Method { receiver, method }, span(), arg_kinds);
         }
     }
 

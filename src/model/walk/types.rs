@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// How many method calls or `?`s of a receiver chain the type inference follows.
+const MAX_CHAIN: usize = 16;
+
 impl<'a, 'ast> Walker<'a, 'ast> {
     /// Canonical paths of the types named in a return type (`io::Result<Guard>` → both).
     pub(super) fn return_types(&self, output: &syn::ReturnType) -> Vec<String> {
@@ -50,8 +53,17 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     }
 
     /// The type of an expression, where a light local inference can tell: `self`, fields of
-    /// `self`, annotated or constructed locals, constructor paths, function results.
+    /// `self`, annotated or constructed locals, constructor paths, function results, and
+    /// builder chains (followed at most [`MAX_CHAIN`] calls deep, so a long chain costs linear
+    /// time overall).
     pub(super) fn type_of(&self, expr: &syn::Expr) -> Option<TypeRef> {
+        self.type_within(expr, 0)
+    }
+
+    fn type_within(&self, expr: &syn::Expr, depth: usize) -> Option<TypeRef> {
+        if depth > MAX_CHAIN {
+            return None;
+        }
         match strip(expr) {
             syn::Expr::Path(p) if p.path.is_ident("self") => {
                 self.impl_type.clone().map(TypeRef::Named)
@@ -100,14 +112,14 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 self.resolve_callee(&c.func).map(TypeRef::ReturnOf)
             }
             syn::Expr::Struct(st) => self.resolve_type(&st.path).map(TypeRef::Named),
-            syn::Expr::Try(t) => self.type_of(&t.expr),
+            syn::Expr::Try(t) => self.type_within(&t.expr, depth + 1),
             syn::Expr::MethodCall(m)
                 if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
             {
-                self.type_of(&m.receiver)
+                self.type_within(&m.receiver, depth + 1)
             }
             syn::Expr::MethodCall(m) => {
-                let TypeRef::Named(ty) = self.type_of(&m.receiver)? else {
+                let TypeRef::Named(ty) = self.type_within(&m.receiver, depth + 1)? else {
                     return None;
                 };
                 self.catalog
