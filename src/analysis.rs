@@ -55,13 +55,40 @@ pub fn analyze(workspace: &Workspace, catalog: &Catalog, levels: &LintLevels) ->
     analyze_with(workspace, catalog, &Config::from_levels(levels.clone()))
 }
 
+/// How a run is carried out. No option changes what is found, only how fast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Skip packages that the byte scan of [`crate::prescan`] rules out (on by default; the
+    /// environment variable `NSLINT_NO_FAST_PATH=1` turns it off for a run).
+    pub fast_path: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            fast_path: !std::env::var_os("NSLINT_NO_FAST_PATH")
+                .is_some_and(|v| !v.is_empty() && v != "0"),
+        }
+    }
+}
+
 /// Analyses every crate and loose file of a workspace with a full configuration: levels per
 /// package and excluded paths (the catalogue passed in already includes configured entries).
+pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -> Analysis {
+    analyze_with_options(workspace, catalog, config, Options::default())
+}
+
+/// [`analyze_with`], with [`Options`].
 ///
 /// Packages that the fast path ([`crate::prescan`]) rules out are not read; the targets of the
 /// others are loaded and modelled in parallel (see [`thread_count`]), each into a database of
 /// its own, and merged in target order, so the result does not depend on the thread count.
-pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -> Analysis {
+pub fn analyze_with_options(
+    workspace: &Workspace,
+    catalog: &Catalog,
+    config: &Config,
+    options: Options,
+) -> Analysis {
     let known = catalog.known_paths();
     let mut db = SourceDb::default();
     let mut diagnostics = Vec::new();
@@ -76,7 +103,11 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
     }
     let units = with_pool(|| {
         let selection = timings::time(Stage::Prescan, || {
-            select_packages(workspace, catalog, config)
+            if options.fast_path {
+                select_packages(workspace, catalog, config)
+            } else {
+                prescan::Selection::all(workspace.crates.len())
+            }
         });
         let units = units_of(workspace, &selection);
         use rayon::prelude::*;
@@ -146,6 +177,10 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
         }));
     }
     timings::record(Stage::Rules, rules_started.elapsed());
+    // The facts are the bulk of the run's memory; the report needs none of them.
+    drop(effects);
+    drop(packages);
+    release_freed_memory();
     let suppress_started = Instant::now();
     for (id, file) in db.iter() {
         allows.extend(suppress::comment_allows(id, file));
@@ -180,6 +215,18 @@ pub fn analyze_with(workspace: &Workspace, catalog: &Catalog, config: &Config) -
         diagnostics,
         owners,
         suppressed,
+    }
+}
+
+/// Hands memory freed so far back to the operating system. glibc keeps freed blocks in its
+/// per-thread arenas, where the syntax trees and facts of a large workspace would otherwise
+/// stay resident while the report is rendered.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns free pages of the allocator's own heaps to the kernel;
+    // it takes no pointers and is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
@@ -272,9 +319,6 @@ fn select_packages(
     catalog: &Catalog,
     config: &Config,
 ) -> prescan::Selection {
-    if std::env::var_os("NSLINT_NO_FAST_PATH").is_some_and(|v| !v.is_empty() && v != "0") {
-        return prescan::Selection::all(workspace.crates.len());
-    }
     let needles = prescan::Needles::new(catalog, &config.catalog);
     prescan::select(workspace, &needles, &|index| config.strict_for(Some(index)))
 }

@@ -1,0 +1,201 @@
+//! The fast path (issue 7): packages that a byte scan rules out are not analysed, and that
+//! never changes what is found. Every fixture gives the same diagnostics and suppressions with
+//! and without it, and a package that reaches namespace code only through a workspace
+//! dependency — or that provides the helper a switched caller reaches — is still analysed.
+
+use nslint::analysis::{Analysis, Options, analyze_with_options};
+use nslint::catalog::Catalog;
+use nslint::config::CommandLine;
+use nslint::discover::{CargoSelection, Workspace, discover_cargo, discover_paths};
+use std::path::{Path, PathBuf};
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn run(workspace: &Workspace, fast_path: bool) -> Analysis {
+    let config = nslint::config::load(workspace, &CommandLine::default())
+        .unwrap_or_else(|e| panic!("configuration: {e}"));
+    let mut catalog = Catalog::builtin().expect("catalogue parses");
+    catalog.extend(config.catalog.clone());
+    analyze_with_options(workspace, &catalog, &config, Options { fast_path })
+}
+
+/// Everything a run reports, with file ids turned into names.
+fn rendered(analysis: &Analysis) -> Vec<String> {
+    let name = |id| analysis.db.get(id).display_name.clone();
+    let mut out: Vec<String> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let primary = d
+                .primary
+                .as_ref()
+                .map(|p| (name(p.span.file), p.span.range.clone()));
+            let children: Vec<_> = d
+                .children
+                .iter()
+                .map(|c| {
+                    (
+                        c.message.clone(),
+                        c.span.as_ref().map(|s| (name(s.file), s.range.clone())),
+                    )
+                })
+                .collect();
+            format!(
+                "{:?} {:?} {} {primary:?} {children:?}",
+                d.origin, d.level, d.message
+            )
+        })
+        .collect();
+    out.extend(analysis.suppressed.iter().map(|s| {
+        format!(
+            "suppressed {} at {:?} by {}:{:?}",
+            s.diagnostic.message,
+            s.diagnostic.primary.as_ref().map(|p| p.span.range.clone()),
+            name(s.by.file),
+            s.by.range
+        )
+    }));
+    out
+}
+
+fn cargo_workspace(root: &Path) -> Workspace {
+    let selection = CargoSelection {
+        manifest_path: Some(root.join("Cargo.toml")),
+        workspace: true,
+        current_dir: root.to_path_buf(),
+        ..CargoSelection::default()
+    };
+    discover_cargo(&selection).expect("cargo metadata")
+}
+
+#[test]
+fn fast_path_finds_what_a_full_run_finds_on_every_fixture() {
+    let mut workspaces = vec![(
+        "demo".to_owned(),
+        cargo_workspace(&fixtures_dir().join("demo")),
+    )];
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(fixtures_dir().join("cases"))
+        .expect("fixtures/cases exists")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    cases.sort();
+    for case in cases {
+        let name = case.display().to_string();
+        workspaces.push((name, discover_paths(std::slice::from_ref(&case))));
+    }
+    let mut compared = 0;
+    for (name, workspace) in &workspaces {
+        let fast = rendered(&run(workspace, true));
+        let full = rendered(&run(workspace, false));
+        assert_eq!(fast, full, "{name}: the fast path changed the findings");
+        compared += usize::from(!full.is_empty());
+    }
+    assert!(compared >= 10, "only {compared} fixtures had findings");
+}
+
+/// Writes a file, creating its directories.
+fn write(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn package(root: &Path, name: &str, deps: &[&str], lib: &str) {
+    let mut manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n"
+    );
+    for dep in deps {
+        manifest.push_str(&format!("{dep} = {{ path = \"../{dep}\" }}\n"));
+    }
+    write(root, &format!("{name}/Cargo.toml"), &manifest);
+    write(root, &format!("{name}/src/lib.rs"), lib);
+}
+
+#[test]
+fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\", \"nshelp\", \"sockutil\", \"unrelated\"]\nresolver = \"2\"\n",
+    );
+    // No namespace code: only opens a socket. Needed for the summaries of `nshelp`.
+    package(
+        root,
+        "sockutil",
+        &[],
+        "pub fn open_probe() -> std::io::Result<std::net::UdpSocket> {\n    \
+         std::net::UdpSocket::bind(\"0.0.0.0:0\")\n}\n",
+    );
+    // Switches, and returns switched: an `enter` wrapper.
+    package(
+        root,
+        "nshelp",
+        &["sockutil"],
+        "use std::os::fd::RawFd;\n\n\
+         pub fn enter(fd: RawFd) -> std::io::Result<()> {\n    \
+         if unsafe { libc::setns(fd, libc::CLONE_NEWNET) } == -1 {\n        \
+         return Err(std::io::Error::last_os_error());\n    }\n    Ok(())\n}\n\n\
+         pub fn probe_inside(fd: RawFd, host: RawFd) -> std::io::Result<()> {\n    \
+         enter(fd)?;\n    let _socket = sockutil::open_probe()?;\n    \
+         enter(host)\n}\n",
+    );
+    // No namespace code in its text: reaches it through `nshelp`.
+    package(
+        root,
+        "app",
+        &["nshelp"],
+        "pub fn configure(fd: i32, host: i32) -> std::io::Result<()> {\n    \
+         nshelp::enter(fd)?;\n    route()?;\n    nshelp::enter(host)\n}\n\n\
+         fn route() -> std::io::Result<()> {\n    Ok(())\n}\n",
+    );
+    package(
+        root,
+        "unrelated",
+        &[],
+        "pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n",
+    );
+    let workspace = cargo_workspace(root);
+    let fast = run(&workspace, true);
+    let full = run(&workspace, false);
+    assert_eq!(rendered(&fast), rendered(&full));
+    let files: Vec<String> = fast
+        .db
+        .iter()
+        .map(|(_, f)| f.display_name.clone())
+        .collect();
+    for analysed in ["app/src/lib.rs", "nshelp/src/lib.rs", "sockutil/src/lib.rs"] {
+        assert!(
+            files.iter().any(|f| f == analysed),
+            "{analysed} in {files:?}"
+        );
+    }
+    assert!(
+        !files.iter().any(|f| f.starts_with("unrelated/")),
+        "the unrelated package is skipped: {files:?}"
+    );
+    let lints_in = |file: &str| -> Vec<&str> {
+        fast.diagnostics
+            .iter()
+            .filter_map(|d| {
+                let p = d.primary.as_ref()?;
+                (fast.db.get(p.span.file).display_name == file)
+                    .then(|| d.lint_ref().map(|l| l.name))
+                    .flatten()
+            })
+            .collect()
+    };
+    assert!(
+        lints_in("app/src/lib.rs").contains(&"switch_without_restore"),
+        "the dependent's leak is found: {:?}",
+        rendered(&fast)
+    );
+    assert!(
+        lints_in("nshelp/src/lib.rs").contains(&"unscoped_namespace_op"),
+        "the dependency's socket is seen through its summary: {:?}",
+        rendered(&fast)
+    );
+}
