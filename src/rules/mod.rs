@@ -99,6 +99,32 @@ fn join_kinds(kinds: &[String]) -> String {
     }
 }
 
+/// A finding at a call or operation that may lie in a helper: labelled with what it does, and
+/// with notes that lead down the chain of calls to it.
+fn through_helpers(
+    lint: &'static crate::registry::Lint,
+    message: String,
+    span: &crate::diagnostic::Span,
+    what: &str,
+    chain: &[Step],
+) -> Diagnostic {
+    let label = if chain.is_empty() {
+        what.to_owned()
+    } else {
+        format!("through helpers, this call {what}")
+    };
+    let mut diagnostic = Diagnostic::lint(
+        lint,
+        message,
+        crate::diagnostic::Label {
+            span: span.clone(),
+            message: label,
+        },
+    );
+    chain_notes(&mut diagnostic, chain);
+    diagnostic
+}
+
 /// Where a region starts, for secondary labels and the notes that lead to its switch.
 fn region_origin(diagnostic: &mut Diagnostic, finding: &Finding, label: &str) {
     let region = &finding.region;

@@ -1,6 +1,6 @@
 //! `unscoped_namespace_op`: a namespace-sensitive operation inside a raw switched region.
 
-use super::{RuleInput, chain_notes, region_origin};
+use super::{RuleInput, region_origin, through_helpers};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::effects::FindingKind;
 use crate::registry::UNSCOPED_NAMESPACE_OP;
@@ -34,20 +34,13 @@ pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
         let FindingKind::Operation { span, what, chain } = &finding.kind else {
             continue;
         };
-        let label = if chain.is_empty() {
-            what.clone()
-        } else {
-            format!("through helpers, this call {what}")
-        };
-        let mut diagnostic = Diagnostic::lint(
+        let mut diagnostic = through_helpers(
             &UNSCOPED_NAMESPACE_OP,
             format!("namespace-sensitive operation in a raw switched region: {what}"),
-            Label {
-                span: span.clone(),
-                message: label,
-            },
+            span,
+            what,
+            chain,
         );
-        chain_notes(&mut diagnostic, chain);
         region_origin(&mut diagnostic, finding, "the thread is switched here");
         out.push(
             diagnostic

@@ -1,8 +1,8 @@
 //! `work_escapes_scope`: work handed to another thread from inside a sync scope or a raw
 //! switched region.
 
-use super::{RuleInput, chain_notes, region_origin};
-use crate::diagnostic::{Diagnostic, Label};
+use super::{RuleInput, region_origin, through_helpers};
+use crate::diagnostic::Diagnostic;
 use crate::effects::FindingKind;
 use crate::registry::WORK_ESCAPES_SCOPE;
 
@@ -18,20 +18,13 @@ pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let label = if chain.is_empty() {
-            what.clone()
-        } else {
-            format!("through helpers, this call {what}")
-        };
-        let mut diagnostic = Diagnostic::lint(
+        let mut diagnostic = through_helpers(
             &WORK_ESCAPES_SCOPE,
             format!("work escapes the namespace: {what}"),
-            Label {
-                span: span.clone(),
-                message: label,
-            },
+            span,
+            what,
+            chain,
         );
-        chain_notes(&mut diagnostic, chain);
         if *in_scope {
             diagnostic = diagnostic.with_secondary(
                 finding.region.span.clone(),
