@@ -169,12 +169,42 @@ pub fn analyze_with_options(
             .map(|(_, span, what)| (span, what.as_str()))
             .collect();
         let strict = config.strict_for((index < workspace.crates.len()).then_some(index));
-        findings.extend(check_all(&RuleInput {
+        let input = RuleInput {
             facts,
             regions: &regions,
             outside_scope: &outside_scope,
             strict,
-        }));
+        };
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_all(&input))) {
+            Ok(found) => findings.extend(found),
+            Err(_) => {
+                let package = workspace.crates.get(index).map_or_else(
+                    || "a loose file".to_owned(),
+                    |c| format!("package `{}`", c.name),
+                );
+                diagnostics.push(
+                    Diagnostic::input(
+                        Level::Deny,
+                        format!("{INTERNAL_ERROR}: nslint panicked while checking {package}"),
+                        None,
+                    )
+                    .with_note("findings in this package are unknown; the rest of the run went on"),
+                );
+            }
+        }
+    }
+    for (_, span) in &effects.failed {
+        diagnostics.push(
+            Diagnostic::input(
+                Level::Deny,
+                format!("{INTERNAL_ERROR}: nslint panicked while analysing this function"),
+                Some(crate::diagnostic::Label {
+                    span: span.clone(),
+                    message: "its switched regions are unknown".to_owned(),
+                }),
+            )
+            .with_note("the rest of the run went on"),
+        );
     }
     timings::record(Stage::Rules, rules_started.elapsed());
     // The facts are the bulk of the run's memory; the report needs none of them.

@@ -163,6 +163,8 @@ pub struct Effects {
     /// Sensitive operations outside any scope (reported in strict mode), by package: on
     /// threads the code does not own, in functions not only ever called from scopes.
     pub outside_scope: Vec<(usize, Span, String)>,
+    /// Bodies whose interpretation panicked, by package: their findings are unknown.
+    pub failed: Vec<(usize, Span)>,
 }
 
 /// Computes summaries to a fixpoint, then interprets every body with them.
@@ -173,8 +175,12 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
     let scoped = called_only_from_scopes(&program);
     let mut findings = Vec::new();
     let mut outside_scope = Vec::new();
+    let mut failed = Vec::new();
     for (index, body) in program.bodies.iter().enumerate() {
-        let outcome = regions::interpret(body, &program, &summaries);
+        let Some(outcome) = interpret_guarded(body, &program, &summaries) else {
+            failed.push((owners[index], body.span.clone()));
+            continue;
+        };
         findings.extend(outcome.findings.into_iter().map(|f| (owners[index], f)));
         if body.context.is_shared() && !scoped[index] {
             outside_scope.extend(
@@ -189,7 +195,21 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
         summaries,
         findings,
         outside_scope,
+        failed,
     }
+}
+
+/// Interprets a body; a panic in the interpreter (a bug of nslint's) gives `None` instead of
+/// ending the run, so that the body can be reported as not analysed.
+fn interpret_guarded(
+    body: &Body,
+    program: &Program<'_>,
+    summaries: &[Summary],
+) -> Option<regions::Outcome> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        regions::interpret(body, program, summaries)
+    }))
+    .ok()
 }
 
 /// Summaries to a fixpoint with a worklist: a function is looked at again only when a callee's
@@ -231,7 +251,9 @@ fn summarize(program: &Program<'_>) -> Vec<Summary> {
         else {
             continue;
         };
-        let outcome = regions::interpret(body, program, &summaries);
+        let Some(outcome) = interpret_guarded(body, program, &summaries) else {
+            continue;
+        };
         let mut wake: Vec<usize> = Vec::new();
         if let Some(ty) = drop_of
             && outcome.switches
