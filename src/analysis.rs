@@ -3,6 +3,7 @@
 
 mod remap;
 
+use crate::cache::{Cache, FileStamp};
 use crate::catalog::Catalog;
 use crate::config::{Config, LintLevels};
 use crate::diagnostic::{Diagnostic, Origin, Span};
@@ -17,6 +18,7 @@ use crate::source::FileId;
 use crate::source::SourceDb;
 use crate::suppress::{self, Allow, Suppressed};
 use crate::timings::{self, Stage};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -56,11 +58,14 @@ pub fn analyze(workspace: &Workspace, catalog: &Catalog, levels: &LintLevels) ->
 }
 
 /// How a run is carried out. No option changes what is found, only how fast.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// Skip packages that the byte scan of [`crate::prescan`] rules out (on by default; the
     /// environment variable `NSLINT_NO_FAST_PATH=1` turns it off for a run).
     pub fast_path: bool,
+    /// Keep what each target produced in this directory and reuse it while the target's files
+    /// are unchanged ([`crate::cache`]); `None` (the library's default) caches nothing.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -68,6 +73,7 @@ impl Default for Options {
         Options {
             fast_path: !std::env::var_os("NSLINT_NO_FAST_PATH")
                 .is_some_and(|v| !v.is_empty() && v != "0"),
+            cache_dir: None,
         }
     }
 }
@@ -110,10 +116,15 @@ pub fn analyze_with_options(
             }
         });
         let units = units_of(workspace, &selection);
+        // Entries are only valid for the same catalogue (configuration included) and root.
+        let cache = options.cache_dir.as_ref().map(|dir| {
+            let salt = format!("{}\n{catalog:?}", workspace.root.display());
+            Cache::new(dir.clone(), &salt)
+        });
         use rayon::prelude::*;
         let outputs: Vec<UnitOutput> = units
             .par_iter()
-            .map(|unit| run_unit(unit, &workspace.root, catalog, &known))
+            .map(|unit| cached_unit(unit, &workspace.root, catalog, &known, cache.as_ref()))
             .collect();
         units.into_iter().zip(outputs).collect::<Vec<_>>()
     });
@@ -441,6 +452,78 @@ fn run_unit(unit: &Unit, root: &Path, catalog: &Catalog, known: &BTreeSet<String
         allows,
         diagnostics,
     }
+}
+
+/// What a unit's cache entry holds besides the stamps of its files (which give the database).
+#[derive(Serialize, Deserialize)]
+struct CachedUnit {
+    facts: CrateFacts,
+    files: Vec<FileId>,
+    allows: Vec<Allow>,
+}
+
+/// [`run_unit`], reusing a cache entry when every file the unit read is unchanged. Only units
+/// that read and parsed cleanly are stored: a problem report must be made afresh.
+fn cached_unit(
+    unit: &Unit,
+    root: &Path,
+    catalog: &Catalog,
+    known: &BTreeSet<String>,
+    cache: Option<&Cache>,
+) -> UnitOutput {
+    let Some(cache) = cache else {
+        return run_unit(unit, root, catalog, known);
+    };
+    let key = format!("{}\n{}\n{:?}", unit.name, unit.root.display(), unit.kind);
+    if let Some(hit) = cache
+        .load::<CachedUnit>(&key)
+        .and_then(|(stamps, cached)| reuse(&stamps, cached, root))
+    {
+        return hit;
+    }
+    let output = run_unit(unit, root, catalog, known);
+    if output.diagnostics.is_empty() {
+        let stamps = output
+            .db
+            .iter()
+            .map(|(_, file)| FileStamp::of(&file.path, &file.text))
+            .collect();
+        let cached = CachedUnit {
+            facts: output.facts.clone(),
+            files: output.files.clone(),
+            allows: output.allows.clone(),
+        };
+        cache.store(&key, stamps, &cached);
+    }
+    output
+}
+
+/// A unit's output from its cache entry, if every stamped file still has the same contents;
+/// the files are read again in id order, so the entry's file ids hold.
+fn reuse(stamps: &[FileStamp], cached: CachedUnit, root: &Path) -> Option<UnitOutput> {
+    let mut db = SourceDb::default();
+    for (index, stamp) in stamps.iter().enumerate() {
+        let text = crate::source::read_text(&stamp.path).ok()?;
+        if FileStamp::of(&stamp.path, &text) != *stamp {
+            return None;
+        }
+        let shown = crate::source::display_name(&stamp.path, root);
+        let id = db.add(crate::source::SourceFile::new(
+            stamp.path.clone(),
+            shown,
+            text,
+        ));
+        if id != FileId(index) {
+            return None;
+        }
+    }
+    Some(UnitOutput {
+        db,
+        facts: cached.facts,
+        files: cached.files,
+        allows: cached.allows,
+        diagnostics: Vec::new(),
+    })
 }
 
 /// How the message of a diagnostic for a caught panic starts; the command line exits with

@@ -1,7 +1,7 @@
 //! The API catalogue (`lints/catalog.toml`): the one place that knows which functions switch
 //! namespaces, which closures run where, and which operations are namespace-sensitive.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -9,7 +9,7 @@ use std::fmt;
 pub const BUILTIN: &str = include_str!("../lints/catalog.toml");
 
 /// A namespace kind, or `fs` for `CLONE_FS` (not a namespace, but it matters for mnt).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FlagKind {
     /// Network namespace.
@@ -60,7 +60,7 @@ pub struct Flag {
 }
 
 /// Whether a raw switch joins an existing namespace or creates new ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SwitchOp {
     /// `setns(2)`: join the namespace an fd refers to.
@@ -135,7 +135,7 @@ pub struct Fork {
 }
 
 /// How an approved scope runs its closure or future.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ScopeKind {
     /// To completion on one owned thread.

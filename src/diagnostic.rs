@@ -2,10 +2,11 @@
 
 use crate::registry::{Level, Lint};
 use crate::source::FileId;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// A byte range in one file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Span {
     /// The file the range lies in.
     pub file: FileId,
@@ -14,7 +15,7 @@ pub struct Span {
 }
 
 /// A span with the text shown beside it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
     /// Where.
     pub span: Span,
@@ -23,7 +24,9 @@ pub struct Label {
 }
 
 /// What a diagnostic is about: a lint finding, or a problem that kept nslint from reading code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored (in the cache) as the lint's name, or nothing for input problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "Option<String>", try_from = "Option<String>")]
 pub enum Origin {
     /// A finding of this lint.
     Lint(&'static Lint),
@@ -32,7 +35,7 @@ pub enum Origin {
 }
 
 /// A sub-message: a note or a help line, optionally pointing somewhere.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Child {
     /// `note` or `help`.
     pub kind: ChildKind,
@@ -43,7 +46,7 @@ pub struct Child {
 }
 
 /// The kind of a [`Child`] message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChildKind {
     /// Background information (`= note:`).
     Note,
@@ -52,7 +55,7 @@ pub enum ChildKind {
 }
 
 /// One reported diagnostic.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// The lint that found it, or [`Origin::Input`].
     pub origin: Origin,
@@ -135,6 +138,28 @@ impl Diagnostic {
         match self.origin {
             Origin::Lint(lint) => Some(lint),
             Origin::Input => None,
+        }
+    }
+}
+
+impl From<Origin> for Option<String> {
+    fn from(origin: Origin) -> Self {
+        match origin {
+            Origin::Lint(lint) => Some(lint.name.to_owned()),
+            Origin::Input => None,
+        }
+    }
+}
+
+impl TryFrom<Option<String>> for Origin {
+    type Error = String;
+
+    fn try_from(name: Option<String>) -> Result<Self, Self::Error> {
+        match name {
+            None => Ok(Origin::Input),
+            Some(name) => crate::registry::find(&name)
+                .map(Origin::Lint)
+                .ok_or_else(|| format!("unknown lint `{name}`")),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod baseline;
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod config;

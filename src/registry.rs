@@ -3,12 +3,13 @@
 //! `--list`, `--explain`, SARIF rules and level configuration all read from here. A lint is
 //! added by declaring it in [`LINTS`], writing `lints/<name>.md` and a file under `rules/`.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 /// How seriously a finding is taken, as in rustc: `allow` hides it, `warn` reports it,
 /// `deny` reports it as an error, `forbid` is `deny` that suppressions cannot lower.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Level {
     /// Not reported.
     Allow,

@@ -1,9 +1,10 @@
 //! Source files held in memory, with the line tables that turn byte offsets into positions.
 
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Index of a file in a [`SourceDb`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct FileId(pub usize);
 
 /// One source file: where it lives, how it is shown, and its text.

@@ -18,7 +18,15 @@ fn run(workspace: &Workspace, fast_path: bool) -> Analysis {
         .unwrap_or_else(|e| panic!("configuration: {e}"));
     let mut catalog = Catalog::builtin().expect("catalogue parses");
     catalog.extend(config.catalog.clone());
-    analyze_with_options(workspace, &catalog, &config, Options { fast_path })
+    analyze_with_options(
+        workspace,
+        &catalog,
+        &config,
+        Options {
+            fast_path,
+            cache_dir: None,
+        },
+    )
 }
 
 /// Everything a run reports, with file ids turned into names.

@@ -3,7 +3,7 @@
 mod check;
 mod emit;
 
-use crate::analysis::analyze_with;
+use crate::analysis::{Options, analyze_with_options};
 use crate::baseline::Baseline;
 use crate::catalog::Catalog;
 use crate::config::{CommandLine, LintLevels};
@@ -126,6 +126,14 @@ pub struct Args {
     /// Record the current findings in a baseline file and exit (status 0).
     #[arg(long, value_name = "FILE", help_heading = "Baselines")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Keep what each target produced here and re-analyse only targets whose files changed
+    /// [default: `<workspace>/target/nslint-cache` with cargo; none in path mode].
+    #[arg(long, value_name = "DIR", help_heading = "Cache")]
+    pub cache_dir: Option<PathBuf>,
+    /// Use no cache.
+    #[arg(long, help_heading = "Cache", conflicts_with = "cache_dir")]
+    pub no_cache: bool,
 
     /// First run `cargo check` (or `cargo clippy`) with the same package selection and
     /// message format, passing its output through unchanged, then print nslint's findings:
@@ -341,7 +349,12 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
         eprintln!("warning: no Rust crates or files found to lint");
         return if check_failed { EXIT_FINDINGS } else { EXIT_OK };
     }
-    let outcome = std::panic::catch_unwind(|| analyze_with(&workspace, &catalog, &config));
+    let options = Options {
+        cache_dir: cache_dir(&args, &workspace),
+        ..Options::default()
+    };
+    let outcome =
+        std::panic::catch_unwind(|| analyze_with_options(&workspace, &catalog, &config, options));
     let mut analysis = match outcome {
         Ok(a) => a,
         Err(_) => {
@@ -478,4 +491,23 @@ fn explain(name: &str) -> u8 {
             "no lint named `{name}`; `cargo nslint --list` shows the lints"
         )),
     }
+}
+
+/// Where the cache lives: `--cache-dir`, else with cargo `<target dir>/nslint-cache` (the
+/// `--target-dir` given, or the workspace's `target/`); in path mode, none unless asked for.
+fn cache_dir(args: &Args, workspace: &Workspace) -> Option<PathBuf> {
+    if args.no_cache {
+        return None;
+    }
+    if let Some(dir) = &args.cache_dir {
+        return Some(dir.clone());
+    }
+    if !args.paths.is_empty() {
+        return None;
+    }
+    let target = args
+        .target_dir
+        .clone()
+        .unwrap_or_else(|| workspace.root.join("target"));
+    Some(target.join("nslint-cache"))
 }

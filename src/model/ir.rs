@@ -4,10 +4,11 @@
 use super::ThreadContext;
 use crate::catalog::{FlagKind, SwitchOp};
 use crate::diagnostic::Span;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// How a path through a body can leave it (or leave the region).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExitKind {
     /// `?`: returns early on error.
     Try,
@@ -25,7 +26,7 @@ pub enum ExitKind {
 }
 
 /// What a call's receiver type is, as far as the walk could tell.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TypeRef {
     /// A type by canonical path.
     Named(String),
@@ -34,7 +35,7 @@ pub enum TypeRef {
 }
 
 /// The function a call reaches.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Callee {
     /// A free or associated function by canonical path.
     Path(String),
@@ -48,7 +49,7 @@ pub enum Callee {
 }
 
 /// One thing a body does.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Event {
     /// A raw switch.
     Switch {
@@ -129,7 +130,7 @@ pub enum Event {
 }
 
 /// Who a body belongs to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum BodyOwner {
     /// A named function or method.
     Fn {
@@ -156,7 +157,7 @@ pub enum BodyOwner {
 }
 
 /// A function, closure or async block and what it does.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Body {
     /// Whose body it is.
     pub owner: BodyOwner,

@@ -1,6 +1,7 @@
 //! The model: facts about each crate's code that the lints reason about, extracted from the
 //! resolved AST. The model knows nothing of lints or output formats.
 
+use serde::{Deserialize, Serialize};
 mod expand;
 pub mod flags;
 pub mod ir;
@@ -14,7 +15,7 @@ use std::collections::BTreeSet;
 pub use walk::extract_facts;
 
 /// The thread a piece of code runs on (DESIGN.md §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ThreadContext {
     /// An ordinary function body: main, a pool thread or a runtime worker.
     Caller,
@@ -43,7 +44,7 @@ impl ThreadContext {
 }
 
 /// A call to a raw switch.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SwitchCall {
     /// The canonical API called (`libc::setns`).
     pub api: String,
@@ -69,7 +70,7 @@ pub struct SwitchCall {
 }
 
 /// A namespace-bound handle created outside a scope and used inside it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OuterHandleUse {
     /// The use inside the scope.
     pub span: Span,
@@ -82,7 +83,7 @@ pub struct OuterHandleUse {
 }
 
 /// A string literal naming a process-wide namespace path.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PathLiteral {
     /// The literal.
     pub span: Span,
@@ -93,7 +94,7 @@ pub struct PathLiteral {
 }
 
 /// Everything the model knows about one crate target.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CrateFacts {
     /// Raw switch calls, in source order.
     pub switches: Vec<SwitchCall>,

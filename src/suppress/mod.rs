@@ -11,6 +11,7 @@
 //! `forbid`. Suppressions that silence nothing are reported as `nslint::unused_suppression`,
 //! suppressions without a reason as `nslint::suppression_without_reason`.
 
+use serde::{Deserialize, Serialize};
 mod comments;
 
 use crate::diagnostic::{Diagnostic, Label, Origin, Span};
@@ -24,7 +25,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 /// What a directive does to the lints it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Action {
     /// Silence them.
     Allow,
@@ -35,7 +36,7 @@ pub enum Action {
 }
 
 /// How a directive was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Form {
     /// `// nslint: allow(..)`.
     LineComment,
@@ -46,7 +47,7 @@ pub enum Form {
 }
 
 /// One directive: which lints, what to do with them, where.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Allow {
     /// The file it applies in.
     pub file: FileId,

@@ -1,0 +1,152 @@
+//! The editor cache: a warm run gives exactly what a cold run gives, re-analyses only the
+//! targets whose files changed, and survives garbage entries and concurrent runs.
+
+mod common;
+
+use common::{copy_tree, nslint, repo, stdout};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn demo_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&repo().join("fixtures/demo"), dir.path());
+    let _ = fs::remove_dir_all(dir.path().join("target"));
+    dir
+}
+
+fn run(dir: &Path, cache: &Path) -> String {
+    let cache = cache.to_str().expect("utf-8");
+    stdout(&nslint(
+        dir,
+        &["--workspace", "--message-format=json", "--cache-dir", cache],
+    ))
+}
+
+fn cold(dir: &Path) -> String {
+    stdout(&nslint(
+        dir,
+        &["--workspace", "--message-format=json", "--no-cache"],
+    ))
+}
+
+/// The cache entries and their contents, by file name.
+fn entries(cache: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut entries: Vec<(PathBuf, Vec<u8>)> = fs::read_dir(cache)
+        .expect("cache dir")
+        .map(|e| e.expect("entry").path())
+        .map(|p| {
+            let bytes = fs::read(&p).expect("read entry");
+            (p, bytes)
+        })
+        .collect();
+    entries.sort();
+    entries
+}
+
+#[test]
+fn warm_runs_match_cold_runs_and_only_changed_targets_are_redone() {
+    let dir = demo_copy();
+    let cache = dir.path().join("cache");
+    let expected = cold(dir.path());
+    assert!(!expected.is_empty());
+    assert_eq!(
+        run(dir.path(), &cache),
+        expected,
+        "first run fills the cache"
+    );
+    let filled = entries(&cache);
+    assert_eq!(
+        filled.len(),
+        2,
+        "one entry per target (cni-bridge, netutil)"
+    );
+    assert_eq!(run(dir.path(), &cache), expected, "warm run");
+    assert_eq!(
+        entries(&cache),
+        filled,
+        "a warm run with nothing changed rewrites nothing"
+    );
+
+    // Edit one file of netutil: only its entry is made again, and the change is seen.
+    let lib = dir.path().join("netutil/src/lib.rs");
+    let text = fs::read_to_string(&lib).expect("read");
+    fs::write(
+        &lib,
+        format!(
+            "{text}\npub fn probe() -> i32 {{ unsafe {{ libc::unshare(libc::CLONE_NEWNET) }} }}\n"
+        ),
+    )
+    .expect("edit");
+    let edited = run(dir.path(), &cache);
+    assert_eq!(
+        edited,
+        cold(dir.path()),
+        "warm after an edit equals cold after it"
+    );
+    assert!(
+        edited.contains("netutil/src/lib.rs"),
+        "the new switch is found"
+    );
+    let after = entries(&cache);
+    let changed: Vec<_> = after.iter().zip(&filled).filter(|(a, b)| a != b).collect();
+    assert_eq!(
+        changed.len(),
+        1,
+        "only the edited target's entry is rewritten"
+    );
+}
+
+#[test]
+fn garbage_and_foreign_entries_are_ignored_and_rewritten() {
+    let dir = demo_copy();
+    let cache = dir.path().join("cache");
+    let expected = cold(dir.path());
+    run(dir.path(), &cache);
+    for (path, bytes) in entries(&cache) {
+        // Truncated, and for good measure a valid JSON value of the wrong shape.
+        fs::write(&path, &bytes[..bytes.len() / 2]).expect("truncate");
+    }
+    assert_eq!(run(dir.path(), &cache), expected);
+    let foreign: &[u8] =
+        b"{\"format\": 1, \"salt\": 0, \"key\": \"x\", \"files\": [], \"payload\": 3}";
+    for (path, _) in entries(&cache) {
+        fs::write(&path, foreign).expect("foreign");
+    }
+    assert_eq!(run(dir.path(), &cache), expected);
+    for (path, bytes) in entries(&cache) {
+        assert!(
+            bytes != foreign && serde_json::from_slice::<serde_json::Value>(&bytes).is_ok(),
+            "{} was rewritten as a whole entry",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn concurrent_runs_sharing_a_cache_agree() {
+    let dir = demo_copy();
+    let cache = dir.path().join("cache");
+    let expected = cold(dir.path());
+    for _ in 0..3 {
+        let outputs: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| run(dir.path(), &cache)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("run"))
+                .collect()
+        });
+        for output in outputs {
+            assert_eq!(output, expected);
+        }
+    }
+    for (path, bytes) in entries(&cache) {
+        assert_eq!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("json"),
+            "no temporary left"
+        );
+        assert!(serde_json::from_slice::<serde_json::Value>(&bytes).is_ok());
+    }
+}
