@@ -2,7 +2,7 @@
 //! with the contents of every file it read, so that a warm run re-analyses only the targets
 //! whose files changed.
 //!
-//! Entries are JSON files named after a hash of their key. They are written to a temporary
+//! Entries are compact binary files (postcard) named after a hash of their key. They are written to a temporary
 //! file and renamed into place, so concurrent runs sharing a directory never see half an
 //! entry; an entry that does not parse, belongs to another version or configuration, or
 //! names another key is ignored (and replaced by the next store). The cache is best effort:
@@ -66,8 +66,8 @@ impl Cache {
 
     /// The entry stored under `key`, with the files it was made from, if there is a valid one.
     pub fn load<T: DeserializeOwned>(&self, key: &str) -> Option<(Vec<FileStamp>, T)> {
-        let text = std::fs::read(self.path_of(key)).ok()?;
-        let entry: Entry<T> = serde_json::from_slice(&text).ok()?;
+        let bytes = std::fs::read(self.path_of(key)).ok()?;
+        let entry: Entry<T> = postcard::from_bytes(&bytes).ok()?;
         (entry.format == FORMAT && entry.salt == self.salt && entry.key == key)
             .then_some((entry.files, entry.payload))
     }
@@ -81,7 +81,7 @@ impl Cache {
             files,
             payload,
         };
-        let Ok(bytes) = serde_json::to_vec(&entry) else {
+        let Ok(bytes) = postcard::to_stdvec(&entry) else {
             return;
         };
         if std::fs::create_dir_all(&self.dir).is_err() {
@@ -105,7 +105,7 @@ impl Cache {
 
     fn path_of(&self, key: &str) -> PathBuf {
         self.dir
-            .join(format!("{:016x}.json", fnv1a(key.as_bytes())))
+            .join(format!("{:016x}.entry", fnv1a(key.as_bytes())))
     }
 }
 
@@ -131,7 +131,7 @@ mod tests {
         assert!(cache.load::<Vec<u32>>("other").is_none());
         let other = Cache::new(dir.path().to_path_buf(), "catalogue B");
         assert!(other.load::<Vec<u32>>("unit").is_none(), "another salt");
-        std::fs::write(cache.path_of("unit"), b"{\"format\": 1, \"tru").expect("write");
+        std::fs::write(cache.path_of("unit"), b"\x01\x07tru").expect("write");
         assert!(cache.load::<Vec<u32>>("unit").is_none(), "truncated");
         cache.store("unit", Vec::new(), &vec![4u32]);
         assert_eq!(

@@ -23,13 +23,23 @@ pub fn render_json(
     workspace: &Workspace,
     ansi: bool,
 ) -> Result<String, String> {
-    let mut out = String::new();
+    use rayon::prelude::*;
     let mut lints_seen = BTreeSet::new();
-    for diagnostic in &analysis.diagnostics {
-        let first_of_lint = diagnostic
-            .lint_ref()
-            .is_some_and(|l| lints_seen.insert(l.name));
-        let line = compiler_message(analysis, workspace, diagnostic, first_of_lint, ansi)?;
+    let firsts: Vec<bool> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| d.lint_ref().is_some_and(|l| lints_seen.insert(l.name)))
+        .collect();
+    // Each line is rendered on its own (snippets are the costly part), in parallel, and
+    // joined in order.
+    let lines: Vec<String> = analysis
+        .diagnostics
+        .par_iter()
+        .zip(firsts)
+        .map(|(diagnostic, first)| compiler_message(analysis, workspace, diagnostic, first, ansi))
+        .collect::<Result<_, _>>()?;
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    for line in lines {
         out.push_str(&line);
         out.push('\n');
     }
