@@ -27,16 +27,8 @@ pub(super) fn facts(facts: &mut CrateFacts, map: Map<'_>) {
         exports: _,
         outer_handles,
     } = facts;
-    for SwitchCall {
-        span: at,
-        flags_span,
-        ..
-    } in switches
-    {
+    for SwitchCall { span: at, .. } in switches {
         span(at, map);
-        if let Some(flags) = flags_span {
-            span(flags, map);
-        }
     }
     for PathLiteral { span: at, .. } in path_literals {
         span(at, map);

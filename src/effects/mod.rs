@@ -156,8 +156,6 @@ impl Names<'_, '_> {
 
 /// Every function's summary and every body's region findings.
 pub struct Effects {
-    /// Summaries by body index (closures and async blocks have default summaries).
-    pub summaries: Vec<Summary>,
     /// Findings, tagged with the index of the package whose body produced them.
     pub findings: Vec<(usize, Finding)>,
     /// Sensitive operations outside any scope (reported in strict mode), by package: on
@@ -192,7 +190,6 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
         }
     }
     Effects {
-        summaries,
         findings,
         outside_scope,
         failed,

@@ -55,8 +55,6 @@ pub struct SwitchCall {
     /// The kinds the flags argument selects; `None` when unknown. An empty set is a
     /// `setns` that accepts any kind (`0`).
     pub kinds: Option<BTreeSet<FlagKind>>,
-    /// The flags argument.
-    pub flags_span: Option<Span>,
     /// Whether the API returns a result that reports failure.
     pub checked_result: bool,
     /// Whether the call's result is thrown away (`let _ =`, `.ok();`, a statement).

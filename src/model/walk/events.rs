@@ -93,7 +93,6 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             op: switch.op,
             span: span_of(self.file, call.span()),
             kinds,
-            flags_span: flags_arg.map(|a| span_of(self.file, a.span())),
             checked_result: switch.checked_result,
             discarded: self.discarded.contains(&address(call)),
             context: self.context,
