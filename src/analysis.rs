@@ -166,24 +166,25 @@ pub fn analyze_with_options(
     // Effects span the workspace: a helper in one crate switches for a caller in another.
     let effects = timings::time(Stage::Effects, || effects::analyze(&packages));
     let rules_started = Instant::now();
+    // Each package's share of the workspace-wide results, gathered in one pass.
+    let mut regions_of: Vec<Vec<&Finding>> = vec![Vec::new(); packages.len()];
+    for (package, finding) in &effects.findings {
+        if let Some(list) = regions_of.get_mut(*package) {
+            list.push(finding);
+        }
+    }
+    let mut outside_scope_of: Vec<Vec<(&Span, &str)>> = vec![Vec::new(); packages.len()];
+    for (package, span, what) in &effects.outside_scope {
+        if let Some(list) = outside_scope_of.get_mut(*package) {
+            list.push((span, what.as_str()));
+        }
+    }
     for (index, facts) in packages.iter().enumerate() {
-        let regions: Vec<&Finding> = effects
-            .findings
-            .iter()
-            .filter(|(package, _)| *package == index)
-            .map(|(_, finding)| finding)
-            .collect();
-        let outside_scope: Vec<(&Span, &str)> = effects
-            .outside_scope
-            .iter()
-            .filter(|(package, _, _)| *package == index)
-            .map(|(_, span, what)| (span, what.as_str()))
-            .collect();
         let strict = config.strict_for((index < workspace.crates.len()).then_some(index));
         let input = RuleInput {
             facts,
-            regions: &regions,
-            outside_scope: &outside_scope,
+            regions: &regions_of[index],
+            outside_scope: &outside_scope_of[index],
             strict,
         };
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_all(&input))) {

@@ -207,11 +207,13 @@ impl Interp<'_, '_> {
             } => {
                 let target = self.program.resolve(callee);
                 let summary = target.map(|i| &self.summaries[i]);
-                let callee_name = target
-                    .map(|i| short_name(self.program.bodies[i]))
-                    .unwrap_or_default();
+                // Names are only needed when a chain is built: most calls have no effects.
+                let program = self.program;
                 let caller = self.name.clone();
                 let through = |chain: &Chain| {
+                    let callee_name = target
+                        .map(|i| short_name(program.bodies[i]))
+                        .unwrap_or_default();
                     let mut steps = vec![Step {
                         function: caller.clone(),
                         what: format!("calls `{callee_name}`"),
