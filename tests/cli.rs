@@ -134,11 +134,10 @@ fn package_selection_follows_cargo() {
 #[test]
 fn path_mode_lints_loose_files_and_directories_without_cargo() {
     let file = fixtures().join("cases/unchecked.rs");
-    let (code, stderr) = run(nslint()
+    let (code, _, stderr) = run(nslint()
         .arg(&file)
         .args(["--message-format", "short"])
-        .env("CARGO", "/nonexistent/cargo"))
-    .map_stderr();
+        .env("CARGO", "/nonexistent/cargo"));
     assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("unchecked.rs:7:13: error[nslint::unchecked_namespace_switch]"),
@@ -155,16 +154,6 @@ fn path_mode_lints_loose_files_and_directories_without_cargo() {
         stderr.contains("src/outer/inner_file.rs:2:14: warning[nslint::raw_namespace_switch]"),
         "{stderr}"
     );
-}
-
-trait MapStderr {
-    fn map_stderr(self) -> (i32, String);
-}
-
-impl MapStderr for (i32, String, String) {
-    fn map_stderr(self) -> (i32, String) {
-        (self.0, self.2)
-    }
 }
 
 #[test]
