@@ -13,6 +13,17 @@ fn baselined_findings_stay_baselined_across_unrelated_edits() {
     copy_tree(&repo().join("fixtures/demo"), dir.path());
     let baseline = dir.path().join("nslint-baseline.json");
     let baseline_arg = baseline.to_string_lossy().into_owned();
+    let against_baseline = || {
+        nslint(
+            dir.path(),
+            &[
+                "--workspace",
+                "--message-format=json",
+                "--baseline",
+                &baseline_arg,
+            ],
+        )
+    };
     let output = nslint(
         dir.path(),
         &["--workspace", "--write-baseline", &baseline_arg],
@@ -26,15 +37,7 @@ fn baselined_findings_stay_baselined_across_unrelated_edits() {
         assert!(!entry[key].is_null(), "{key}");
     }
 
-    let output = nslint(
-        dir.path(),
-        &[
-            "--workspace",
-            "--message-format=json",
-            "--baseline",
-            &baseline_arg,
-        ],
-    );
+    let output = against_baseline();
     assert_eq!(stdout(&output), "");
     assert_eq!(output.status.code(), Some(0));
     let total: u64 = recorded["findings"]
@@ -63,15 +66,7 @@ fn baselined_findings_stay_baselined_across_unrelated_edits() {
     );
     assert_ne!(edited, text);
     fs::write(&setup, edited).expect("edit");
-    let output = nslint(
-        dir.path(),
-        &[
-            "--workspace",
-            "--message-format=json",
-            "--baseline",
-            &baseline_arg,
-        ],
-    );
+    let output = against_baseline();
     assert_eq!(stdout(&output), "", "{}", stderr(&output));
     assert_eq!(output.status.code(), Some(0));
 
@@ -82,15 +77,7 @@ fn baselined_findings_stay_baselined_across_unrelated_edits() {
     let added = text.replacen(line, &format!("{line}\n{line}"), 1);
     assert_ne!(added, text);
     fs::write(&netns, added).expect("edit");
-    let output = nslint(
-        dir.path(),
-        &[
-            "--workspace",
-            "--message-format=json",
-            "--baseline",
-            &baseline_arg,
-        ],
-    );
+    let output = against_baseline();
     assert_eq!(
         codes(&stdout(&output)),
         ["nslint::process_wide_namespace_path"]
@@ -100,15 +87,7 @@ fn baselined_findings_stay_baselined_across_unrelated_edits() {
     let text = fs::read_to_string(&netns).expect("netns.rs");
     let fixed = text.replace("/proc/self/ns/net", "/proc/thread-self/ns/net");
     fs::write(&netns, fixed).expect("edit");
-    let output = nslint(
-        dir.path(),
-        &[
-            "--workspace",
-            "--message-format=json",
-            "--baseline",
-            &baseline_arg,
-        ],
-    );
+    let output = against_baseline();
     let err = stderr(&output);
     assert!(
         err.contains(
