@@ -355,53 +355,45 @@ impl Writer<'_> {
         out
     }
 
+    /// `let pod = <ns>::open_ns("/run/netns/<noun>")?;`
+    fn open_pod(&mut self, out: &mut String, indent: &str, ns: &str) {
+        let _ = writeln!(
+            out,
+            "{indent}let pod = {ns}::open_ns(\"/run/netns/{}\")?;",
+            self.noun()
+        );
+    }
+
     /// Ordinary code in a namespace crate using its helpers: mostly right, sometimes not.
     fn ns_use(&mut self, indent: &str) -> String {
         let ns = self.spec.ns_module.clone().unwrap_or_default();
         let mut out = String::new();
-        match self.rng.below(4) {
-            0 => {
-                let _ = writeln!(
-                    out,
-                    "{indent}let pod = {ns}::open_ns(\"/run/netns/{}\")?;",
-                    self.noun()
-                );
+        let pick = self.rng.below(4);
+        match pick {
+            0 | 1 => {
+                self.open_pod(&mut out, indent, &ns);
                 let _ = writeln!(
                     out,
                     "{indent}let host = {ns}::open_ns(\"/proc/thread-self/ns/net\")?;"
                 );
                 let _ = writeln!(out, "{indent}{ns}::enter(&pod)?;");
-                let _ = writeln!(
-                    out,
-                    "{indent}let described = {ns}::sockets::describe(&text);"
-                );
+                let (work, keep) = if pick == 0 {
+                    (
+                        format!("let described = {ns}::sockets::describe(&text);"),
+                        "values.push(described.len() as u64);",
+                    )
+                } else {
+                    (
+                        format!("let probe = {ns}::sockets::probe_link(&text)?;"),
+                        "values.push(u64::from(probe));",
+                    )
+                };
+                let _ = writeln!(out, "{indent}{work}");
                 let _ = writeln!(out, "{indent}{ns}::leave(&host)?;");
-                let _ = writeln!(out, "{indent}values.push(described.len() as u64);");
-            }
-            1 => {
-                let _ = writeln!(
-                    out,
-                    "{indent}let pod = {ns}::open_ns(\"/run/netns/{}\")?;",
-                    self.noun()
-                );
-                let _ = writeln!(
-                    out,
-                    "{indent}let host = {ns}::open_ns(\"/proc/thread-self/ns/net\")?;"
-                );
-                let _ = writeln!(out, "{indent}{ns}::enter(&pod)?;");
-                let _ = writeln!(
-                    out,
-                    "{indent}let probe = {ns}::sockets::probe_link(&text)?;"
-                );
-                let _ = writeln!(out, "{indent}{ns}::leave(&host)?;");
-                let _ = writeln!(out, "{indent}values.push(u64::from(probe));");
+                let _ = writeln!(out, "{indent}{keep}");
             }
             2 => {
-                let _ = writeln!(
-                    out,
-                    "{indent}let pod = {ns}::open_ns(\"/run/netns/{}\")?;",
-                    self.noun()
-                );
+                self.open_pod(&mut out, indent, &ns);
                 let _ = writeln!(out, "{indent}let worker = std::thread::spawn(move || {{");
                 let _ = writeln!(
                     out,
