@@ -363,10 +363,10 @@ impl Catalog {
         path.to_owned()
     }
 
-    /// The raw switch entries for a function path (several for `libc::syscall`).
-    pub fn switches_for(&self, path: &str) -> impl Iterator<Item = &Switch> {
-        let path = path.to_owned();
-        self.switches.iter().filter(move |s| s.path == path)
+    /// The raw switch entry for a call of `path` that `accept` agrees to (`libc::syscall` has
+    /// one entry per syscall number).
+    pub fn find_switch(&self, path: &str, accept: impl Fn(&Switch) -> bool) -> Option<&Switch> {
+        self.switches.iter().find(|s| s.path == path && accept(s))
     }
 
     /// The kind a flag constant selects.
@@ -511,9 +511,17 @@ mod tests {
             "rustix::thread::unshare",
             "rustix::thread::unshare_unsafe",
         ] {
-            assert_eq!(catalog.switches_for(path).count(), 1, "{path}");
+            let entries = catalog.switches.iter().filter(|s| s.path == path).count();
+            assert_eq!(entries, 1, "{path}");
+            assert!(catalog.find_switch(path, |_| true).is_some(), "{path}");
         }
-        assert_eq!(catalog.switches_for("libc::syscall").count(), 2);
+        let syscalls: Vec<&str> = catalog
+            .switches
+            .iter()
+            .filter(|s| s.path == "libc::syscall")
+            .filter_map(|s| s.syscall.as_deref())
+            .collect();
+        assert_eq!(syscalls, ["libc::SYS_setns", "libc::SYS_unshare"]);
         assert_eq!(catalog.flag_kind("libc::CLONE_NEWNET"), Some(FlagKind::Net));
         assert_eq!(catalog.canonical("nix::libc::setns"), "libc::setns");
         assert_eq!(catalog.canonical("core::ptr"), "std::ptr");

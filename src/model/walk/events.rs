@@ -103,7 +103,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     pub(super) fn switch_for(&self, path: &str, call: &syn::ExprCall) -> Option<&'a Switch> {
         let catalog = self.catalog;
-        catalog.switches_for(path).find(|s| match &s.syscall {
+        catalog.find_switch(path, |s| match &s.syscall {
             None => true,
             Some(number) => match call.args.first() {
                 Some(syn::Expr::Path(p)) => self.resolve(&p.path).as_deref() == Some(number),
