@@ -73,8 +73,8 @@ pub struct Scope {
 impl Scope {
     /// Collects the names declared by `items`; item canonical paths start with `prefix`.
     /// `child_module` finds the module a `mod` item became.
-    pub fn from_items(
-        items: &[syn::Item],
+    pub fn from_items<'i>(
+        items: impl IntoIterator<Item = &'i syn::Item>,
         prefix: &str,
         child_module: &dyn Fn(&str) -> Option<ModuleId>,
     ) -> Self {

@@ -59,23 +59,19 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     }
 
     fn visit_block(&mut self, block: &'ast syn::Block) {
-        let items: Vec<syn::Item> = block
-            .stmts
-            .iter()
-            .filter_map(|s| match s {
-                syn::Stmt::Item(item) => Some(item.clone()),
-                _ => None,
-            })
-            .collect();
+        let items = block.stmts.iter().filter_map(|s| match s {
+            syn::Stmt::Item(item) => Some(item),
+            _ => None,
+        });
         let saved_locals = self.locals.len();
-        let pushed = !items.is_empty();
+        let pushed = items.clone().next().is_some();
         if pushed {
             let prefix = match &self.fn_name {
                 Some(f) => format!("{}::{f}", self.resolver.tree().canonical(self.module)),
                 None => self.resolver.tree().canonical(self.module),
             };
             self.blocks
-                .push(Scope::from_items(&items, &prefix, &|_| None));
+                .push(Scope::from_items(items, &prefix, &|_| None));
         }
         visit::visit_block(self, block);
         if pushed {
