@@ -36,14 +36,14 @@ pub fn extract_facts(resolver: &Resolver<'_>, catalog: &Catalog) -> CrateFacts {
     };
     let mut facts = CrateFacts::default();
     // First the helpers that hand a closure parameter to a thread API, so that closures
-    // passed to them are placed on the right thread wherever the helper is declared.
+    // passed to them are placed on the right thread wherever the helper is declared (this
+    // scan only reads; the facts are filled by the walk that follows).
     let mut forwarders = BTreeMap::new();
     for id in tree.ids() {
         let mut walker = Walker::new(resolver, catalog, &tables, id, &mut facts);
         walker.find_forwarders(&tree.module(id).items, &mut forwarders);
     }
     tables.forwarders = forwarders;
-    let mut facts = CrateFacts::default();
     for id in tree.ids() {
         let mut walker = Walker::new(resolver, catalog, &tables, id, &mut facts);
         for item in &tree.module(id).items {
