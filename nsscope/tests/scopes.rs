@@ -278,6 +278,59 @@ fn worker_is_poisoned_when_it_cannot_restore() {
 }
 
 #[test]
+fn worker_hand_off_wakes_sleeping_callers_and_a_sleeping_worker() {
+    require_root!("worker_hand_off_wakes_sleeping_callers_and_a_sleeping_worker");
+    let ns = NetNs::new().expect("new netns");
+    let worker = std::sync::Arc::new(ns.worker().expect("worker"));
+    let want = ns.id().inode();
+    for _ in 0..3 {
+        // A call far longer than the caller's spin: the caller sleeps and is woken.
+        let slow = worker
+            .run(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                thread_net()
+            })
+            .expect("slow call");
+        assert_eq!(slow, want);
+        // An idle gap far longer than the worker's spin: the worker sleeps and is woken.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        assert_eq!(worker.run(|_| thread_net()).expect("after a gap"), want);
+    }
+
+    // Callers queued behind a call that poisons the worker are woken with an error, not left
+    // waiting for an answer that never comes.
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let poisoner = {
+        let worker = std::sync::Arc::clone(&worker);
+        std::thread::spawn(move || {
+            worker.run(move |_| {
+                started_tx.send(()).expect("signal");
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                common::drop_effective_cap_sys_admin();
+            })
+        })
+    };
+    started_rx.recv().expect("poisoning call started");
+    let queued: Vec<_> = (0..4)
+        .map(|_| {
+            let worker = std::sync::Arc::clone(&worker);
+            std::thread::spawn(move || worker.run(|_| thread_net()))
+        })
+        .collect();
+    assert!(matches!(
+        poisoner.join().expect("poisoner"),
+        Err(Error::RestoreFailed { .. })
+    ));
+    for caller in queued {
+        match caller.join().expect("queued caller") {
+            Err(Error::PoisonedWorker { .. }) => {}
+            other => panic!("expected PoisonedWorker, got {other:?}"),
+        }
+    }
+    assert!(worker.is_poisoned());
+}
+
+#[test]
 fn same_port_binds_in_host_and_in_a_fresh_namespace_at_once() {
     require_root!("same_port_binds_in_host_and_in_a_fresh_namespace_at_once");
     let host_listener = TcpListener::bind("0.0.0.0:0").expect("bind in host");
