@@ -9,6 +9,7 @@ use crate::config::{Config, LintLevels};
 use crate::diagnostic::{Diagnostic, Origin, Span};
 use crate::discover::{CrateSpec, TargetSpec, Workspace};
 use crate::effects::{self, Finding};
+use crate::hollow::{self, Hollowing};
 use crate::model::{CrateFacts, extract_facts};
 use crate::prescan;
 use crate::registry::Level;
@@ -115,6 +116,13 @@ pub fn analyze_with_options(
                 prescan::Selection::all(workspace.crates.len())
             }
         });
+        let hollowing = timings::time(Stage::Prescan, || {
+            if options.fast_path {
+                plan_hollowing(workspace, &selection, catalog, config)
+            } else {
+                Hollowing::default()
+            }
+        });
         let units = units_of(workspace, &selection);
         // Entries are only valid for the same catalogue (configuration included) and root.
         let cache = options.cache_dir.as_ref().map(|dir| {
@@ -124,7 +132,15 @@ pub fn analyze_with_options(
         use rayon::prelude::*;
         let outputs: Vec<UnitOutput> = units
             .par_iter()
-            .map(|unit| cached_unit(unit, &workspace.root, catalog, &known, cache.as_ref()))
+            .map(|unit| {
+                let context = UnitContext {
+                    root: &workspace.root,
+                    catalog,
+                    known: &known,
+                    hollowing: &hollowing,
+                };
+                cached_unit(unit, &context, cache.as_ref())
+            })
             .collect();
         units.into_iter().zip(outputs).collect::<Vec<_>>()
     });
@@ -365,6 +381,22 @@ fn select_packages(
     prescan::select(workspace, &needles, &|index| config.strict_for(Some(index)))
 }
 
+/// Which bodies to blank before parsing ([`crate::hollow`]); nothing when the selection's
+/// files cannot all be vouched for.
+fn plan_hollowing(
+    workspace: &Workspace,
+    selection: &prescan::Selection,
+    catalog: &Catalog,
+    config: &Config,
+) -> Hollowing {
+    let strict = (0..workspace.crates.len()).any(|index| config.strict_for(Some(index)))
+        || config.strict_for(None);
+    let seeds = hollow::seed_words(catalog, &config.catalog);
+    prescan::analysed_sources(workspace, selection)
+        .and_then(|sources| hollow::plan(&sources, seeds, strict))
+        .unwrap_or_default()
+}
+
 /// The number of threads analysis uses: `NSLINT_THREADS`, else `RAYON_NUM_THREADS`, else
 /// the number of cores. Output does not depend on it.
 pub fn thread_count() -> usize {
@@ -401,7 +433,13 @@ fn with_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
 /// the run goes on. Afterwards the thread's proc-macro2 source map (a second copy of every text
 /// parsed on the thread) is released; no proc-macro2 span outlives the unit, since facts,
 /// suppressions and diagnostics hold nslint's own byte-range spans.
-fn run_unit(unit: &Unit, root: &Path, catalog: &Catalog, known: &BTreeSet<String>) -> UnitOutput {
+fn run_unit(unit: &Unit, context: &UnitContext<'_>) -> UnitOutput {
+    let UnitContext {
+        root,
+        catalog,
+        known,
+        hollowing,
+    } = *context;
     use std::panic::{AssertUnwindSafe, catch_unwind};
     let mut db = SourceDb::default();
     let mut diagnostics = Vec::new();
@@ -411,6 +449,7 @@ fn run_unit(unit: &Unit, root: &Path, catalog: &Catalog, known: &BTreeSet<String
             db: &mut db,
             root,
             diagnostics: &mut diagnostics,
+            hollowing,
         };
         catch_unwind(AssertUnwindSafe(|| {
             target_facts(
@@ -455,6 +494,18 @@ fn run_unit(unit: &Unit, root: &Path, catalog: &Catalog, known: &BTreeSet<String
     }
 }
 
+/// What every unit of a run shares.
+#[derive(Clone, Copy)]
+struct UnitContext<'a> {
+    /// Directory that displayed file names are relative to.
+    root: &'a Path,
+    catalog: &'a Catalog,
+    /// The catalogue's paths, for name resolution.
+    known: &'a BTreeSet<String>,
+    /// The bodies blanked before parsing.
+    hollowing: &'a Hollowing,
+}
+
 /// What a unit's cache entry holds besides the stamps of its files (which give the database).
 #[derive(Serialize, Deserialize)]
 struct CachedUnit {
@@ -465,29 +516,26 @@ struct CachedUnit {
 
 /// [`run_unit`], reusing a cache entry when every file the unit read is unchanged. Only units
 /// that read and parsed cleanly are stored: a problem report must be made afresh.
-fn cached_unit(
-    unit: &Unit,
-    root: &Path,
-    catalog: &Catalog,
-    known: &BTreeSet<String>,
-    cache: Option<&Cache>,
-) -> UnitOutput {
+fn cached_unit(unit: &Unit, context: &UnitContext<'_>, cache: Option<&Cache>) -> UnitOutput {
     let Some(cache) = cache else {
-        return run_unit(unit, root, catalog, known);
+        return run_unit(unit, context);
     };
     let key = format!("{}\n{}\n{:?}", unit.name, unit.root.display(), unit.kind);
     if let Some(hit) = cache
         .load::<CachedUnit>(&key)
-        .and_then(|(stamps, cached)| reuse(&stamps, cached, root))
+        .and_then(|(stamps, cached)| reuse(&stamps, cached, context))
     {
         return hit;
     }
-    let output = run_unit(unit, root, catalog, known);
+    let output = run_unit(unit, context);
     if output.diagnostics.is_empty() {
         let stamps = output
             .db
             .iter()
-            .map(|(_, file)| FileStamp::of(&file.path, &file.text))
+            .map(|(_, file)| {
+                let blanks = context.hollowing.blanks_of(&file.path);
+                FileStamp::of(&file.path, &file.text, blanks)
+            })
             .collect();
         let cached = CachedUnit {
             facts: output.facts.clone(),
@@ -501,14 +549,19 @@ fn cached_unit(
 
 /// A unit's output from its cache entry, if every stamped file still has the same contents;
 /// the files are read again in id order, so the entry's file ids hold.
-fn reuse(stamps: &[FileStamp], cached: CachedUnit, root: &Path) -> Option<UnitOutput> {
+fn reuse(
+    stamps: &[FileStamp],
+    cached: CachedUnit,
+    context: &UnitContext<'_>,
+) -> Option<UnitOutput> {
     let mut db = SourceDb::default();
     for (index, stamp) in stamps.iter().enumerate() {
         let text = crate::source::read_text(&stamp.path).ok()?;
-        if FileStamp::of(&stamp.path, &text) != *stamp {
+        let blanks = context.hollowing.blanks_of(&stamp.path);
+        if FileStamp::of(&stamp.path, &text, blanks) != *stamp {
             return None;
         }
-        let shown = crate::source::display_name(&stamp.path, root);
+        let shown = crate::source::display_name(&stamp.path, context.root);
         let id = db.add(crate::source::SourceFile::new(
             stamp.path.clone(),
             shown,

@@ -10,10 +10,11 @@
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Bumped when the stored layout changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A file as it was when an entry was stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,15 +25,24 @@ pub struct FileStamp {
     pub len: u64,
     /// A hash of its contents.
     pub hash: u64,
+    /// A hash of the ranges blanked before parsing ([`crate::hollow`]): what was parsed
+    /// depends on the whole workspace, not only on the file.
+    pub blanks: u64,
 }
 
 impl FileStamp {
     /// Stamps a file's text.
-    pub fn of(path: &Path, text: &str) -> Self {
+    pub fn of(path: &Path, text: &str, blanks: &[Range<usize>]) -> Self {
+        let ranges: Vec<u8> = blanks
+            .iter()
+            .flat_map(|r| [r.start as u64, r.end as u64])
+            .flat_map(u64::to_le_bytes)
+            .collect();
         FileStamp {
             path: path.to_path_buf(),
             len: text.len() as u64,
             hash: fnv1a(text.as_bytes()),
+            blanks: fnv1a(&ranges),
         }
     }
 }
@@ -124,7 +134,7 @@ mod tests {
     fn entries_round_trip_and_are_refused_under_another_salt_or_when_garbage() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = Cache::new(dir.path().to_path_buf(), "catalogue A");
-        let stamp = FileStamp::of(Path::new("a.rs"), "fn main() {}");
+        let stamp = FileStamp::of(Path::new("a.rs"), "fn main() {}", &[]);
         cache.store("unit", vec![stamp.clone()], &vec![1u32, 2, 3]);
         let (files, payload) = cache.load::<Vec<u32>>("unit").expect("stored");
         assert_eq!((files, payload), (vec![stamp], vec![1, 2, 3]));
@@ -142,8 +152,11 @@ mod tests {
 
     #[test]
     fn stamps_change_with_the_contents() {
-        let a = FileStamp::of(Path::new("a.rs"), "fn a() {}");
-        let b = FileStamp::of(Path::new("a.rs"), "fn b() {}");
+        let a = FileStamp::of(Path::new("a.rs"), "fn a() {}", &[]);
+        let b = FileStamp::of(Path::new("a.rs"), "fn b() {}", &[]);
+        let blanked = std::slice::from_ref(&(8..9));
+        let hollowed = FileStamp::of(Path::new("a.rs"), "fn a() {}", blanked);
+        assert_ne!(a, hollowed, "what was parsed changed");
         assert_ne!(a.hash, b.hash);
     }
 }

@@ -94,7 +94,7 @@ impl Needles {
 }
 
 /// Every path, method and prefix string of the entries configuration added.
-fn configured_strings(c: &Catalog) -> Vec<String> {
+pub fn configured_strings(c: &Catalog) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |s: &Option<String>| out.extend(s.iter().cloned());
     for e in &c.switches {
@@ -254,68 +254,105 @@ fn spread(marked: &mut [bool], edges: &[Vec<usize>]) {
 /// Whether any `.rs` file below the directories of a package's target roots holds a needle,
 /// or cannot be vouched for.
 fn package_matches<'a>(roots: impl Iterator<Item = &'a Path>, needles: &Needles) -> bool {
+    match package_files(roots) {
+        Some(files) => files
+            .iter()
+            .any(|file| matches!(scan_file(file, needles), Scan::Matches)),
+        None => true,
+    }
+}
+
+/// The `.rs` files of a package: its target roots and every `.rs` file below their
+/// directories (`target/` left out). `None` when the walk cannot vouch for the list: a
+/// directory that cannot be read, or one reached through a symbolic link (followed by the
+/// loader, not by the walk, which could loop).
+fn package_files<'a>(roots: impl Iterator<Item = &'a Path>) -> Option<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = Vec::new();
     let mut dirs: Vec<PathBuf> = Vec::new();
     for root in roots {
-        // A root file outside its directory tree (unusual) is scanned by itself too.
-        match scan_file(root, needles) {
-            Scan::Clean => {}
-            Scan::Matches => return true,
-        }
+        // A root file outside its directory tree (unusual) is listed by itself too.
+        files.push(root.to_path_buf());
         if let Some(dir) = root.parent() {
             dirs.push(dir.to_path_buf());
         }
     }
     dirs.sort();
     dirs.dedup();
-    // Modules live below their root's directory (without `#[path]`, which matches).
+    // Modules live below their root's directory (without `#[path]`, which the scans catch).
     let mut kept: Vec<PathBuf> = Vec::new();
     for dir in dirs {
         if !kept.iter().any(|k| dir.starts_with(k)) {
             kept.push(dir);
         }
     }
-    kept.iter().any(|dir| scan_dir(dir, needles))
-}
-
-enum Scan {
-    Clean,
-    Matches,
-}
-
-/// Scans a directory tree; `true` when something matches.
-fn scan_dir(dir: &Path, needles: &Needles) -> bool {
-    let mut pending = vec![dir.to_path_buf()];
+    let mut pending = kept;
     while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            // Unreadable: the loader will say so, if a module lives here.
-            return true;
-        };
-        for entry in entries {
-            let Ok(entry) = entry else {
-                return true;
-            };
-            let Ok(kind) = entry.file_type() else {
-                return true;
-            };
+        for entry in std::fs::read_dir(&dir).ok()? {
+            let entry = entry.ok()?;
+            let kind = entry.file_type().ok()?;
             let path = entry.path();
             if kind.is_dir() {
                 if entry.file_name() != "target" {
                     pending.push(path);
                 }
-            } else if kind.is_symlink() {
-                if path.is_dir() {
-                    // Followed by the loader, not by the scan (loops): analyse.
-                    return true;
-                }
-                if is_rust(&path) && matches!(scan_file(&path, needles), Scan::Matches) {
-                    return true;
-                }
-            } else if is_rust(&path) && matches!(scan_file(&path, needles), Scan::Matches) {
-                return true;
+            } else if kind.is_symlink() && path.is_dir() {
+                return None;
+            } else if is_rust(&path) {
+                files.push(path);
             }
         }
     }
-    false
+    files.sort();
+    files.dedup();
+    Some(files)
+}
+
+/// The text of every `.rs` file of the analysed packages and of the loose files' directories,
+/// for [`crate::hollow::plan`]. `None`
+/// when some file cannot be vouched for: the walk failed (see [`package_files`]), a file is
+/// unreadable or not UTF-8, or it holds a `#[path]` attribute (its module may live elsewhere).
+pub fn analysed_sources(
+    workspace: &Workspace,
+    selection: &Selection,
+) -> Option<Vec<(PathBuf, String)>> {
+    use rayon::prelude::*;
+    let per_package: Vec<Option<Vec<(PathBuf, String)>>> = workspace
+        .crates
+        .par_iter()
+        .enumerate()
+        .filter(|(index, _)| selection.analysed.get(*index).copied().unwrap_or(true))
+        .map(|(_, spec)| {
+            let files = package_files(spec.targets.iter().map(|t| t.src_path.as_path()))?;
+            files
+                .into_iter()
+                .map(|path| {
+                    let text = crate::source::read_text(&path).ok()?;
+                    (!has_path_attribute(&text)).then_some((path, text))
+                })
+                .collect()
+        })
+        .collect();
+    // Loose files are crates of their own; their modules live beside them.
+    let loose = package_files(workspace.loose_files.iter().map(PathBuf::as_path))?;
+    let mut sources: Vec<(PathBuf, String)> = Vec::new();
+    for package in per_package {
+        sources.extend(package?);
+    }
+    for path in loose {
+        let text = crate::source::read_text(&path).ok()?;
+        if has_path_attribute(&text) {
+            return None;
+        }
+        sources.push((path, text));
+    }
+    sources.sort_by(|a, b| a.0.cmp(&b.0));
+    sources.dedup_by(|a, b| a.0 == b.0);
+    Some(sources)
+}
+
+enum Scan {
+    Clean,
+    Matches,
 }
 
 fn is_rust(path: &Path) -> bool {

@@ -207,3 +207,120 @@ fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
         rendered(&fast)
     );
 }
+
+/// Hollowing (issue 7) blanks the bodies that cannot matter before parsing. A workspace whose
+/// namespace code reaches ordinary code in every way names can travel — a helper chain across
+/// crates, a renamed import, a type alias, a struct field, a glob of an escaping module, a
+/// forwarder to a thread API, a method in an `impl` inside a function, a crate macro, a guard's
+/// `Drop` — gives the same findings with hollowing as without, while ordinary bodies are
+/// blanked.
+#[test]
+fn hollowed_bodies_never_change_what_is_found() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\", \"nsx\", \"util\"]\nresolver = \"2\"\n",
+    );
+    package(
+        root,
+        "util",
+        &[],
+        "pub fn open_probe() -> std::io::Result<std::net::UdpSocket> {\n    \
+         std::net::UdpSocket::bind(\"0.0.0.0:0\")\n}\n\
+         pub fn probe_twice() -> std::io::Result<()> {\n    open_probe()?;\n    open_probe().map(drop)\n}\n\
+         pub fn in_thread<F: FnOnce() + Send + 'static>(f: F) {\n    std::thread::spawn(f);\n}\n\
+         pub fn checksum(data: &[u8]) -> u32 {\n    data.iter().map(|b| u32::from(*b)).sum()\n}\n\
+         pub fn unrelated_socket() -> std::io::Result<std::net::TcpListener> {\n    \
+         std::net::TcpListener::bind(\"0.0.0.0:0\")\n}\n",
+    );
+    package(
+        root,
+        "nsx",
+        &["util"],
+        "use std::os::fd::RawFd;\n\
+         pub type Probe = std::net::UdpSocket;\n\
+         pub struct Pod { pub sock: Probe, pub fd: RawFd }\n\
+         pub struct Guard(RawFd);\n\
+         impl Drop for Guard {\n    fn drop(&mut self) {\n        \
+         unsafe { libc::setns(self.0, libc::CLONE_NEWNET) };\n    }\n}\n\
+         pub fn enter(fd: RawFd) -> std::io::Result<Guard> {\n    \
+         if unsafe { libc::setns(fd, libc::CLONE_NEWNET) } == -1 {\n        \
+         return Err(std::io::Error::last_os_error());\n    }\n    Ok(Guard(3))\n}\n\
+         pub fn enter_raw(fd: RawFd) -> std::io::Result<()> {\n    \
+         if unsafe { libc::setns(fd, libc::CLONE_NEWNET) } == -1 {\n        \
+         return Err(std::io::Error::last_os_error());\n    }\n    Ok(())\n}\n\
+         pub fn pod_enter(fd: RawFd) -> std::io::Result<()> {\n    enter_raw(fd)\n}\n\
+         macro_rules! inside {\n    ($fd:expr, $body:block) => {{\n        \
+         let _g = enter($fd)?;\n        $body\n    }};\n}\n\
+         pub fn with_macro(fd: RawFd) -> std::io::Result<()> {\n    \
+         inside!(fd, { util::probe_twice()?; });\n    Ok(())\n}\n\
+         pub fn from_field(pod: &Pod) -> std::io::Result<()> {\n    \
+         let _g = enter(pod.fd)?;\n    pod.sock.send(b\"x\")?;\n    Ok(())\n}\n\
+         pub fn nested(fd: RawFd) {\n    struct Local;\n    impl Local {\n        \
+         pub fn hop(&self, fd: RawFd) { let _ = enter_raw(fd); }\n    }\n    Local.hop(fd);\n}\n\
+         pub fn spawned(fd: RawFd) {\n    \
+         util::in_thread(move || { let _ = enter_raw(fd); });\n}\n\
+         pub fn ordinary(n: u32) -> u32 {\n    n * 2 + util::checksum(b\"abc\")\n}\n",
+    );
+    package(
+        root,
+        "app",
+        &["nsx", "util"],
+        "use nsx::pod_enter as go_in;\nuse util::open_probe as probe;\n\
+         pub fn configure(fd: i32, host: i32) -> std::io::Result<()> {\n    \
+         go_in(fd)?;\n    let _s = probe()?;\n    relay()?;\n    go_in(host)\n}\n\
+         fn relay() -> std::io::Result<()> {\n    util::probe_twice()\n}\n\
+         pub fn balanced(fd: i32) -> std::io::Result<()> {\n    \
+         let _g = nsx::enter(fd)?;\n    Ok(())\n}\n\
+         pub fn report(n: u32) -> String {\n    format!(\"{}\", nsx::ordinary(n))\n}\n\
+         pub fn serve() -> std::io::Result<()> {\n    util::unrelated_socket().map(drop)\n}\n",
+    );
+    let workspace = cargo_workspace(root);
+    let fast = rendered(&run(&workspace, true));
+    let full = rendered(&run(&workspace, false));
+    assert_eq!(fast, full, "hollowing changed the findings");
+    assert!(
+        full.iter().filter(|d| d.contains("Lint")).count() >= 4,
+        "the workspace has findings to keep: {full:?}"
+    );
+    // And bodies were blanked: the ordinary ones, not the ones the findings go through.
+    let sources: Vec<(PathBuf, String)> = ["util", "nsx", "app"]
+        .iter()
+        .map(|p| {
+            let path = root.join(p).join("src/lib.rs");
+            let text = std::fs::read_to_string(&path).expect("read");
+            (path, text)
+        })
+        .collect();
+    let catalog = Catalog::builtin().expect("catalogue parses");
+    let seeds = nslint::hollow::seed_words(&catalog, &Catalog::default());
+    let plan = nslint::hollow::plan(&sources, seeds, false).expect("scannable");
+    let blanked: Vec<String> = sources
+        .iter()
+        .flat_map(|(path, text)| {
+            plan.blanks_of(path)
+                .iter()
+                .map(|r| text[r.clone()].trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for ordinary in ["data.iter()", "n * 2", "format!", "unrelated_socket"] {
+        assert!(
+            blanked.iter().any(|b| b.contains(ordinary)),
+            "`{ordinary}` blanked: {blanked:?}"
+        );
+    }
+    for kept in [
+        "UdpSocket::bind",
+        "open_probe()?",
+        "std::thread::spawn",
+        "enter_raw(fd)",
+    ] {
+        assert!(
+            !blanked.iter().any(|b| b.contains(kept)),
+            "`{kept}` kept: {blanked:?}"
+        );
+    }
+}

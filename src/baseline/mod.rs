@@ -49,7 +49,7 @@ impl KeyMaker {
         let ast = self
             .items
             .entry(span.file)
-            .or_insert_with(|| crate::parse::parse_file(file).ok());
+            .or_insert_with(|| crate::parse::parse_file(file, &[]).ok());
         let item = ast
             .as_ref()
             .map(|ast| enclosing_item(ast, span.range.start))

@@ -69,6 +69,8 @@ pub struct Loader<'a> {
     pub root: &'a Path,
     /// Problems met while loading.
     pub diagnostics: &'a mut Vec<Diagnostic>,
+    /// The bodies blanked before parsing.
+    pub hollowing: &'a crate::hollow::Hollowing,
 }
 
 impl Loader<'_> {
@@ -88,7 +90,7 @@ impl Loader<'_> {
             }
         };
         let file = SourceFile::new(path.to_path_buf(), display_name(path, self.root), text);
-        let parsed = parse_file(&file);
+        let parsed = parse_file(&file, self.hollowing.blanks_of(path));
         let id = self.db.add(file);
         match parsed {
             Ok(ast) => Some((id, ast)),

@@ -1,0 +1,279 @@
+//! Which items mention which words: an inverted index over every function and named item of
+//! the scanned files, so that the closures of [`super::plan`] take time linear in the size of
+//! the code, however long the chains of names are.
+
+use super::items::{self, FileItems};
+use super::lexer::{self, Kind, Token};
+use aho_corasick::AhoCorasick;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// A function or a named item.
+pub struct Candidate {
+    /// Index of its file.
+    pub file: usize,
+    /// Its whole text.
+    pub text: Range<usize>,
+    /// For functions: the inside of the braces.
+    pub body: Option<Range<usize>>,
+    /// The words it defines.
+    names: Vec<u32>,
+    /// The identifiers it spells (literals and comments excluded: names are never called from
+    /// a string), each once.
+    mentions: Vec<u32>,
+}
+
+/// One imported name: the words of its path, and the word it brings (`None` for a glob).
+struct Import {
+    file: usize,
+    segments: Vec<u32>,
+    local: Option<u32>,
+}
+
+/// The scanned files as words and who mentions them.
+pub struct Index {
+    /// Every function and named item, in file order.
+    pub candidates: Vec<Candidate>,
+    imports: Vec<Import>,
+    words: HashMap<String, u32>,
+    /// For each word, the candidates that mention it.
+    mentioned_by: Vec<Vec<u32>>,
+    /// For each word, the imports whose path holds it.
+    imported_through: Vec<Vec<u32>>,
+    /// For each file, its candidates.
+    by_file: Vec<Vec<u32>>,
+}
+
+/// What one file contributes, before words are numbered.
+struct Scanned<'t> {
+    items: FileItems,
+    /// Each candidate's identifiers, in the order of `items.fns` then `items.others`.
+    mentions: Vec<Vec<&'t str>>,
+}
+
+impl Index {
+    /// Tokenizes and indexes every file; `None` when one cannot be scanned.
+    pub fn build(files: &[(PathBuf, String)]) -> Option<Index> {
+        use rayon::prelude::*;
+        let scanned: Vec<Option<Scanned<'_>>> =
+            files.par_iter().map(|(_, text)| scan(text)).collect();
+        let mut index = Index {
+            candidates: Vec::new(),
+            imports: Vec::new(),
+            words: HashMap::new(),
+            mentioned_by: Vec::new(),
+            imported_through: Vec::new(),
+            by_file: vec![Vec::new(); files.len()],
+        };
+        for (file, scanned) in scanned.into_iter().enumerate() {
+            index.add_file(file, scanned?);
+        }
+        Some(index)
+    }
+
+    fn add_file(&mut self, file: usize, scanned: Scanned<'_>) {
+        let Scanned { items, mentions } = scanned;
+        let mut mentions = mentions.into_iter();
+        let defined = items
+            .fns
+            .into_iter()
+            .map(|f| (f.text, Some(f.body), f.names))
+            .chain(items.others.into_iter().map(|o| (o.text, None, o.names)));
+        for (text, body, names) in defined {
+            let id = self.candidates.len() as u32;
+            let mut spelled: Vec<u32> = mentions
+                .next()
+                .unwrap_or_default()
+                .iter()
+                .map(|w| self.word(w))
+                .collect();
+            spelled.sort_unstable();
+            spelled.dedup();
+            for &word in &spelled {
+                self.mentioned_by[word as usize].push(id);
+            }
+            let names = names.iter().map(|n| self.word(n)).collect();
+            self.by_file[file].push(id);
+            self.candidates.push(Candidate {
+                file,
+                text,
+                body,
+                names,
+                mentions: spelled,
+            });
+        }
+        for leaf in items.uses {
+            let id = self.imports.len() as u32;
+            let segments: Vec<u32> = leaf.segments.iter().map(|s| self.word(s)).collect();
+            for &segment in &segments {
+                self.imported_through[segment as usize].push(id);
+            }
+            let local = leaf.local.as_deref().map(|l| self.word(l));
+            self.imports.push(Import {
+                file,
+                segments,
+                local,
+            });
+        }
+    }
+
+    /// The number of a word, adding it when new.
+    fn word(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.words.get(word) {
+            return id;
+        }
+        let id = self.mentioned_by.len() as u32;
+        self.words.insert(word.to_owned(), id);
+        self.mentioned_by.push(Vec::new());
+        self.imported_through.push(Vec::new());
+        id
+    }
+
+    /// Which candidates matter for `seeds`: those that mention a word, where the words are the
+    /// seeds, every name a mattering candidate defines and every name imported through a path
+    /// holding a word; a glob import through such a path makes its whole file matter. Seeds
+    /// that are not identifiers (`/proc/self/ns`) are looked for in the whole text, literals
+    /// included.
+    pub fn closure(&self, files: &[(PathBuf, String)], seeds: &[String]) -> Vec<bool> {
+        let mut relevant = vec![false; self.candidates.len()];
+        let mut known = vec![false; self.mentioned_by.len()];
+        let mut pending: Vec<u32> = Vec::new();
+        let (names, strings): (Vec<&String>, Vec<&String>) =
+            seeds.iter().partition(|w| is_identifier(w));
+        for seed in names {
+            if let Some(&id) = self.words.get(seed.as_str())
+                && !known[id as usize]
+            {
+                known[id as usize] = true;
+                pending.push(id);
+            }
+        }
+        let mut newly: Vec<u32> = self.spelling_any(files, &strings);
+        let mut whole_files = vec![false; self.by_file.len()];
+        loop {
+            for candidate in newly.drain(..) {
+                if std::mem::replace(&mut relevant[candidate as usize], true) {
+                    continue;
+                }
+                for &name in &self.candidates[candidate as usize].names {
+                    if !std::mem::replace(&mut known[name as usize], true) {
+                        pending.push(name);
+                    }
+                }
+            }
+            let Some(word) = pending.pop() else {
+                break;
+            };
+            newly.extend(&self.mentioned_by[word as usize]);
+            for &import in &self.imported_through[word as usize] {
+                let import = &self.imports[import as usize];
+                match import.local {
+                    Some(local) => {
+                        if !std::mem::replace(&mut known[local as usize], true) {
+                            pending.push(local);
+                        }
+                    }
+                    None => {
+                        if !std::mem::replace(&mut whole_files[import.file], true) {
+                            newly.extend(&self.by_file[import.file]);
+                        }
+                    }
+                }
+            }
+        }
+        relevant
+    }
+
+    /// The candidates whose text holds one of `strings`.
+    fn spelling_any(&self, files: &[(PathBuf, String)], strings: &[&String]) -> Vec<u32> {
+        let Some(automaton) = (!strings.is_empty())
+            .then(|| AhoCorasick::new(strings).ok())
+            .flatten()
+        else {
+            return if strings.is_empty() {
+                Vec::new()
+            } else {
+                // No automaton: every candidate may hold one.
+                (0..self.candidates.len() as u32).collect()
+            };
+        };
+        (0..self.candidates.len() as u32)
+            .filter(|&id| {
+                let candidate = &self.candidates[id as usize];
+                let text = files[candidate.file]
+                    .1
+                    .get(candidate.text.clone())
+                    .unwrap_or_default();
+                automaton.is_match(text)
+            })
+            .collect()
+    }
+
+    /// `kept` extended by the `reaching` candidates that kept ones call, transitively: every
+    /// identifier a kept candidate spells is looked up among the names `reaching` candidates
+    /// define (also when imported under another name).
+    pub fn called_from(&self, mut kept: Vec<bool>, reaching: &[bool]) -> Vec<bool> {
+        let mut defined_by: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (id, candidate) in self.candidates.iter().enumerate() {
+            if reaching[id] && !kept[id] {
+                for &name in &candidate.names {
+                    defined_by.entry(name).or_default().push(id as u32);
+                }
+            }
+        }
+        for import in &self.imports {
+            if let (Some(local), Some(&last)) = (import.local, import.segments.last())
+                && local != last
+                && let Some(found) = defined_by.get(&last).cloned()
+            {
+                defined_by.entry(local).or_default().extend(found);
+            }
+        }
+        let mut pending: Vec<u32> = (0..kept.len() as u32)
+            .filter(|&i| kept[i as usize])
+            .collect();
+        while let Some(id) = pending.pop() {
+            for word in &self.candidates[id as usize].mentions {
+                for &callee in defined_by.get(word).map_or(&[][..], Vec::as_slice) {
+                    if !std::mem::replace(&mut kept[callee as usize], true) {
+                        pending.push(callee);
+                    }
+                }
+            }
+        }
+        kept
+    }
+}
+
+/// Whether a seed is an identifier (else it is a path or other string).
+fn is_identifier(word: &str) -> bool {
+    word.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii())
+}
+
+/// Tokenizes a file and finds its items and what each spells.
+fn scan(text: &str) -> Option<Scanned<'_>> {
+    let tokens = lexer::tokenize(text)?;
+    let items = items::items(text, &tokens)?;
+    let ranges = items
+        .fns
+        .iter()
+        .map(|f| &f.text)
+        .chain(items.others.iter().map(|o| &o.text));
+    let mentions = ranges
+        .map(|range| identifiers_in(text, &tokens, range))
+        .collect();
+    Some(Scanned { items, mentions })
+}
+
+/// The identifiers among `tokens` (sorted by position) inside `range`.
+fn identifiers_in<'t>(text: &'t str, tokens: &[Token], range: &Range<usize>) -> Vec<&'t str> {
+    let first = tokens.partition_point(|t| t.range.start < range.start);
+    tokens[first..]
+        .iter()
+        .take_while(|t| t.range.end <= range.end)
+        .filter(|t| t.kind == Kind::Ident)
+        .map(|t| &text[t.range.clone()])
+        .collect()
+}

@@ -1,0 +1,452 @@
+//! Item boundaries from [`super::lexer`] tokens: where each function's body is, and which names
+//! every other item defines. Only item positions are looked at (the file, and `mod`, `impl`,
+//! `trait` and `extern` blocks); macro invocations and attributes are skipped whole.
+
+use super::lexer::{Kind, Token};
+use std::ops::Range;
+
+/// A function with a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FnItem {
+    /// The text from `fn` to the closing brace: what decides whether it matters.
+    pub text: Range<usize>,
+    /// Inside the braces.
+    pub body: Range<usize>,
+    /// Its name, and the names of the functions and macros defined inside it (an `impl` in a
+    /// body defines methods callable from anywhere).
+    pub names: Vec<String>,
+}
+
+/// An item other than a function: a type, constant, static, type alias or macro.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherItem {
+    /// Its whole text.
+    pub text: Range<usize>,
+    /// The names it defines: its own, and a struct's field names (a method call through a
+    /// field is typed by the field's declaration).
+    pub names: Vec<String>,
+}
+
+/// One imported name of a `use` item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseLeaf {
+    /// The path's segments, the last one included (`*` for a glob).
+    pub segments: Vec<String>,
+    /// The name it brings into scope (its rename, else its last segment); `None` for globs.
+    pub local: Option<String>,
+}
+
+/// What a file's items are.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FileItems {
+    /// Functions with bodies.
+    pub fns: Vec<FnItem>,
+    /// Other named items.
+    pub others: Vec<OtherItem>,
+    /// Every imported name.
+    pub uses: Vec<UseLeaf>,
+}
+
+/// Finds the items of a tokenized file. `None` when the brackets do not balance.
+pub fn items(text: &str, tokens: &[Token]) -> Option<FileItems> {
+    let matching = matching_brackets(tokens)?;
+    let mut scan = Scan {
+        text,
+        tokens,
+        matching: &matching,
+        out: FileItems::default(),
+        in_drop_impl: false,
+    };
+    scan.item_list(0, tokens.len());
+    Some(scan.out)
+}
+
+/// For each opening bracket, the index of its closing one (other entries are unused).
+fn matching_brackets(tokens: &[Token]) -> Option<Vec<usize>> {
+    let mut matching = vec![0; tokens.len()];
+    let mut open: Vec<(usize, u8)> = Vec::new();
+    for (index, token) in tokens.iter().enumerate() {
+        match token.kind {
+            Kind::Open(b) => open.push((index, b)),
+            Kind::Close(b) => {
+                let (start, opened) = open.pop()?;
+                let expected = match opened {
+                    b'(' => b')',
+                    b'[' => b']',
+                    _ => b'}',
+                };
+                if b != expected {
+                    return None;
+                }
+                matching[start] = index;
+            }
+            _ => {}
+        }
+    }
+    open.is_empty().then_some(matching)
+}
+
+struct Scan<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
+    matching: &'a [usize],
+    out: FileItems,
+    /// Inside `impl Drop for ..`: its `drop` is only ever called by the compiler (explicit
+    /// calls are refused, E0040), so the name `drop` elsewhere never reaches it.
+    in_drop_impl: bool,
+}
+
+impl Scan<'_> {
+    fn ident(&self, index: usize) -> Option<&str> {
+        let token = self.tokens.get(index)?;
+        (token.kind == Kind::Ident).then(|| &self.text[token.range.clone()])
+    }
+
+    fn is(&self, index: usize, kind: Kind) -> bool {
+        self.tokens.get(index).is_some_and(|t| t.kind == kind)
+    }
+
+    /// The index after the group opening at `index`.
+    fn skip_group(&self, index: usize) -> usize {
+        self.matching[index] + 1
+    }
+
+    /// The index of the first `;` at this level from `index` (groups skipped), or of the end.
+    fn semicolon_from(&self, mut index: usize, end: usize) -> usize {
+        while index < end {
+            match self.tokens[index].kind {
+                Kind::Punct(b';') => return index,
+                Kind::Open(_) => index = self.skip_group(index),
+                _ => index += 1,
+            }
+        }
+        end
+    }
+
+    /// Scans the items between token indices `start` and `end`.
+    fn item_list(&mut self, mut index: usize, end: usize) {
+        let mut impl_start = None;
+        while index < end {
+            index = match self.tokens[index].kind {
+                Kind::Punct(b'#') => self.after_attribute(index),
+                Kind::Open(b'{') => {
+                    // An `impl`, `trait`, `mod` or `extern` block (or a const argument).
+                    let close = self.matching[index];
+                    let outer = self.in_drop_impl;
+                    self.in_drop_impl = impl_start
+                        .take()
+                        .is_some_and(|start| self.implements_drop(start, index));
+                    self.item_list(index + 1, close);
+                    self.in_drop_impl = outer;
+                    close + 1
+                }
+                Kind::Ident if self.ident(index) == Some("impl") => {
+                    impl_start = Some(index);
+                    index + 1
+                }
+                Kind::Open(_) => self.skip_group(index),
+                Kind::Ident => self.item_at(index, end),
+                _ => index + 1,
+            };
+        }
+    }
+
+    /// Whether the `impl` header between two token indices is `impl .. Drop for ..`.
+    fn implements_drop(&self, start: usize, end: usize) -> bool {
+        (start..end).any(|i| self.ident(i) == Some("Drop") && self.ident(i + 1) == Some("for"))
+    }
+
+    fn after_attribute(&self, index: usize) -> usize {
+        let mut next = index + 1;
+        if self.is(next, Kind::Punct(b'!')) {
+            next += 1;
+        }
+        if self.is(next, Kind::Open(b'[')) {
+            self.skip_group(next)
+        } else {
+            next
+        }
+    }
+
+    /// Scans the item starting with the identifier at `index`; returns where to go on.
+    fn item_at(&mut self, index: usize, end: usize) -> usize {
+        let word = self.ident(index).unwrap_or_default();
+        let name = self.ident(index + 1).map(str::to_owned);
+        match (word, name) {
+            ("fn", Some(name)) => self.function(index, name, end),
+            ("macro_rules", _) if self.is(index + 1, Kind::Punct(b'!')) => {
+                let defined = self.ident(index + 2).map(str::to_owned);
+                let group = index + 3;
+                if !matches!(self.tokens.get(group).map(|t| t.kind), Some(Kind::Open(_))) {
+                    return index + 1;
+                }
+                let after = self.skip_group(group);
+                self.other(index, after - 1, defined.into_iter().collect());
+                after
+            }
+            ("use", _) => {
+                let semi = self.semicolon_from(index + 1, end);
+                let mut leaves = Vec::new();
+                self.use_tree(index + 1, semi, &mut Vec::new(), &mut leaves);
+                self.out.uses.extend(leaves);
+                semi + 1
+            }
+            ("struct" | "enum" | "union", Some(name)) => self.type_definition(index, name, end),
+            ("type" | "const" | "static", Some(mut name)) => {
+                if name == "mut" {
+                    name = self.ident(index + 2).unwrap_or_default().to_owned();
+                }
+                if name == "fn" || name == "unsafe" || name == "async" || name == "extern" {
+                    // `const fn`, `const unsafe fn`: the function comes next.
+                    return index + 1;
+                }
+                let semi = self.semicolon_from(index + 2, end);
+                self.other(index, semi.min(end.saturating_sub(1)), vec![name]);
+                semi + 1
+            }
+            // A macro invocation in item position: its tokens are not items.
+            _ if self.is(index + 1, Kind::Punct(b'!'))
+                && matches!(
+                    self.tokens.get(index + 2).map(|t| t.kind),
+                    Some(Kind::Open(_))
+                ) =>
+            {
+                self.skip_group(index + 2)
+            }
+            _ => index + 1,
+        }
+    }
+
+    fn other(&mut self, first: usize, last: usize, names: Vec<String>) {
+        let (Some(start), Some(stop)) = (self.tokens.get(first), self.tokens.get(last)) else {
+            return;
+        };
+        self.out.others.push(OtherItem {
+            text: start.range.start..stop.range.end,
+            names,
+        });
+    }
+
+    /// `fn name ... { body }` or `fn name ...;`.
+    fn function(&mut self, index: usize, name: String, end: usize) -> usize {
+        let mut at = index + 2;
+        while at < end {
+            match self.tokens[at].kind {
+                Kind::Open(b'{') => {
+                    let close = self.matching[at];
+                    let implicit = self.in_drop_impl && name == "drop";
+                    let mut names = if implicit { Vec::new() } else { vec![name] };
+                    names.extend(self.nested_names(at + 1, close));
+                    self.out.fns.push(FnItem {
+                        text: self.tokens[index].range.start..self.tokens[close].range.end,
+                        body: self.tokens[at].range.end..self.tokens[close].range.start,
+                        names,
+                    });
+                    return close + 1;
+                }
+                Kind::Open(_) => at = self.skip_group(at),
+                Kind::Punct(b';') => return at + 1,
+                _ => at += 1,
+            }
+        }
+        end
+    }
+
+    /// Names of functions and macros defined anywhere between two token indices.
+    fn nested_names(&self, start: usize, end: usize) -> Vec<String> {
+        let mut names = Vec::new();
+        for index in start..end {
+            let defines = match self.ident(index) {
+                Some("fn") => self.ident(index + 1),
+                Some("macro_rules") if self.is(index + 1, Kind::Punct(b'!')) => {
+                    self.ident(index + 2)
+                }
+                _ => None,
+            };
+            names.extend(defines.map(str::to_owned));
+        }
+        names
+    }
+
+    /// `struct`, `enum` or `union`: its name, and a struct's field names.
+    fn type_definition(&mut self, index: usize, name: String, end: usize) -> usize {
+        let mut at = index + 2;
+        while at < end {
+            match self.tokens[at].kind {
+                Kind::Open(b'{') => {
+                    let close = self.matching[at];
+                    let mut names = vec![name];
+                    names.extend(self.field_names(at + 1, close));
+                    self.other(index, close, names);
+                    return close + 1;
+                }
+                Kind::Open(_) => at = self.skip_group(at),
+                Kind::Punct(b';') => {
+                    self.other(index, at, vec![name]);
+                    return at + 1;
+                }
+                _ => at += 1,
+            }
+        }
+        end
+    }
+
+    /// Identifiers followed by a single `:` directly inside a brace group.
+    fn field_names(&self, mut at: usize, end: usize) -> Vec<String> {
+        let mut names = Vec::new();
+        while at < end {
+            if let Kind::Open(_) = self.tokens[at].kind {
+                at = self.skip_group(at);
+                continue;
+            }
+            if let Some(ident) = self.ident(at)
+                && self.is(at + 1, Kind::Punct(b':'))
+                && !self.is(at + 2, Kind::Punct(b':'))
+            {
+                names.push(ident.to_owned());
+            }
+            at += 1;
+        }
+        names
+    }
+
+    /// Collects the leaves of the use tree between two token indices, under `prefix`.
+    fn use_tree(
+        &self,
+        mut at: usize,
+        end: usize,
+        prefix: &mut Vec<String>,
+        out: &mut Vec<UseLeaf>,
+    ) {
+        let depth = prefix.len();
+        let finish = |prefix: &mut Vec<String>, rename: Option<String>, out: &mut Vec<UseLeaf>| {
+            if prefix.len() > depth {
+                // `a::{self}` brings `a`.
+                let last = prefix.iter().rev().find(|s| *s != "self").cloned();
+                out.push(UseLeaf {
+                    segments: prefix.clone(),
+                    local: rename.or(last),
+                });
+            }
+            prefix.truncate(depth);
+        };
+        let mut rename = None;
+        while at < end {
+            match self.tokens[at].kind {
+                Kind::Ident if self.ident(at) == Some("as") => {
+                    rename = self.ident(at + 1).map(str::to_owned);
+                    at += 2;
+                    continue;
+                }
+                Kind::Ident => prefix.extend(self.ident(at).map(str::to_owned)),
+                Kind::Punct(b'*') => {
+                    prefix.push("*".to_owned());
+                    let segments = prefix.clone();
+                    out.push(UseLeaf {
+                        segments,
+                        local: None,
+                    });
+                    prefix.truncate(depth);
+                }
+                Kind::Open(b'{') => {
+                    let close = self.matching[at];
+                    self.use_tree(at + 1, close, prefix, out);
+                    prefix.truncate(depth);
+                    at = close + 1;
+                    continue;
+                }
+                Kind::Punct(b',') => finish(prefix, rename.take(), out),
+                _ => {}
+            }
+            at += 1;
+        }
+        finish(prefix, rename.take(), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hollow::lexer::tokenize;
+
+    fn scan(text: &str) -> FileItems {
+        items(text, &tokenize(text).expect("tokenizes")).expect("balanced")
+    }
+
+    #[test]
+    fn functions_in_every_item_position_are_found_with_their_bodies() {
+        let text = "#![allow(x)]\n#[attr(fn no() {})]\npub(crate) async fn a() -> Result<(), E> { 1 }\n\
+                    mod m { impl<T> S<T> where T: Fn() { fn b(&self) { inner(); fn c() {} } } }\n\
+                    trait T { fn d(&self); fn e(&self) { } }\n\
+                    extern \"C\" { fn f(x: u8); }\n\
+                    const fn g() {}\n\
+                    m! { fn hidden() {} }\n\
+                    impl Drop for Guard { fn drop(&mut self) { leave() } }\n";
+        let found = scan(text);
+        let names: Vec<Vec<&str>> = found
+            .fns
+            .iter()
+            .map(|f| f.names.iter().map(String::as_str).collect())
+            .collect();
+        let drop_impl: Vec<&str> = Vec::new();
+        assert_eq!(
+            names,
+            vec![vec!["a"], vec!["b", "c"], vec!["e"], vec!["g"], drop_impl]
+        );
+        assert_eq!(&text[found.fns[0].body.clone()], " 1 ");
+        assert!(text[found.fns[1].text.clone()].starts_with("fn b(&self)"));
+    }
+
+    #[test]
+    fn other_items_define_their_names_and_fields() {
+        let text = "struct Pod { ns: NetNs, pub(crate) name: String, f: Vec<u8> }\n\
+                    struct W(NetNs);\nenum E { A { x: u8 } }\ntype Sock = TcpListener;\n\
+                    static mut COUNT: u32 = { 3 };\nconst P: &str = \"/proc/self/ns/net\";\n\
+                    macro_rules! enter { () => { setns() }; }\n";
+        let found = scan(text);
+        let names: Vec<Vec<&str>> = found
+            .others
+            .iter()
+            .map(|o| o.names.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                vec!["Pod", "ns", "name", "f"],
+                vec!["W"],
+                vec!["E"],
+                vec!["Sock"],
+                vec!["COUNT"],
+                vec!["P"],
+                vec!["enter"],
+            ]
+        );
+        assert!(found.fns.is_empty());
+    }
+
+    #[test]
+    fn use_trees_are_split_into_leaves() {
+        let found = scan("use a::{b::c as d, e, f::*}; use g::h; pub use self::i as _;");
+        let leaves: Vec<(String, Option<&str>)> = found
+            .uses
+            .iter()
+            .map(|l| (l.segments.join("::"), l.local.as_deref()))
+            .collect();
+        assert_eq!(
+            leaves,
+            vec![
+                ("a::b::c".to_owned(), Some("d")),
+                ("a::e".to_owned(), Some("e")),
+                ("a::f::*".to_owned(), None),
+                ("g::h".to_owned(), Some("h")),
+                ("self::i".to_owned(), Some("_")),
+            ]
+        );
+    }
+
+    #[test]
+    fn unbalanced_brackets_are_refused() {
+        let text = "fn f() { ( }";
+        assert!(items(text, &tokenize(text).expect("tokenizes")).is_none());
+    }
+}

@@ -1,0 +1,282 @@
+//! A byte-level tokenizer for Rust source that only tells identifiers, brackets and punctuation
+//! apart, skipping comments and every kind of literal. It is what [`super::items`] reads to
+//! find item boundaries without building a syntax tree.
+
+use std::ops::Range;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An identifier or keyword (a raw identifier's range excludes `r#`).
+    Ident,
+    /// `(`, `[` or `{`.
+    Open(u8),
+    /// `)`, `]` or `}`.
+    Close(u8),
+    /// One ASCII punctuation byte (`::` is two `:` tokens next to each other).
+    Punct(u8),
+}
+
+/// A token and where it is in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// What it is.
+    pub kind: Kind,
+    /// Its byte range.
+    pub range: Range<usize>,
+}
+
+/// Tokenizes `text`. Literals, lifetimes and comments produce no tokens. `None` when the text
+/// ends inside a comment or literal.
+pub fn tokenize(text: &str) -> Option<Vec<Token>> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::with_capacity(text.len() / 6);
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        match byte {
+            b' ' | b'\t' | b'\n' | b'\r' => at += 1,
+            b'/' if bytes.get(at + 1) == Some(&b'/') => {
+                at = memchr_or_end(b'\n', bytes, at);
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'*') => at = block_comment_end(bytes, at)?,
+            b'"' => at = quoted_end(bytes, at + 1, b'"')?,
+            b'\'' => at = quote_or_lifetime_end(text, at)?,
+            b'0'..=b'9' => at = number_end(bytes, at),
+            b'(' | b'[' | b'{' => {
+                tokens.push(token(Kind::Open(byte), at, at + 1));
+                at += 1;
+            }
+            b')' | b']' | b'}' => {
+                tokens.push(token(Kind::Close(byte), at, at + 1));
+                at += 1;
+            }
+            _ if is_ident_start(text, at) => {
+                if let Some(end) = prefixed_literal_end(bytes, at) {
+                    at = end?;
+                    continue;
+                }
+                let start = if bytes[at..].starts_with(b"r#") {
+                    at + 2
+                } else {
+                    at
+                };
+                let end = ident_end(text, start);
+                tokens.push(token(Kind::Ident, start, end));
+                at = end;
+            }
+            _ if byte.is_ascii() => {
+                tokens.push(token(Kind::Punct(byte), at, at + 1));
+                at += 1;
+            }
+            // Other non-ASCII characters (Unicode whitespace): skipped.
+            _ => at += char_len(text, at),
+        }
+    }
+    Some(tokens)
+}
+
+fn token(kind: Kind, start: usize, end: usize) -> Token {
+    Token {
+        kind,
+        range: start..end,
+    }
+}
+
+fn memchr_or_end(needle: u8, bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|b| *b == needle)
+        .map_or(bytes.len(), |p| from + p)
+}
+
+fn char_len(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(1, char::len_utf8)
+}
+
+fn is_ident_start(text: &str, at: usize) -> bool {
+    text[at..]
+        .chars()
+        .next()
+        .is_some_and(|c| c == '_' || c.is_alphabetic())
+}
+
+fn is_ident_continue(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+fn ident_end(text: &str, from: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .find(|(_, c)| !is_ident_continue(*c))
+        .map_or(text.len(), |(i, _)| from + i)
+}
+
+/// The end of a nested block comment starting at `at`.
+fn block_comment_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    while at + 1 < bytes.len() {
+        match (bytes[at], bytes[at + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                at += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                at += 2;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// The end of a literal whose body starts at `at` and ends at an unescaped `close`.
+fn quoted_end(bytes: &[u8], mut at: usize, close: u8) -> Option<usize> {
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => at += 2,
+            b if b == close => return Some(at + 1),
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// `'x'`, `'\n'`, `'\u{..}'` (char literals) or `'a` (lifetimes and labels), from the quote.
+fn quote_or_lifetime_end(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    match bytes.get(at + 1) {
+        Some(b'\\') => quoted_end(bytes, at + 1, b'\''),
+        Some(_) => {
+            let after = at + 1 + char_len(text, at + 1);
+            if bytes.get(after) == Some(&b'\'') {
+                Some(after + 1)
+            } else if is_ident_start(text, at + 1) {
+                // A lifetime or label (possibly `'r#a`): skip its name.
+                let start = if bytes[at + 1..].starts_with(b"r#") {
+                    at + 3
+                } else {
+                    at + 1
+                };
+                Some(ident_end(text, start))
+            } else {
+                Some(at + 1)
+            }
+        }
+        None => Some(at + 1),
+    }
+}
+
+fn number_end(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            at += 1;
+        } else if b == b'.' && bytes.get(at + 1).is_some_and(u8::is_ascii_digit) {
+            at += 2;
+        } else {
+            break;
+        }
+    }
+    at
+}
+
+/// For a literal with a letter prefix (`b"..."`, `b'x'`, `r"..."`, `r#"..."#`, `br`, `c`,
+/// `cr`) starting at `at`: `Some` with the end of the literal (`None` inside when it is not
+/// closed); `None` when `at` starts an identifier.
+fn prefixed_literal_end(bytes: &[u8], at: usize) -> Option<Option<usize>> {
+    let rest = &bytes[at..];
+    let prefix = if rest.starts_with(b"br") || rest.starts_with(b"cr") {
+        2
+    } else if matches!(rest.first(), Some(b'b' | b'c' | b'r')) {
+        1
+    } else {
+        return None;
+    };
+    let raw = rest[prefix - 1] == b'r';
+    let after = at + prefix;
+    match bytes.get(after) {
+        Some(b'"') if raw => Some(raw_string_end(bytes, after, 0)),
+        Some(b'#') if raw => {
+            let hashes = bytes[after..].iter().take_while(|b| **b == b'#').count();
+            // `r#ident` is a raw identifier, not a string.
+            (bytes.get(after + hashes) == Some(&b'"'))
+                .then(|| raw_string_end(bytes, after + hashes, hashes))
+        }
+        Some(b'"') => Some(quoted_end(bytes, after + 1, b'"')),
+        Some(b'\'') if prefix == 1 && rest[0] == b'b' => Some(quoted_end(bytes, after + 1, b'\'')),
+        _ => None,
+    }
+}
+
+/// The end of a raw string whose opening quote is at `quote`, closed by `"` and `hashes` `#`.
+fn raw_string_end(bytes: &[u8], quote: usize, hashes: usize) -> Option<usize> {
+    let mut at = quote + 1;
+    while at < bytes.len() {
+        if bytes[at] == b'"'
+            && bytes.len() >= at + 1 + hashes
+            && bytes[at + 1..at + 1 + hashes].iter().all(|b| *b == b'#')
+        {
+            return Some(at + 1 + hashes);
+        }
+        at += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idents(text: &str) -> Vec<&str> {
+        tokenize(text)
+            .expect("tokenizes")
+            .into_iter()
+            .filter(|t| t.kind == Kind::Ident)
+            .map(|t| &text[t.range])
+            .collect()
+    }
+
+    #[test]
+    fn literals_comments_and_lifetimes_produce_no_identifiers() {
+        let text = r####"fn a<'x>(s: &'x str) -> char { /* fn b() { /* nested */ } */
+            // fn c() {
+            let _ = ("fn d() {", r#"fn "e" {"#, br##"{"##, b'{', '{', '\'', '\u{7b}', c"{");
+            'outer: loop { break 'outer; }
+            r#match
+        }"####;
+        assert_eq!(
+            idents(text),
+            [
+                "fn", "a", "s", "str", "char", "let", "_", "loop", "break", "match"
+            ]
+        );
+    }
+
+    #[test]
+    fn brackets_are_balanced_through_literals() {
+        let text = "fn f() { let s = \"}}\"; let c = '}'; g(1.0e3, x.0.y) }";
+        let tokens = tokenize(text).expect("tokenizes");
+        let opens = tokens
+            .iter()
+            .filter(|t| matches!(t.kind, Kind::Open(_)))
+            .count();
+        let closes = tokens
+            .iter()
+            .filter(|t| matches!(t.kind, Kind::Close(_)))
+            .count();
+        assert_eq!((opens, closes), (3, 3));
+        assert!(idents(text).contains(&"y"));
+    }
+
+    #[test]
+    fn unterminated_literals_and_comments_are_refused() {
+        assert!(tokenize("fn f() { \"open }").is_none());
+        assert!(tokenize("fn f() { /* open }").is_none());
+        assert!(tokenize("fn f() { r#\"open\" }").is_none());
+    }
+}

@@ -1,0 +1,140 @@
+//! The words that make a function body matter, derived from the catalogue (never written here).
+
+use crate::catalog::Catalog;
+use std::collections::BTreeSet;
+
+/// Directive comments and `cfg_attr(nslint, ..)` attributes: a body holding one is kept, so
+/// that an unused suppression is reported as it would be without hollowing.
+const DIRECTIVE: &str = "nslint";
+
+/// The words [`super::plan`] starts from, in two kinds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Seeds {
+    /// Words of code that moves the thread or names a namespace: raw switches, scopes,
+    /// process-wide namespace paths, entries added by configuration (all their segments) and
+    /// `nslint` directives (so an unused suppression is reported as it would be anyway).
+    pub switching: Vec<String>,
+    /// Words of work that matters when a switched region reaches it: sensitive operations,
+    /// escapes, thread and pool APIs (a helper that forwards a closure to one gives that
+    /// closure its thread), namespace-dependent paths, and builder types.
+    pub reached: Vec<String>,
+}
+
+/// The [`Seeds`] of a catalogue (built-in plus configured entries) and of the entries
+/// configuration added (`configured`): for each entry, the word any call to it must spell
+/// (see [`call_word`]). Forks and execs only refine code that already holds a seed.
+pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
+    let mut switching = BTreeSet::from([DIRECTIVE.to_owned()]);
+    let mut reached = BTreeSet::new();
+    let add = |path: &Option<String>, words: &mut BTreeSet<String>| {
+        words.extend(path.as_deref().map(|p| call_word(p).to_owned()));
+    };
+    for switch in &catalog.switches {
+        // Crates declare their own `extern "C" { fn setns(..); }`: the name itself counts.
+        switching.insert(last_segment(&switch.path).to_owned());
+        switching.extend(
+            switch
+                .syscall
+                .as_deref()
+                .map(|s| last_segment(s).to_owned()),
+        );
+    }
+    for scope in &catalog.scopes {
+        add(&scope.path, &mut switching);
+        add(&scope.receiver, &mut switching);
+    }
+    for path in &catalog.process_wide_paths {
+        switching.insert(path.prefix.trim_end_matches('/').to_owned());
+    }
+    for path in crate::prescan::configured_strings(configured) {
+        switching.extend(path.split("::").map(str::to_owned));
+    }
+    for context in &catalog.contexts {
+        add(&context.path, &mut reached);
+        add(&context.receiver_root, &mut reached);
+        add(&context.receiver_param_of, &mut reached);
+        if context.trait_path.is_some() {
+            reached.extend(context.method.clone());
+        }
+    }
+    for sensitive in &catalog.sensitive {
+        add(&sensitive.path, &mut reached);
+        reached.extend(sensitive.method.clone());
+    }
+    for escape in &catalog.escapes {
+        add(&escape.path, &mut reached);
+        add(&escape.receiver, &mut reached);
+        if escape.trait_path.is_some() || escape.receiver.is_none() {
+            reached.extend(escape.method.clone());
+        }
+    }
+    for builder in &catalog.builders {
+        reached.insert(last_segment(&builder.type_path).to_owned());
+    }
+    for path in &catalog.sensitive_paths {
+        reached.insert(path.prefix.trim_end_matches('/').to_owned());
+    }
+    let list = |set: BTreeSet<String>| set.into_iter().filter(|w| !w.is_empty()).collect();
+    Seeds {
+        switching: list(switching),
+        reached: list(reached),
+    }
+}
+
+/// The word that every call of a catalogue path spells, directly or in the `use` that brings
+/// the callee into scope (whose leaves [`super::plan`] follows):
+/// - a type's associated function or method: the type (`Socket` for `socket2::Socket::new`;
+///   a method call's receiver is typed through a declaration, parameter or constructor that
+///   names it);
+/// - a free function or module: its parent module (`thread` for `std::thread::spawn`, `rayon`
+///   for `rayon::join`, `tokio` for `tokio::fs`), spelled by a qualified call or by the `use`.
+/// - a type path (a receiver): the type itself.
+fn call_word(path: &str) -> &str {
+    let mut segments = path.rsplit("::");
+    let last = segments.next().unwrap_or(path);
+    match segments.next() {
+        _ if is_type(last) => last,
+        Some(owner) => owner,
+        None => last,
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// Catalogue paths follow Rust's naming: types are capitalised, functions and modules not.
+fn is_type(segment: &str) -> bool {
+    segment.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_name_what_a_call_must_spell() {
+        assert_eq!(call_word("socket2::Socket::new"), "Socket");
+        assert_eq!(call_word("std::thread::spawn"), "thread");
+        assert_eq!(call_word("tokio::fs"), "tokio");
+        assert_eq!(call_word("nsscope::NetNs"), "NetNs");
+        let seeds = seed_words(&Catalog::builtin().expect("catalogue"), &Catalog::default());
+        let has = |list: &[String], word: &str| list.iter().any(|w| w == word);
+        for word in [
+            "setns",
+            "SYS_setns",
+            "NetNs",
+            "Worker",
+            "/proc/self/ns",
+            "nslint",
+        ] {
+            assert!(has(&seeds.switching, word), "{word}");
+        }
+        for word in ["thread", "par_iter", "UdpSocket", "tokio", "Command"] {
+            assert!(has(&seeds.reached, word), "{word}");
+        }
+        for generic in ["new", "run", "spawn", "join", "get"] {
+            assert!(!has(&seeds.switching, generic) && !has(&seeds.reached, generic));
+        }
+    }
+}
