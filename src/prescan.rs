@@ -309,8 +309,9 @@ fn package_files<'a>(roots: impl Iterator<Item = &'a Path>) -> Option<Vec<PathBu
 
 /// The text of every `.rs` file of the analysed packages and of the loose files' directories,
 /// for [`crate::hollow::plan`]. `None`
-/// when some file cannot be vouched for: the walk failed (see [`package_files`]), a file is
-/// unreadable or not UTF-8, or it holds a `#[path]` attribute (its module may live elsewhere).
+/// when some file cannot be vouched for: the walk failed (see [`package_files`]) or a file is
+/// unreadable or not UTF-8. (`#[path]` attributes are refused by the plan's own scan, which
+/// tells them from strings that spell one.)
 pub fn analysed_sources(
     workspace: &Workspace,
     selection: &Selection,
@@ -325,10 +326,7 @@ pub fn analysed_sources(
             let files = package_files(spec.targets.iter().map(|t| t.src_path.as_path()))?;
             files
                 .into_iter()
-                .map(|path| {
-                    let text = crate::source::read_text(&path).ok()?;
-                    (!has_path_attribute(&text)).then_some((path, text))
-                })
+                .map(|path| Some((path.clone(), crate::source::read_text(&path).ok()?)))
                 .collect()
         })
         .collect();
@@ -340,9 +338,6 @@ pub fn analysed_sources(
     }
     for path in loose {
         let text = crate::source::read_text(&path).ok()?;
-        if has_path_attribute(&text) {
-            return None;
-        }
         sources.push((path, text));
     }
     sources.sort_by(|a, b| a.0.cmp(&b.0));

@@ -6,6 +6,7 @@ use super::items::{self, FileItems};
 use super::lexer::{self, Kind, Token};
 use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -36,7 +37,7 @@ pub struct Index {
     /// Every function and named item, in file order.
     pub candidates: Vec<Candidate>,
     imports: Vec<Import>,
-    words: HashMap<String, u32>,
+    words: WordMap<u32>,
     /// For each word, the candidates that mention it.
     mentioned_by: Vec<Vec<u32>>,
     /// For each word, the imports whose path holds it.
@@ -46,22 +47,51 @@ pub struct Index {
 }
 
 /// What one file contributes, before words are numbered.
-struct Scanned<'t> {
+struct Scanned {
     items: FileItems,
-    /// Each candidate's identifiers, in the order of `items.fns` then `items.others`.
-    mentions: Vec<Vec<&'t str>>,
+    /// Each candidate's identifiers as [`word_hash`]es, sorted and each once, in the order
+    /// of `items.fns` then `items.others`.
+    mentions: Vec<Vec<u64>>,
+}
+
+/// Words are identified by a 64-bit hash of their text: two words with the same hash are one
+/// word to the closures, which can only keep more bodies, never fewer.
+fn word_hash(word: &str) -> u64 {
+    crate::baseline::fnv1a64(word.as_bytes())
+}
+
+/// A map keyed by [`word_hash`]es, which need no further hashing.
+type WordMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
 }
 
 impl Index {
     /// Tokenizes and indexes every file; `None` when one cannot be scanned.
     pub fn build(files: &[(PathBuf, String)]) -> Option<Index> {
         use rayon::prelude::*;
-        let scanned: Vec<Option<Scanned<'_>>> =
-            files.par_iter().map(|(_, text)| scan(text)).collect();
+        let scanned: Vec<Option<Scanned>> = files.par_iter().map(|(_, text)| scan(text)).collect();
         let mut index = Index {
             candidates: Vec::new(),
             imports: Vec::new(),
-            words: HashMap::new(),
+            words: WordMap::default(),
             mentioned_by: Vec::new(),
             imported_through: Vec::new(),
             by_file: vec![Vec::new(); files.len()],
@@ -72,7 +102,7 @@ impl Index {
         Some(index)
     }
 
-    fn add_file(&mut self, file: usize, scanned: Scanned<'_>) {
+    fn add_file(&mut self, file: usize, scanned: Scanned) {
         let Scanned { items, mentions } = scanned;
         let mut mentions = mentions.into_iter();
         let defined = items
@@ -82,18 +112,16 @@ impl Index {
             .chain(items.others.into_iter().map(|o| (o.text, None, o.names)));
         for (text, body, names) in defined {
             let id = self.candidates.len() as u32;
-            let mut spelled: Vec<u32> = mentions
+            let spelled: Vec<u32> = mentions
                 .next()
                 .unwrap_or_default()
-                .iter()
-                .map(|w| self.word(w))
+                .into_iter()
+                .map(|hash| self.word(hash))
                 .collect();
-            spelled.sort_unstable();
-            spelled.dedup();
             for &word in &spelled {
                 self.mentioned_by[word as usize].push(id);
             }
-            let names = names.iter().map(|n| self.word(n)).collect();
+            let names = names.iter().map(|n| self.word(word_hash(n))).collect();
             self.by_file[file].push(id);
             self.candidates.push(Candidate {
                 file,
@@ -105,11 +133,15 @@ impl Index {
         }
         for leaf in items.uses {
             let id = self.imports.len() as u32;
-            let segments: Vec<u32> = leaf.segments.iter().map(|s| self.word(s)).collect();
+            let segments: Vec<u32> = leaf
+                .segments
+                .iter()
+                .map(|s| self.word(word_hash(s)))
+                .collect();
             for &segment in &segments {
                 self.imported_through[segment as usize].push(id);
             }
-            let local = leaf.local.as_deref().map(|l| self.word(l));
+            let local = leaf.local.as_deref().map(|l| self.word(word_hash(l)));
             self.imports.push(Import {
                 file,
                 segments,
@@ -118,13 +150,13 @@ impl Index {
         }
     }
 
-    /// The number of a word, adding it when new.
-    fn word(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.words.get(word) {
+    /// The number of a word (by its [`word_hash`]), adding it when new.
+    fn word(&mut self, hash: u64) -> u32 {
+        if let Some(&id) = self.words.get(&hash) {
             return id;
         }
         let id = self.mentioned_by.len() as u32;
-        self.words.insert(word.to_owned(), id);
+        self.words.insert(hash, id);
         self.mentioned_by.push(Vec::new());
         self.imported_through.push(Vec::new());
         id
@@ -142,7 +174,7 @@ impl Index {
         let (names, strings): (Vec<&String>, Vec<&String>) =
             seeds.iter().partition(|w| is_identifier(w));
         for seed in names {
-            if let Some(&id) = self.words.get(seed.as_str())
+            if let Some(&id) = self.words.get(&word_hash(seed))
                 && !known[id as usize]
             {
                 known[id as usize] = true;
@@ -253,7 +285,7 @@ fn is_identifier(word: &str) -> bool {
 }
 
 /// Tokenizes a file and finds its items and what each spells.
-fn scan(text: &str) -> Option<Scanned<'_>> {
+fn scan(text: &str) -> Option<Scanned> {
     let tokens = lexer::tokenize(text)?;
     let items = items::items(text, &tokens)?;
     let ranges = items
@@ -267,13 +299,17 @@ fn scan(text: &str) -> Option<Scanned<'_>> {
     Some(Scanned { items, mentions })
 }
 
-/// The identifiers among `tokens` (sorted by position) inside `range`.
-fn identifiers_in<'t>(text: &'t str, tokens: &[Token], range: &Range<usize>) -> Vec<&'t str> {
+/// The [`word_hash`]es of the identifiers among `tokens` (sorted by position) inside
+/// `range`, sorted and each once.
+fn identifiers_in(text: &str, tokens: &[Token], range: &Range<usize>) -> Vec<u64> {
     let first = tokens.partition_point(|t| t.range.start < range.start);
-    tokens[first..]
+    let mut hashes: Vec<u64> = tokens[first..]
         .iter()
         .take_while(|t| t.range.end <= range.end)
         .filter(|t| t.kind == Kind::Ident)
-        .map(|t| &text[t.range.clone()])
-        .collect()
+        .map(|t| word_hash(&text[t.range.clone()]))
+        .collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
 }

@@ -47,7 +47,8 @@ pub struct FileItems {
     pub uses: Vec<UseLeaf>,
 }
 
-/// Finds the items of a tokenized file. `None` when the brackets do not balance.
+/// Finds the items of a tokenized file. `None` when the brackets do not balance, or when an
+/// attribute says `path = ..` (a module whose file may lie outside the scanned directories).
 pub fn items(text: &str, tokens: &[Token]) -> Option<FileItems> {
     let matching = matching_brackets(tokens)?;
     let mut scan = Scan {
@@ -56,9 +57,10 @@ pub fn items(text: &str, tokens: &[Token]) -> Option<FileItems> {
         matching: &matching,
         out: FileItems::default(),
         in_drop_impl: false,
+        path_attribute: false,
     };
     scan.item_list(0, tokens.len());
-    Some(scan.out)
+    (!scan.path_attribute).then_some(scan.out)
 }
 
 /// For each opening bracket, the index of its closing one (other entries are unused).
@@ -94,6 +96,8 @@ struct Scan<'a> {
     /// Inside `impl Drop for ..`: its `drop` is only ever called by the compiler (explicit
     /// calls are refused, E0040), so the name `drop` elsewhere never reaches it.
     in_drop_impl: bool,
+    /// Whether an attribute seen so far says `path = ..` (also inside `cfg_attr`).
+    path_attribute: bool,
 }
 
 impl Scan<'_> {
@@ -156,16 +160,21 @@ impl Scan<'_> {
         (start..end).any(|i| self.ident(i) == Some("Drop") && self.ident(i + 1) == Some("for"))
     }
 
-    fn after_attribute(&self, index: usize) -> usize {
+    fn after_attribute(&mut self, index: usize) -> usize {
         let mut next = index + 1;
         if self.is(next, Kind::Punct(b'!')) {
             next += 1;
         }
-        if self.is(next, Kind::Open(b'[')) {
-            self.skip_group(next)
-        } else {
-            next
+        if !self.is(next, Kind::Open(b'[')) {
+            return next;
         }
+        let close = self.matching[next];
+        self.path_attribute |= (next + 1..close).any(|i| {
+            self.ident(i) == Some("path")
+                && self.is(i + 1, Kind::Punct(b'='))
+                && !self.is(i + 2, Kind::Punct(b'='))
+        });
+        close + 1
     }
 
     /// Scans the item starting with the identifier at `index`; returns where to go on.
@@ -442,6 +451,22 @@ mod tests {
                 ("self::i".to_owned(), Some("_")),
             ]
         );
+    }
+
+    #[test]
+    fn path_attributes_are_refused_and_strings_naming_them_are_not() {
+        for text in [
+            "#[path = \"x.rs\"]\nmod x;",
+            "#[cfg_attr(unix, path = \"u.rs\")] mod u;",
+            "mod m { #![path = \"y\"] }",
+        ] {
+            assert!(
+                items(text, &tokenize(text).expect("tokenizes")).is_none(),
+                "{text}"
+            );
+        }
+        let text = "fn f() { let s = \"#[path = \\\"x.rs\\\"]\"; }\n#[cfg(path == 1)] fn g() {}";
+        assert!(items(text, &tokenize(text).expect("tokenizes")).is_some());
     }
 
     #[test]
