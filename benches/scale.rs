@@ -107,6 +107,11 @@ impl Options {
     }
 }
 
+/// The same allocator as `cargo-nslint`, so the parse floor and nslint pay the same for syn's
+/// allocations (the system allocator made the floor about 1.7 times slower).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let options = Options::from_env();
     let bench_dir = options.target.join("nslint-bench");
@@ -516,7 +521,8 @@ fn render(
         out,
         "Median of {runs} run(s) per figure. \"full\" = every crate touches namespaces, \
          \"{sparse_percent}%\" = {sparse_percent}% of crates do. Parse floor = `syn::parse_file` on \
-         every .rs file of the same corpus, one thread, in-process, files already in memory. \
+         every .rs file of the same corpus, one thread, in-process, files already in memory, \
+         mimalloc (nslint's allocator). \
          Read floor = `grep -r setns`. nslint runs with `--workspace --message-format json` \
          (includes `cargo metadata`); cold = no nslint cache, OS page cache warm. Peak = max \
          RSS of the child (wait4), over the cold runs.\n"
