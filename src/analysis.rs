@@ -180,7 +180,7 @@ pub fn analyze_with_options(
         }
     }
     // Effects span the workspace: a helper in one crate switches for a caller in another.
-    let effects = timings::time(Stage::Effects, || effects::analyze(&packages));
+    let effects = timings::time(Stage::Effects, || with_pool(|| effects::analyze(&packages)));
     let rules_started = Instant::now();
     // Each package's share of the workspace-wide results, gathered in one pass.
     let mut regions_of: Vec<Vec<&Finding>> = vec![Vec::new(); packages.len()];

@@ -165,7 +165,8 @@ pub struct Effects {
     pub failed: Vec<(usize, Span)>,
 }
 
-/// Computes summaries to a fixpoint, then interprets every body with them.
+/// Computes summaries to a fixpoint, then interprets every body with them, in parallel on the
+/// current rayon pool (whose threads need stacks as deep as the code nests).
 pub fn analyze(packages: &[CrateFacts]) -> Effects {
     let program = Program::new(packages);
     let summaries = summarize(&program);
@@ -174,8 +175,18 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
     let mut findings = Vec::new();
     let mut outside_scope = Vec::new();
     let mut failed = Vec::new();
-    for (index, body) in program.bodies.iter().enumerate() {
-        let Some(outcome) = interpret_guarded(body, &program, &summaries) else {
+    // Bodies are interpreted independently once summaries are known; results are gathered in
+    // body order, so the output does not depend on the thread count.
+    let outcomes: Vec<Option<regions::Outcome>> = {
+        use rayon::prelude::*;
+        program
+            .bodies
+            .par_iter()
+            .map(|body| interpret_guarded(body, &program, &summaries))
+            .collect()
+    };
+    for ((index, body), outcome) in program.bodies.iter().enumerate().zip(outcomes) {
+        let Some(outcome) = outcome else {
             failed.push((owners[index], body.span.clone()));
             continue;
         };
