@@ -41,6 +41,14 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
+        let may_forward = sig.inputs.iter().any(|input| match input {
+            syn::FnArg::Typed(t) => may_hold_closure(&t.ty),
+            syn::FnArg::Receiver(_) => false,
+        });
+        if !may_forward {
+            // Only a parameter can be forwarded, and none of these can be a closure.
+            return;
+        }
         let mut scan = NamedClosureScan {
             walker: self,
             found: Vec::new(),
@@ -268,5 +276,42 @@ impl<'ast> Visit<'ast> for NamedClosureScan<'_, '_, '_> {
 
     fn visit_item(&mut self, _: &'ast syn::Item) {
         // Nested items are bodies of their own.
+    }
+}
+
+/// Whether a parameter of this type can hold a closure: anything but a primitive scalar or
+/// `str`, or a reference, slice, array or tuple of those.
+fn may_hold_closure(ty: &syn::Type) -> bool {
+    const PRIMITIVES: [&str; 17] = [
+        "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+        "i64", "i128", "isize", "f32", "f64",
+    ];
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => !p
+            .path
+            .get_ident()
+            .is_some_and(|ident| PRIMITIVES.iter().any(|name| ident == name)),
+        syn::Type::Reference(r) => may_hold_closure(&r.elem),
+        syn::Type::Slice(s) => may_hold_closure(&s.elem),
+        syn::Type::Array(a) => may_hold_closure(&a.elem),
+        syn::Type::Paren(p) => may_hold_closure(&p.elem),
+        syn::Type::Tuple(t) => t.elems.iter().any(may_hold_closure),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_hold_closure;
+
+    #[test]
+    fn only_primitive_parameters_are_ruled_out_as_closures() {
+        let holds = |ty: &str| may_hold_closure(&syn::parse_str(ty).expect("a type"));
+        for ty in ["F", "impl FnOnce()", "Box<dyn Fn() + Send>", "&mut G", "(u8, F)", "Vec<u64>"] {
+            assert!(holds(ty), "{ty}");
+        }
+        for ty in ["&str", "usize", "&[u8]", "[u32; 4]", "(bool, char)", "&mut f64"] {
+            assert!(!holds(ty), "{ty}");
+        }
     }
 }
