@@ -1,6 +1,8 @@
 //! Cost of nsscope's scopes against a raw `setns` pair, in one run on one namespace.
 //!
-//! Run as root: `cargo bench -p nsscope --bench scopes`.
+//! Run as root: `cargo bench -p nsscope --bench scopes --all-features`. The targets must also
+//! hold with the other core busy: run `sh -c 'while :; do :; done' &` first (and kill it
+//! afterwards); `Worker::run` is the row that feels it.
 //!
 //! Each figure is the best of several rounds of the mean time per operation, the rounds of
 //! the different operations interleaved so that drift hits them alike.
