@@ -144,29 +144,46 @@
 //!
 //! # Cost
 //!
-//! Measured with `cargo bench -p nsscope --bench scopes` (as root; one run, the same fresh
-//! network namespace for every row; best of 7 rounds; a 2-core VM, kernel 6.18, otherwise
-//! idle). One representative run, and the spread of the ratios over three runs:
+//! Measured with `cargo bench -p nsscope --bench scopes --all-features` (as root; one run,
+//! the same fresh network namespace for every row; best of 7 rounds; a 2-core VM, kernel
+//! 6.18). "Idle": nothing else running. "Busy": the same, with the other core kept busy by
+//! `sh -c 'while :; do :; done' &` for the whole run; every ratio divides by the figures of
+//! its own run. One representative run of each, and the spread of the ratios over three runs
+//! of each:
 //!
-//! | operation | time per op | ratio | target | range over 3 runs |
-//! |---|---:|---|---:|---:|
-//! | raw `setns` pair (enter + back) | 1.77 µs | | | |
-//! | `run_here` | 3.73 µs | / raw pair = **2.11** | ≤ 1.5 | 2.06 – 2.14 |
-//! | `Worker::run` | 1.67 µs | / raw pair = **0.95** | ≤ 3 | 0.95 – 1.21 |
-//! | `run` | 59.3 µs | / (spawn+join + raw pair) = **1.09** | ≤ 1.2 | 0.91 – 1.09 |
-//! | `std::thread::spawn` + `join` | 52.7 µs | | | |
+//! | operation | idle | ratio | busy | ratio | target | range idle / busy |
+//! |---|---:|---|---:|---|---:|---:|
+//! | raw `setns` pair (enter + back) | 1.89 µs | | 1.81 µs | | | |
+//! | `run_here` | 3.97 µs | / raw pair = **2.10** | 3.86 µs | **2.14** | ≤ 1.5 | 2.05 – 2.10 / 1.91 – 2.14 |
+//! | `Worker::run` | 1.35 µs | / raw pair = **0.72** | 5.10 µs | **2.83** | ≤ 3 | 0.72 – 0.84 / 1.45 – 2.83 |
+//! | `run` | 52.1 µs | / (spawn+join + raw pair) = **0.96** | 65.6 µs | **1.17** | ≤ 1.2 | 0.96 – 1.14 / 1.12 – 1.18 |
+//! | `std::thread::spawn` + `join` | 52.5 µs | | 54.1 µs | | | |
+//!
+//! Thread creation on this VM varies by ±15% from run to run, so `run`'s ratio does too.
 //!
 //! `run_here` misses its target on purpose. Before entering it asks the kernel which
 //! namespace the thread is in (one `readlinkat` on a per-thread `O_PATH` handle of
-//! `/proc/thread-self/ns/<kind>`, about 1.9 µs on this VM; opening that file would cost 7 µs),
-//! so that it restores to where the thread really was even if other code switched it behind
-//! nsscope's back; the handle to that namespace is cached per thread and reused while it
-//! matches. Trusting the cache without asking would bring the ratio to about 1.05, and would
-//! silently "restore" a thread into a stale namespace after a foreign `setns`. No cheaper
-//! kernel query of a thread's namespace exists. When the cost matters, use a [`Worker`]: it
-//! enters once, and a call costs about one `setns` (its restore) plus a hand-off that polls
-//! briefly before sleeping. That hand-off needs a second free core: with one core of two kept
-//! busy by another process, `Worker::run` rose to about 10 µs in the same benchmark.
+//! `/proc/thread-self/ns/<kind>`, about 1.6–1.9 µs on this VM, as much as a whole raw pair;
+//! opening that file would cost 7 µs), so that it restores to where the thread really was
+//! even if other code switched it behind nsscope's back; the handle to that namespace is
+//! cached per thread and reused while it matches. Trusting the cache without asking would
+//! bring the ratio to about 1.05, and would silently "restore" a thread into a stale
+//! namespace after a foreign `setns`. The other kernel query, `ioctl(PIDFD_GET_NET_NAMESPACE)`
+//! (and its siblings) on a thread pidfd (`pidfd_open(gettid(), PIDFD_THREAD)`, Linux ≥ 6.11),
+//! answers correctly but is slower here: it builds a new file each time, and the ioctl plus
+//! the `close` cost about 2.1 µs (ioctl + enter + restore + close: 2.25–2.3 × the raw pair,
+//! against 2.0 × for `readlinkat` + enter + restore), before the `fstat` that the closure's
+//! `host` handle would need. No cheaper kernel query of a thread's namespace exists, so
+//! nsscope keeps the procfs one.
+//!
+//! When the cost matters, use a [`Worker`]: it enters once, and a call costs one `setns` (its
+//! restore) plus a hand-off. Each side of the hand-off spins while the other runs on another
+//! core, yields its core while the other waits on the same one (what the scheduler arranges
+//! when another process keeps the second core busy: a yield is the cheapest switch, about
+//! 2.4 µs here against about 3.7 µs for a futex wake-up and sleep), and parks after 20 µs, so
+//! an idle worker costs no CPU. Where each thread runs comes from `sched_getcpu` (glibc's
+//! rseq area); where that fails, both sides only spin and then park, which stays correct but
+//! is slower on a busy machine.
 #![cfg(target_os = "linux")]
 
 mod error;
