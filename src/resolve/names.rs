@@ -8,6 +8,7 @@
 
 use super::modtree::{CrateTree, ModuleId};
 use crate::catalog::Catalog;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use syn::ext::IdentExt;
 
@@ -195,6 +196,8 @@ pub struct Resolver<'a> {
     extern_prelude: BTreeMap<String, String>,
     catalog: &'a Catalog,
     known: &'a BTreeSet<String>,
+    /// Modules whose glob imports are being searched (see `lookup_in_globs`).
+    resolving_globs: RefCell<Vec<ModuleId>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -224,6 +227,7 @@ impl<'a> Resolver<'a> {
             extern_prelude,
             catalog,
             known,
+            resolving_globs: RefCell::new(Vec::new()),
         }
     }
 
@@ -426,6 +430,28 @@ impl<'a> Resolver<'a> {
     }
 
     fn lookup_in_globs(
+        &self,
+        module: ModuleId,
+        globs: &[WrittenPath],
+        name: &str,
+        depth: usize,
+    ) -> Option<Resolved> {
+        if globs.is_empty() {
+            return None;
+        }
+        // A glob's own path is resolved without the globs of the module it is written in:
+        // otherwise every segment of every glob path would search every glob again, which
+        // grows as (number of globs)^depth (a module with three globs took seconds).
+        if self.resolving_globs.borrow().contains(&module) {
+            return None;
+        }
+        self.resolving_globs.borrow_mut().push(module);
+        let found = self.lookup_in_glob_targets(module, globs, name, depth);
+        self.resolving_globs.borrow_mut().pop();
+        found
+    }
+
+    fn lookup_in_glob_targets(
         &self,
         module: ModuleId,
         globs: &[WrittenPath],
