@@ -95,10 +95,11 @@ fn char_len(text: &str, at: usize) -> usize {
 }
 
 fn is_ident_start(text: &str, at: usize) -> bool {
-    text[at..]
-        .chars()
-        .next()
-        .is_some_and(|c| c == '_' || c.is_alphabetic())
+    match text.as_bytes().get(at) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphabetic() || *b == b'_',
+        Some(_) => text[at..].chars().next().is_some_and(char::is_alphabetic),
+        None => false,
+    }
 }
 
 fn is_ident_continue(c: char) -> bool {
@@ -106,10 +107,19 @@ fn is_ident_continue(c: char) -> bool {
 }
 
 fn ident_end(text: &str, from: usize) -> usize {
-    text[from..]
-        .char_indices()
-        .find(|(_, c)| !is_ident_continue(*c))
-        .map_or(text.len(), |(i, _)| from + i)
+    let bytes = text.as_bytes();
+    let mut at = from;
+    // ASCII first: nearly every identifier is.
+    while at < bytes.len() && (bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_') {
+        at += 1;
+    }
+    if at < bytes.len() && !bytes[at].is_ascii() {
+        return text[at..]
+            .char_indices()
+            .find(|(_, c)| !is_ident_continue(*c))
+            .map_or(text.len(), |(i, _)| at + i);
+    }
+    at
 }
 
 /// The end of a nested block comment starting at `at`.
