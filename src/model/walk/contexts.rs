@@ -307,10 +307,24 @@ mod tests {
     #[test]
     fn only_primitive_parameters_are_ruled_out_as_closures() {
         let holds = |ty: &str| may_hold_closure(&syn::parse_str(ty).expect("a type"));
-        for ty in ["F", "impl FnOnce()", "Box<dyn Fn() + Send>", "&mut G", "(u8, F)", "Vec<u64>"] {
+        for ty in [
+            "F",
+            "impl FnOnce()",
+            "Box<dyn Fn() + Send>",
+            "&mut G",
+            "(u8, F)",
+            "Vec<u64>",
+        ] {
             assert!(holds(ty), "{ty}");
         }
-        for ty in ["&str", "usize", "&[u8]", "[u32; 4]", "(bool, char)", "&mut f64"] {
+        for ty in [
+            "&str",
+            "usize",
+            "&[u8]",
+            "[u32; 4]",
+            "(bool, char)",
+            "&mut f64",
+        ] {
             assert!(!holds(ty), "{ty}");
         }
     }
