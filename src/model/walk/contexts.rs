@@ -147,16 +147,25 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             .map(|c| (c.arg, ThreadContext::from(c.context)))
     }
 
-    /// The canonical function a method chain starts from (`Builder::new().name(..)`).
+    /// The canonical function a method chain starts from (`Builder::new().name(..)`), through
+    /// locals (`let b = Builder::new(); let b = b.name(..); b.spawn(..)`).
     pub(super) fn receiver_root(&self, receiver: &syn::Expr) -> Option<String> {
+        self.receiver_root_among(receiver, self.locals.len())
+    }
+
+    /// [`Self::receiver_root`] seeing only the first `visible` locals: an initializer sees the
+    /// locals declared before its own (`let b = b.name(..)` names the earlier `b`).
+    fn receiver_root_among(&self, receiver: &syn::Expr, visible: usize) -> Option<String> {
         match strip(receiver) {
-            syn::Expr::MethodCall(m) => self.receiver_root(&m.receiver),
+            syn::Expr::MethodCall(m) => self.receiver_root_among(&m.receiver, visible),
             syn::Expr::Call(c) => self.resolve_callee(&c.func),
-            syn::Expr::Try(t) => self.receiver_root(&t.expr),
+            syn::Expr::Try(t) => self.receiver_root_among(&t.expr, visible),
             syn::Expr::Path(p) => {
                 let name = p.path.get_ident()?.unraw().to_string();
-                let init = self.locals.iter().rev().find(|l| l.name == name)?.init?;
-                self.receiver_root(init)
+                let index = self.locals[..visible.min(self.locals.len())]
+                    .iter()
+                    .rposition(|l| l.name == name)?;
+                self.receiver_root_among(self.locals[index].init?, index)
             }
             _ => None,
         }
