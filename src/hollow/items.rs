@@ -88,6 +88,14 @@ fn matching_brackets(tokens: &[Token]) -> Option<Vec<usize>> {
     open.is_empty().then_some(matching)
 }
 
+/// Where an item's header ends (token indices).
+enum HeaderEnd {
+    /// At the brace group opening here.
+    Brace(usize),
+    /// At the `;` here.
+    Semicolon(usize),
+}
+
 struct Scan<'a> {
     text: &'a str,
     tokens: &'a [Token],
@@ -236,29 +244,38 @@ impl Scan<'_> {
         });
     }
 
-    /// `fn name ... { body }` or `fn name ...;`.
-    fn function(&mut self, index: usize, name: String, end: usize) -> usize {
-        let mut at = index + 2;
-        while at < end {
-            match self.tokens[at].kind {
-                Kind::Open(b'{') => {
-                    let close = self.matching[at];
-                    let implicit = self.in_drop_impl && name == "drop";
-                    let mut names = if implicit { Vec::new() } else { vec![name] };
-                    names.extend(self.nested_names(at + 1, close));
-                    self.out.fns.push(FnItem {
-                        text: self.tokens[index].range.start..self.tokens[close].range.end,
-                        body: self.tokens[at].range.end..self.tokens[close].range.start,
-                        names,
-                    });
-                    return close + 1;
-                }
-                Kind::Open(_) => at = self.skip_group(at),
-                Kind::Punct(b';') => return at + 1,
-                _ => at += 1,
+    /// Where an item that started before `from` ends its header: at its first brace group or
+    /// at a `;`, at this level (other groups skipped); `None` at `end`.
+    fn header_end(&self, mut from: usize, end: usize) -> Option<HeaderEnd> {
+        while from < end {
+            match self.tokens[from].kind {
+                Kind::Open(b'{') => return Some(HeaderEnd::Brace(from)),
+                Kind::Open(_) => from = self.skip_group(from),
+                Kind::Punct(b';') => return Some(HeaderEnd::Semicolon(from)),
+                _ => from += 1,
             }
         }
-        end
+        None
+    }
+
+    /// `fn name ... { body }` or `fn name ...;`.
+    fn function(&mut self, index: usize, name: String, end: usize) -> usize {
+        match self.header_end(index + 2, end) {
+            Some(HeaderEnd::Brace(open)) => {
+                let close = self.matching[open];
+                let implicit = self.in_drop_impl && name == "drop";
+                let mut names = if implicit { Vec::new() } else { vec![name] };
+                names.extend(self.nested_names(open + 1, close));
+                self.out.fns.push(FnItem {
+                    text: self.tokens[index].range.start..self.tokens[close].range.end,
+                    body: self.tokens[open].range.end..self.tokens[close].range.start,
+                    names,
+                });
+                close + 1
+            }
+            Some(HeaderEnd::Semicolon(at)) => at + 1,
+            None => end,
+        }
     }
 
     /// Names of functions and macros defined anywhere between two token indices.
@@ -279,25 +296,20 @@ impl Scan<'_> {
 
     /// `struct`, `enum` or `union`: its name, and a struct's field names.
     fn type_definition(&mut self, index: usize, name: String, end: usize) -> usize {
-        let mut at = index + 2;
-        while at < end {
-            match self.tokens[at].kind {
-                Kind::Open(b'{') => {
-                    let close = self.matching[at];
-                    let mut names = vec![name];
-                    names.extend(self.field_names(at + 1, close));
-                    self.other(index, close, names);
-                    return close + 1;
-                }
-                Kind::Open(_) => at = self.skip_group(at),
-                Kind::Punct(b';') => {
-                    self.other(index, at, vec![name]);
-                    return at + 1;
-                }
-                _ => at += 1,
+        match self.header_end(index + 2, end) {
+            Some(HeaderEnd::Brace(open)) => {
+                let close = self.matching[open];
+                let mut names = vec![name];
+                names.extend(self.field_names(open + 1, close));
+                self.other(index, close, names);
+                close + 1
             }
+            Some(HeaderEnd::Semicolon(at)) => {
+                self.other(index, at, vec![name]);
+                at + 1
+            }
+            None => end,
         }
-        end
     }
 
     /// Identifiers followed by a single `:` directly inside a brace group.
