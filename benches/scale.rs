@@ -1,6 +1,6 @@
 //! Scale benchmark (issue 7): generates deterministic workspaces of N lines and measures, in
 //! one run, `cargo-nslint` cold and warm wall time and peak memory against the single-thread
-//! parse floor (`syn::parse_file` on every file, in-process) and the read floor
+//! parse floor (`syn::parse_file` on every file, in a child process) and the read floor
 //! (`grep -r setns`), plus nslint's own stage timings (issue 4's effects-vs-parse figure).
 //!
 //! Run: `cargo bench --bench scale`. Options (environment variables):
@@ -112,7 +112,20 @@ impl Options {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Set (to a corpus directory) when this binary runs as the parse-floor child.
+const FLOOR_DIR: &str = "NSLINT_BENCH_FLOOR_DIR";
+/// How many times the parse-floor child parses the corpus.
+const FLOOR_RUNS: &str = "NSLINT_BENCH_FLOOR_RUNS";
+
 fn main() {
+    if let Some(dir) = std::env::var_os(FLOOR_DIR) {
+        let runs = std::env::var(FLOOR_RUNS)
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(1);
+        parse_floor_here(Path::new(&dir), runs);
+        return;
+    }
     let options = Options::from_env();
     let bench_dir = options.target.join("nslint-bench");
     let help = Command::new(BIN)
@@ -194,18 +207,33 @@ fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
 
-/// Measures one corpus: floors, cold runs and (full corpus) warm runs.
-fn measure(
-    dir: &Path,
-    stats: corpus::Stats,
-    mode: Mode,
-    cache: &Path,
-    has_cache: bool,
-    has_timings: bool,
-    runs: usize,
-) -> CorpusResult {
-    let files = rust_files(dir);
-    let texts: Vec<(PathBuf, String)> = files
+/// The parse floor, measured in a child process (this binary again): the parsed texts, syn's
+/// trees and proc-macro2's source map would otherwise stay in this process, and a child
+/// spawned afterwards reports this process's resident size as part of its own peak (the
+/// spawn shares the address space until `exec`). Returns the median and the number of files
+/// that did not parse.
+fn parse_floor_in_child(dir: &Path, runs: usize) -> (Duration, usize) {
+    let exe = std::env::current_exe().expect("the bench knows its own path");
+    let output = Command::new(exe)
+        .env(FLOOR_DIR, dir)
+        .env(FLOOR_RUNS, runs.to_string())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("the parse-floor child runs");
+    assert!(output.status.success(), "the parse-floor child failed");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut fields = text.split_whitespace().map(|f| f.parse::<u64>());
+    match (fields.next(), fields.next()) {
+        (Some(Ok(nanos)), Some(Ok(failures))) => (Duration::from_nanos(nanos), failures as usize),
+        _ => panic!("the parse-floor child printed `{text}`"),
+    }
+}
+
+/// The parse-floor child: `syn::parse_file` on every `.rs` file of `dir`, one thread, texts
+/// read beforehand, `runs` times; prints the median in nanoseconds and the number of files
+/// that did not parse.
+fn parse_floor_here(dir: &Path, runs: usize) {
+    let texts: Vec<(PathBuf, String)> = rust_files(dir)
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("corpus files are UTF-8");
@@ -213,8 +241,8 @@ fn measure(
         })
         .collect();
     let mut parse_failures = 0;
-    let parse_floor = median(
-        (0..runs)
+    let floor = median(
+        (0..runs.max(1))
             .map(|_| {
                 let started = Instant::now();
                 let mut failures = 0;
@@ -234,7 +262,20 @@ fn measure(
             })
             .collect(),
     );
-    drop(texts);
+    println!("{} {parse_failures}", floor.as_nanos());
+}
+
+/// Measures one corpus: floors, cold runs and (full corpus) warm runs.
+fn measure(
+    dir: &Path,
+    stats: corpus::Stats,
+    mode: Mode,
+    cache: &Path,
+    has_cache: bool,
+    has_timings: bool,
+    runs: usize,
+) -> CorpusResult {
+    let (parse_floor, parse_failures) = parse_floor_in_child(dir, runs);
     let read_floor = median(
         (0..runs)
             .map(|_| {
@@ -521,7 +562,7 @@ fn render(
         out,
         "Median of {runs} run(s) per figure. \"full\" = every crate touches namespaces, \
          \"{sparse_percent}%\" = {sparse_percent}% of crates do. Parse floor = `syn::parse_file` on \
-         every .rs file of the same corpus, one thread, in-process, files already in memory, \
+         every .rs file of the same corpus, one thread, in a child process, files already in memory, \
          mimalloc (nslint's allocator). \
          Read floor = `grep -r setns`. nslint runs with `--workspace --message-format json` \
          (includes `cargo metadata`); cold = no nslint cache, OS page cache warm. Peak = max \
