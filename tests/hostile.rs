@@ -297,7 +297,13 @@ fn code_nested_100_000_deep_is_too_deeply_nested_not_a_stack_overflow() {
         write(dir.path(), name, source);
     }
     write(dir.path(), "good.rs", GOOD);
-    let output = lint(dir.path(), &["--message-format", "json", "."]);
+    // Hollowing off, so that the deep bodies (which cannot matter) reach the parser too.
+    let output = run(
+        dir.path(),
+        &["--message-format", "json", "."],
+        &[("NSLINT_NO_FAST_PATH", "1")],
+        Duration::from_secs(120),
+    );
     assert_eq!(assert_clean_exit(&output), 1);
     let found = located(&output);
     for (name, _) in &files {
@@ -309,6 +315,34 @@ fn code_nested_100_000_deep_is_too_deeply_nested_not_a_stack_overflow() {
         );
     }
     assert!(linted(&output, "good.rs"), "{found:?}");
+}
+
+/// With hollowing (the default), nesting inside a body that cannot matter never reaches the
+/// parser: the rest of the file is analysed instead of the whole file being refused.
+#[test]
+fn deep_code_in_bodies_that_cannot_matter_is_skipped_and_the_rest_analysed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let deep = format!(
+        "fn f() {{ let x = {}1{}; }}\n{GOOD}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    write(dir.path(), "mixed.rs", &deep);
+    let output = lint(dir.path(), &["--message-format", "json", "."]);
+    assert_eq!(assert_clean_exit(&output), 1);
+    let found = located(&output);
+    assert!(
+        !found
+            .iter()
+            .any(|(_, _, m)| m.contains("too deeply nested")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(file, _, m)| file == "mixed.rs" && m.contains("raw namespace switch")),
+        "the switch after the deep body is found: {found:?}"
+    );
 }
 
 #[test]
