@@ -8,6 +8,7 @@
 //! names another key is ignored (and replaced by the next store). The cache is best effort:
 //! failing to read or write it never fails a run.
 
+use crate::hash::fnv1a64;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -41,8 +42,8 @@ impl FileStamp {
         FileStamp {
             path: path.to_path_buf(),
             len: text.len() as u64,
-            hash: fnv1a(text.as_bytes()),
-            blanks: fnv1a(&ranges),
+            hash: fnv1a64(text.as_bytes()),
+            blanks: fnv1a64(&ranges),
         }
     }
 }
@@ -70,7 +71,7 @@ impl Cache {
         let salted = format!("{}\n{FORMAT}\n{salt}", env!("CARGO_PKG_VERSION"));
         Cache {
             dir,
-            salt: fnv1a(salted.as_bytes()),
+            salt: fnv1a64(salted.as_bytes()),
         }
     }
 
@@ -115,15 +116,8 @@ impl Cache {
 
     fn path_of(&self, key: &str) -> PathBuf {
         self.dir
-            .join(format!("{:016x}.entry", fnv1a(key.as_bytes())))
+            .join(format!("{:016x}.entry", fnv1a64(key.as_bytes())))
     }
-}
-
-/// 64-bit FNV-1a: stable across runs and platforms, which the std hasher does not promise.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

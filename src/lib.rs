@@ -13,6 +13,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod effects;
+pub mod hash;
 pub mod hollow;
 pub mod model;
 pub mod parse;

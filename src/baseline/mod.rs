@@ -11,6 +11,7 @@ mod item;
 
 use crate::analysis::Analysis;
 use crate::diagnostic::Diagnostic;
+use crate::hash::fnv1a64;
 use crate::source::{FileId, SourceDb};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -63,16 +64,6 @@ impl KeyMaker {
             snippet: format!("{:016x}", fnv1a64(normalised.as_bytes())),
         })
     }
-}
-
-/// 64-bit FNV-1a: small, and stable across Rust versions and platforms (unlike std's hasher).
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
 }
 
 /// One baseline entry: a key and how many findings have it.

@@ -57,7 +57,7 @@ struct Scanned {
 /// Words are identified by a 64-bit hash of their text: two words with the same hash are one
 /// word to the closures, which can only keep more bodies, never fewer.
 fn word_hash(word: &str) -> u64 {
-    crate::baseline::fnv1a64(word.as_bytes())
+    crate::hash::fnv1a64(word.as_bytes())
 }
 
 /// A map keyed by [`word_hash`]es, which need no further hashing.

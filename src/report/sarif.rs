@@ -8,9 +8,10 @@
 
 use super::line_hash::line_hashes;
 use crate::analysis::Analysis;
-use crate::baseline::{KeyMaker, fnv1a64};
+use crate::baseline::KeyMaker;
 use crate::diagnostic::{ChildKind, Diagnostic, Span};
 use crate::discover::Workspace;
+use crate::hash::fnv1a64;
 use crate::registry::{LINTS, Level, Lint};
 use crate::source::{FileId, SourceDb};
 use serde_json::{Value, json};
