@@ -16,8 +16,8 @@
 //! `None`): a file whose brackets do not balance or that ends inside a literal.
 
 mod index;
-pub mod items;
-pub mod lexer;
+mod items;
+mod lexer;
 mod seeds;
 
 pub use seeds::{Seeds, seed_words};
@@ -38,11 +38,6 @@ impl Hollowing {
     /// The ranges blanked in `path` (none when it was not scanned), sorted.
     pub fn blanks_of(&self, path: &Path) -> &[Range<usize>] {
         self.blanks.get(path).map_or(&[], Vec::as_slice)
-    }
-
-    /// Number of bodies blanked.
-    pub fn blanked_count(&self) -> usize {
-        self.blanks.values().map(Vec::len).sum()
     }
 }
 
