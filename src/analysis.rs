@@ -18,7 +18,7 @@ use crate::rules::{RuleInput, check_all};
 use crate::source::FileId;
 use crate::source::SourceDb;
 use crate::suppress::{self, Allow, Suppressed};
-use crate::timings::{self, Stage};
+use crate::timings::{self, Count, Stage};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -44,6 +44,8 @@ pub struct Analysis {
     pub owners: BTreeMap<FileId, TargetRef>,
     /// The findings that in-source suppressions silenced, sorted like `diagnostics`.
     pub suppressed: Vec<Suppressed>,
+    /// The function bodies that were blanked before parsing ([`crate::hollow`]).
+    pub hollowing: Hollowing,
 }
 
 impl Analysis {
@@ -116,12 +118,13 @@ pub fn analyze_with_options(
                 prescan::Selection::all(workspace.crates.len())
             }
         });
-        let hollowing = timings::time(Stage::Prescan, || {
-            if options.fast_path {
-                plan_hollowing(workspace, &selection, catalog, config)
-            } else {
-                Hollowing::default()
-            }
+        let sources = options
+            .fast_path
+            .then(|| prescan::analysed_sources(workspace, &selection))
+            .flatten()
+            .unwrap_or_default();
+        let planner = timings::time(Stage::Prescan, || {
+            new_planner(workspace, &sources, catalog, config)
         });
         let units = units_of(workspace, &selection);
         // Entries are only valid for the same catalogue (configuration included) and root.
@@ -129,21 +132,19 @@ pub fn analyze_with_options(
             let salt = format!("{}\n{catalog:?}", workspace.root.display());
             Cache::new(dir.clone(), &salt)
         });
-        use rayon::prelude::*;
-        let outputs: Vec<UnitOutput> = units
-            .par_iter()
-            .map(|unit| {
-                let context = UnitContext {
-                    root: &workspace.root,
-                    catalog,
-                    known: &known,
-                    hollowing: &hollowing,
-                };
-                cached_unit(unit, &context, cache.as_ref())
-            })
-            .collect();
-        units.into_iter().zip(outputs).collect::<Vec<_>>()
+        let context = UnitContext {
+            root: &workspace.root,
+            catalog,
+            known: &known,
+            hollowing: &Hollowing::default(),
+        };
+        let (outputs, hollowing) = analyse_units(&units, planner.as_ref(), context, cache.as_ref());
+        (
+            units.into_iter().zip(outputs).collect::<Vec<_>>(),
+            hollowing,
+        )
     });
+    let (units, hollowing) = units;
     let mut findings = Vec::new();
     let mut packages: Vec<CrateFacts> = Vec::new();
     packages.resize_with(workspace.crates.len(), CrateFacts::default);
@@ -273,6 +274,7 @@ pub fn analyze_with_options(
         diagnostics,
         owners,
         suppressed,
+        hollowing,
     }
 }
 
@@ -381,20 +383,111 @@ fn select_packages(
     prescan::select(workspace, &needles, &|index| config.strict_for(Some(index)))
 }
 
-/// Which bodies to blank before parsing ([`crate::hollow`]); nothing when the selection's
-/// files cannot all be vouched for.
-fn plan_hollowing(
+/// The planner of which bodies to blank before parsing ([`crate::hollow`]); `None` (blank
+/// nothing) when the selection's files cannot all be vouched for.
+fn new_planner<'f>(
     workspace: &Workspace,
-    selection: &prescan::Selection,
+    sources: &'f [(PathBuf, String)],
     catalog: &Catalog,
     config: &Config,
-) -> Hollowing {
+) -> Option<hollow::Planner<'f>> {
+    if sources.is_empty() {
+        return None;
+    }
     let strict = (0..workspace.crates.len()).any(|index| config.strict_for(Some(index)))
         || config.strict_for(None);
     let seeds = hollow::seed_words(catalog, &config.catalog);
-    prescan::analysed_sources(workspace, selection)
-        .and_then(|sources| hollow::plan(&sources, seeds, strict))
-        .unwrap_or_default()
+    hollow::Planner::new(sources, seeds, strict)
+}
+
+/// The cache key of what the last run's analysis demanded of hollowing.
+const DEMAND_KEY: &str = "hollowing demand";
+
+/// Loads and models every unit, in parallel, in rounds: each round blanks the bodies the
+/// `planner` rules out given what analysis has demanded so far ([`hollow::Demand`]), and
+/// models again only the units one of whose files is blanked differently than before, until
+/// analysis demands nothing new. A warm run starts from what the last run demanded, so that
+/// its plan, and so its cache entries, are those of the last run.
+fn analyse_units(
+    units: &[Unit],
+    planner: Option<&hollow::Planner<'_>>,
+    context: UnitContext<'_>,
+    cache: Option<&Cache>,
+) -> (Vec<UnitOutput>, Hollowing) {
+    use rayon::prelude::*;
+    let stored_demand = planner
+        .filter(|p| p.is_demand_driven())
+        .and_then(|_| cache?.load::<hollow::Demand>(DEMAND_KEY))
+        .map(|(_, demand)| demand);
+    let mut demand = stored_demand.clone().unwrap_or_default();
+    let plan = |demand: &hollow::Demand| {
+        timings::time(Stage::Prescan, || {
+            planner.map(|p| p.plan(demand)).unwrap_or_default()
+        })
+    };
+    let mut hollowing = plan(&demand);
+    timings::add(Count::Rounds, 1);
+    let first = UnitContext {
+        hollowing: &hollowing,
+        ..context
+    };
+    let mut outputs: Vec<(UnitOutput, bool)> = units
+        .par_iter()
+        .map(|unit| load_or_run(unit, &first, cache))
+        .collect();
+    while let Some(planner) = planner.filter(|p| p.is_demand_driven()) {
+        let facts: Vec<&CrateFacts> = outputs.iter().map(|(o, _)| &o.facts).collect();
+        let found = timings::time(Stage::Effects, || effects::demand(&facts));
+        let mut next = demand.clone();
+        if !next.absorb(found) {
+            break;
+        }
+        let replanned = timings::time(Stage::Prescan, || planner.plan(&next));
+        demand = next;
+        if replanned == hollowing {
+            break;
+        }
+        let previous = std::mem::replace(&mut hollowing, replanned);
+        timings::add(Count::Rounds, 1);
+        let context = UnitContext {
+            hollowing: &hollowing,
+            ..context
+        };
+        outputs = std::mem::take(&mut outputs)
+            .into_par_iter()
+            .zip(units)
+            .map(|((output, fresh), unit)| {
+                let changed = output.db.iter().any(|(_, file)| {
+                    previous.blanks_of(&file.path) != hollowing.blanks_of(&file.path)
+                });
+                if changed {
+                    load_or_run(unit, &context, cache)
+                } else {
+                    (output, fresh)
+                }
+            })
+            .collect();
+    }
+    if let Some(cache) = cache {
+        // What made the final plan, so that the next run starts from it (names no file
+        // spells any more are dropped).
+        if let Some(planner) = planner.filter(|p| p.is_demand_driven()) {
+            let demand = planner.known(demand);
+            if stored_demand.as_ref() != Some(&demand) {
+                cache.store(DEMAND_KEY, Vec::new(), &demand);
+            }
+        }
+        for ((output, fresh), unit) in outputs.iter().zip(units) {
+            if *fresh {
+                store_unit(unit, output, &hollowing, cache);
+            }
+        }
+    }
+    let (kept, blanked) = hollowing.counts();
+    timings::add(Count::BodiesKept, kept);
+    timings::add(Count::BodiesBlanked, blanked);
+    let outputs = outputs.into_iter().map(|(output, _)| output).collect();
+    (outputs, hollowing)
 }
 
 /// The number of threads analysis uses: `NSLINT_THREADS`, else `RAYON_NUM_THREADS`, else
@@ -514,37 +607,48 @@ struct CachedUnit {
     allows: Vec<Allow>,
 }
 
-/// [`run_unit`], reusing a cache entry when every file the unit read is unchanged. Only units
-/// that read and parsed cleanly are stored: a problem report must be made afresh.
-fn cached_unit(unit: &Unit, context: &UnitContext<'_>, cache: Option<&Cache>) -> UnitOutput {
-    let Some(cache) = cache else {
-        return run_unit(unit, context);
+/// The cache key of a unit.
+fn unit_key(unit: &Unit) -> String {
+    format!("{}\n{}\n{:?}", unit.name, unit.root.display(), unit.kind)
+}
+
+/// [`run_unit`], reusing a cache entry when every file the unit read is unchanged; whether the
+/// output was made afresh.
+fn load_or_run(
+    unit: &Unit,
+    context: &UnitContext<'_>,
+    cache: Option<&Cache>,
+) -> (UnitOutput, bool) {
+    let hit = cache.and_then(|cache| {
+        let (stamps, cached) = cache.load::<CachedUnit>(&unit_key(unit))?;
+        reuse(&stamps, cached, context)
+    });
+    match hit {
+        Some(output) => (output, false),
+        None => {
+            timings::add(Count::UnitsModelled, 1);
+            (run_unit(unit, context), true)
+        }
+    }
+}
+
+/// Stores a unit's output, made with `hollowing`. Only units that read and parsed cleanly are
+/// stored: a problem report must be made afresh.
+fn store_unit(unit: &Unit, output: &UnitOutput, hollowing: &Hollowing, cache: &Cache) {
+    if !output.diagnostics.is_empty() {
+        return;
+    }
+    let stamps = output
+        .db
+        .iter()
+        .map(|(_, file)| FileStamp::of(&file.path, &file.text, hollowing.blanks_of(&file.path)))
+        .collect();
+    let cached = CachedUnit {
+        facts: output.facts.clone(),
+        files: output.files.clone(),
+        allows: output.allows.clone(),
     };
-    let key = format!("{}\n{}\n{:?}", unit.name, unit.root.display(), unit.kind);
-    if let Some(hit) = cache
-        .load::<CachedUnit>(&key)
-        .and_then(|(stamps, cached)| reuse(&stamps, cached, context))
-    {
-        return hit;
-    }
-    let output = run_unit(unit, context);
-    if output.diagnostics.is_empty() {
-        let stamps = output
-            .db
-            .iter()
-            .map(|(_, file)| {
-                let blanks = context.hollowing.blanks_of(&file.path);
-                FileStamp::of(&file.path, &file.text, blanks)
-            })
-            .collect();
-        let cached = CachedUnit {
-            facts: output.facts.clone(),
-            files: output.files.clone(),
-            allows: output.allows.clone(),
-        };
-        cache.store(&key, stamps, &cached);
-    }
-    output
+    cache.store(&unit_key(unit), stamps, &cached);
 }
 
 /// A unit's output from its cache entry, if every stamped file still has the same contents;

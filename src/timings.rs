@@ -47,6 +47,35 @@ impl Stage {
 
 static NANOS: [AtomicU64; Stage::COUNT] = [const { AtomicU64::new(0) }; Stage::COUNT];
 
+/// A quantity of work, printed beside the timings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    /// Rounds of loading and modelling (hollowing plans tried).
+    Rounds,
+    /// Targets loaded and modelled, summed over rounds (cache hits excluded).
+    UnitsModelled,
+    /// Function bodies kept by the final hollowing plan.
+    BodiesKept,
+    /// Function bodies blanked by the final hollowing plan.
+    BodiesBlanked,
+}
+
+impl Count {
+    const ALL: [(Count, &'static str); 4] = [
+        (Count::Rounds, "rounds"),
+        (Count::UnitsModelled, "units-modelled"),
+        (Count::BodiesKept, "bodies-kept"),
+        (Count::BodiesBlanked, "bodies-blanked"),
+    ];
+}
+
+static COUNTS: [AtomicU64; Count::ALL.len()] = [const { AtomicU64::new(0) }; Count::ALL.len()];
+
+/// Adds `n` to a count.
+pub fn add(count: Count, n: usize) {
+    COUNTS[count as usize].fetch_add(n as u64, Ordering::Relaxed);
+}
+
 /// Adds `elapsed` to a stage.
 pub fn record(stage: Stage, elapsed: Duration) {
     let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
@@ -90,9 +119,14 @@ pub fn render(run_total: Duration) -> String {
         ("report", total(Stage::Report)),
         ("total", run_total),
     ];
-    rows.iter()
-        .map(|(name, d)| format!("nslint-timings: {name:<13} {:>9.4}\n", d.as_secs_f64()))
-        .collect()
+    let times = rows
+        .iter()
+        .map(|(name, d)| format!("nslint-timings: {name:<13} {:>9.4}\n", d.as_secs_f64()));
+    let counts = Count::ALL.iter().map(|(count, name)| {
+        let n = COUNTS[*count as usize].load(Ordering::Relaxed);
+        format!("nslint-counts: {name:<14} {n:>9}\n")
+    });
+    times.chain(counts).collect()
 }
 
 #[cfg(test)]
@@ -105,9 +139,14 @@ mod tests {
         let value = time(Stage::Effects, || 7);
         assert_eq!(value, 7);
         assert!(total(Stage::Effects) >= Duration::from_millis(2));
+        add(Count::Rounds, 2);
         let text = render(Duration::from_secs(1));
-        assert_eq!(text.lines().count(), 12);
-        assert!(text.lines().all(|l| l.starts_with("nslint-timings: ")));
+        assert_eq!(text.lines().count(), 12 + Count::ALL.len());
+        assert!(
+            text.lines()
+                .all(|l| l.starts_with("nslint-timings: ") || l.starts_with("nslint-counts: "))
+        );
+        assert!(text.contains("nslint-counts: rounds"));
         assert!(text.contains("nslint-timings: total"));
     }
 }

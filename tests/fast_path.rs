@@ -278,7 +278,8 @@ fn hollowed_bodies_never_change_what_is_found() {
          pub fn serve() -> std::io::Result<()> {\n    util::unrelated_socket().map(drop)\n}\n",
     );
     let workspace = cargo_workspace(root);
-    let fast = rendered(&run(&workspace, true));
+    let hollowed = run(&workspace, true);
+    let fast = rendered(&hollowed);
     let full = rendered(&run(&workspace, false));
     assert_eq!(fast, full, "hollowing changed the findings");
     assert!(
@@ -294,9 +295,7 @@ fn hollowed_bodies_never_change_what_is_found() {
             (path, text)
         })
         .collect();
-    let catalog = Catalog::builtin().expect("catalogue parses");
-    let seeds = nslint::hollow::seed_words(&catalog, &Catalog::default());
-    let plan = nslint::hollow::plan(&sources, seeds, false).expect("scannable");
+    let plan = &hollowed.hollowing;
     let blanked: Vec<String> = sources
         .iter()
         .flat_map(|(path, text)| {

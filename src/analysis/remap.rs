@@ -26,6 +26,7 @@ pub(super) fn facts(facts: &mut CrateFacts, map: Map<'_>) {
         bodies,
         exports: _,
         outer_handles,
+        forwarders: _,
     } = facts;
     for SwitchCall { span: at, .. } in switches {
         span(at, map);

@@ -11,6 +11,7 @@
 pub mod regions;
 
 use crate::diagnostic::Span;
+use crate::hollow::Demand;
 use crate::model::CrateFacts;
 use crate::model::ThreadContext;
 use crate::model::ir::{Body, BodyOwner, Callee, Event, TypeRef};
@@ -62,8 +63,12 @@ pub struct Program<'a> {
 
 impl<'a> Program<'a> {
     /// Indexes the bodies of every package and resolves their calls.
-    pub fn new(packages: &'a [CrateFacts]) -> Self {
-        let bodies: Vec<&Body> = packages.iter().flat_map(|p| p.bodies.iter()).collect();
+    pub fn new(packages: &[&'a CrateFacts]) -> Self {
+        let bodies: Vec<&Body> = packages
+            .iter()
+            .copied()
+            .flat_map(|p| p.bodies.iter())
+            .collect();
         let mut by_name = HashMap::new();
         for (index, body) in bodies.iter().enumerate() {
             if let BodyOwner::Fn { canonical, .. } = &body.owner {
@@ -72,6 +77,7 @@ impl<'a> Program<'a> {
         }
         let exports = packages
             .iter()
+            .copied()
             .flat_map(|p| p.exports.iter())
             .map(|(alias, target)| (alias.as_str(), target.as_str()))
             .collect();
@@ -168,7 +174,8 @@ pub struct Effects {
 /// Computes summaries to a fixpoint, then interprets every body with them, in parallel on the
 /// current rayon pool (whose threads need stacks as deep as the code nests).
 pub fn analyze(packages: &[CrateFacts]) -> Effects {
-    let program = Program::new(packages);
+    let all: Vec<&CrateFacts> = packages.iter().collect();
+    let program = Program::new(&all);
     let summaries = summarize(&program);
     let owners = package_of_each_body(packages);
     let scoped = called_only_from_scopes(&program);
@@ -205,6 +212,72 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
         outside_scope,
         failed,
     }
+}
+
+/// What these facts demand of the next hollowing plan ([`crate::hollow::Demand`]): the
+/// functions that return switched or with a guard, or forward a closure to a thread or scope
+/// (their callers matter), and the functions called inside regions and scopes (their
+/// summaries matter). Interprets every body like [`analyze`], without keeping findings.
+pub fn demand(packages: &[&CrateFacts]) -> Demand {
+    let program = Program::new(packages);
+    let summaries = summarize(&program);
+    let own_name = |path: &str| path.rsplit("::").next().unwrap_or(path).to_owned();
+    let mut demand = Demand::default();
+    for (body, summary) in program.bodies.iter().zip(&summaries) {
+        // A `Drop::drop` is only ever called by the compiler (E0040): `drop(x)` is `mem::drop`.
+        if let BodyOwner::Fn {
+            canonical,
+            drop_of: None,
+            ..
+        } = &body.owner
+            && (summary.returns_switched.is_some() || summary.returns_guard.is_some())
+        {
+            demand.callers_of.insert(own_name(canonical));
+        }
+    }
+    for package in packages {
+        demand
+            .callers_of
+            .extend(package.forwarders.iter().map(|f| own_name(f)));
+    }
+    let calls: Vec<Vec<usize>> = {
+        use rayon::prelude::*;
+        program
+            .bodies
+            .par_iter()
+            .map(|body| {
+                interpret_guarded(body, &program, &summaries)
+                    .map(|outcome| outcome.region_calls)
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    // A summary read in a region is made of the summaries of everything its function calls.
+    let callees = callees_of(&program);
+    let mut read = vec![false; program.bodies.len()];
+    let mut pending: Vec<usize> = calls.into_iter().flatten().collect();
+    while let Some(index) = pending.pop() {
+        if !std::mem::replace(&mut read[index], true) {
+            pending.extend(callees[index].iter().copied().filter(|&c| !read[c]));
+        }
+    }
+    for (body, read) in program.bodies.iter().zip(read) {
+        if let (true, BodyOwner::Fn { canonical, .. }) = (read, &body.owner) {
+            demand.callees.insert(own_name(canonical));
+        }
+    }
+    demand
+}
+
+/// For each body, the bodies it calls.
+fn callees_of(program: &Program<'_>) -> Vec<Vec<usize>> {
+    let mut callees: Vec<Vec<usize>> = vec![Vec::new(); program.bodies.len()];
+    for (callee, callers) in program.callers.iter().enumerate() {
+        for &caller in callers {
+            callees[caller].push(callee);
+        }
+    }
+    callees
 }
 
 /// Interprets a body; a panic in the interpreter (a bug of nslint's) gives `None` instead of
@@ -309,12 +382,7 @@ fn package_of_each_body(packages: &[CrateFacts]) -> Vec<usize> {
 fn called_only_from_scopes(program: &Program<'_>) -> Vec<bool> {
     let count = program.bodies.len();
     let in_scope = |i: usize| matches!(program.bodies[i].context, ThreadContext::Scope(_));
-    let mut callees: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for (callee, callers) in program.callers.iter().enumerate() {
-        for &caller in callers {
-            callees[caller].push(callee);
-        }
-    }
+    let callees = callees_of(program);
     let mut scoped: Vec<bool> = program.callers.iter().map(|c| !c.is_empty()).collect();
     let mut queue: std::collections::VecDeque<usize> = (0..count).filter(|&i| scoped[i]).collect();
     while let Some(index) = queue.pop_front() {

@@ -101,6 +101,9 @@ pub struct Outcome {
     pub escapes: Option<Chain>,
     /// Its own sensitive operations (for strict mode).
     pub operations: Vec<(Span, String)>,
+    /// The workspace functions (body indices) called inside a region or a scope, whose
+    /// summaries decide what it does.
+    pub region_calls: Vec<usize>,
     /// What it does wrong.
     pub findings: Vec<Finding>,
 }
@@ -206,6 +209,12 @@ impl Interp<'_, '_> {
                 arg_kinds,
             } => {
                 let target = self.program.resolve(callee);
+                if let Some(target) = target
+                    && (state.region().is_some()
+                        || matches!(self.body.context, ThreadContext::Scope(_)))
+                {
+                    self.outcome.region_calls.push(target);
+                }
                 let summary = target.map(|i| &self.summaries[i]);
                 // Names are only needed when a chain is built: most calls have no effects.
                 let program = self.program;

@@ -18,10 +18,12 @@ pub struct Candidate {
     pub text: Range<usize>,
     /// For functions: the inside of the braces.
     pub body: Option<Range<usize>>,
+    /// For functions: whether a parameter may hold a closure (see [`super::items::FnItem`]).
+    pub may_take_closure: bool,
     /// The words it defines.
     names: Vec<u32>,
-    /// The identifiers it spells (literals and comments excluded: names are never called from
-    /// a string), each once.
+    /// The identifiers it spells other than the names it defines (literals and comments
+    /// excluded: names are never called from a string), each once.
     mentions: Vec<u32>,
 }
 
@@ -42,6 +44,11 @@ pub struct Index {
     mentioned_by: Vec<Vec<u32>>,
     /// For each word, the imports whose path holds it.
     imported_through: Vec<Vec<u32>>,
+    /// For each word, the candidates that define it.
+    defined_by: Vec<Vec<u32>>,
+    /// For each word an import brings under another name (`use a::open as go`: `go`), the
+    /// words it renames (`open`).
+    renames: HashMap<u32, Vec<u32>>,
     /// For each file, its candidates.
     by_file: Vec<Vec<u32>>,
 }
@@ -94,10 +101,19 @@ impl Index {
             words: WordMap::default(),
             mentioned_by: Vec::new(),
             imported_through: Vec::new(),
+            defined_by: Vec::new(),
+            renames: HashMap::new(),
             by_file: vec![Vec::new(); files.len()],
         };
         for (file, scanned) in scanned.into_iter().enumerate() {
             index.add_file(file, scanned?);
+        }
+        for import in &index.imports {
+            if let (Some(local), Some(&last)) = (import.local, import.segments.last())
+                && local != last
+            {
+                index.renames.entry(local).or_default().push(last);
+            }
         }
         Some(index)
     }
@@ -108,25 +124,37 @@ impl Index {
         let defined = items
             .fns
             .into_iter()
-            .map(|f| (f.text, Some(f.body), f.names))
-            .chain(items.others.into_iter().map(|o| (o.text, None, o.names)));
-        for (text, body, names) in defined {
+            .map(|f| (f.text, Some(f.body), f.names, f.may_take_closure))
+            .chain(
+                items
+                    .others
+                    .into_iter()
+                    .map(|o| (o.text, None, o.names, false)),
+            );
+        for (text, body, names, may_take_closure) in defined {
             let id = self.candidates.len() as u32;
+            let names: Vec<u32> = names.iter().map(|n| self.word(word_hash(n))).collect();
+            // The names an item defines are spelled where it defines them (`fn enter`, a
+            // field `routes: ..`): that is no mention of anybody else's.
             let spelled: Vec<u32> = mentions
                 .next()
                 .unwrap_or_default()
                 .into_iter()
                 .map(|hash| self.word(hash))
+                .filter(|word| !names.contains(word))
                 .collect();
             for &word in &spelled {
                 self.mentioned_by[word as usize].push(id);
             }
-            let names = names.iter().map(|n| self.word(word_hash(n))).collect();
+            for &name in &names {
+                self.defined_by[name as usize].push(id);
+            }
             self.by_file[file].push(id);
             self.candidates.push(Candidate {
                 file,
                 text,
                 body,
+                may_take_closure,
                 names,
                 mentions: spelled,
             });
@@ -159,36 +187,58 @@ impl Index {
         self.words.insert(hash, id);
         self.mentioned_by.push(Vec::new());
         self.imported_through.push(Vec::new());
+        self.defined_by.push(Vec::new());
         id
     }
 
-    /// Which candidates matter for `seeds`: those that mention a word, where the words are the
-    /// seeds, every name a mattering candidate defines and every name imported through a path
+    /// The numbers of those `words` that some scanned file spells or defines.
+    pub fn known_words<'w>(&self, words: impl IntoIterator<Item = &'w str>) -> Vec<u32> {
+        words
+            .into_iter()
+            .filter_map(|w| self.words.get(&word_hash(w)).copied())
+            .collect()
+    }
+
+    /// Which candidates matter for `seeds` (and the already numbered words `extra`): those
+    /// that mention a word, where the words are the seeds, every name a mattering candidate
+    /// defines (with [`Travel::NotFunctions`], only names of items other than functions: a
+    /// function's callers are then added on demand) and every name imported through a path
     /// holding a word; a glob import through such a path makes its whole file matter. Seeds
     /// that are not identifiers (`/proc/self/ns`) are looked for in the whole text, literals
     /// included.
-    pub fn closure(&self, files: &[(PathBuf, String)], seeds: &[String]) -> Vec<bool> {
+    pub fn closure(
+        &self,
+        files: &[(PathBuf, String)],
+        seeds: &[String],
+        extra: &[u32],
+        travel: Travel,
+    ) -> Vec<bool> {
         let mut relevant = vec![false; self.candidates.len()];
         let mut known = vec![false; self.mentioned_by.len()];
         let mut pending: Vec<u32> = Vec::new();
         let (names, strings): (Vec<&String>, Vec<&String>) =
             seeds.iter().partition(|w| is_identifier(w));
-        for seed in names {
-            if let Some(&id) = self.words.get(&word_hash(seed))
-                && !known[id as usize]
-            {
-                known[id as usize] = true;
+        let seeded = self.known_words(names.into_iter().map(String::as_str));
+        for id in seeded.into_iter().chain(extra.iter().copied()) {
+            if !std::mem::replace(&mut known[id as usize], true) {
                 pending.push(id);
             }
         }
         let mut newly: Vec<u32> = self.spelling_any(files, &strings);
         let mut whole_files = vec![false; self.by_file.len()];
         loop {
-            for candidate in newly.drain(..) {
-                if std::mem::replace(&mut relevant[candidate as usize], true) {
+            for id in newly.drain(..) {
+                let candidate = &self.candidates[id as usize];
+                if travel == Travel::ClosureTakers && !candidate.may_take_closure {
                     continue;
                 }
-                for &name in &self.candidates[candidate as usize].names {
+                if std::mem::replace(&mut relevant[id as usize], true) {
+                    continue;
+                }
+                if travel == Travel::NotFunctions && candidate.body.is_some() {
+                    continue;
+                }
+                for &name in &candidate.names {
                     if !std::mem::replace(&mut known[name as usize], true) {
                         pending.push(name);
                     }
@@ -217,6 +267,55 @@ impl Index {
         relevant
     }
 
+    /// The names the functions among `kept` define.
+    pub fn function_names(&self, kept: &[bool]) -> Vec<u32> {
+        let mut names: Vec<u32> = self
+            .candidates
+            .iter()
+            .zip(kept)
+            .filter(|(c, keep)| **keep && c.body.is_some())
+            .flat_map(|(c, _)| c.names.iter().copied())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The candidates that define `word`, also under a name an import gives it.
+    fn definers(&self, word: u32) -> impl Iterator<Item = u32> + '_ {
+        let renamed = self.renames.get(&word).map_or(&[][..], Vec::as_slice);
+        std::iter::once(word)
+            .chain(renamed.iter().copied())
+            .flat_map(|w| self.defined_by[w as usize].iter().copied())
+    }
+
+    /// The `among` candidates that a `kept` one mentions.
+    pub fn mentioned_among(&self, kept: &[bool], among: &[bool]) -> Vec<u32> {
+        let mut found: Vec<u32> = self
+            .candidates
+            .iter()
+            .zip(kept)
+            .filter(|(_, keep)| **keep)
+            .flat_map(|(c, _)| c.mentions.iter().flat_map(|&w| self.definers(w)))
+            .filter(|&id| among[id as usize])
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The `reaching` candidates that define one of `words`.
+    pub fn reaching_definers(&self, words: &[u32], reaching: &[bool]) -> Vec<u32> {
+        let mut found: Vec<u32> = words
+            .iter()
+            .flat_map(|&w| self.definers(w))
+            .filter(|&id| reaching[id as usize])
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
     /// The candidates whose text holds one of `strings`.
     fn spelling_any(&self, files: &[(PathBuf, String)], strings: &[&String]) -> Vec<u32> {
         let Some(automaton) = (!strings.is_empty())
@@ -242,40 +341,39 @@ impl Index {
             .collect()
     }
 
-    /// `kept` extended by the `reaching` candidates that kept ones call, transitively: every
-    /// identifier a kept candidate spells is looked up among the names `reaching` candidates
+    /// `kept` extended by `start` and the `within` candidates those call, transitively: every
+    /// identifier such a candidate spells is looked up among the names `within` candidates
     /// define (also when imported under another name).
-    pub fn called_from(&self, mut kept: Vec<bool>, reaching: &[bool]) -> Vec<bool> {
-        let mut defined_by: HashMap<u32, Vec<u32>> = HashMap::new();
-        for (id, candidate) in self.candidates.iter().enumerate() {
-            if reaching[id] && !kept[id] {
-                for &name in &candidate.names {
-                    defined_by.entry(name).or_default().push(id as u32);
-                }
-            }
-        }
-        for import in &self.imports {
-            if let (Some(local), Some(&last)) = (import.local, import.segments.last())
-                && local != last
-                && let Some(found) = defined_by.get(&last).cloned()
-            {
-                defined_by.entry(local).or_default().extend(found);
-            }
-        }
-        let mut pending: Vec<u32> = (0..kept.len() as u32)
-            .filter(|&i| kept[i as usize])
-            .collect();
+    pub fn called_from(&self, mut kept: Vec<bool>, start: &[u32], within: &[bool]) -> Vec<bool> {
+        let mut walked = vec![false; self.candidates.len()];
+        let mut pending: Vec<u32> = start.to_vec();
         while let Some(id) = pending.pop() {
-            for word in &self.candidates[id as usize].mentions {
-                for &callee in defined_by.get(word).map_or(&[][..], Vec::as_slice) {
-                    if !std::mem::replace(&mut kept[callee as usize], true) {
-                        pending.push(callee);
-                    }
-                }
+            if std::mem::replace(&mut walked[id as usize], true) {
+                continue;
+            }
+            kept[id as usize] = true;
+            for &word in &self.candidates[id as usize].mentions {
+                pending.extend(
+                    self.definers(word)
+                        .filter(|&callee| within[callee as usize] && !walked[callee as usize]),
+                );
             }
         }
         kept
     }
+}
+
+/// Whether the names a mattering candidate defines make their mentioners matter too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Travel {
+    /// Every name: callers of callers of a switching body are kept, however far.
+    AllNames,
+    /// Names of items other than functions (types, fields, constants, macros, imports): a
+    /// function's callers are added only when analysis shows they matter.
+    NotFunctions,
+    /// Only functions that may take a closure matter, and their names travel: the helpers
+    /// that may hand a closure to a thread or scope, directly or through one another.
+    ClosureTakers,
 }
 
 /// Whether a seed is an identifier (else it is a path or other string).

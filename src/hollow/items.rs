@@ -15,6 +15,10 @@ pub struct FnItem {
     /// Its name, and the names of the functions and macros defined inside it (an `impl` in a
     /// body defines methods callable from anywhere).
     pub names: Vec<String>,
+    /// Whether a parameter may hold a closure (it is generic, or some parameter's type is
+    /// not made of primitives only): only such a function can hand a closure argument to a
+    /// thread or scope.
+    pub may_take_closure: bool,
 }
 
 /// An item other than a function: a type, constant, static, type alias or macro.
@@ -61,6 +65,32 @@ pub fn items(text: &str, tokens: &[Token]) -> Option<FileItems> {
     };
     scan.item_list(0, tokens.len());
     (!scan.path_attribute).then_some(scan.out)
+}
+
+/// Words a type made only of primitives can spell (`&'a mut [u8]`, `*const i32`, `(u8, str)`).
+fn is_primitive_type_word(word: &str) -> bool {
+    matches!(
+        word,
+        "bool"
+            | "char"
+            | "str"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f32"
+            | "f64"
+            | "mut"
+            | "const"
+    )
 }
 
 /// For each opening bracket, the index of its closing one (other entries are unused).
@@ -266,16 +296,49 @@ impl Scan<'_> {
                 let implicit = self.in_drop_impl && name == "drop";
                 let mut names = if implicit { Vec::new() } else { vec![name] };
                 names.extend(self.nested_names(open + 1, close));
+                let may_take_closure = self.may_take_closure(index + 2, open);
                 self.out.fns.push(FnItem {
                     text: self.tokens[index].range.start..self.tokens[close].range.end,
                     body: self.tokens[open].range.end..self.tokens[close].range.start,
                     names,
+                    may_take_closure,
                 });
                 close + 1
             }
             Some(HeaderEnd::Semicolon(at)) => at + 1,
             None => end,
         }
+    }
+
+    /// Whether the function header between two token indices (after the name, up to the
+    /// body) may take a closure: it has generic parameters, or a parameter's type names
+    /// anything but primitives (`impl Fn`, `Box<dyn Fn>`, a struct, an alias).
+    fn may_take_closure(&self, start: usize, end: usize) -> bool {
+        let Some(open) = (start..end).find(|&i| self.is(i, Kind::Open(b'('))) else {
+            return true;
+        };
+        if (start..open).any(|i| self.is(i, Kind::Punct(b'<'))) {
+            return true;
+        }
+        let close = self.matching[open];
+        // Whether the tokens seen since the last top-level comma are a type (after `name:`).
+        let mut in_type = false;
+        let mut depth = 0usize;
+        for index in open + 1..close {
+            match self.tokens[index].kind {
+                Kind::Open(_) => depth += 1,
+                Kind::Close(_) => depth = depth.saturating_sub(1),
+                Kind::Punct(b',') if depth == 0 => in_type = false,
+                Kind::Punct(b':') if depth == 0 => in_type = true,
+                Kind::Ident
+                    if in_type && !self.ident(index).is_some_and(is_primitive_type_word) =>
+                {
+                    return true;
+                }
+                _ => {}
+            }
+        }
+        false
     }
 
     /// Names of functions and macros defined anywhere between two token indices.
@@ -416,6 +479,15 @@ mod tests {
         );
         assert_eq!(&text[found.fns[0].body.clone()], " 1 ");
         assert!(text[found.fns[1].text.clone()].starts_with("fn b(&self)"));
+    }
+
+    #[test]
+    fn functions_that_may_take_a_closure_are_told_apart() {
+        let text = "fn a(f: impl FnOnce()) {}\nfn b<F: Fn(u8)>(f: F) {}\nfn c(x: &'a mut [u8], (y, z): (i32, u64)) {}\n\
+                    fn d(&self, job: Job) {}\nfn e(&mut self) {}\nfn g(p: std::path::PathBuf) {}\n";
+        let found = scan(text);
+        let may: Vec<bool> = found.fns.iter().map(|f| f.may_take_closure).collect();
+        assert_eq!(may, vec![true, true, false, true, false, true]);
     }
 
     #[test]

@@ -1,19 +1,25 @@
 //! Hollowing: function bodies that cannot matter are blanked before parsing.
 //!
-//! Most code in a workspace never touches namespaces. A function body can only contribute to a
-//! finding if it names something the catalogue knows (a switch, a scope, a thread or pool API,
-//! a sensitive operation, an escape, a namespace path), an entry added by configuration, an
-//! `nslint` directive, or a name defined by code that does — a helper that switches, a type
-//! alias or field of a namespace-bound type, a re-export. That closure over names is computed
-//! here for the whole selection with a byte-level tokenizer ([`lexer`], [`items`]) before
-//! anything is parsed, and every other body's inside is turned into a block comment of the same
-//! length ([`hollow_text`]), so syn skips it and every span stays where it was. The decision is
-//! by words, never by resolution, so it only ever keeps too much: a blanked body holds none of
-//! the words, so it has no events that matter and calls nothing that does, and its summary
-//! would have been empty.
+//! Most code in a workspace never touches namespaces. A body only contributes to a finding if
+//! it holds a switched region or a scope, or if a region reads its summary. A region starts
+//! at a word the catalogue knows (a raw switch, a scope, a namespace path, a configured entry,
+//! an `nslint` directive) or at a call to a function that returns switched or with a guard;
+//! what it reads are the summaries of the functions it calls, and of what those call.
 //!
-//! Whatever the scan cannot vouch for turns hollowing off for the run ([`plan`] returns
-//! `None`): a file whose brackets do not balance or that ends inside a literal.
+//! So planning goes by rounds ([`Planner::plan`]). The first keeps the bodies that spell a
+//! switching word, their direct callers, and what those call one level down; names travel
+//! through types, fields, constants, macros and imports. Analysis of what was kept then says
+//! which functions return switched, return a guard or forward a closure (their callers are
+//! kept next), and which functions regions read (their bodies are kept next): a [`Demand`].
+//! Rounds go on until analysis demands nothing new. A byte-level tokenizer ([`lexer`],
+//! [`items`]) finds every item and what it spells, an inverted index makes each round
+//! linear, and every other body's inside is turned into a block comment of the same length
+//! ([`hollow_text`]), so syn skips it and every span stays where it was. Decisions are by
+//! words, never by resolution, so a plan only ever keeps too much: a blanked body's summary
+//! is empty, and no region reads it.
+//!
+//! Whatever the scan cannot vouch for turns hollowing off for the run ([`Planner::new`]
+//! returns `None`): a file whose brackets do not balance or that ends inside a literal.
 
 mod index;
 mod items;
@@ -22,61 +28,181 @@ mod seeds;
 
 pub use seeds::{Seeds, seed_words};
 
-use index::Index;
+use index::{Index, Travel};
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Which body ranges of which files are blanked.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Hollowing {
     blanks: HashMap<PathBuf, Vec<Range<usize>>>,
+    /// How many bodies the plan keeps.
+    kept: usize,
 }
 
 impl Hollowing {
+    /// How many bodies are kept and how many blanked.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.kept, self.blanks.values().map(Vec::len).sum())
+    }
+
     /// The ranges blanked in `path` (none when it was not scanned), sorted.
     pub fn blanks_of(&self, path: &Path) -> &[Range<usize>] {
         self.blanks.get(path).map_or(&[], Vec::as_slice)
     }
 }
 
-/// Decides which bodies of `files` (path and text) to blank, from the [`Seeds`] of the
-/// catalogue. `None` when some file cannot be scanned: then nothing is blanked.
-///
-/// Kept are the bodies that reach a switching word through calls (they, and their callers,
-/// are where switched regions and scopes are), and the bodies that reach a word of work
-/// elsewhere (a sensitive operation, an escape, a thread API) and are called from those — the
-/// summaries a switched region reads. With `strict`, every sensitive operation is reported on
-/// its own and its callers decide whether it is only called from scopes, so both kinds are
-/// kept with their callers.
-pub fn plan(files: &[(PathBuf, String)], seeds: Seeds, strict: bool) -> Option<Hollowing> {
-    let index = Index::build(files)?;
-    let relevant = if strict {
-        let mut all = seeds.switching;
-        all.extend(seeds.reached);
-        index.closure(files, &all)
-    } else {
-        let switching = index.closure(files, &seeds.switching);
-        let reaching = index.closure(files, &seeds.reached);
-        index.called_from(switching, &reaching)
-    };
-    let mut blanks: HashMap<PathBuf, Vec<Range<usize>>> = HashMap::new();
-    for (candidate, keep) in index.candidates.iter().zip(relevant) {
-        if let Some(body) = &candidate.body
-            && !keep
-            && let Some(comment) = comment_range(&files[candidate.file].1, body)
-        {
-            blanks
-                .entry(files[candidate.file].0.clone())
-                .or_default()
-                .push(comment);
+/// What analysis found that a plan must keep, by name: the functions whose callers matter,
+/// and the functions whose effects are read where they are called. Names are compared as
+/// words (the last segment of a path, a method's name), so a demand only ever keeps more.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Demand {
+    /// Functions that return with the thread switched or with a guard, or that hand a
+    /// closure argument to a thread or scope: their callers hold switched regions or scopes.
+    pub callers_of: BTreeSet<String>,
+    /// Functions called inside a switched region or a scope: their summaries (and so their
+    /// bodies, and those of what they call) decide what the region does.
+    pub callees: BTreeSet<String>,
+}
+
+impl Demand {
+    /// Adds `other`; whether anything was new.
+    pub fn absorb(&mut self, other: Demand) -> bool {
+        let before = (self.callers_of.len(), self.callees.len());
+        self.callers_of.extend(other.callers_of);
+        self.callees.extend(other.callees);
+        before != (self.callers_of.len(), self.callees.len())
+    }
+}
+
+/// Plans which bodies to blank for a selection of files, from the [`Seeds`] of the catalogue
+/// and, round by round, from what analysis demands ([`Planner::plan`]).
+pub struct Planner<'f> {
+    files: &'f [(PathBuf, String)],
+    index: Index,
+    seeds: Seeds,
+    strict: bool,
+    /// Bodies that reach a word of work elsewhere (sensitive operations, escapes, thread
+    /// APIs) through the names they spell.
+    reaching: Vec<bool>,
+    /// Functions that may hand a closure parameter to a thread or scope: they take a closure
+    /// and spell a thread API, a scope or another such function.
+    forwarders: Vec<bool>,
+    /// The names of the functions that spell a switching word: their direct callers are
+    /// always kept (most hold the region such a function starts).
+    switching_names: Vec<u32>,
+}
+
+impl<'f> Planner<'f> {
+    /// Scans `files` (path and text); `None` when some file cannot be scanned, and then
+    /// nothing may be blanked.
+    ///
+    /// With `strict`, every sensitive operation is reported on its own and its callers decide
+    /// whether it is only called from scopes, so every body that reaches a word of either
+    /// kind is kept with all its callers, and demands change nothing.
+    pub fn new(files: &'f [(PathBuf, String)], seeds: Seeds, strict: bool) -> Option<Self> {
+        let index = Index::build(files)?;
+        let (reaching, forwarders, switching_names) = if strict {
+            (Vec::new(), Vec::new(), Vec::new())
+        } else {
+            let switching = index.closure(files, &seeds.switching, &[], Travel::NotFunctions);
+            let reaching = index.closure(files, &seeds.reached, &[], Travel::AllNames);
+            let mut handing = seeds.contexts.clone();
+            handing.extend(seeds.switching.iter().cloned());
+            let forwarders = index.closure(files, &handing, &[], Travel::ClosureTakers);
+            (reaching, forwarders, index.function_names(&switching))
+        };
+        Some(Planner {
+            files,
+            index,
+            seeds,
+            strict,
+            reaching,
+            forwarders,
+            switching_names,
+        })
+    }
+
+    /// `demand` without the names no scanned file spells.
+    pub fn known(&self, demand: Demand) -> Demand {
+        let spelled = |names: BTreeSet<String>| {
+            names
+                .into_iter()
+                .filter(|n| !self.index.known_words([n.as_str()]).is_empty())
+                .collect()
+        };
+        Demand {
+            callers_of: spelled(demand.callers_of),
+            callees: spelled(demand.callees),
         }
     }
-    for ranges in blanks.values_mut() {
-        ranges.sort_by_key(|r| r.start);
+
+    /// Whether [`Planner::plan`] depends on the demand (not in strict mode).
+    pub fn is_demand_driven(&self) -> bool {
+        !self.strict
     }
-    Some(Hollowing { blanks })
+
+    /// Which bodies to blank, given what analysis has demanded so far.
+    ///
+    /// Kept are the bodies that spell a switching word, their direct callers, the callers of
+    /// every function in `demand.callers_of`, and names that travel through types, fields,
+    /// constants, macros and imports; then the functions in `demand.callees` and the
+    /// functions a kept body may hand a closure to, with everything they call that reaches
+    /// work elsewhere. Whatever else a body does only matters through those: its summary
+    /// would not be read.
+    pub fn plan(&self, demand: &Demand) -> Hollowing {
+        let keep = if self.strict {
+            let mut all = self.seeds.switching.clone();
+            all.extend(self.seeds.reached.iter().cloned());
+            self.index.closure(self.files, &all, &[], Travel::AllNames)
+        } else {
+            let mut callers_of = self.switching_names.clone();
+            callers_of.extend(
+                self.index
+                    .known_words(demand.callers_of.iter().map(String::as_str)),
+            );
+            let switching = self.index.closure(
+                self.files,
+                &self.seeds.switching,
+                &callers_of,
+                Travel::NotFunctions,
+            );
+            // What the switching bodies call one level down is a guess at what their regions
+            // read; analysis demands the rest, round by round.
+            let mut read = self.index.mentioned_among(&switching, &self.reaching);
+            let callees = self
+                .index
+                .known_words(demand.callees.iter().map(String::as_str));
+            read.extend(self.index.reaching_definers(&callees, &self.reaching));
+            let mut kept = switching;
+            for index in read {
+                kept[index as usize] = true;
+            }
+            let handed = self.index.mentioned_among(&kept, &self.forwarders);
+            self.index.called_from(kept, &handed, &self.forwarders)
+        };
+        let mut blanks: HashMap<PathBuf, Vec<Range<usize>>> = HashMap::new();
+        let mut kept = 0;
+        for (candidate, keep) in self.index.candidates.iter().zip(keep) {
+            kept += usize::from(keep && candidate.body.is_some());
+            if let Some(body) = &candidate.body
+                && !keep
+                && let Some(comment) = comment_range(&self.files[candidate.file].1, body)
+            {
+                blanks
+                    .entry(self.files[candidate.file].0.clone())
+                    .or_default()
+                    .push(comment);
+            }
+        }
+        for ranges in blanks.values_mut() {
+            ranges.sort_by_key(|r| r.start);
+        }
+        Hollowing { blanks, kept }
+    }
 }
 
 /// Where a body's comment goes: from its first pair of ASCII bytes that are not line breaks
@@ -149,12 +275,25 @@ mod tests {
         reached: &[&str],
         strict: bool,
     ) -> Vec<String> {
+        kept_on_demand(texts, switching, reached, strict, &Demand::default())
+    }
+
+    fn kept_on_demand(
+        texts: &[&str],
+        switching: &[&str],
+        reached: &[&str],
+        strict: bool,
+        demand: &Demand,
+    ) -> Vec<String> {
         let files = files(texts);
         let seeds = Seeds {
             switching: words(switching),
             reached: words(reached),
+            contexts: words(reached),
         };
-        let plan = plan(&files, seeds, strict).expect("plan");
+        let plan = Planner::new(&files, seeds, strict)
+            .expect("scannable")
+            .plan(demand);
         files
             .iter()
             .map(|(path, text)| hollow_text(text, plan.blanks_of(path)).into_owned())
@@ -162,22 +301,27 @@ mod tests {
     }
 
     #[test]
-    fn bodies_reaching_a_word_through_names_are_kept_and_others_blanked() {
-        let out = kept(
-            &[
-                "fn enter() { setns(3, 0); }\nfn plain() { let x = 1; x }\n",
-                "fn caller() { crate::enter(); }\nfn far() { caller() }\nfn other() { plain() }\n",
-            ],
-            &["setns"],
-        );
+    fn switching_bodies_and_their_callers_are_kept_and_callers_further_up_on_demand() {
+        let texts = [
+            "fn enter() { setns(3, 0); }\nfn plain() { let x = 1; x }\n",
+            "fn caller() { crate::enter(); }\nfn far() { caller() }\nfn other() { plain() }\n",
+        ];
+        let out = kept(&texts, &["setns"]);
         assert_eq!(
             out[0],
             "fn enter() { setns(3, 0); }\nfn plain() {/*          */}\n"
         );
         assert_eq!(
             out[1],
-            "fn caller() { crate::enter(); }\nfn far() { caller() }\nfn other() {/*     */}\n"
+            "fn caller() { crate::enter(); }\nfn far() {/*      */}\nfn other() {/*     */}\n"
         );
+        let demand = Demand {
+            callers_of: BTreeSet::from(["caller".to_owned()]),
+            ..Demand::default()
+        };
+        let out = kept_on_demand(&texts, &["setns"], &[], false, &demand);
+        assert!(out[1].contains("fn far() { caller() }"), "{}", out[1]);
+        assert!(out[1].contains("fn other() {/*"));
     }
 
     #[test]
@@ -227,33 +371,48 @@ mod tests {
     fn a_file_that_cannot_be_scanned_turns_hollowing_off() {
         let seeds = Seeds {
             switching: words(&["x"]),
-            reached: Vec::new(),
+            ..Seeds::default()
         };
-        assert!(plan(&files(&["fn a() { \"open }"]), seeds, false).is_none());
+        assert!(Planner::new(&files(&["fn a() { \"open }"]), seeds, false).is_none());
     }
 
     #[test]
-    fn work_elsewhere_is_kept_only_where_a_switching_body_calls_it() {
+    fn work_elsewhere_is_kept_where_analysis_reads_it_and_forwarders_where_called() {
         let texts = [
-            "fn enter() { setns(3, 0); probe(); }\nfn probe() { open_socket() }\n",
+            "fn enter() { setns(3, 0); probe(); on_thread(|| ()); }\nfn probe() { open_socket() }\n",
             "use crate::b::open_udp as open_socket;\nfn unused() { UdpSocket::bind(a) }\n",
             "fn open_udp() { UdpSocket::bind(a) }\nfn caller() { unused() }\n",
+            "fn on_thread<F: FnOnce()>(f: F) { thread::spawn(f); }\n\
+             fn count(n: &[u8]) { thread::spawn(n); }\nfn far<F>(f: F) { thread::spawn(f); }\n",
         ];
-        let out = kept_with(&texts, &["setns"], &["UdpSocket"], false);
+        let reached = ["UdpSocket", "thread"];
+        let out = kept_with(&texts, &["setns"], &reached, false);
+        assert!(out[0].contains("open_socket()"), "one call down: a guess");
         assert!(
-            out[0].contains("open_socket()"),
-            "called from a switching body"
+            !out[2].contains("UdpSocket::bind"),
+            "two calls down: on demand"
         );
+        assert!(
+            out[3].contains("on_thread<F: FnOnce()>(f: F) { thread"),
+            "{}",
+            out[3]
+        );
+        assert!(!out[3].contains("spawn(n)") && !out[3].contains("far<F>(f: F) { thread"));
+        let demand = Demand {
+            callees: BTreeSet::from(["open_socket".to_owned()]),
+            ..Demand::default()
+        };
+        let out = kept_on_demand(&texts, &["setns"], &reached, false, &demand);
         assert!(
             out[2].contains("UdpSocket::bind"),
             "reached through a rename"
         );
         assert!(
             !out[1].contains("UdpSocket::bind"),
-            "never called from a switching body"
+            "never called from where it is read"
         );
         assert!(!out[2].contains("unused()"));
-        let strict = kept_with(&texts, &["setns"], &["UdpSocket"], true);
+        let strict = kept_with(&texts, &["setns"], &reached, true);
         assert!(strict[1].contains("UdpSocket::bind") && strict[2].contains("unused()"));
     }
 }

@@ -18,6 +18,9 @@ pub struct Seeds {
     /// escapes, thread and pool APIs (a helper that forwards a closure to one gives that
     /// closure its thread), namespace-dependent paths, and builder types.
     pub reached: Vec<String>,
+    /// The words of thread and pool APIs among `reached`: a helper that spells one (or a scope)
+    /// and takes a closure may forward it there.
+    pub contexts: Vec<String>,
 }
 
 /// The [`Seeds`] of a catalogue (built-in plus configured entries) and of the entries
@@ -49,14 +52,16 @@ pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
     for path in crate::prescan::configured_strings(configured) {
         switching.extend(path.split("::").map(str::to_owned));
     }
+    let mut contexts = BTreeSet::new();
     for context in &catalog.contexts {
-        add(&context.path, &mut reached);
-        add(&context.receiver_root, &mut reached);
-        add(&context.receiver_param_of, &mut reached);
+        add(&context.path, &mut contexts);
+        add(&context.receiver_root, &mut contexts);
+        add(&context.receiver_param_of, &mut contexts);
         if context.trait_path.is_some() {
-            reached.extend(context.method.clone());
+            contexts.extend(context.method.clone());
         }
     }
+    reached.extend(contexts.iter().cloned());
     for sensitive in &catalog.sensitive {
         add(&sensitive.path, &mut reached);
         reached.extend(sensitive.method.clone());
@@ -78,6 +83,7 @@ pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
     Seeds {
         switching: list(switching),
         reached: list(reached),
+        contexts: list(contexts),
     }
 }
 

@@ -106,6 +106,8 @@ pub struct CrateFacts {
     pub exports: Vec<(String, String)>,
     /// Handles used inside a scope that were created outside it.
     pub outer_handles: Vec<OuterHandleUse>,
+    /// The functions (canonical paths) that hand a closure parameter to a thread or scope.
+    pub forwarders: Vec<String>,
 }
 
 impl CrateFacts {
@@ -122,6 +124,7 @@ impl CrateFacts {
         self.bodies.extend(other.bodies);
         self.exports.extend(other.exports);
         self.outer_handles.extend(other.outer_handles);
+        self.forwarders.extend(other.forwarders);
     }
 }
 

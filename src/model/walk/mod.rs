@@ -43,6 +43,7 @@ pub fn extract_facts(resolver: &Resolver<'_>, catalog: &Catalog) -> CrateFacts {
         let mut walker = Walker::new(resolver, catalog, &tables, id, &mut facts);
         walker.find_forwarders(&tree.module(id).items, &mut forwarders);
     }
+    facts.forwarders = forwarders.keys().cloned().collect();
     tables.forwarders = forwarders;
     for id in tree.ids() {
         let mut walker = Walker::new(resolver, catalog, &tables, id, &mut facts);
