@@ -124,7 +124,24 @@ pub fn analyze_with_options(
             .flatten()
             .unwrap_or_default();
         let planner = timings::time(Stage::Prescan, || {
-            new_planner(workspace, &sources, catalog, config)
+            let mut planner = new_planner(workspace, &sources.texts, catalog, config)?;
+            // Packages analysed only for their dependents' sake are loaded when a region
+            // reads one of their bodies, not on a guess.
+            let core_files: std::collections::HashSet<&Path> = sources
+                .package_files
+                .iter()
+                .zip(&selection.core)
+                .filter(|(_, core)| **core)
+                .flat_map(|(files, _)| files.iter().map(PathBuf::as_path))
+                .collect();
+            let owned: std::collections::HashSet<&Path> = sources
+                .package_files
+                .iter()
+                .flatten()
+                .map(PathBuf::as_path)
+                .collect();
+            planner.guess_only_in(|path| core_files.contains(path) || !owned.contains(path));
+            Some(planner)
         });
         let units = units_of(workspace, &selection);
         // Entries are only valid for the same catalogue (configuration included) and root.
@@ -138,7 +155,13 @@ pub fn analyze_with_options(
             known: &known,
             hollowing: &Hollowing::default(),
         };
-        let (outputs, hollowing) = analyse_units(&units, planner.as_ref(), context, cache.as_ref());
+        let rounds = Rounds {
+            planner: planner.as_ref(),
+            core: &selection.core,
+            package_files: &sources.package_files,
+            crate_names: workspace.crates.iter().map(CrateSpec::lib_name).collect(),
+        };
+        let (outputs, hollowing) = analyse_units(&units, &rounds, context, cache.as_ref());
         (
             units.into_iter().zip(outputs).collect::<Vec<_>>(),
             hollowing,
@@ -338,6 +361,19 @@ struct UnitOutput {
     diagnostics: Vec<Diagnostic>,
 }
 
+impl UnitOutput {
+    /// A unit no round needed: a dependency none of whose bodies any region reads.
+    fn skipped() -> Self {
+        UnitOutput {
+            db: SourceDb::default(),
+            facts: CrateFacts::default(),
+            files: Vec::new(),
+            allows: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
 /// The targets to analyse, in package and target order (a root shared by two targets of a
 /// package is analysed once), then the loose files.
 fn units_of(workspace: &Workspace, selection: &prescan::Selection) -> Vec<Unit> {
@@ -403,26 +439,61 @@ fn new_planner<'f>(
 /// The cache key of what the last run's analysis demanded of hollowing.
 const DEMAND_KEY: &str = "hollowing demand";
 
+/// What [`analyse_units`] plans its rounds with.
+struct Rounds<'p> {
+    /// The planner of hollowing; `None` when nothing may be blanked.
+    planner: Option<&'p hollow::Planner<'p>>,
+    /// For each package, whether it is analysed for its own sake ([`prescan::Selection`]);
+    /// the others only when a plan keeps a body in one of their `package_files`.
+    core: &'p [bool],
+    /// For each package, its files.
+    package_files: &'p [Vec<PathBuf>],
+    /// The names the workspace's libraries are used by.
+    crate_names: BTreeSet<String>,
+}
+
+impl Rounds<'_> {
+    /// The planner, when its plans depend on what analysis demands.
+    fn demand_driven(&self) -> Option<&hollow::Planner<'_>> {
+        self.planner.filter(|p| p.is_demand_driven())
+    }
+
+    /// Whether a unit is modelled under `hollowing`: a package analysed only for its
+    /// dependents' sake waits until a plan keeps one of its bodies.
+    fn needs(&self, unit: &Unit, hollowing: &Hollowing) -> bool {
+        let Some(owner) = unit.owner.filter(|_| self.demand_driven().is_some()) else {
+            return true;
+        };
+        let index = owner.crate_index;
+        self.core.get(index).copied().unwrap_or(true)
+            || self
+                .package_files
+                .get(index)
+                .is_none_or(|files| files.iter().any(|file| hollowing.keeps_a_body_in(file)))
+    }
+}
+
 /// Loads and models every unit, in parallel, in rounds: each round blanks the bodies the
-/// `planner` rules out given what analysis has demanded so far ([`hollow::Demand`]), and
-/// models again only the units one of whose files is blanked differently than before, until
-/// analysis demands nothing new. A warm run starts from what the last run demanded, so that
-/// its plan, and so its cache entries, are those of the last run.
+/// planner rules out given what analysis has demanded so far ([`hollow::Demand`]), and
+/// models again only the units one of whose files is blanked differently than before (and
+/// the packages analysed for their dependents' sake once a plan keeps one of their bodies),
+/// until analysis demands nothing new. A warm run starts from what the last run demanded, so
+/// that its plan, and so its cache entries, are those of the last run.
 fn analyse_units(
     units: &[Unit],
-    planner: Option<&hollow::Planner<'_>>,
+    rounds: &Rounds<'_>,
     context: UnitContext<'_>,
     cache: Option<&Cache>,
 ) -> (Vec<UnitOutput>, Hollowing) {
     use rayon::prelude::*;
-    let stored_demand = planner
-        .filter(|p| p.is_demand_driven())
+    let stored_demand = rounds
+        .demand_driven()
         .and_then(|_| cache?.load::<hollow::Demand>(DEMAND_KEY))
         .map(|(_, demand)| demand);
     let mut demand = stored_demand.clone().unwrap_or_default();
     let plan = |demand: &hollow::Demand| {
         timings::time(Stage::Prescan, || {
-            planner.map(|p| p.plan(demand)).unwrap_or_default()
+            rounds.planner.map(|p| p.plan(demand)).unwrap_or_default()
         })
     };
     let mut hollowing = plan(&demand);
@@ -431,13 +502,20 @@ fn analyse_units(
         hollowing: &hollowing,
         ..context
     };
-    let mut outputs: Vec<(UnitOutput, bool)> = units
+    // `None`: not needed yet; else the output and whether it was made afresh.
+    let mut outputs: Vec<Option<(UnitOutput, bool)>> = units
         .par_iter()
-        .map(|unit| load_or_run(unit, &first, cache))
+        .map(|unit| {
+            rounds
+                .needs(unit, &hollowing)
+                .then(|| load_or_run(unit, &first, cache))
+        })
         .collect();
-    while let Some(planner) = planner.filter(|p| p.is_demand_driven()) {
-        let facts: Vec<&CrateFacts> = outputs.iter().map(|(o, _)| &o.facts).collect();
-        let found = timings::time(Stage::Effects, || effects::demand(&facts));
+    while let Some(planner) = rounds.demand_driven() {
+        let facts: Vec<&CrateFacts> = outputs.iter().flatten().map(|(o, _)| &o.facts).collect();
+        let found = timings::time(Stage::Effects, || {
+            effects::demand(&facts, &rounds.crate_names)
+        });
         let mut next = demand.clone();
         if !next.absorb(found) {
             break;
@@ -456,29 +534,34 @@ fn analyse_units(
         outputs = std::mem::take(&mut outputs)
             .into_par_iter()
             .zip(units)
-            .map(|((output, fresh), unit)| {
-                let changed = output.db.iter().any(|(_, file)| {
-                    previous.blanks_of(&file.path) != hollowing.blanks_of(&file.path)
-                });
-                if changed {
-                    load_or_run(unit, &context, cache)
-                } else {
-                    (output, fresh)
+            .map(|(done, unit)| match done {
+                Some((output, fresh)) => {
+                    let changed = output.db.iter().any(|(_, file)| {
+                        previous.blanks_of(&file.path) != hollowing.blanks_of(&file.path)
+                    });
+                    Some(if changed {
+                        load_or_run(unit, &context, cache)
+                    } else {
+                        (output, fresh)
+                    })
                 }
+                None => rounds
+                    .needs(unit, &hollowing)
+                    .then(|| load_or_run(unit, &context, cache)),
             })
             .collect();
     }
     if let Some(cache) = cache {
         // What made the final plan, so that the next run starts from it (names no file
         // spells any more are dropped).
-        if let Some(planner) = planner.filter(|p| p.is_demand_driven()) {
+        if let Some(planner) = rounds.demand_driven() {
             let demand = planner.known(demand);
             if stored_demand.as_ref() != Some(&demand) {
                 cache.store(DEMAND_KEY, Vec::new(), &demand);
             }
         }
-        for ((output, fresh), unit) in outputs.iter().zip(units) {
-            if *fresh {
+        for (done, unit) in outputs.iter().zip(units) {
+            if let Some((output, true)) = done {
                 store_unit(unit, output, &hollowing, cache);
             }
         }
@@ -486,7 +569,10 @@ fn analyse_units(
     let (kept, blanked) = hollowing.counts();
     timings::add(Count::BodiesKept, kept);
     timings::add(Count::BodiesBlanked, blanked);
-    let outputs = outputs.into_iter().map(|(output, _)| output).collect();
+    let outputs = outputs
+        .into_iter()
+        .map(|done| done.map_or_else(UnitOutput::skipped, |(output, _)| output))
+        .collect();
     (outputs, hollowing)
 }
 

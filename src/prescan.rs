@@ -157,6 +157,9 @@ fn last_segment(path: &str) -> &str {
 pub struct Selection {
     /// For each entry of [`Workspace::crates`], whether it is analysed.
     pub analysed: Vec<bool>,
+    /// For each package, whether it is analysed for its own sake (it matches, or depends on
+    /// a package that does), rather than only for summaries its dependents may read.
+    pub core: Vec<bool>,
     /// For each package, whether its own files matched (or could not be vouched for).
     pub matching: Vec<bool>,
 }
@@ -166,6 +169,7 @@ impl Selection {
     pub fn all(count: usize) -> Self {
         Selection {
             analysed: vec![true; count],
+            core: vec![true; count],
             matching: vec![true; count],
         }
     }
@@ -233,9 +237,14 @@ pub fn select(
         // An analysed package needs a dependency nobody can name: analyse everything.
         return Selection::all(crates.len());
     }
+    let core = analysed.clone();
     // Their dependencies, for the summaries of the helpers they call.
     spread(&mut analysed, &deps);
-    Selection { analysed, matching }
+    Selection {
+        analysed,
+        core,
+        matching,
+    }
 }
 
 /// Marks everything reachable through `edges` from a marked node.
@@ -307,22 +316,30 @@ fn package_files<'a>(roots: impl Iterator<Item = &'a Path>) -> Option<Vec<PathBu
     Some(files)
 }
 
+/// The `.rs` files of the analysed packages, read.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// Every file with its text, sorted by path.
+    pub texts: Vec<(PathBuf, String)>,
+    /// For each entry of [`Workspace::crates`], its files (none when it is not analysed).
+    pub package_files: Vec<Vec<PathBuf>>,
+}
+
 /// The text of every `.rs` file of the analysed packages and of the loose files' directories,
 /// for [`crate::hollow::plan`]. `None`
 /// when some file cannot be vouched for: the walk failed (see [`package_files`]) or a file is
 /// unreadable or not UTF-8. (`#[path]` attributes are refused by the plan's own scan, which
 /// tells them from strings that spell one.)
-pub fn analysed_sources(
-    workspace: &Workspace,
-    selection: &Selection,
-) -> Option<Vec<(PathBuf, String)>> {
+pub fn analysed_sources(workspace: &Workspace, selection: &Selection) -> Option<Sources> {
     use rayon::prelude::*;
     let per_package: Vec<Option<Vec<(PathBuf, String)>>> = workspace
         .crates
         .par_iter()
         .enumerate()
-        .filter(|(index, _)| selection.analysed.get(*index).copied().unwrap_or(true))
-        .map(|(_, spec)| {
+        .map(|(index, spec)| {
+            if !selection.analysed.get(index).copied().unwrap_or(true) {
+                return Some(Vec::new());
+            }
             let files = package_files(spec.targets.iter().map(|t| t.src_path.as_path()))?;
             files
                 .into_iter()
@@ -332,17 +349,23 @@ pub fn analysed_sources(
         .collect();
     // Loose files are crates of their own; their modules live beside them.
     let loose = package_files(workspace.loose_files.iter().map(PathBuf::as_path))?;
-    let mut sources: Vec<(PathBuf, String)> = Vec::new();
+    let mut texts: Vec<(PathBuf, String)> = Vec::new();
+    let mut package_files = Vec::with_capacity(per_package.len());
     for package in per_package {
-        sources.extend(package?);
+        let package = package?;
+        package_files.push(package.iter().map(|(path, _)| path.clone()).collect());
+        texts.extend(package);
     }
     for path in loose {
         let text = crate::source::read_text(&path).ok()?;
-        sources.push((path, text));
+        texts.push((path, text));
     }
-    sources.sort_by(|a, b| a.0.cmp(&b.0));
-    sources.dedup_by(|a, b| a.0 == b.0);
-    Some(sources)
+    texts.sort_by(|a, b| a.0.cmp(&b.0));
+    texts.dedup_by(|a, b| a.0 == b.0);
+    Some(Sources {
+        texts,
+        package_files,
+    })
 }
 
 enum Scan {

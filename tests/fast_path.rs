@@ -323,3 +323,79 @@ fn hollowed_bodies_never_change_what_is_found() {
         );
     }
 }
+
+/// Packages analysed only for their dependents' summaries are loaded when a region reads one
+/// of their functions, however it is reached: two calls down through a dependency, through a
+/// re-export under another name, and through a method on another package's return value.
+#[test]
+fn dependencies_are_loaded_when_a_region_reads_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"pod\", \"relay\", \"sockets\", \"kinds\", \"idle\"]\nresolver = \"2\"\n",
+    );
+    package(
+        root,
+        "sockets",
+        &[],
+        "pub struct Probe;\n\
+         impl Probe {\n    pub fn bind(&self) -> std::io::Result<std::net::UdpSocket> {\n        \
+         std::net::UdpSocket::bind(\"0.0.0.0:0\")\n    }\n}\n\
+         mod inner {\n    pub fn open() -> std::io::Result<std::net::TcpListener> {\n        \
+         std::net::TcpListener::bind(\"0.0.0.0:0\")\n    }\n}\n\
+         pub use inner::open as listen;\n",
+    );
+    package(
+        root,
+        "kinds",
+        &["sockets"],
+        "pub fn probe() -> sockets::Probe {\n    sockets::Probe\n}\n",
+    );
+    package(
+        root,
+        "relay",
+        &["sockets"],
+        "pub fn forward() -> std::io::Result<()> {\n    sockets::listen().map(drop)\n}\n",
+    );
+    package(
+        root,
+        "idle",
+        &[],
+        "pub fn unused() -> std::io::Result<std::net::UdpSocket> {\n    \
+         std::net::UdpSocket::bind(\"0.0.0.0:0\")\n}\n",
+    );
+    package(
+        root,
+        "pod",
+        &["relay", "kinds", "idle"],
+        "pub fn configure(fd: i32, host: i32) -> std::io::Result<()> {\n    \
+         unsafe { libc::setns(fd, libc::CLONE_NEWNET) };\n    relay::forward()?;\n    \
+         let _s = kinds::probe().bind()?;\n    \
+         unsafe { libc::setns(host, libc::CLONE_NEWNET) };\n    Ok(())\n}\n\
+         pub fn elsewhere() -> std::io::Result<()> {\n    idle::unused().map(drop)\n}\n",
+    );
+    let workspace = cargo_workspace(root);
+    let hollowed = run(&workspace, true);
+    let fast = rendered(&hollowed);
+    let full = rendered(&run(&workspace, false));
+    assert_eq!(fast, full, "lazy dependencies changed the findings");
+    let operations = full
+        .iter()
+        .filter(|d| d.contains("unscoped_namespace_op") || d.contains("socket"))
+        .count();
+    assert!(
+        operations >= 2,
+        "both sockets are seen from the region: {full:?}"
+    );
+    let read: Vec<String> = hollowed
+        .db
+        .iter()
+        .map(|(_, f)| f.display_name.clone())
+        .collect();
+    assert!(
+        !read.iter().any(|f| f.starts_with("idle/")),
+        "no region reads `idle`: {read:?}"
+    );
+}

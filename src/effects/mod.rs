@@ -218,7 +218,10 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
 /// functions that return switched or with a guard, or forward a closure to a thread or scope
 /// (their callers matter), and the functions called inside regions and scopes (their
 /// summaries matter). Interprets every body like [`analyze`], without keeping findings.
-pub fn demand(packages: &[&CrateFacts]) -> Demand {
+///
+/// A call that reaches no function analysed so far, into one of the `workspace_crates`, is
+/// demanded by name too: the package that defines it may not have been loaded yet.
+pub fn demand(packages: &[&CrateFacts], workspace_crates: &BTreeSet<String>) -> Demand {
     let program = Program::new(packages);
     let summaries = summarize(&program);
     let own_name = |path: &str| path.rsplit("::").next().unwrap_or(path).to_owned();
@@ -240,18 +243,24 @@ pub fn demand(packages: &[&CrateFacts]) -> Demand {
             .callers_of
             .extend(package.forwarders.iter().map(|f| own_name(f)));
     }
-    let calls: Vec<Vec<usize>> = {
+    let outcomes: Vec<(Vec<usize>, Vec<Callee>)> = {
         use rayon::prelude::*;
         program
             .bodies
             .par_iter()
             .map(|body| {
                 interpret_guarded(body, &program, &summaries)
-                    .map(|outcome| outcome.region_calls)
+                    .map(|outcome| (outcome.region_calls, outcome.region_unresolved))
                     .unwrap_or_default()
             })
             .collect()
     };
+    let mut unresolved: Vec<Callee> = Vec::new();
+    let mut calls: Vec<Vec<usize>> = Vec::with_capacity(outcomes.len());
+    for (resolved, missing) in outcomes {
+        calls.push(resolved);
+        unresolved.extend(missing);
+    }
     // A summary read in a region is made of the summaries of everything its function calls.
     let callees = callees_of(&program);
     let mut read = vec![false; program.bodies.len()];
@@ -262,11 +271,57 @@ pub fn demand(packages: &[&CrateFacts]) -> Demand {
         }
     }
     for (body, read) in program.bodies.iter().zip(read) {
-        if let (true, BodyOwner::Fn { canonical, .. }) = (read, &body.owner) {
+        if !read {
+            continue;
+        }
+        if let BodyOwner::Fn { canonical, .. } = &body.owner {
             demand.callees.insert(own_name(canonical));
         }
+        let mut made = Vec::new();
+        collect_calls(&body.events, &mut made);
+        unresolved.extend(
+            made.into_iter()
+                .filter(|c| program.resolve(c).is_none())
+                .cloned(),
+        );
+    }
+    for callee in &unresolved {
+        let (function, returning) = names_into(callee, workspace_crates);
+        demand.callees.extend(function.map(own_name));
+        demand.signatures.extend(returning.map(own_name));
     }
     demand
+}
+
+/// What a call that did not resolve would need, when it goes into one of the
+/// `workspace_crates`: the function it calls, and for a method on a function's return value
+/// that function's signature (its return type types the receiver).
+fn names_into<'c>(
+    callee: &'c Callee,
+    workspace_crates: &BTreeSet<String>,
+) -> (Option<&'c str>, Option<&'c str>) {
+    let in_workspace = |path: &str| {
+        path.split("::")
+            .next()
+            .is_some_and(|first| workspace_crates.contains(first))
+    };
+    match callee {
+        Callee::Path(path) => (in_workspace(path).then_some(path.as_str()), None),
+        Callee::Method {
+            receiver: TypeRef::Named(ty),
+            method,
+        } => (in_workspace(ty).then_some(method.as_str()), None),
+        Callee::Method {
+            receiver: TypeRef::ReturnOf(f),
+            method,
+        } => {
+            let inside = in_workspace(f);
+            (
+                inside.then_some(method.as_str()),
+                inside.then_some(f.as_str()),
+            )
+        }
+    }
 }
 
 /// For each body, the bodies it calls.

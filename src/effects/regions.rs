@@ -15,7 +15,7 @@ use super::{Chain, Program, Step, Summary, short_name};
 use crate::catalog::{FlagKind, ScopeKind, SwitchOp};
 use crate::diagnostic::Span;
 use crate::model::ThreadContext;
-use crate::model::ir::{Body, BodyOwner, Event, ExitKind};
+use crate::model::ir::{Body, BodyOwner, Callee, Event, ExitKind};
 use std::collections::BTreeSet;
 
 /// Where a region starts: the switch, or the call in this body that switched through a helper.
@@ -104,6 +104,8 @@ pub struct Outcome {
     /// The workspace functions (body indices) called inside a region or a scope, whose
     /// summaries decide what it does.
     pub region_calls: Vec<usize>,
+    /// The calls inside a region or a scope that reach no function analysed so far.
+    pub region_unresolved: Vec<Callee>,
     /// What it does wrong.
     pub findings: Vec<Finding>,
 }
@@ -209,11 +211,12 @@ impl Interp<'_, '_> {
                 arg_kinds,
             } => {
                 let target = self.program.resolve(callee);
-                if let Some(target) = target
-                    && (state.region().is_some()
-                        || matches!(self.body.context, ThreadContext::Scope(_)))
+                if state.region().is_some() || matches!(self.body.context, ThreadContext::Scope(_))
                 {
-                    self.outcome.region_calls.push(target);
+                    match target {
+                        Some(target) => self.outcome.region_calls.push(target),
+                        None => self.outcome.region_unresolved.push(callee.clone()),
+                    }
                 }
                 let summary = target.map(|i| &self.summaries[i]);
                 // Names are only needed when a chain is built: most calls have no effects.

@@ -31,7 +31,7 @@ pub use seeds::{Seeds, seed_words};
 use index::{Index, Travel};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -41,9 +41,16 @@ pub struct Hollowing {
     blanks: HashMap<PathBuf, Vec<Range<usize>>>,
     /// How many bodies the plan keeps.
     kept: usize,
+    /// The files with a kept body.
+    kept_in: HashSet<PathBuf>,
 }
 
 impl Hollowing {
+    /// Whether the plan keeps a function body in `path`.
+    pub fn keeps_a_body_in(&self, path: &Path) -> bool {
+        self.kept_in.contains(path)
+    }
+
     /// How many bodies are kept and how many blanked.
     pub fn counts(&self) -> (usize, usize) {
         (self.kept, self.blanks.values().map(Vec::len).sum())
@@ -66,15 +73,20 @@ pub struct Demand {
     /// Functions called inside a switched region or a scope: their summaries (and so their
     /// bodies, and those of what they call) decide what the region does.
     pub callees: BTreeSet<String>,
+    /// Functions whose return type types the receiver of a method called there: their
+    /// signatures must be read, so their packages loaded, whatever their bodies do.
+    pub signatures: BTreeSet<String>,
 }
 
 impl Demand {
     /// Adds `other`; whether anything was new.
     pub fn absorb(&mut self, other: Demand) -> bool {
-        let before = (self.callers_of.len(), self.callees.len());
+        let size = |d: &Demand| (d.callers_of.len(), d.callees.len(), d.signatures.len());
+        let before = size(self);
         self.callers_of.extend(other.callers_of);
         self.callees.extend(other.callees);
-        before != (self.callers_of.len(), self.callees.len())
+        self.signatures.extend(other.signatures);
+        before != size(self)
     }
 }
 
@@ -94,6 +106,10 @@ pub struct Planner<'f> {
     /// The names of the functions that spell a switching word: their direct callers are
     /// always kept (most hold the region such a function starts).
     switching_names: Vec<u32>,
+    /// For each file, whether the first guess at what regions read may keep bodies there.
+    guessed: Vec<bool>,
+    /// Every candidate (a filter that lets all through).
+    every: Vec<bool>,
 }
 
 impl<'f> Planner<'f> {
@@ -117,13 +133,21 @@ impl<'f> Planner<'f> {
         };
         Some(Planner {
             files,
-            index,
             seeds,
             strict,
             reaching,
             forwarders,
             switching_names,
+            guessed: vec![true; files.len()],
+            every: vec![true; index.candidates.len()],
+            index,
         })
+    }
+
+    /// Limits the guess at what regions read (see [`Planner::plan`]) to the files for which
+    /// `allowed` holds: bodies elsewhere are kept only on demand.
+    pub fn guess_only_in(&mut self, allowed: impl Fn(&Path) -> bool) {
+        self.guessed = self.files.iter().map(|(path, _)| allowed(path)).collect();
     }
 
     /// `demand` without the names no scanned file spells.
@@ -137,6 +161,7 @@ impl<'f> Planner<'f> {
         Demand {
             callers_of: spelled(demand.callers_of),
             callees: spelled(demand.callees),
+            signatures: spelled(demand.signatures),
         }
     }
 
@@ -173,10 +198,15 @@ impl<'f> Planner<'f> {
             // What the switching bodies call one level down is a guess at what their regions
             // read; analysis demands the rest, round by round.
             let mut read = self.index.mentioned_among(&switching, &self.reaching);
+            read.retain(|&id| self.guessed[self.index.candidates[id as usize].file]);
             let callees = self
                 .index
                 .known_words(demand.callees.iter().map(String::as_str));
             read.extend(self.index.reaching_definers(&callees, &self.reaching));
+            let signatures = self
+                .index
+                .known_words(demand.signatures.iter().map(String::as_str));
+            read.extend(self.index.reaching_definers(&signatures, &self.every));
             let mut kept = switching;
             for index in read {
                 kept[index as usize] = true;
@@ -186,8 +216,14 @@ impl<'f> Planner<'f> {
         };
         let mut blanks: HashMap<PathBuf, Vec<Range<usize>>> = HashMap::new();
         let mut kept = 0;
+        let mut kept_in = HashSet::new();
         for (candidate, keep) in self.index.candidates.iter().zip(keep) {
-            kept += usize::from(keep && candidate.body.is_some());
+            if keep && candidate.body.is_some() {
+                kept += 1;
+                if !kept_in.contains(&self.files[candidate.file].0) {
+                    kept_in.insert(self.files[candidate.file].0.clone());
+                }
+            }
             if let Some(body) = &candidate.body
                 && !keep
                 && let Some(comment) = comment_range(&self.files[candidate.file].1, body)
@@ -201,7 +237,11 @@ impl<'f> Planner<'f> {
         for ranges in blanks.values_mut() {
             ranges.sort_by_key(|r| r.start);
         }
-        Hollowing { blanks, kept }
+        Hollowing {
+            blanks,
+            kept,
+            kept_in,
+        }
     }
 }
 
