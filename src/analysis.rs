@@ -154,6 +154,7 @@ pub fn analyze_with_options(
             catalog,
             known: &known,
             hollowing: &Hollowing::default(),
+            read: &sources.texts,
         };
         let rounds = Rounds {
             planner: planner.as_ref(),
@@ -618,6 +619,7 @@ fn run_unit(unit: &Unit, context: &UnitContext<'_>) -> UnitOutput {
         catalog,
         known,
         hollowing,
+        read,
     } = *context;
     use std::panic::{AssertUnwindSafe, catch_unwind};
     let mut db = SourceDb::default();
@@ -629,6 +631,7 @@ fn run_unit(unit: &Unit, context: &UnitContext<'_>) -> UnitOutput {
             root,
             diagnostics: &mut diagnostics,
             hollowing,
+            read,
         };
         catch_unwind(AssertUnwindSafe(|| {
             target_facts(
@@ -683,6 +686,8 @@ struct UnitContext<'a> {
     known: &'a BTreeSet<String>,
     /// The bodies blanked before parsing.
     hollowing: &'a Hollowing,
+    /// Files read already, sorted by path ([`prescan::Sources::texts`]).
+    read: &'a [(PathBuf, String)],
 }
 
 /// What a unit's cache entry holds besides the stamps of its files (which give the database).
@@ -746,7 +751,7 @@ fn reuse(
 ) -> Option<UnitOutput> {
     let mut db = SourceDb::default();
     for (index, stamp) in stamps.iter().enumerate() {
-        let text = crate::source::read_text(&stamp.path).ok()?;
+        let text = crate::source::known_or_read(context.read, &stamp.path).ok()?;
         let blanks = context.hollowing.blanks_of(&stamp.path);
         if FileStamp::of(&stamp.path, &text, blanks) != *stamp {
             return None;

@@ -171,6 +171,15 @@ impl std::fmt::Display for ReadError {
     }
 }
 
+/// The text of `path`: from `read` (files this run has read already, sorted by path) when
+/// there, else from the disk ([`read_text`]).
+pub fn known_or_read(read: &[(PathBuf, String)], path: &Path) -> Result<String, ReadError> {
+    match read.binary_search_by(|(p, _)| p.as_path().cmp(path)) {
+        Ok(index) => Ok(read[index].1.clone()),
+        Err(_) => read_text(path),
+    }
+}
+
 /// Reads a source file as text, refusing what is not a regular UTF-8 file of reasonable size
 /// without ever blocking on it (FIFOs and devices are not opened).
 pub fn read_text(path: &Path) -> Result<String, ReadError> {

@@ -199,32 +199,33 @@ impl Index {
             .collect()
     }
 
-    /// Which candidates matter for `seeds` (and the already numbered words `extra`): those
-    /// that mention a word, where the words are the seeds, every name a mattering candidate
-    /// defines (with [`Travel::NotFunctions`], only names of items other than functions: a
-    /// function's callers are then added on demand) and every name imported through a path
-    /// holding a word; a glob import through such a path makes its whole file matter. Seeds
-    /// that are not identifiers (`/proc/self/ns`) are looked for in the whole text, literals
-    /// included.
-    pub fn closure(
-        &self,
-        files: &[(PathBuf, String)],
-        seeds: &[String],
-        extra: &[u32],
-        travel: Travel,
-    ) -> Vec<bool> {
+    /// Where `seeds` are found: the numbers of those that are identifiers some file spells
+    /// or defines, and the candidates whose text holds one of the others (`/proc/self/ns`,
+    /// looked for in the whole text, literals included).
+    pub fn seeds(&self, files: &[(PathBuf, String)], seeds: &[String]) -> Seeded {
+        let (names, strings): (Vec<&String>, Vec<&String>) =
+            seeds.iter().partition(|w| is_identifier(w));
+        Seeded {
+            words: self.known_words(names.into_iter().map(String::as_str)),
+            spelling: self.spelling_any(files, &strings),
+        }
+    }
+
+    /// Which candidates matter for `seeded` (and the numbered words `extra`): those that
+    /// mention a word, where the words are the seeds, every name a mattering candidate defines
+    /// (with [`Travel::NotFunctions`], only names of items other than functions: a function's
+    /// callers are then added on demand) and every name imported through a path holding a
+    /// word; a glob import through such a path makes its whole file matter.
+    pub fn closure(&self, seeded: &Seeded, extra: &[u32], travel: Travel) -> Vec<bool> {
         let mut relevant = vec![false; self.candidates.len()];
         let mut known = vec![false; self.mentioned_by.len()];
         let mut pending: Vec<u32> = Vec::new();
-        let (names, strings): (Vec<&String>, Vec<&String>) =
-            seeds.iter().partition(|w| is_identifier(w));
-        let seeded = self.known_words(names.into_iter().map(String::as_str));
-        for id in seeded.into_iter().chain(extra.iter().copied()) {
+        for &id in seeded.words.iter().chain(extra) {
             if !std::mem::replace(&mut known[id as usize], true) {
                 pending.push(id);
             }
         }
-        let mut newly: Vec<u32> = self.spelling_any(files, &strings);
+        let mut newly: Vec<u32> = seeded.spelling.clone();
         let mut whole_files = vec![false; self.by_file.len()];
         loop {
             for id in newly.drain(..) {
@@ -361,6 +362,15 @@ impl Index {
         }
         kept
     }
+}
+
+/// Seeds as found in the index ([`Index::seeds`]).
+#[derive(Debug, Clone, Default)]
+pub struct Seeded {
+    /// The seeds that are identifiers, numbered.
+    words: Vec<u32>,
+    /// The candidates that spell one of the other seeds.
+    spelling: Vec<u32>,
 }
 
 /// Whether the names a mattering candidate defines make their mentioners matter too.

@@ -28,7 +28,7 @@ mod seeds;
 
 pub use seeds::{Seeds, seed_words};
 
-use index::{Index, Travel};
+use index::{Index, Seeded, Travel};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -95,8 +95,11 @@ impl Demand {
 pub struct Planner<'f> {
     files: &'f [(PathBuf, String)],
     index: Index,
-    seeds: Seeds,
     strict: bool,
+    /// Where the switching seeds are (with strict, every seed).
+    switching_seeds: Seeded,
+    /// For each candidate, the range its blanking comment covers (`None`: not blankable).
+    comments: Vec<Option<Range<usize>>>,
     /// Bodies that reach a word of work elsewhere (sensitive operations, escapes, thread
     /// APIs) through the names they spell.
     reaching: Vec<bool>,
@@ -121,20 +124,36 @@ impl<'f> Planner<'f> {
     /// kind is kept with all its callers, and demands change nothing.
     pub fn new(files: &'f [(PathBuf, String)], seeds: Seeds, strict: bool) -> Option<Self> {
         let index = Index::build(files)?;
-        let (reaching, forwarders, switching_names) = if strict {
-            (Vec::new(), Vec::new(), Vec::new())
+        let (switching_seeds, reaching, forwarders, switching_names) = if strict {
+            let mut all = seeds.switching;
+            all.extend(seeds.reached);
+            (index.seeds(files, &all), Vec::new(), Vec::new(), Vec::new())
         } else {
-            let switching = index.closure(files, &seeds.switching, &[], Travel::NotFunctions);
-            let reaching = index.closure(files, &seeds.reached, &[], Travel::AllNames);
-            let mut handing = seeds.contexts.clone();
-            handing.extend(seeds.switching.iter().cloned());
-            let forwarders = index.closure(files, &handing, &[], Travel::ClosureTakers);
-            (reaching, forwarders, index.function_names(&switching))
+            let switching_seeds = index.seeds(files, &seeds.switching);
+            let switching = index.closure(&switching_seeds, &[], Travel::NotFunctions);
+            let reached = index.seeds(files, &seeds.reached);
+            let reaching = index.closure(&reached, &[], Travel::AllNames);
+            let mut handing = seeds.contexts;
+            handing.extend(seeds.switching);
+            let handing = index.seeds(files, &handing);
+            let forwarders = index.closure(&handing, &[], Travel::ClosureTakers);
+            let names = index.function_names(&switching);
+            (switching_seeds, reaching, forwarders, names)
         };
+        let comments = index
+            .candidates
+            .iter()
+            .map(|c| {
+                c.body
+                    .as_ref()
+                    .and_then(|body| comment_range(&files[c.file].1, body))
+            })
+            .collect();
         Some(Planner {
             files,
-            seeds,
             strict,
+            switching_seeds,
+            comments,
             reaching,
             forwarders,
             switching_names,
@@ -180,21 +199,17 @@ impl<'f> Planner<'f> {
     /// would not be read.
     pub fn plan(&self, demand: &Demand) -> Hollowing {
         let keep = if self.strict {
-            let mut all = self.seeds.switching.clone();
-            all.extend(self.seeds.reached.iter().cloned());
-            self.index.closure(self.files, &all, &[], Travel::AllNames)
+            self.index
+                .closure(&self.switching_seeds, &[], Travel::AllNames)
         } else {
             let mut callers_of = self.switching_names.clone();
             callers_of.extend(
                 self.index
                     .known_words(demand.callers_of.iter().map(String::as_str)),
             );
-            let switching = self.index.closure(
-                self.files,
-                &self.seeds.switching,
-                &callers_of,
-                Travel::NotFunctions,
-            );
+            let switching =
+                self.index
+                    .closure(&self.switching_seeds, &callers_of, Travel::NotFunctions);
             // What the switching bodies call one level down is a guess at what their regions
             // read; analysis demands the rest, round by round.
             let mut read = self.index.mentioned_among(&switching, &self.reaching);
@@ -217,17 +232,16 @@ impl<'f> Planner<'f> {
         let mut blanks: HashMap<PathBuf, Vec<Range<usize>>> = HashMap::new();
         let mut kept = 0;
         let mut kept_in = HashSet::new();
-        for (candidate, keep) in self.index.candidates.iter().zip(keep) {
+        for ((candidate, keep), comment) in
+            self.index.candidates.iter().zip(keep).zip(&self.comments)
+        {
             if keep && candidate.body.is_some() {
                 kept += 1;
                 if !kept_in.contains(&self.files[candidate.file].0) {
                     kept_in.insert(self.files[candidate.file].0.clone());
                 }
             }
-            if let Some(body) = &candidate.body
-                && !keep
-                && let Some(comment) = comment_range(&self.files[candidate.file].1, body)
-            {
+            if let Some(comment) = comment.clone().filter(|_| !keep) {
                 blanks
                     .entry(self.files[candidate.file].0.clone())
                     .or_default()

@@ -71,6 +71,8 @@ pub struct Loader<'a> {
     pub diagnostics: &'a mut Vec<Diagnostic>,
     /// The bodies blanked before parsing.
     pub hollowing: &'a crate::hollow::Hollowing,
+    /// Files this run has read already, sorted by path: taken from here, not read again.
+    pub read: &'a [(PathBuf, String)],
 }
 
 impl Loader<'_> {
@@ -78,7 +80,7 @@ impl Loader<'_> {
     /// returns `None`.
     pub fn load(&mut self, path: &Path, at: Option<Label>) -> Option<(FileId, syn::File)> {
         inject_fault(path);
-        let text = match crate::source::read_text(path) {
+        let text = match crate::source::known_or_read(self.read, path) {
             Ok(text) => text,
             Err(error) => {
                 let shown = display_name(path, self.root);
