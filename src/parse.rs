@@ -2,7 +2,6 @@
 
 use crate::diagnostic::Span;
 use crate::source::{FileId, SourceFile};
-use std::ops::Range;
 
 /// A file that syn could not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,9 +20,12 @@ pub struct ParseFailure {
 /// the stack.
 ///
 /// `blanks` are the ranges [`crate::hollow`] turns into comments (bodies that cannot matter).
-pub fn parse_file(file: &SourceFile, blanks: &[Range<usize>]) -> Result<syn::File, ParseFailure> {
+pub fn parse_file(
+    file: &SourceFile,
+    blanking: crate::hollow::Blanking<'_>,
+) -> Result<syn::File, ParseFailure> {
     let shebangless = blank_shebang(&file.text);
-    let text = crate::hollow::hollow_text(&shebangless, blanks);
+    let text = crate::hollow::hollow_text(&shebangless, blanking);
     let parsed = crate::timings::time(crate::timings::Stage::Parse, || {
         let tokens: proc_macro2::TokenStream = text.parse().map_err(syn::Error::from)?;
         check_nesting(&tokens)?;
@@ -240,7 +242,7 @@ mod tests {
     #[test]
     fn spans_are_byte_offsets_even_after_a_shebang_and_non_ascii_text() {
         let f = file("#!/usr/bin/env run\n// é\nfn main() {}\n");
-        let ast = parse_file(&f, &[]).expect("parses");
+        let ast = parse_file(&f, Default::default()).expect("parses");
         let syn::Item::Fn(item) = &ast.items[0] else {
             panic!("expected a fn")
         };
@@ -251,7 +253,7 @@ mod tests {
     #[test]
     fn failures_carry_the_location_of_syn_error() {
         let f = file("fn main() {\n    let x = ;\n}\n");
-        let failure = parse_file(&f, &[]).expect_err("does not parse");
+        let failure = parse_file(&f, Default::default()).expect_err("does not parse");
         assert_eq!(f.position(failure.offset).line, 2);
         assert!(!failure.message.is_empty());
     }

@@ -50,7 +50,7 @@ impl KeyMaker {
         let ast = self
             .items
             .entry(span.file)
-            .or_insert_with(|| crate::parse::parse_file(file, &[]).ok());
+            .or_insert_with(|| crate::parse::parse_file(file, Default::default()).ok());
         let item = ast
             .as_ref()
             .map(|ast| enclosing_item(ast, span.range.start))

@@ -51,6 +51,8 @@ pub struct Index {
     renames: HashMap<u32, Vec<u32>>,
     /// For each file, its candidates.
     by_file: Vec<Vec<u32>>,
+    /// For each file, where its doc comments are ([`lexer::tokenize_noting_docs`]).
+    pub docs: Vec<Vec<usize>>,
 }
 
 /// What one file contributes, before words are numbered.
@@ -59,6 +61,8 @@ struct Scanned {
     /// Each candidate's identifiers as [`word_hash`]es, sorted and each once, in the order
     /// of `items.fns` then `items.others`.
     mentions: Vec<Vec<u64>>,
+    /// Where its doc comments are ([`lexer::tokenize_noting_docs`]).
+    docs: Vec<usize>,
 }
 
 /// Words are identified by a 64-bit hash of their text: two words with the same hash are one
@@ -104,6 +108,7 @@ impl Index {
             defined_by: Vec::new(),
             renames: HashMap::new(),
             by_file: vec![Vec::new(); files.len()],
+            docs: vec![Vec::new(); files.len()],
         };
         for (file, scanned) in scanned.into_iter().enumerate() {
             index.add_file(file, scanned?);
@@ -119,7 +124,12 @@ impl Index {
     }
 
     fn add_file(&mut self, file: usize, scanned: Scanned) {
-        let Scanned { items, mentions } = scanned;
+        let Scanned {
+            items,
+            mentions,
+            docs,
+        } = scanned;
+        self.docs[file] = docs;
         let mut mentions = mentions.into_iter();
         let defined = items
             .fns
@@ -394,7 +404,7 @@ fn is_identifier(word: &str) -> bool {
 
 /// Tokenizes a file and finds its items and what each spells.
 fn scan(text: &str) -> Option<Scanned> {
-    let tokens = lexer::tokenize(text)?;
+    let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
     let items = items::items(text, &tokens)?;
     let ranges = items
         .fns
@@ -404,7 +414,11 @@ fn scan(text: &str) -> Option<Scanned> {
     let mentions = ranges
         .map(|range| identifiers_in(text, &tokens, range))
         .collect();
-    Some(Scanned { items, mentions })
+    Some(Scanned {
+        items,
+        mentions,
+        docs,
+    })
 }
 
 /// The [`word_hash`]es of the identifiers among `tokens` (sorted by position) inside

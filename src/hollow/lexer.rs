@@ -28,18 +28,35 @@ pub struct Token {
 
 /// Tokenizes `text`. Literals, lifetimes and comments produce no tokens. `None` when the text
 /// ends inside a comment or literal.
+#[cfg(test)]
 pub fn tokenize(text: &str) -> Option<Vec<Token>> {
+    tokenize_noting_docs(text).map(|(tokens, _)| tokens)
+}
+
+/// [`tokenize`], also returning where each doc comment's third byte is (the `/` of `///`,
+/// the `!` of `//!`, the `*` of `/**`, the `!` of `/*!`): a space there makes it a plain
+/// comment.
+pub fn tokenize_noting_docs(text: &str) -> Option<(Vec<Token>, Vec<usize>)> {
     let bytes = text.as_bytes();
     let mut tokens = Vec::with_capacity(text.len() / 6);
+    let mut docs = Vec::new();
     let mut at = 0;
     while at < bytes.len() {
         let byte = bytes[at];
         match byte {
             b' ' | b'\t' | b'\n' | b'\r' => at += 1,
             b'/' if bytes.get(at + 1) == Some(&b'/') => {
+                if is_doc(bytes, at, b'/') {
+                    docs.push(at + 2);
+                }
                 at = memchr_or_end(b'\n', bytes, at);
             }
-            b'/' if bytes.get(at + 1) == Some(&b'*') => at = block_comment_end(bytes, at)?,
+            b'/' if bytes.get(at + 1) == Some(&b'*') => {
+                if is_doc(bytes, at, b'*') {
+                    docs.push(at + 2);
+                }
+                at = block_comment_end(bytes, at)?;
+            }
             b'"' => at = quoted_end(bytes, at + 1, b'"')?,
             b'\'' => at = quote_or_lifetime_end(text, at)?,
             b'0'..=b'9' => at = number_end(bytes, at),
@@ -73,7 +90,19 @@ pub fn tokenize(text: &str) -> Option<Vec<Token>> {
             _ => at += char_len(text, at),
         }
     }
-    Some(tokens)
+    Some((tokens, docs))
+}
+
+/// Whether the comment at `at` (`//` or `/*`, its second byte `kind`) is a doc comment:
+/// `///` but not `////`, `//!`, `/**` but not `/***` or `/**/`, `/*!`.
+fn is_doc(bytes: &[u8], at: usize, kind: u8) -> bool {
+    match (bytes.get(at + 2), bytes.get(at + 3)) {
+        (Some(b'!'), _) => true,
+        (Some(&third), fourth) if third == kind => {
+            fourth != Some(&kind) && !(kind == b'*' && fourth == Some(&b'/'))
+        }
+        _ => false,
+    }
 }
 
 fn token(kind: Kind, start: usize, end: usize) -> Token {
@@ -281,6 +310,14 @@ mod tests {
             .count();
         assert_eq!((opens, closes), (3, 3));
         assert!(idents(text).contains(&"y"));
+    }
+
+    #[test]
+    fn doc_comments_are_noted_where_a_space_makes_them_plain() {
+        let text = "/// a\n//// b\n//! c\n/** d */\n/*** e */\n/**/\n/*! f */\n// g\nfn x() {}";
+        let (_, docs) = tokenize_noting_docs(text).expect("tokenizes");
+        let marked: Vec<&str> = docs.iter().map(|&at| &text[at - 2..at + 1]).collect();
+        assert_eq!(marked, vec!["///", "//!", "/**", "/*!"]);
     }
 
     #[test]

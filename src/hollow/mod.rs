@@ -34,18 +34,40 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Which body ranges of which files are blanked.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Hollowing {
     blanks: HashMap<PathBuf, Vec<Range<usize>>>,
+    /// Where each scanned file's doc comments are: they are made plain comments too (syn
+    /// turns doc comments into attributes, a quarter of parsing on ordinary code, and
+    /// nothing reads them).
+    docs: Arc<HashMap<PathBuf, Vec<usize>>>,
     /// How many bodies the plan keeps.
     kept: usize,
     /// The files with a kept body.
     kept_in: HashSet<PathBuf>,
 }
 
+/// What is blanked in one file ([`Hollowing::of`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Blanking<'h> {
+    /// Body ranges turned into comments, sorted (see [`Planner::plan`]).
+    pub bodies: &'h [Range<usize>],
+    /// Doc comments made plain: where their third byte is.
+    pub docs: &'h [usize],
+}
+
 impl Hollowing {
+    /// What is blanked in `path` (nothing when it was not scanned).
+    pub fn of(&self, path: &Path) -> Blanking<'_> {
+        Blanking {
+            bodies: self.blanks_of(path),
+            docs: self.docs.get(path).map_or(&[], Vec::as_slice),
+        }
+    }
+
     /// Whether the plan keeps a function body in `path`.
     pub fn keeps_a_body_in(&self, path: &Path) -> bool {
         self.kept_in.contains(path)
@@ -100,6 +122,8 @@ pub struct Planner<'f> {
     switching_seeds: Seeded,
     /// For each candidate, the range its blanking comment covers (`None`: not blankable).
     comments: Vec<Option<Range<usize>>>,
+    /// Where each file's doc comments are.
+    docs: Arc<HashMap<PathBuf, Vec<usize>>>,
     /// Bodies that reach a word of work elsewhere (sensitive operations, escapes, thread
     /// APIs) through the names they spell.
     reaching: Vec<bool>,
@@ -149,11 +173,18 @@ impl<'f> Planner<'f> {
                     .and_then(|body| comment_range(&files[c.file].1, body))
             })
             .collect();
+        let docs = files
+            .iter()
+            .zip(&index.docs)
+            .filter(|(_, docs)| !docs.is_empty())
+            .map(|((path, _), docs)| (path.clone(), docs.clone()))
+            .collect();
         Some(Planner {
             files,
             strict,
             switching_seeds,
             comments,
+            docs: Arc::new(docs),
             reaching,
             forwarders,
             switching_names,
@@ -253,6 +284,7 @@ impl<'f> Planner<'f> {
         }
         Hollowing {
             blanks,
+            docs: Arc::clone(&self.docs),
             kept,
             kept_in,
         }
@@ -274,16 +306,25 @@ fn comment_range(text: &str, body: &Range<usize>) -> Option<Range<usize>> {
     (last >= first + 4 && outside_blank).then(|| body.start + first..body.start + last)
 }
 
-/// `text` with every range of `blanks` (from [`plan`]: each starts and ends with two ASCII
-/// bytes that are not line breaks) turned into a block comment of the same length: ASCII
-/// becomes spaces except line breaks, other characters stay, so byte offsets, lines and
-/// columns are unchanged.
-pub fn hollow_text<'t>(text: &'t str, blanks: &[Range<usize>]) -> Cow<'t, str> {
-    if blanks.is_empty() {
+/// `text` with what `blanking` says blanked: every doc comment made plain (a space for its
+/// third byte), and every body range (from [`Planner::plan`]: each starts and ends with two
+/// ASCII bytes that are not line breaks) turned into a block comment of the same length:
+/// ASCII becomes spaces except line breaks, other characters stay, so byte offsets, lines
+/// and columns are unchanged.
+pub fn hollow_text<'t>(text: &'t str, blanking: Blanking<'_>) -> Cow<'t, str> {
+    if blanking.bodies.is_empty() && blanking.docs.is_empty() {
         return Cow::Borrowed(text);
     }
     let mut bytes = text.as_bytes().to_vec();
-    for range in blanks {
+    for &at in blanking.docs {
+        if let Some(byte) = bytes
+            .get_mut(at)
+            .filter(|b| matches!(b, b'/' | b'*' | b'!'))
+        {
+            *byte = b' ';
+        }
+    }
+    for range in blanking.bodies {
         let Some(inside) = bytes.get_mut(range.clone()).filter(|b| b.len() >= 4) else {
             continue;
         };
@@ -298,7 +339,7 @@ pub fn hollow_text<'t>(text: &'t str, blanks: &[Range<usize>]) -> Cow<'t, str> {
     }
     match String::from_utf8(bytes) {
         Ok(hollowed) => Cow::Owned(hollowed),
-        // Cannot happen for ranges from [`plan`] (only ASCII bytes change); be safe anyway.
+        // Cannot happen for what [`Planner::plan`] gives (only ASCII bytes change); be safe.
         Err(_) => Cow::Borrowed(text),
     }
 }
@@ -350,7 +391,7 @@ mod tests {
             .plan(demand);
         files
             .iter()
-            .map(|(path, text)| hollow_text(text, plan.blanks_of(path)).into_owned())
+            .map(|(path, text)| hollow_text(text, plan.of(path)).into_owned())
             .collect()
     }
 
@@ -414,7 +455,11 @@ mod tests {
         let body = 8..text.find("\n}").expect("end") + 1;
         let comment = comment_range(text, &body).expect("blankable");
         assert_eq!(&text[comment.clone()], "    let s = \"héllo */\";");
-        let hollowed = hollow_text(text, &[comment]);
+        let blanking = Blanking {
+            bodies: &[comment],
+            docs: &[],
+        };
+        let hollowed = hollow_text(text, blanking);
         assert_eq!(hollowed.len(), text.len());
         assert_eq!(hollowed.lines().count(), text.lines().count());
         assert!(syn::parse_file(&hollowed).is_ok(), "{hollowed}");

@@ -92,7 +92,7 @@ impl Loader<'_> {
             }
         };
         let file = SourceFile::new(path.to_path_buf(), display_name(path, self.root), text);
-        let parsed = parse_file(&file, self.hollowing.blanks_of(path));
+        let parsed = parse_file(&file, self.hollowing.of(path));
         let id = self.db.add(file);
         match parsed {
             Ok(ast) => Some((id, ast)),
