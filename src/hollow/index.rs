@@ -315,12 +315,12 @@ impl Index {
         found
     }
 
-    /// The `reaching` candidates that define one of `words`.
-    pub fn reaching_definers(&self, words: &[u32], reaching: &[bool]) -> Vec<u32> {
+    /// The `among` candidates that define one of `words`.
+    pub fn definers_among(&self, words: &[u32], among: &[bool]) -> Vec<u32> {
         let mut found: Vec<u32> = words
             .iter()
             .flat_map(|&w| self.definers(w))
-            .filter(|&id| reaching[id as usize])
+            .filter(|&id| among[id as usize])
             .collect();
         found.sort_unstable();
         found.dedup();

@@ -224,10 +224,11 @@ impl<'f> Planner<'f> {
     ///
     /// Kept are the bodies that spell a switching word, their direct callers, the callers of
     /// every function in `demand.callers_of`, and names that travel through types, fields,
-    /// constants, macros and imports; then the functions in `demand.callees` and the
-    /// functions a kept body may hand a closure to, with everything they call that reaches
-    /// work elsewhere. Whatever else a body does only matters through those: its summary
-    /// would not be read.
+    /// constants, macros and imports; then, as a first guess at what their regions read, what
+    /// they call one level down (in the files [`Planner::guess_only_in`] allows); the
+    /// functions in `demand.callees` (that reach work elsewhere) and `demand.signatures`; and
+    /// the helpers a kept body may hand a closure to, with the helpers those hand it to.
+    /// Whatever else a body does only matters through those: its summary would not be read.
     pub fn plan(&self, demand: &Demand) -> Hollowing {
         let keep = if self.strict {
             self.index
@@ -248,11 +249,11 @@ impl<'f> Planner<'f> {
             let callees = self
                 .index
                 .known_words(demand.callees.iter().map(String::as_str));
-            read.extend(self.index.reaching_definers(&callees, &self.reaching));
+            read.extend(self.index.definers_among(&callees, &self.reaching));
             let signatures = self
                 .index
                 .known_words(demand.signatures.iter().map(String::as_str));
-            read.extend(self.index.reaching_definers(&signatures, &self.every));
+            read.extend(self.index.definers_among(&signatures, &self.every));
             let mut kept = switching;
             for index in read {
                 kept[index as usize] = true;
