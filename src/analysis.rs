@@ -20,7 +20,7 @@ use crate::source::SourceDb;
 use crate::suppress::{self, Allow, Suppressed};
 use crate::timings::{self, Count, Stage};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -156,7 +156,14 @@ pub fn analyze_with_options(
             hollowing: &Hollowing::default(),
             read: &sources.texts,
         };
+        let mut bytes_below: HashMap<PathBuf, u64> = HashMap::new();
+        for (path, text) in &sources.texts {
+            for dir in path.ancestors().skip(1) {
+                *bytes_below.entry(dir.to_path_buf()).or_default() += text.len() as u64;
+            }
+        }
         let rounds = Rounds {
+            bytes_below,
             planner: planner.as_ref(),
             core: &selection.core,
             package_files: &sources.package_files,
@@ -451,9 +458,42 @@ struct Rounds<'p> {
     package_files: &'p [Vec<PathBuf>],
     /// The names the workspace's libraries are used by.
     crate_names: BTreeSet<String>,
+    /// Bytes of source below each directory that holds an analysed file: how long a unit
+    /// rooted there takes, roughly.
+    bytes_below: HashMap<PathBuf, u64>,
 }
 
 impl Rounds<'_> {
+    /// Runs `work` on the units `which` selects, in parallel, longest first (by the bytes
+    /// below their root's directory), so that no long unit is left to run alone at the end;
+    /// results come back in unit order.
+    fn longest_first<T: Send>(
+        &self,
+        units: &[Unit],
+        which: impl Fn(usize) -> bool + Sync,
+        work: impl Fn(usize) -> T + Sync + Send,
+    ) -> Vec<Option<T>> {
+        use rayon::prelude::*;
+        let weight = |unit: &Unit| {
+            let dir = unit.root.parent().unwrap_or(&unit.root);
+            self.bytes_below.get(dir).copied().unwrap_or(0)
+        };
+        let mut order: Vec<usize> = (0..units.len()).filter(|&i| which(i)).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(weight(&units[i])));
+        // A shared queue in that order: each thread takes the next unit when it is free.
+        let done: Vec<(usize, T)> = order
+            .into_iter()
+            .par_bridge()
+            .map(|i| (i, work(i)))
+            .collect();
+        let mut results: Vec<Option<T>> =
+            std::iter::repeat_with(|| None).take(units.len()).collect();
+        for (i, result) in done {
+            results[i] = Some(result);
+        }
+        results
+    }
+
     /// The planner, when its plans depend on what analysis demands.
     fn demand_driven(&self) -> Option<&hollow::Planner<'_>> {
         self.planner.filter(|p| p.is_demand_driven())
@@ -486,7 +526,6 @@ fn analyse_units(
     context: UnitContext<'_>,
     cache: Option<&Cache>,
 ) -> (Vec<UnitOutput>, Hollowing) {
-    use rayon::prelude::*;
     let stored_demand = rounds
         .demand_driven()
         .and_then(|_| cache?.load::<hollow::Demand>(DEMAND_KEY))
@@ -504,14 +543,11 @@ fn analyse_units(
         ..context
     };
     // `None`: not needed yet; else the output and whether it was made afresh.
-    let mut outputs: Vec<Option<(UnitOutput, bool)>> = units
-        .par_iter()
-        .map(|unit| {
-            rounds
-                .needs(unit, &hollowing)
-                .then(|| load_or_run(unit, &first, cache))
-        })
-        .collect();
+    let mut outputs: Vec<Option<(UnitOutput, bool)>> = rounds.longest_first(
+        units,
+        |i| rounds.needs(&units[i], &hollowing),
+        |i| load_or_run(&units[i], &first, cache),
+    );
     while let Some(planner) = rounds.demand_driven() {
         let facts: Vec<&CrateFacts> = outputs.iter().flatten().map(|(o, _)| &o.facts).collect();
         let found = timings::time(Stage::Effects, || {
@@ -532,25 +568,20 @@ fn analyse_units(
             hollowing: &hollowing,
             ..context
         };
-        outputs = std::mem::take(&mut outputs)
-            .into_par_iter()
-            .zip(units)
-            .map(|(done, unit)| match done {
-                Some((output, fresh)) => {
-                    let changed = output.db.iter().any(|(_, file)| {
-                        previous.blanks_of(&file.path) != hollowing.blanks_of(&file.path)
-                    });
-                    Some(if changed {
-                        load_or_run(unit, &context, cache)
-                    } else {
-                        (output, fresh)
-                    })
-                }
-                None => rounds
-                    .needs(unit, &hollowing)
-                    .then(|| load_or_run(unit, &context, cache)),
-            })
-            .collect();
+        let again = |i: usize| match &outputs[i] {
+            Some((output, _)) => output
+                .db
+                .iter()
+                .any(|(_, file)| previous.blanks_of(&file.path) != hollowing.blanks_of(&file.path)),
+            None => rounds.needs(&units[i], &hollowing),
+        };
+        let redone =
+            rounds.longest_first(units, again, |i| load_or_run(&units[i], &context, cache));
+        for (output, redone) in outputs.iter_mut().zip(redone) {
+            if redone.is_some() {
+                *output = redone;
+            }
+        }
     }
     if let Some(cache) = cache {
         // What made the final plan, so that the next run starts from it (names no file
