@@ -275,7 +275,6 @@ fn measure(
     has_timings: bool,
     runs: usize,
 ) -> CorpusResult {
-    let (parse_floor, parse_failures) = parse_floor_in_child(dir, runs);
     let read_floor = median(
         (0..runs)
             .map(|_| {
@@ -309,7 +308,14 @@ fn measure(
     };
     let out = dir.with_extension("out");
     let mut colds = Vec::new();
+    let mut floors = Vec::new();
+    let mut parse_failures = 0;
+    // The parse floor and the cold runs alternate, so that both medians come from the same
+    // stretch of time on a machine whose speed drifts.
     for _ in 0..runs {
+        let (floor, failures) = parse_floor_in_child(dir, 1);
+        floors.push(floor);
+        parse_failures = failures;
         if cache.exists() {
             std::fs::remove_dir_all(cache).expect("the old cache is removed");
         }
@@ -317,6 +323,7 @@ fn measure(
         check_exit("cold", dir, &run, &out);
         colds.push(run);
     }
+    let parse_floor = median(floors);
     let cold_peak_kib = colds.iter().map(|r| r.max_rss_kib).max().unwrap_or(0);
     let cold = median_run(colds);
     let warm = (mode == Mode::Full).then(|| {
@@ -563,7 +570,7 @@ fn render(
         "Median of {runs} run(s) per figure. \"full\" = every crate touches namespaces, \
          \"{sparse_percent}%\" = {sparse_percent}% of crates do. Parse floor = `syn::parse_file` on \
          every .rs file of the same corpus, one thread, in a child process, files already in memory, \
-         mimalloc (nslint's allocator). \
+         mimalloc (nslint's allocator); its runs alternate with nslint's cold runs. \
          Read floor = `grep -r setns`. nslint runs with `--workspace --message-format json` \
          (includes `cargo metadata`); cold = no nslint cache, OS page cache warm. Peak = max \
          RSS of the child (wait4), over the cold runs.\n"
