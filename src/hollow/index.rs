@@ -49,6 +49,9 @@ pub struct Index {
     /// For each word an import brings under another name (`use a::open as go`: `go`), the
     /// words it renames (`open`).
     renames: HashMap<u32, Vec<u32>>,
+    /// For each word, whether `renames` has it (most words are never renamed: the look-up
+    /// is skipped).
+    renamed: Vec<bool>,
     /// For each file, its candidates.
     by_file: Vec<Vec<u32>>,
     /// For each file, where its doc comments are ([`lexer::tokenize_noting_docs`]).
@@ -107,6 +110,7 @@ impl Index {
             imported_through: Vec::new(),
             defined_by: Vec::new(),
             renames: HashMap::new(),
+            renamed: Vec::new(),
             by_file: vec![Vec::new(); files.len()],
             docs: vec![Vec::new(); files.len()],
         };
@@ -119,6 +123,10 @@ impl Index {
             {
                 index.renames.entry(local).or_default().push(last);
             }
+        }
+        index.renamed = vec![false; index.mentioned_by.len()];
+        for &local in index.renames.keys() {
+            index.renamed[local as usize] = true;
         }
         Some(index)
     }
@@ -294,7 +302,10 @@ impl Index {
 
     /// The candidates that define `word`, also under a name an import gives it.
     fn definers(&self, word: u32) -> impl Iterator<Item = u32> + '_ {
-        let renamed = self.renames.get(&word).map_or(&[][..], Vec::as_slice);
+        let renamed = match self.renamed[word as usize] {
+            true => self.renames.get(&word).map_or(&[][..], Vec::as_slice),
+            false => &[],
+        };
         std::iter::once(word)
             .chain(renamed.iter().copied())
             .flat_map(|w| self.defined_by[w as usize].iter().copied())
@@ -302,17 +313,17 @@ impl Index {
 
     /// The `among` candidates that a `kept` one mentions.
     pub fn mentioned_among(&self, kept: &[bool], among: &[bool]) -> Vec<u32> {
-        let mut found: Vec<u32> = self
-            .candidates
-            .iter()
-            .zip(kept)
-            .filter(|(_, keep)| **keep)
-            .flat_map(|(c, _)| c.mentions.iter().flat_map(|&w| self.definers(w)))
-            .filter(|&id| among[id as usize])
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        found
+        // Each word once: common ones (`new`, `push`) have many definers.
+        let mut mentioned = vec![false; self.mentioned_by.len()];
+        let mut words = Vec::new();
+        for (candidate, _) in self.candidates.iter().zip(kept).filter(|(_, keep)| **keep) {
+            for &word in &candidate.mentions {
+                if !std::mem::replace(&mut mentioned[word as usize], true) {
+                    words.push(word);
+                }
+            }
+        }
+        self.definers_among(&words, among)
     }
 
     /// The `among` candidates that define one of `words`.

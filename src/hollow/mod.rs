@@ -261,27 +261,32 @@ impl<'f> Planner<'f> {
             let handed = self.index.mentioned_among(&kept, &self.forwarders);
             self.index.called_from(kept, &handed, &self.forwarders)
         };
-        let mut blanks: HashMap<PathBuf, Vec<Range<usize>>> = HashMap::new();
+        // Gathered by file number, then keyed by path once per file.
+        let mut by_file: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.files.len()];
+        let mut kept_in_file = vec![false; self.files.len()];
         let mut kept = 0;
-        let mut kept_in = HashSet::new();
         for ((candidate, keep), comment) in
             self.index.candidates.iter().zip(keep).zip(&self.comments)
         {
             if keep && candidate.body.is_some() {
                 kept += 1;
-                if !kept_in.contains(&self.files[candidate.file].0) {
-                    kept_in.insert(self.files[candidate.file].0.clone());
-                }
+                kept_in_file[candidate.file] = true;
             }
             if let Some(comment) = comment.clone().filter(|_| !keep) {
-                blanks
-                    .entry(self.files[candidate.file].0.clone())
-                    .or_default()
-                    .push(comment);
+                by_file[candidate.file].push(comment);
             }
         }
-        for ranges in blanks.values_mut() {
-            ranges.sort_by_key(|r| r.start);
+        let mut blanks = HashMap::new();
+        let mut kept_in = HashSet::new();
+        for (((path, _), mut ranges), kept_here) in self.files.iter().zip(by_file).zip(kept_in_file)
+        {
+            if kept_here {
+                kept_in.insert(path.clone());
+            }
+            if !ranges.is_empty() {
+                ranges.sort_by_key(|r| r.start);
+                blanks.insert(path.clone(), ranges);
+            }
         }
         Hollowing {
             blanks,
