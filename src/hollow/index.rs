@@ -46,12 +46,9 @@ pub struct Index {
     imported_through: Vec<Vec<u32>>,
     /// For each word, the candidates that define it.
     defined_by: Vec<Vec<u32>>,
-    /// For each word an import brings under another name (`use a::open as go`: `go`), the
-    /// words it renames (`open`).
-    renames: HashMap<u32, Vec<u32>>,
-    /// For each word, whether `renames` has it (most words are never renamed: the look-up
-    /// is skipped).
-    renamed: Vec<bool>,
+    /// For each word, the words an import brings under that name (`use a::open as go`: for
+    /// `go`, `open`).
+    renames: Vec<Vec<u32>>,
     /// For each file, its candidates.
     by_file: Vec<Vec<u32>>,
     /// For each file, where its doc comments are ([`lexer::tokenize_noting_docs`]).
@@ -109,8 +106,7 @@ impl Index {
             mentioned_by: Vec::new(),
             imported_through: Vec::new(),
             defined_by: Vec::new(),
-            renames: HashMap::new(),
-            renamed: Vec::new(),
+            renames: Vec::new(),
             by_file: vec![Vec::new(); files.len()],
             docs: vec![Vec::new(); files.len()],
         };
@@ -121,12 +117,8 @@ impl Index {
             if let (Some(local), Some(&last)) = (import.local, import.segments.last())
                 && local != last
             {
-                index.renames.entry(local).or_default().push(last);
+                index.renames[local as usize].push(last);
             }
-        }
-        index.renamed = vec![false; index.mentioned_by.len()];
-        for &local in index.renames.keys() {
-            index.renamed[local as usize] = true;
         }
         Some(index)
     }
@@ -206,6 +198,7 @@ impl Index {
         self.mentioned_by.push(Vec::new());
         self.imported_through.push(Vec::new());
         self.defined_by.push(Vec::new());
+        self.renames.push(Vec::new());
         id
     }
 
@@ -302,12 +295,8 @@ impl Index {
 
     /// The candidates that define `word`, also under a name an import gives it.
     fn definers(&self, word: u32) -> impl Iterator<Item = u32> + '_ {
-        let renamed = match self.renamed[word as usize] {
-            true => self.renames.get(&word).map_or(&[][..], Vec::as_slice),
-            false => &[],
-        };
         std::iter::once(word)
-            .chain(renamed.iter().copied())
+            .chain(self.renames[word as usize].iter().copied())
             .flat_map(|w| self.defined_by[w as usize].iter().copied())
     }
 
@@ -323,15 +312,15 @@ impl Index {
                 }
             }
         }
-        self.definers_among(&words, among)
+        self.definers_among(&words, |id| among[id as usize])
     }
 
-    /// The `among` candidates that define one of `words`.
-    pub fn definers_among(&self, words: &[u32], among: &[bool]) -> Vec<u32> {
+    /// The candidates that define one of `words`, among those `among` accepts.
+    pub fn definers_among(&self, words: &[u32], among: impl Fn(u32) -> bool) -> Vec<u32> {
         let mut found: Vec<u32> = words
             .iter()
             .flat_map(|&w| self.definers(w))
-            .filter(|&id| among[id as usize])
+            .filter(|&id| among(id))
             .collect();
         found.sort_unstable();
         found.dedup();

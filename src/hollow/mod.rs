@@ -135,8 +135,6 @@ pub struct Planner<'f> {
     switching_names: Vec<u32>,
     /// For each file, whether the first guess at what regions read may keep bodies there.
     guessed: Vec<bool>,
-    /// Every candidate (a filter that lets all through).
-    every: Vec<bool>,
 }
 
 impl<'f> Planner<'f> {
@@ -189,7 +187,6 @@ impl<'f> Planner<'f> {
             forwarders,
             switching_names,
             guessed: vec![true; files.len()],
-            every: vec![true; index.candidates.len()],
             index,
         })
     }
@@ -249,11 +246,14 @@ impl<'f> Planner<'f> {
             let callees = self
                 .index
                 .known_words(demand.callees.iter().map(String::as_str));
-            read.extend(self.index.definers_among(&callees, &self.reaching));
+            read.extend(
+                self.index
+                    .definers_among(&callees, |id| self.reaching[id as usize]),
+            );
             let signatures = self
                 .index
                 .known_words(demand.signatures.iter().map(String::as_str));
-            read.extend(self.index.definers_among(&signatures, &self.every));
+            read.extend(self.index.definers_among(&signatures, |_| true));
             let mut kept = switching;
             for index in read {
                 kept[index as usize] = true;
