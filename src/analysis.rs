@@ -2,6 +2,7 @@
 //! rules, then apply levels and suppressions and put the results in a stable order.
 
 mod remap;
+mod rounds;
 
 use crate::cache::{Cache, FileStamp};
 use crate::catalog::Catalog;
@@ -20,7 +21,7 @@ use crate::source::SourceDb;
 use crate::suppress::{self, Allow, Suppressed};
 use crate::timings::{self, Count, Stage};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -124,24 +125,7 @@ pub fn analyze_with_options(
             .flatten()
             .unwrap_or_default();
         let planner = timings::time(Stage::Prescan, || {
-            let mut planner = new_planner(workspace, &sources.texts, catalog, config)?;
-            // Packages analysed only for their dependents' sake are loaded when a region
-            // reads one of their bodies, not on a guess.
-            let core_files: std::collections::HashSet<&Path> = sources
-                .package_files
-                .iter()
-                .zip(&selection.core)
-                .filter(|(_, core)| **core)
-                .flat_map(|(files, _)| files.iter().map(PathBuf::as_path))
-                .collect();
-            let owned: std::collections::HashSet<&Path> = sources
-                .package_files
-                .iter()
-                .flatten()
-                .map(PathBuf::as_path)
-                .collect();
-            planner.guess_only_in(|path| core_files.contains(path) || !owned.contains(path));
-            Some(planner)
+            new_planner(workspace, &sources.texts, catalog, config)
         });
         let units = units_of(workspace, &selection);
         // Entries are only valid for the same catalogue (configuration included) and root.
@@ -153,23 +137,12 @@ pub fn analyze_with_options(
             root: &workspace.root,
             catalog,
             known: &known,
+            // Each round models with its own plan.
             hollowing: &Hollowing::default(),
             read: &sources.texts,
         };
-        let mut bytes_below: HashMap<PathBuf, u64> = HashMap::new();
-        for (path, text) in &sources.texts {
-            for dir in path.ancestors().skip(1) {
-                *bytes_below.entry(dir.to_path_buf()).or_default() += text.len() as u64;
-            }
-        }
-        let rounds = Rounds {
-            bytes_below,
-            planner: planner.as_ref(),
-            core: &selection.core,
-            package_files: &sources.package_files,
-            crate_names: workspace.crates.iter().map(CrateSpec::lib_name).collect(),
-        };
-        let (outputs, hollowing) = analyse_units(&units, &rounds, context, cache.as_ref());
+        let rounds = rounds::Rounds::new(planner, workspace, &selection, &sources);
+        let (outputs, hollowing) = rounds.analyse(&units, context, cache.as_ref());
         (
             units.into_iter().zip(outputs).collect::<Vec<_>>(),
             hollowing,
@@ -360,26 +333,15 @@ struct Unit {
     kind: RootKind,
 }
 
-/// What analysing one unit produced, with file ids local to its own database.
+/// What analysing one unit produced, with file ids local to its own database (empty for a
+/// unit no round needed: a dependency none of whose bodies a region reads).
+#[derive(Default)]
 struct UnitOutput {
     db: SourceDb,
     facts: CrateFacts,
     files: Vec<FileId>,
     allows: Vec<Allow>,
     diagnostics: Vec<Diagnostic>,
-}
-
-impl UnitOutput {
-    /// A unit no round needed: a dependency none of whose bodies any region reads.
-    fn skipped() -> Self {
-        UnitOutput {
-            db: SourceDb::default(),
-            facts: CrateFacts::default(),
-            files: Vec::new(),
-            allows: Vec::new(),
-            diagnostics: Vec::new(),
-        }
-    }
 }
 
 /// The targets to analyse, in package and target order (a root shared by two targets of a
@@ -442,170 +404,6 @@ fn new_planner<'f>(
         || config.strict_for(None);
     let seeds = hollow::seed_words(catalog, &config.catalog);
     hollow::Planner::new(sources, seeds, strict)
-}
-
-/// The cache key of what the last run's analysis demanded of hollowing.
-const DEMAND_KEY: &str = "hollowing demand";
-
-/// What [`analyse_units`] plans its rounds with.
-struct Rounds<'p> {
-    /// The planner of hollowing; `None` when nothing may be blanked.
-    planner: Option<&'p hollow::Planner<'p>>,
-    /// For each package, whether it is analysed for its own sake ([`prescan::Selection`]);
-    /// the others only when a plan keeps a body in one of their `package_files`.
-    core: &'p [bool],
-    /// For each package, its files.
-    package_files: &'p [Vec<PathBuf>],
-    /// The names the workspace's libraries are used by.
-    crate_names: BTreeSet<String>,
-    /// Bytes of source below each directory that holds an analysed file: how long a unit
-    /// rooted there takes, roughly.
-    bytes_below: HashMap<PathBuf, u64>,
-}
-
-impl Rounds<'_> {
-    /// Runs `work` on the units `which` selects, in parallel, longest first (by the bytes
-    /// below their root's directory), so that no long unit is left to run alone at the end;
-    /// results come back in unit order.
-    fn longest_first<T: Send>(
-        &self,
-        units: &[Unit],
-        which: impl Fn(usize) -> bool + Sync,
-        work: impl Fn(usize) -> T + Sync + Send,
-    ) -> Vec<Option<T>> {
-        use rayon::prelude::*;
-        let weight = |unit: &Unit| {
-            let dir = unit.root.parent().unwrap_or(&unit.root);
-            self.bytes_below.get(dir).copied().unwrap_or(0)
-        };
-        let mut order: Vec<usize> = (0..units.len()).filter(|&i| which(i)).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(weight(&units[i])));
-        // A shared queue in that order: each thread takes the next unit when it is free.
-        let done: Vec<(usize, T)> = order
-            .into_iter()
-            .par_bridge()
-            .map(|i| (i, work(i)))
-            .collect();
-        let mut results: Vec<Option<T>> =
-            std::iter::repeat_with(|| None).take(units.len()).collect();
-        for (i, result) in done {
-            results[i] = Some(result);
-        }
-        results
-    }
-
-    /// The planner, when its plans depend on what analysis demands.
-    fn demand_driven(&self) -> Option<&hollow::Planner<'_>> {
-        self.planner.filter(|p| p.is_demand_driven())
-    }
-
-    /// Whether a unit is modelled under `hollowing`: a package analysed only for its
-    /// dependents' sake waits until a plan keeps one of its bodies.
-    fn needs(&self, unit: &Unit, hollowing: &Hollowing) -> bool {
-        let Some(owner) = unit.owner.filter(|_| self.demand_driven().is_some()) else {
-            return true;
-        };
-        let index = owner.crate_index;
-        self.core.get(index).copied().unwrap_or(true)
-            || self
-                .package_files
-                .get(index)
-                .is_none_or(|files| files.iter().any(|file| hollowing.keeps_a_body_in(file)))
-    }
-}
-
-/// Loads and models every unit, in parallel, in rounds: each round blanks the bodies the
-/// planner rules out given what analysis has demanded so far ([`hollow::Demand`]), and
-/// models again only the units one of whose files is blanked differently than before (and
-/// the packages analysed for their dependents' sake once a plan keeps one of their bodies),
-/// until analysis demands nothing new. A warm run starts from what the last run demanded, so
-/// that its plan, and so its cache entries, are those of the last run.
-fn analyse_units(
-    units: &[Unit],
-    rounds: &Rounds<'_>,
-    context: UnitContext<'_>,
-    cache: Option<&Cache>,
-) -> (Vec<UnitOutput>, Hollowing) {
-    let stored_demand = rounds
-        .demand_driven()
-        .and_then(|_| cache?.load::<hollow::Demand>(DEMAND_KEY))
-        .map(|(_, demand)| demand);
-    let mut demand = stored_demand.clone().unwrap_or_default();
-    let plan = |demand: &hollow::Demand| {
-        timings::time(Stage::Prescan, || {
-            rounds.planner.map(|p| p.plan(demand)).unwrap_or_default()
-        })
-    };
-    let mut hollowing = plan(&demand);
-    timings::add(Count::Rounds, 1);
-    let first = UnitContext {
-        hollowing: &hollowing,
-        ..context
-    };
-    // `None`: not needed yet; else the output and whether it was made afresh.
-    let mut outputs: Vec<Option<(UnitOutput, bool)>> = rounds.longest_first(
-        units,
-        |i| rounds.needs(&units[i], &hollowing),
-        |i| load_or_run(&units[i], &first, cache),
-    );
-    while let Some(planner) = rounds.demand_driven() {
-        let facts: Vec<&CrateFacts> = outputs.iter().flatten().map(|(o, _)| &o.facts).collect();
-        let found = timings::time(Stage::Effects, || {
-            effects::demand(&facts, &rounds.crate_names)
-        });
-        let mut next = demand.clone();
-        if !next.absorb(found) {
-            break;
-        }
-        let replanned = timings::time(Stage::Prescan, || planner.plan(&next));
-        demand = next;
-        if replanned == hollowing {
-            break;
-        }
-        let previous = std::mem::replace(&mut hollowing, replanned);
-        timings::add(Count::Rounds, 1);
-        let context = UnitContext {
-            hollowing: &hollowing,
-            ..context
-        };
-        let again = |i: usize| match &outputs[i] {
-            Some((output, _)) => output
-                .db
-                .iter()
-                .any(|(_, file)| previous.blanks_of(&file.path) != hollowing.blanks_of(&file.path)),
-            None => rounds.needs(&units[i], &hollowing),
-        };
-        let redone =
-            rounds.longest_first(units, again, |i| load_or_run(&units[i], &context, cache));
-        for (output, redone) in outputs.iter_mut().zip(redone) {
-            if redone.is_some() {
-                *output = redone;
-            }
-        }
-    }
-    if let Some(cache) = cache {
-        // What made the final plan, so that the next run starts from it (names no file
-        // spells any more are dropped).
-        if let Some(planner) = rounds.demand_driven() {
-            let demand = planner.known(demand);
-            if stored_demand.as_ref() != Some(&demand) {
-                cache.store(DEMAND_KEY, Vec::new(), &demand);
-            }
-        }
-        for (done, unit) in outputs.iter().zip(units) {
-            if let Some((output, true)) = done {
-                store_unit(unit, output, &hollowing, cache);
-            }
-        }
-    }
-    let (kept, blanked) = hollowing.counts();
-    timings::add(Count::BodiesKept, kept);
-    timings::add(Count::BodiesBlanked, blanked);
-    let outputs = outputs
-        .into_iter()
-        .map(|done| done.map_or_else(UnitOutput::skipped, |(output, _)| output))
-        .collect();
-    (outputs, hollowing)
 }
 
 /// The number of threads analysis uses: `NSLINT_THREADS`, else `RAYON_NUM_THREADS`, else

@@ -1,0 +1,215 @@
+//! The rounds of a run ([`crate::hollow`]): each plans which bodies to blank from what
+//! analysis has demanded so far, models again the targets the new plan changes, and asks
+//! analysis what it demands next.
+
+use super::{Unit, UnitContext, UnitOutput, load_or_run, store_unit};
+use crate::cache::Cache;
+use crate::discover::{CrateSpec, Workspace};
+use crate::effects;
+use crate::hollow::{self, Hollowing};
+use crate::model::CrateFacts;
+use crate::prescan;
+use crate::timings::{self, Count, Stage};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The cache key of what the last run's analysis demanded of hollowing.
+const DEMAND_KEY: &str = "hollowing demand";
+
+/// What [`Rounds::analyse`] plans its rounds with.
+pub(super) struct Rounds<'p> {
+    /// The planner of hollowing; `None` when nothing may be blanked.
+    planner: Option<hollow::Planner<'p>>,
+    /// For each package, whether it is analysed for its own sake ([`prescan::Selection`]);
+    /// the others only when a plan keeps a body in one of their `package_files`.
+    core: &'p [bool],
+    /// For each package, its files.
+    package_files: &'p [Vec<PathBuf>],
+    /// The names the workspace's libraries are used by.
+    crate_names: BTreeSet<String>,
+    /// Bytes of source below each directory that holds an analysed file: how long a unit
+    /// rooted there takes, roughly.
+    bytes_below: HashMap<PathBuf, u64>,
+}
+
+impl<'p> Rounds<'p> {
+    /// The rounds of a run: the `planner` (its first guesses limited to the packages analysed
+    /// for their own sake, and to loose files), the selection and the files read.
+    pub(super) fn new(
+        planner: Option<hollow::Planner<'p>>,
+        workspace: &Workspace,
+        selection: &'p prescan::Selection,
+        sources: &'p prescan::Sources,
+    ) -> Self {
+        let planner = planner.map(|mut planner| {
+            // Packages analysed only for their dependents' sake are loaded when a region
+            // reads one of their bodies, not on a guess.
+            let mut owner: HashMap<&Path, bool> = HashMap::new();
+            for (files, core) in sources.package_files.iter().zip(&selection.core) {
+                for file in files {
+                    *owner.entry(file.as_path()).or_default() |= *core;
+                }
+            }
+            planner.guess_only_in(|path| owner.get(path).copied().unwrap_or(true));
+            planner
+        });
+        let mut bytes_below: HashMap<PathBuf, u64> = HashMap::new();
+        for (path, text) in &sources.texts {
+            for dir in path.ancestors().skip(1) {
+                *bytes_below.entry(dir.to_path_buf()).or_default() += text.len() as u64;
+            }
+        }
+        Rounds {
+            planner,
+            core: &selection.core,
+            package_files: &sources.package_files,
+            crate_names: workspace.crates.iter().map(CrateSpec::lib_name).collect(),
+            bytes_below,
+        }
+    }
+
+    /// Runs `work` on the units `which` selects, in parallel, longest first (by the bytes
+    /// below their root's directory), so that no long unit is left to run alone at the end;
+    /// results come back in unit order.
+    fn longest_first<T: Send>(
+        &self,
+        units: &[Unit],
+        which: impl Fn(usize) -> bool + Sync,
+        work: impl Fn(usize) -> T + Sync + Send,
+    ) -> Vec<Option<T>> {
+        use rayon::prelude::*;
+        let weight = |unit: &Unit| {
+            let dir = unit.root.parent().unwrap_or(&unit.root);
+            self.bytes_below.get(dir).copied().unwrap_or(0)
+        };
+        let mut order: Vec<usize> = (0..units.len()).filter(|&i| which(i)).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(weight(&units[i])));
+        // A shared queue in that order: each thread takes the next unit when it is free.
+        let done: Vec<(usize, T)> = order
+            .into_iter()
+            .par_bridge()
+            .map(|i| (i, work(i)))
+            .collect();
+        let mut results: Vec<Option<T>> =
+            std::iter::repeat_with(|| None).take(units.len()).collect();
+        for (i, result) in done {
+            results[i] = Some(result);
+        }
+        results
+    }
+
+    /// The planner, when its plans depend on what analysis demands.
+    fn demand_driven(&self) -> Option<&hollow::Planner<'p>> {
+        self.planner.as_ref().filter(|p| p.is_demand_driven())
+    }
+
+    /// Whether a unit is modelled under `hollowing`: a package analysed only for its
+    /// dependents' sake waits until a plan keeps one of its bodies.
+    fn needs(&self, unit: &Unit, hollowing: &Hollowing) -> bool {
+        let Some(owner) = unit.owner.filter(|_| self.demand_driven().is_some()) else {
+            return true;
+        };
+        let index = owner.crate_index;
+        self.core.get(index).copied().unwrap_or(true)
+            || self
+                .package_files
+                .get(index)
+                .is_none_or(|files| files.iter().any(|file| hollowing.keeps_a_body_in(file)))
+    }
+
+    /// Loads and models every unit, in parallel, in rounds: each round blanks the bodies the
+    /// planner rules out given what analysis has demanded so far ([`hollow::Demand`]), and
+    /// models again only the units one of whose files is blanked differently than before (and
+    /// the packages analysed for their dependents' sake once a plan keeps one of their bodies),
+    /// until analysis demands nothing new. A warm run starts from what the last run demanded, so
+    /// that its plan, and so its cache entries, are those of the last run.
+    pub(super) fn analyse(
+        &self,
+        units: &[Unit],
+        context: UnitContext<'_>,
+        cache: Option<&Cache>,
+    ) -> (Vec<UnitOutput>, Hollowing) {
+        let stored_demand = self
+            .demand_driven()
+            .and_then(|_| cache?.load::<hollow::Demand>(DEMAND_KEY))
+            .map(|(_, demand)| demand);
+        let mut demand = stored_demand.clone().unwrap_or_default();
+        let plan = |demand: &hollow::Demand| {
+            timings::time(Stage::Prescan, || {
+                self.planner
+                    .as_ref()
+                    .map(|p| p.plan(demand))
+                    .unwrap_or_default()
+            })
+        };
+        let mut hollowing = plan(&demand);
+        timings::add(Count::Rounds, 1);
+        let first = UnitContext {
+            hollowing: &hollowing,
+            ..context
+        };
+        // `None`: not needed yet; else the output and whether it was made afresh.
+        let mut outputs: Vec<Option<(UnitOutput, bool)>> = self.longest_first(
+            units,
+            |i| self.needs(&units[i], &hollowing),
+            |i| load_or_run(&units[i], &first, cache),
+        );
+        while let Some(planner) = self.demand_driven() {
+            let facts: Vec<&CrateFacts> = outputs.iter().flatten().map(|(o, _)| &o.facts).collect();
+            let found = timings::time(Stage::Effects, || {
+                effects::demand(&facts, &self.crate_names)
+            });
+            let mut next = demand.clone();
+            if !next.absorb(found) {
+                break;
+            }
+            let replanned = timings::time(Stage::Prescan, || planner.plan(&next));
+            demand = next;
+            if replanned == hollowing {
+                break;
+            }
+            let previous = std::mem::replace(&mut hollowing, replanned);
+            timings::add(Count::Rounds, 1);
+            let context = UnitContext {
+                hollowing: &hollowing,
+                ..context
+            };
+            let again = |i: usize| match &outputs[i] {
+                Some((output, _)) => output.db.iter().any(|(_, file)| {
+                    previous.blanks_of(&file.path) != hollowing.blanks_of(&file.path)
+                }),
+                None => self.needs(&units[i], &hollowing),
+            };
+            let redone =
+                self.longest_first(units, again, |i| load_or_run(&units[i], &context, cache));
+            for (output, redone) in outputs.iter_mut().zip(redone) {
+                if redone.is_some() {
+                    *output = redone;
+                }
+            }
+        }
+        if let Some(cache) = cache {
+            // What made the final plan, so that the next run starts from it (names no file
+            // spells any more are dropped).
+            if let Some(planner) = self.demand_driven() {
+                let demand = planner.known(demand);
+                if stored_demand.as_ref() != Some(&demand) {
+                    cache.store(DEMAND_KEY, Vec::new(), &demand);
+                }
+            }
+            for (done, unit) in outputs.iter().zip(units) {
+                if let Some((output, true)) = done {
+                    store_unit(unit, output, &hollowing, cache);
+                }
+            }
+        }
+        let (kept, blanked) = hollowing.counts();
+        timings::add(Count::BodiesKept, kept);
+        timings::add(Count::BodiesBlanked, blanked);
+        let outputs = outputs
+            .into_iter()
+            .map(|done| done.map(|(output, _)| output).unwrap_or_default())
+            .collect();
+        (outputs, hollowing)
+    }
+}
