@@ -326,8 +326,7 @@ pub struct Sources {
 }
 
 /// The text of every `.rs` file of the analysed packages and of the loose files' directories,
-/// for [`crate::hollow::plan`]. `None`
-/// when some file cannot be vouched for: the walk failed (see [`package_files`]) or a file is
+/// for [`crate::hollow::Planner`] and the loader. `None` when some file cannot be vouched for: the walk failed (see `package_files`) or a file is
 /// unreadable or not UTF-8. (`#[path]` attributes are refused by the plan's own scan, which
 /// tells them from strings that spell one.)
 pub fn analysed_sources(workspace: &Workspace, selection: &Selection) -> Option<Sources> {

@@ -1,5 +1,5 @@
 //! Which items mention which words: an inverted index over every function and named item of
-//! the scanned files, so that the closures of [`super::plan`] take time linear in the size of
+//! the scanned files, so that the closures of [`super::Planner`] take time linear in the size of
 //! the code, however long the chains of names are.
 
 use super::items::{self, FileItems};

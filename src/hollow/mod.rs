@@ -11,8 +11,8 @@
 //! through types, fields, constants, macros and imports. Analysis of what was kept then says
 //! which functions return switched, return a guard or forward a closure (their callers are
 //! kept next), and which functions regions read (their bodies are kept next): a [`Demand`].
-//! Rounds go on until analysis demands nothing new. A byte-level tokenizer ([`lexer`],
-//! [`items`]) finds every item and what it spells, an inverted index makes each round
+//! Rounds go on until analysis demands nothing new. A byte-level tokenizer (`lexer.rs`,
+//! `items.rs`) finds every item and what it spells, an inverted index makes each round
 //! linear, and every other body's inside is turned into a block comment of the same length
 //! ([`hollow_text`]), so syn skips it and every span stays where it was. Decisions are by
 //! words, never by resolution, so a plan only ever keeps too much: a blanked body's summary

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 /// that an unused suppression is reported as it would be without hollowing.
 const DIRECTIVE: &str = "nslint";
 
-/// The words [`super::plan`] starts from, in two kinds.
+/// The words a [`super::Planner`] starts from, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Seeds {
     /// Words of code that moves the thread or names a namespace: raw switches, scopes,
@@ -25,7 +25,7 @@ pub struct Seeds {
 
 /// The [`Seeds`] of a catalogue (built-in plus configured entries) and of the entries
 /// configuration added (`configured`): for each entry, the word any call to it must spell
-/// (see [`call_word`]). Forks and execs only refine code that already holds a seed.
+/// (see `call_word`). Forks and execs only refine code that already holds a seed.
 pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
     let mut switching = BTreeSet::from([DIRECTIVE.to_owned()]);
     let mut reached = BTreeSet::new();
@@ -88,7 +88,7 @@ pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
 }
 
 /// The word that every call of a catalogue path spells, directly or in the `use` that brings
-/// the callee into scope (whose leaves [`super::plan`] follows):
+/// the callee into scope (whose leaves [`super::Planner`] follows):
 /// - a type's associated function or method: the type (`Socket` for `socket2::Socket::new`;
 ///   a method call's receiver is typed through a declaration, parameter or constructor that
 ///   names it);
