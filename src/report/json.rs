@@ -1,10 +1,9 @@
 //! `--message-format json`: one cargo `compiler-message` per line, as rust-analyzer and
 //! `cargo_metadata::Message` read them.
 //!
-//! Each message is assembled as JSON, then read into `cargo_metadata`'s own types and written
-//! back out from them, so a line that does not fit cargo's schema is an error here rather than
-//! in the editor. `manifest_path`, which cargo writes but `cargo_metadata` does not model, is
-//! added afterwards.
+//! Each message is written from typed records whose fields are cargo's, in cargo's order;
+//! `manifest_path`, which cargo writes but `cargo_metadata` does not model, follows `reason`
+//! as in cargo's output. The tests read every line back with `cargo_metadata`.
 
 use super::fix::{Fix, fixes};
 use super::human::render_one;
@@ -13,7 +12,8 @@ use crate::analysis::Analysis;
 use crate::diagnostic::{ChildKind, Diagnostic, Span};
 use crate::discover::Workspace;
 use crate::source::SourceDb;
-use serde_json::{Value, json};
+use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -60,7 +60,8 @@ pub fn compiler_message(
         shown = shown.with_help(format!("for further information visit {}", lint.url()));
     }
     let rendered = render_one(&analysis.db, &shown, level_note, ansi);
-    let mut children: Vec<Value> = shown
+    let db = &analysis.db;
+    let mut children: Vec<Message> = shown
         .children
         .iter()
         .map(|child| {
@@ -71,13 +72,13 @@ pub fn compiler_message(
             let spans = child
                 .span
                 .iter()
-                .map(|s| span_json(&analysis.db, s, false, None, None))
+                .map(|s| span_json(db, s, false, None, None))
                 .collect();
-            sub_diagnostic(&child.message, level, spans)
+            Message::child(child.message.clone(), level, spans)
         })
         .collect();
-    for fix in fixes(diagnostic, &analysis.db) {
-        children.push(fix_json(&analysis.db, &fix));
+    for fix in fixes(diagnostic, db) {
+        children.push(fix_json(db, fix));
     }
     if let Some(lint) = diagnostic.lint_ref().filter(|_| level_note) {
         let note = if diagnostic.level == lint.default_level {
@@ -85,12 +86,12 @@ pub fn compiler_message(
         } else {
             format!("`{}` is set to `{}`", lint.code(), diagnostic.level)
         };
-        children.push(sub_diagnostic(&note, "note", Vec::new()));
+        children.push(Message::child(note, "note", Vec::new()));
     }
     let mut spans = Vec::new();
     if let Some(primary) = &diagnostic.primary {
         spans.push(span_json(
-            &analysis.db,
+            db,
             &primary.span,
             true,
             Some(&primary.message),
@@ -99,70 +100,123 @@ pub fn compiler_message(
     }
     for label in &diagnostic.secondary {
         spans.push(span_json(
-            &analysis.db,
+            db,
             &label.span,
             false,
             Some(&label.message),
             None,
         ));
     }
-    let message = json!({
-        "reason": "compiler-message",
-        "package_id": owner.package_id,
-        "target": owner.target,
-        "message": {
-            "message": diagnostic.message,
-            "code": diagnostic.code().map(|code| json!({"code": code, "explanation": null})),
-            "level": severity_word(diagnostic),
-            "spans": spans,
-            "children": children,
-            "rendered": rendered,
+    let line = CompilerMessage {
+        reason: "compiler-message",
+        manifest_path: owner.manifest_path.to_string_lossy(),
+        package_id: &owner.package_id,
+        target: &owner.target,
+        message: Message {
+            message: diagnostic.message.clone(),
+            code: diagnostic.code().map(|code| Code {
+                code,
+                explanation: None,
+            }),
+            level: severity_word(diagnostic),
+            spans,
+            children,
+            rendered: Some(rendered),
         },
-    });
-    // Through cargo_metadata's types and back: what it cannot read, we do not print.
-    let typed: cargo_metadata::Message = serde_json::from_value(message)
-        .map_err(|e| format!("internal error: a JSON message does not fit cargo's schema: {e}"))?;
-    let text = serde_json::to_string(&typed).map_err(|e| e.to_string())?;
-    let manifest_path =
-        serde_json::to_string(&owner.manifest_path.to_string_lossy()).map_err(|e| e.to_string())?;
-    // Cargo writes `manifest_path` after `package_id`; keep `reason` first, as cargo does.
-    let prefix = "{\"reason\":\"compiler-message\",";
-    Ok(match text.strip_prefix(prefix) {
-        Some(rest) => format!("{prefix}\"manifest_path\":{manifest_path},{rest}"),
-        None => text,
-    })
+    };
+    serde_json::to_string(&line).map_err(|e| e.to_string())
 }
 
-fn sub_diagnostic(message: &str, level: &str, spans: Vec<Value>) -> Value {
-    json!({
-        "message": message,
-        "code": null,
-        "level": level,
-        "spans": spans,
-        "children": [],
-        "rendered": null,
-    })
+/// A `compiler-message` line. The fields are cargo's, in cargo's order (`manifest_path`,
+/// which `cargo_metadata` does not model, after `reason`); `tests/json.rs` reads every line
+/// back with `cargo_metadata`, so a change that leaves cargo's schema fails there.
+#[derive(Serialize)]
+struct CompilerMessage<'a> {
+    reason: &'static str,
+    manifest_path: Cow<'a, str>,
+    package_id: &'a str,
+    target: &'a Target,
+    message: Message,
 }
 
-fn fix_json(db: &SourceDb, fix: &Fix) -> Value {
+/// rustc's diagnostic: the message itself and each of its children.
+#[derive(Serialize)]
+struct Message {
+    message: String,
+    code: Option<Code>,
+    level: &'static str,
+    spans: Vec<SpanJson>,
+    children: Vec<Message>,
+    rendered: Option<String>,
+}
+
+impl Message {
+    /// A note or help line under a message.
+    fn child(message: String, level: &'static str, spans: Vec<SpanJson>) -> Self {
+        Message {
+            message,
+            code: None,
+            level,
+            spans,
+            children: Vec::new(),
+            rendered: None,
+        }
+    }
+}
+
+/// A lint's code.
+#[derive(Serialize)]
+struct Code {
+    code: String,
+    explanation: Option<String>,
+}
+
+/// A span as rustc writes it.
+#[derive(Serialize)]
+struct SpanJson {
+    file_name: String,
+    byte_start: usize,
+    byte_end: usize,
+    line_start: usize,
+    line_end: usize,
+    column_start: usize,
+    column_end: usize,
+    is_primary: bool,
+    text: Vec<SpanLine>,
+    label: Option<String>,
+    suggested_replacement: Option<String>,
+    suggestion_applicability: Option<&'static str>,
+    expansion: Option<()>,
+}
+
+/// One covered line of a span, with its highlighted columns.
+#[derive(Serialize)]
+struct SpanLine {
+    text: String,
+    highlight_start: usize,
+    highlight_end: usize,
+}
+
+fn fix_json(db: &SourceDb, fix: Fix) -> Message {
+    let applicability = fix.certainty.as_str();
     let spans = fix
         .edits
-        .iter()
+        .into_iter()
         .map(|edit| {
             let span = Span {
                 file: edit.file,
-                range: edit.range.clone(),
+                range: edit.range,
             };
             span_json(
                 db,
                 &span,
                 true,
                 None,
-                Some((&edit.replacement, fix.certainty.as_str())),
+                Some((edit.replacement, applicability)),
             )
         })
         .collect();
-    sub_diagnostic(&fix.message, "help", spans)
+    Message::child(fix.message, "help", spans)
 }
 
 /// A span as rustc writes it: byte offsets, 1-based lines, 1-based character columns (end
@@ -172,12 +226,12 @@ fn span_json(
     span: &Span,
     is_primary: bool,
     label: Option<&str>,
-    replacement: Option<(&str, &str)>,
-) -> Value {
+    replacement: Option<(String, &'static str)>,
+) -> SpanJson {
     let file = db.get(span.file);
     let start = file.position(span.range.start);
     let end = file.position(span.range.end.max(span.range.start));
-    let text: Vec<Value> = (start.line..=end.line)
+    let text = (start.line..=end.line)
         .map(|line| {
             let content = file.line_text(line);
             let highlight_start = if line == start.line { start.column } else { 1 };
@@ -186,35 +240,36 @@ fn span_json(
             } else {
                 content.chars().count() + 1
             };
-            json!({
-                "text": content,
-                "highlight_start": highlight_start,
-                "highlight_end": highlight_end,
-            })
+            SpanLine {
+                text: content.to_owned(),
+                highlight_start,
+                highlight_end,
+            }
         })
         .collect();
-    json!({
-        "file_name": file.display_name,
-        "byte_start": file.disk_offset(start.offset),
-        "byte_end": file.disk_offset(end.offset),
-        "line_start": start.line,
-        "line_end": end.line,
-        "column_start": start.column,
-        "column_end": end.column,
-        "is_primary": is_primary,
-        "text": text,
-        "label": label.filter(|l| !l.is_empty()),
-        "suggested_replacement": replacement.map(|(r, _)| r),
-        "suggestion_applicability": replacement.map(|(_, a)| a),
-        "expansion": null,
-    })
+    let (suggested_replacement, suggestion_applicability) = replacement.unzip();
+    SpanJson {
+        file_name: file.display_name.clone(),
+        byte_start: file.disk_offset(start.offset),
+        byte_end: file.disk_offset(end.offset),
+        line_start: start.line,
+        line_end: end.line,
+        column_start: start.column,
+        column_end: end.column,
+        is_primary,
+        text,
+        label: label.filter(|l| !l.is_empty()).map(str::to_owned),
+        suggested_replacement,
+        suggestion_applicability,
+        expansion: None,
+    }
 }
 
 /// The package and target a message is attributed to.
 struct Owner {
     package_id: String,
     manifest_path: PathBuf,
-    target: Value,
+    target: Target,
 }
 
 impl Owner {
@@ -278,20 +333,35 @@ fn target_json(
     crate_types: &[String],
     src_path: &Path,
     edition: &str,
-) -> Value {
+) -> Target {
     let edition = match edition {
         "2015" | "2018" | "2021" | "2024" => edition,
         _ => "2021",
     };
-    json!({
-        "name": name,
-        "kind": kind,
-        "crate_types": crate_types,
-        "required-features": [],
-        "src_path": src_path.to_string_lossy(),
-        "edition": edition,
-        "doc": true,
-        "doctest": kind.iter().any(|k| k == "lib"),
-        "test": true,
-    })
+    Target {
+        name: name.to_owned(),
+        kind: kind.to_vec(),
+        crate_types: crate_types.to_vec(),
+        required_features: Vec::new(),
+        src_path: src_path.to_string_lossy().into_owned(),
+        edition: edition.to_owned(),
+        doctest: kind.iter().any(|k| k == "lib"),
+        test: true,
+        doc: true,
+    }
+}
+
+/// A cargo target, as cargo describes it in a message.
+#[derive(Serialize)]
+struct Target {
+    name: String,
+    kind: Vec<String>,
+    crate_types: Vec<String>,
+    #[serde(rename = "required-features")]
+    required_features: Vec<String>,
+    src_path: String,
+    edition: String,
+    doctest: bool,
+    test: bool,
+    doc: bool,
 }
