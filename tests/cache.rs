@@ -57,8 +57,9 @@ fn warm_runs_match_cold_runs_and_only_changed_targets_are_redone() {
     let filled = entries(&cache);
     assert_eq!(
         filled.len(),
-        3,
-        "one entry per target (cni-bridge, netutil) and what analysis demanded of hollowing"
+        4,
+        "one entry per target (cni-bridge, netutil), what analysis demanded of hollowing, \
+         and cargo's metadata"
     );
     assert_eq!(run(dir.path(), &cache), expected, "warm run");
     assert_eq!(

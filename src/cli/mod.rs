@@ -7,7 +7,10 @@ use crate::analysis::{Options, analyze_with_options};
 use crate::baseline::Baseline;
 use crate::catalog::Catalog;
 use crate::config::{CommandLine, LintLevels};
-use crate::discover::{CargoSelection, Workspace, discover_cargo, discover_paths};
+use crate::discover::{
+    CargoSelection, FreshMetadata, Workspace, default_lookup_dirs, discover_cargo_reusing,
+    discover_paths,
+};
 use crate::registry::{LINTS, Level, find};
 use crate::report::MessageFormat;
 use crate::timings::{self, Stage};
@@ -321,7 +324,7 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
     if args.with_check.is_some() && (args.format.is_some() || !args.paths.is_empty()) {
         return fail("--with-check works with cargo package selection and --message-format only");
     }
-    let workspace = match select(&args) {
+    let (workspace, fresh_metadata) = match select(&args) {
         Ok(w) => w,
         Err(message) => return fail(&message),
     };
@@ -353,6 +356,9 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
         cache_dir: cache_dir(&args, &workspace),
         ..Options::default()
     };
+    if let (Some(dir), Some(fresh)) = (&options.cache_dir, fresh_metadata) {
+        fresh.store(dir);
+    }
     let outcome =
         std::panic::catch_unwind(|| analyze_with_options(&workspace, &catalog, &config, options));
     let mut analysis = match outcome {
@@ -422,7 +428,7 @@ fn fail(message: &str) -> u8 {
     EXIT_ERROR
 }
 
-fn select(args: &Args) -> Result<Workspace, String> {
+fn select(args: &Args) -> Result<(Workspace, Option<FreshMetadata>), String> {
     if !args.paths.is_empty() {
         if args.manifest_path.is_some() || !args.packages.is_empty() || args.workspace {
             return Err(
@@ -431,7 +437,7 @@ fn select(args: &Args) -> Result<Workspace, String> {
                     .to_owned(),
             );
         }
-        return Ok(discover_paths(&args.paths));
+        return Ok((discover_paths(&args.paths), None));
     }
     let selection = CargoSelection {
         manifest_path: args.manifest_path.clone(),
@@ -440,7 +446,14 @@ fn select(args: &Args) -> Result<Workspace, String> {
         exclude: args.exclude.clone(),
         current_dir: std::env::current_dir().map_err(|e| format!("current directory: {e}"))?,
     };
-    discover_cargo(&selection).map_err(|e| e.to_string())
+    // Where an earlier run may have kept cargo's output: the cache directory it used.
+    let kept_in = match (&args.cache_dir, &args.target_dir) {
+        _ if args.no_cache => Vec::new(),
+        (Some(dir), _) => vec![dir.clone()],
+        (None, Some(target)) => vec![target.join("nslint-cache")],
+        (None, None) => default_lookup_dirs(&selection),
+    };
+    discover_cargo_reusing(&selection, &kept_in).map_err(|e| e.to_string())
 }
 
 /// Levels from `-A/-W/-D/-F`, checked, in the order they were given.

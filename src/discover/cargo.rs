@@ -13,7 +13,9 @@ use std::process::{Command, Stdio};
 
 use cargo_metadata::{Metadata, Package, PackageId};
 
+use super::reuse::{self, FreshMetadata};
 use super::{CrateSpec, DiscoveryProblem, TargetSpec, Workspace};
+use std::time::SystemTime;
 
 /// Which packages to lint, spelled the way cargo's selection flags spell it.
 #[derive(Debug, Clone, Default)]
@@ -159,11 +161,32 @@ impl std::error::Error for DiscoverError {
 ///
 /// Only cargo metadata is ever run: nothing is built and no build script runs.
 pub fn discover_cargo(sel: &CargoSelection) -> Result<Workspace, DiscoverError> {
+    discover_cargo_reusing(sel, &[]).map(|(workspace, _)| workspace)
+}
+
+/// [`discover_cargo`], reusing cargo's output kept in one of `cache_dirs` while nothing it
+/// depends on has changed ([`super::reuse`]). When cargo had to run, its output is returned
+/// too, for the caller to keep with [`FreshMetadata::store`].
+pub fn discover_cargo_reusing(
+    sel: &CargoSelection,
+    cache_dirs: &[PathBuf],
+) -> Result<(Workspace, Option<FreshMetadata>), DiscoverError> {
     if !sel.exclude.is_empty() && !sel.workspace {
         return Err(DiscoverError::ExcludeWithoutWorkspace);
     }
-    let metadata = run_metadata(sel)?;
-    workspace_from_metadata(&metadata, sel)
+    let kept = reuse::lookup(sel, cache_dirs)
+        .and_then(|output| serde_json::from_slice::<Metadata>(&output).ok());
+    if let Some(metadata) = kept {
+        return Ok((workspace_from_metadata(&metadata, sel)?, None));
+    }
+    let started = SystemTime::now();
+    let output = run_metadata(sel)?;
+    let program = cargo_program();
+    let metadata = serde_json::from_slice::<Metadata>(&output)
+        .map_err(|source| DiscoverError::InvalidMetadata { program, source })?;
+    let workspace = workspace_from_metadata(&metadata, sel)?;
+    let fresh = FreshMetadata::new(sel, &metadata, output, started);
+    Ok((workspace, Some(fresh)))
 }
 
 /// The cargo program to run: `$CARGO` when set and not empty, else `cargo`.
@@ -174,7 +197,8 @@ fn cargo_program() -> OsString {
     }
 }
 
-fn run_metadata(sel: &CargoSelection) -> Result<Metadata, DiscoverError> {
+/// Runs cargo and returns what it printed.
+fn run_metadata(sel: &CargoSelection) -> Result<Vec<u8>, DiscoverError> {
     let program = cargo_program();
     let mut cmd = Command::new(&program);
     cmd.args(["metadata", "--no-deps", "--format-version", "1"]);
@@ -207,8 +231,7 @@ fn run_metadata(sel: &CargoSelection) -> Result<Metadata, DiscoverError> {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         });
     }
-    serde_json::from_slice::<Metadata>(&output.stdout)
-        .map_err(|source| DiscoverError::InvalidMetadata { program, source })
+    Ok(output.stdout)
 }
 
 /// Turns parsed metadata into the selected crates.

@@ -5,11 +5,13 @@
 
 mod cargo;
 mod paths;
+mod reuse;
 
 use std::path::PathBuf;
 
-pub use cargo::{CargoSelection, DiscoverError, discover_cargo};
+pub use cargo::{CargoSelection, DiscoverError, discover_cargo, discover_cargo_reusing};
 pub use paths::discover_paths;
+pub use reuse::{FreshMetadata, default_lookup_dirs};
 
 /// Everything discovery found: the workspace root and the crates to analyse.
 #[derive(Debug, Clone, Default)]

@@ -14,10 +14,16 @@ pub fn repo() -> PathBuf {
 
 /// Runs the binary with `args` in `dir`.
 pub fn nslint(dir: &Path, args: &[&str]) -> Output {
+    nslint_with_env(dir, args, &[])
+}
+
+/// Runs the binary with `args` in `dir`, with `env` set.
+pub fn nslint_with_env(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cargo-nslint"))
         .args(args)
         .current_dir(dir)
         .env_remove("NSLINT_LOG")
+        .envs(env.iter().copied())
         .output()
         .expect("the binary runs")
 }
