@@ -8,14 +8,14 @@
 //! names another key is ignored (and replaced by the next store). The cache is best effort:
 //! failing to read or write it never fails a run.
 
-use crate::hash::fnv1a64;
+use crate::hash::{content_hash, fnv1a64};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Bumped when the stored layout changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// A file as it was when an entry was stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +42,7 @@ impl FileStamp {
         FileStamp {
             path: path.to_path_buf(),
             len: text.len() as u64,
-            hash: fnv1a64(text.as_bytes()),
+            hash: content_hash(text.as_bytes()),
             blanks: fnv1a64(&ranges),
         }
     }
