@@ -40,6 +40,8 @@ pub struct Index {
     pub candidates: Vec<Candidate>,
     imports: Vec<Import>,
     words: WordMap<u32>,
+    /// For each word, its [`word_hash`].
+    hashes: Vec<u64>,
     /// For each word, the candidates that mention it.
     mentioned_by: Vec<Vec<u32>>,
     /// For each word, the imports whose path holds it.
@@ -67,7 +69,7 @@ struct Scanned {
 
 /// Words are identified by a 64-bit hash of their text: two words with the same hash are one
 /// word to the closures, which can only keep more bodies, never fewer.
-fn word_hash(word: &str) -> u64 {
+pub(super) fn word_hash(word: &str) -> u64 {
     crate::hash::fnv1a64(word.as_bytes())
 }
 
@@ -103,6 +105,7 @@ impl Index {
             candidates: Vec::new(),
             imports: Vec::new(),
             words: WordMap::default(),
+            hashes: Vec::new(),
             mentioned_by: Vec::new(),
             imported_through: Vec::new(),
             defined_by: Vec::new(),
@@ -195,6 +198,7 @@ impl Index {
         }
         let id = self.mentioned_by.len() as u32;
         self.words.insert(hash, id);
+        self.hashes.push(hash);
         self.mentioned_by.push(Vec::new());
         self.imported_through.push(Vec::new());
         self.defined_by.push(Vec::new());
@@ -228,6 +232,12 @@ impl Index {
     /// callers are then added on demand) and every name imported through a path holding a
     /// word; a glob import through such a path makes its whole file matter.
     pub fn closure(&self, seeded: &Seeded, extra: &[u32], travel: Travel) -> Vec<bool> {
+        self.closure_reach(seeded, extra, travel).relevant
+    }
+
+    /// [`Index::closure`], with the words that made a candidate matter and the files that
+    /// mattered whole.
+    pub fn closure_reach(&self, seeded: &Seeded, extra: &[u32], travel: Travel) -> Reach {
         let mut relevant = vec![false; self.candidates.len()];
         let mut known = vec![false; self.mentioned_by.len()];
         let mut pending: Vec<u32> = Vec::new();
@@ -276,7 +286,48 @@ impl Index {
                 }
             }
         }
-        relevant
+        Reach {
+            relevant,
+            known,
+            whole_files,
+        }
+    }
+
+    /// The hashes of the words `words` marks.
+    pub fn hashes_of(&self, words: &[bool]) -> Vec<u64> {
+        let mut hashes: Vec<u64> = self
+            .hashes
+            .iter()
+            .zip(words)
+            .filter(|(_, marked)| **marked)
+            .map(|(hash, _)| *hash)
+            .collect();
+        hashes.sort_unstable();
+        hashes
+    }
+
+    /// For each word, whether one of the candidates `among` accepts mentions it.
+    pub fn mentioned_by_any(&self, among: impl Fn(usize) -> bool) -> Vec<bool> {
+        let mut mentioned = vec![false; self.hashes.len()];
+        for (id, candidate) in self.candidates.iter().enumerate() {
+            if among(id) {
+                for &word in &candidate.mentions {
+                    mentioned[word as usize] = true;
+                }
+            }
+        }
+        mentioned
+    }
+
+    /// Marks in `words` the words each marked one is imported from under another name: a
+    /// definition of those is one of the marked word's definers.
+    pub fn mark_renamed(&self, words: &mut [bool]) {
+        let marked: Vec<usize> = (0..words.len()).filter(|&w| words[w]).collect();
+        for word in marked {
+            for &from in &self.renames[word] {
+                words[from as usize] = true;
+            }
+        }
     }
 
     /// The names the functions among `kept` define.
@@ -374,6 +425,16 @@ impl Index {
     }
 }
 
+/// What a closure reached ([`Index::closure_reach`]).
+pub struct Reach {
+    /// For each candidate, whether it matters.
+    pub relevant: Vec<bool>,
+    /// For each word, whether a candidate that spells it matters.
+    pub known: Vec<bool>,
+    /// For each file, whether all of it matters (a glob import through a known path).
+    pub whole_files: Vec<bool>,
+}
+
 /// Seeds as found in the index ([`Index::seeds`]).
 #[derive(Debug, Clone, Default)]
 pub struct Seeded {
@@ -397,7 +458,7 @@ pub enum Travel {
 }
 
 /// Whether a seed is an identifier (else it is a path or other string).
-fn is_identifier(word: &str) -> bool {
+pub(super) fn is_identifier(word: &str) -> bool {
     word.bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii())
 }

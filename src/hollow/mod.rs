@@ -28,7 +28,7 @@ mod seeds;
 
 pub use seeds::{Seeds, seed_words};
 
-use index::{Index, Seeded, Travel};
+use index::{Index, Seeded, Travel, word_hash};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -112,6 +112,44 @@ impl Demand {
     }
 }
 
+/// The words a plan's decisions turned on ([`Planner::vocabulary`]). An edit whose words are
+/// outside it, and that spells no string seed, leaves every other body's fate as it was:
+/// a body matters only by spelling a word of `spelled`, and a new item matters only by
+/// defining a word of `defined` (a name code that was not blanked spells, or that analysis
+/// demanded). Words are [`word_hash`]es.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vocabulary {
+    /// Seeds, names that travel in one of the plan's closures, and the names whose callers
+    /// are kept, sorted.
+    pub spelled: Vec<u64>,
+    /// Everything code that was not blanked spells, what analysis demanded, the spelled
+    /// words and what those are imported from under another name, sorted.
+    pub defined: Vec<u64>,
+    /// Files that matter whole to a closure (a glob import through a known path).
+    pub whole_files: Vec<PathBuf>,
+    /// Seeds that are not identifiers (paths), looked for in raw text.
+    pub strings: Vec<String>,
+}
+
+impl Vocabulary {
+    /// Whether spelling `word` could change what a plan keeps.
+    pub fn spells(&self, word: &str) -> bool {
+        self.spelled.binary_search(&word_hash(word)).is_ok()
+    }
+
+    /// Whether defining `word` could change what a plan keeps or what kept code calls.
+    pub fn defines(&self, word: &str) -> bool {
+        self.defined.binary_search(&word_hash(word)).is_ok()
+    }
+}
+
+/// Element-wise "or" of two flag lists (a missing flag is false).
+fn or(a: &[bool], b: &[bool]) -> Vec<bool> {
+    (0..a.len().max(b.len()))
+        .map(|i| a.get(i).copied().unwrap_or(false) || b.get(i).copied().unwrap_or(false))
+        .collect()
+}
+
 /// Plans which bodies to blank for a selection of files, from the [`Seeds`] of the catalogue
 /// and, round by round, from what analysis demands ([`Planner::plan`]).
 pub struct Planner<'f> {
@@ -135,6 +173,13 @@ pub struct Planner<'f> {
     switching_names: Vec<u32>,
     /// For each file, whether the first guess at what regions read may keep bodies there.
     guessed: Vec<bool>,
+    /// For each word, whether spelling it makes a candidate matter to one of the closures
+    /// computed up front (switching, reaching work, forwarding closures).
+    known_up_front: Vec<bool>,
+    /// For each file, whether one of those closures takes it whole.
+    whole_up_front: Vec<bool>,
+    /// The seeds that are not identifiers, looked for in raw text.
+    string_seeds: Vec<String>,
 }
 
 impl<'f> Planner<'f> {
@@ -146,6 +191,16 @@ impl<'f> Planner<'f> {
     /// kind is kept with all its callers, and demands change nothing.
     pub fn new(files: &'f [(PathBuf, String)], seeds: Seeds, strict: bool) -> Option<Self> {
         let index = Index::build(files)?;
+        let string_seeds = [&seeds.switching, &seeds.reached, &seeds.contexts]
+            .into_iter()
+            .flatten()
+            .filter(|s| !index::is_identifier(s))
+            .cloned()
+            .collect::<BTreeSet<String>>()
+            .into_iter()
+            .collect();
+        let mut known_up_front = Vec::new();
+        let mut whole_up_front = Vec::new();
         let (switching_seeds, reaching, forwarders, switching_names) = if strict {
             let mut all = seeds.switching;
             all.extend(seeds.reached);
@@ -154,13 +209,20 @@ impl<'f> Planner<'f> {
             let switching_seeds = index.seeds(files, &seeds.switching);
             let switching = index.closure(&switching_seeds, &[], Travel::NotFunctions);
             let reached = index.seeds(files, &seeds.reached);
-            let reaching = index.closure(&reached, &[], Travel::AllNames);
+            let reaching = index.closure_reach(&reached, &[], Travel::AllNames);
             let mut handing = seeds.contexts;
             handing.extend(seeds.switching);
             let handing = index.seeds(files, &handing);
-            let forwarders = index.closure(&handing, &[], Travel::ClosureTakers);
+            let forwarders = index.closure_reach(&handing, &[], Travel::ClosureTakers);
             let names = index.function_names(&switching);
-            (switching_seeds, reaching, forwarders, names)
+            known_up_front = or(&reaching.known, &forwarders.known);
+            whole_up_front = or(&reaching.whole_files, &forwarders.whole_files);
+            (
+                switching_seeds,
+                reaching.relevant,
+                forwarders.relevant,
+                names,
+            )
         };
         let comments = index
             .candidates
@@ -187,6 +249,9 @@ impl<'f> Planner<'f> {
             forwarders,
             switching_names,
             guessed: vec![true; files.len()],
+            known_up_front,
+            whole_up_front,
+            string_seeds,
             index,
         })
     }
@@ -217,6 +282,67 @@ impl<'f> Planner<'f> {
         !self.strict
     }
 
+    /// The words the plan for `demand` turned on, as [`Vocabulary`] describes them; `None`
+    /// in strict mode (no edit is vouched for there).
+    pub fn vocabulary(&self, demand: &Demand, hollowing: &Hollowing) -> Option<Vocabulary> {
+        if self.strict {
+            return None;
+        }
+        let switching = self.index.closure_reach(
+            &self.switching_seeds,
+            &self.callers_words(demand),
+            Travel::NotFunctions,
+        );
+        let mut spelled = or(&switching.known, &self.known_up_front);
+        for word in self.callers_words(demand) {
+            spelled[word as usize] = true;
+        }
+        let whole = or(&switching.whole_files, &self.whole_up_front);
+        // Bodies that were parsed, and every item that is not a function.
+        let blanked = |id: usize| {
+            let candidate = &self.index.candidates[id];
+            self.comments[id].as_ref().is_some_and(|comment| {
+                hollowing
+                    .blanks_of(&self.files[candidate.file].0)
+                    .binary_search_by_key(&comment.start, |r| r.start)
+                    .is_ok()
+            })
+        };
+        let mut defined = self.index.mentioned_by_any(|id| !blanked(id));
+        let demanded = demand
+            .callees
+            .iter()
+            .chain(&demand.signatures)
+            .map(String::as_str);
+        for word in self.index.known_words(demanded) {
+            defined[word as usize] = true;
+        }
+        let mut defined = or(&defined, &spelled);
+        self.index.mark_renamed(&mut defined);
+        Some(Vocabulary {
+            spelled: self.index.hashes_of(&spelled),
+            defined: self.index.hashes_of(&defined),
+            whole_files: self
+                .files
+                .iter()
+                .zip(&whole)
+                .filter(|(_, whole)| **whole)
+                .map(|((path, _), _)| path.clone())
+                .collect(),
+            strings: self.string_seeds.clone(),
+        })
+    }
+
+    /// The numbered words whose callers are kept: switching functions' names and demanded ones.
+    fn callers_words(&self, demand: &Demand) -> Vec<u32> {
+        let mut callers_of = self.switching_names.clone();
+        callers_of.extend(
+            self.index
+                .known_words(demand.callers_of.iter().map(String::as_str)),
+        );
+        callers_of
+    }
+
     /// Which bodies to blank, given what analysis has demanded so far.
     ///
     /// Kept are the bodies that spell a switching word, their direct callers, the callers of
@@ -231,11 +357,7 @@ impl<'f> Planner<'f> {
             self.index
                 .closure(&self.switching_seeds, &[], Travel::AllNames)
         } else {
-            let mut callers_of = self.switching_names.clone();
-            callers_of.extend(
-                self.index
-                    .known_words(demand.callers_of.iter().map(String::as_str)),
-            );
+            let callers_of = self.callers_words(demand);
             let switching =
                 self.index
                     .closure(&self.switching_seeds, &callers_of, Travel::NotFunctions);
@@ -297,10 +419,86 @@ impl<'f> Planner<'f> {
     }
 }
 
+/// A token of [`scan_file`].
+pub use lexer::Token as ScanToken;
+
+/// What a [`ScanToken`] is.
+pub use lexer::Kind as ScanKind;
+
+/// One file as the planner sees it ([`scan_file`]).
+#[derive(Debug, Clone)]
+pub struct FileScan {
+    /// Its tokens, in order.
+    pub tokens: Vec<ScanToken>,
+    /// Where its doc comments are (see [`Blanking::docs`]).
+    pub docs: Vec<usize>,
+    /// Its functions and other named items, in the planner's terms.
+    pub items: Vec<ItemScan>,
+}
+
+/// A function or named item of a [`FileScan`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemScan {
+    /// Its text (from `fn` or the item's keyword to its end).
+    pub text: Range<usize>,
+    /// For a function, the inside of its braces.
+    pub body: Option<Range<usize>>,
+    /// The names it defines.
+    pub names: Vec<String>,
+}
+
+impl FileScan {
+    /// The tokens that lie inside `range`.
+    pub fn tokens_in(&self, range: &Range<usize>) -> &[ScanToken] {
+        let first = self.tokens.partition_point(|t| t.range.start < range.start);
+        let last = self.tokens.partition_point(|t| t.range.end <= range.end);
+        &self.tokens[first..last.max(first)]
+    }
+
+    /// How many brackets are open at `offset`.
+    pub fn depth_at(&self, offset: usize) -> usize {
+        let mut depth: usize = 0;
+        for token in self.tokens.iter().take_while(|t| t.range.start < offset) {
+            match token.kind {
+                ScanKind::Open(_) => depth += 1,
+                ScanKind::Close(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        depth
+    }
+}
+
+/// Scans one file as the planner does; `None` when it cannot be scanned.
+pub fn scan_file(text: &str) -> Option<FileScan> {
+    let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
+    let found = items::items(text, &tokens)?;
+    let mut items: Vec<ItemScan> = found
+        .fns
+        .into_iter()
+        .map(|f| ItemScan {
+            text: f.text,
+            body: Some(f.body),
+            names: f.names,
+        })
+        .chain(found.others.into_iter().map(|o| ItemScan {
+            text: o.text,
+            body: None,
+            names: o.names,
+        }))
+        .collect();
+    items.sort_by_key(|i| i.text.start);
+    Some(FileScan {
+        tokens,
+        docs,
+        items,
+    })
+}
+
 /// Where a body's comment goes: from its first pair of ASCII bytes that are not line breaks
 /// to its last such pair, when only whitespace lies outside that range (so nothing is left as
 /// code and no character or line break is cut).
-fn comment_range(text: &str, body: &Range<usize>) -> Option<Range<usize>> {
+pub fn comment_range(text: &str, body: &Range<usize>) -> Option<Range<usize>> {
     let bytes = text.as_bytes().get(body.clone())?;
     let plain = |b: &u8| b.is_ascii() && *b != b'\n' && *b != b'\r';
     let first = bytes.windows(2).position(|w| w.iter().all(plain))?;
