@@ -47,6 +47,9 @@ pub struct Analysis {
     pub suppressed: Vec<Suppressed>,
     /// The function bodies that were blanked before parsing ([`crate::hollow`]).
     pub hollowing: Hollowing,
+    /// What a later run needs to replay this one, when [`Options::record`] asked for it and
+    /// the plan could vouch for edits.
+    pub replay_basis: Option<crate::replay::Basis>,
 }
 
 impl Analysis {
@@ -70,6 +73,9 @@ pub struct Options {
     /// Keep what each target produced in this directory and reuse it while the target's files
     /// are unchanged ([`crate::cache`]); `None` (the library's default) caches nothing.
     pub cache_dir: Option<PathBuf>,
+    /// Keep in the cache directory what a later run needs to replay this one
+    /// ([`crate::replay`]): the texts read and the words the plan turned on.
+    pub record: bool,
 }
 
 impl Default for Options {
@@ -78,6 +84,7 @@ impl Default for Options {
             fast_path: !std::env::var_os("NSLINT_NO_FAST_PATH")
                 .is_some_and(|v| !v.is_empty() && v != "0"),
             cache_dir: None,
+            record: false,
         }
     }
 }
@@ -111,6 +118,7 @@ pub fn analyze_with_options(
             None,
         ));
     }
+    let started = std::time::SystemTime::now();
     let units = with_pool(|| {
         let selection = timings::time(Stage::Prescan, || {
             if options.fast_path {
@@ -142,13 +150,27 @@ pub fn analyze_with_options(
             read: &sources.texts,
         };
         let rounds = rounds::Rounds::new(planner, workspace, &selection, &sources);
-        let (outputs, hollowing) = rounds.analyse(&units, context, cache.as_ref());
+        let record_in = options.cache_dir.as_ref().filter(|_| options.record);
+        // The texts a replay compares edits with are written while the rounds run.
+        let (outputs, hollowing, basis) = std::thread::scope(|scope| {
+            let texts = &sources.texts;
+            let writer = record_in
+                .map(|dir| scope.spawn(move || crate::replay::Basis::write(dir, texts, started)));
+            let (outputs, hollowing, vocabulary) =
+                rounds.analyse(&units, context, cache.as_ref(), record_in.is_some());
+            let written = writer.and_then(|w| w.join().ok()).flatten();
+            let basis = written
+                .zip(vocabulary)
+                .map(|(basis, vocabulary)| basis.with_vocabulary(vocabulary));
+            (outputs, hollowing, basis)
+        });
         (
             units.into_iter().zip(outputs).collect::<Vec<_>>(),
             hollowing,
+            basis,
         )
     });
-    let (units, hollowing) = units;
+    let (units, hollowing, replay_basis) = units;
     let mut findings = Vec::new();
     let mut packages: Vec<CrateFacts> = Vec::new();
     packages.resize_with(workspace.crates.len(), CrateFacts::default);
@@ -279,6 +301,7 @@ pub fn analyze_with_options(
         owners,
         suppressed,
         hollowing,
+        replay_basis,
     }
 }
 

@@ -19,6 +19,7 @@ pub mod model;
 pub mod parse;
 pub mod prescan;
 pub mod registry;
+pub mod replay;
 pub mod report;
 pub mod resolve;
 pub mod rules;

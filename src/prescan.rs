@@ -83,6 +83,22 @@ impl Needles {
         &self.words
     }
 
+    /// Where needles occur in `text` (overlapping ones included), as offset and length;
+    /// without an automaton, everywhere.
+    pub fn occurrences<'t>(
+        &'t self,
+        text: &'t [u8],
+    ) -> Box<dyn Iterator<Item = (usize, usize)> + 't> {
+        match &self.matcher {
+            Some(matcher) => Box::new(
+                matcher
+                    .find_overlapping_iter(text)
+                    .map(|m| (m.start(), m.len())),
+            ),
+            None => Box::new(std::iter::once((0, text.len().max(1)))),
+        }
+    }
+
     /// Whether a text contains any needle.
     pub fn matches(&self, text: &[u8]) -> bool {
         match &self.matcher {
@@ -276,6 +292,33 @@ fn package_matches<'a>(roots: impl Iterator<Item = &'a Path>, needles: &Needles)
 /// directory that cannot be read, or one reached through a symbolic link (followed by the
 /// loader, not by the walk, which could loop).
 fn package_files<'a>(roots: impl Iterator<Item = &'a Path>) -> Option<Vec<PathBuf>> {
+    walk(roots, &mut Vec::new())
+}
+
+/// Every file the byte scan reads in the workspace's packages, and every directory it
+/// searches; `None` when the scan cannot vouch for a package (see [`select`]).
+pub fn walk_packages(workspace: &Workspace) -> Option<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for spec in &workspace.crates {
+        files.extend(walk(
+            spec.targets.iter().map(|t| t.src_path.as_path()),
+            &mut dirs,
+        )?);
+    }
+    files.sort();
+    files.dedup();
+    dirs.sort();
+    dirs.dedup();
+    Some((files, dirs))
+}
+
+/// The Rust files below the directories of `roots` (and the roots), noting each directory
+/// searched in `searched`.
+fn walk<'a>(
+    roots: impl Iterator<Item = &'a Path>,
+    searched: &mut Vec<PathBuf>,
+) -> Option<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = Vec::new();
     let mut dirs: Vec<PathBuf> = Vec::new();
     for root in roots {
@@ -296,6 +339,7 @@ fn package_files<'a>(roots: impl Iterator<Item = &'a Path>) -> Option<Vec<PathBu
     }
     let mut pending = kept;
     while let Some(dir) = pending.pop() {
+        searched.push(dir.clone());
         for entry in std::fs::read_dir(&dir).ok()? {
             let entry = entry.ok()?;
             let kind = entry.file_type().ok()?;

@@ -58,14 +58,17 @@ pub enum Count {
     BodiesKept,
     /// Function bodies blanked by the final hollowing plan.
     BodiesBlanked,
+    /// Edited files a replay vouched for instead of analysing (`crate::replay`).
+    FilesReplayed,
 }
 
 impl Count {
-    const ALL: [(Count, &'static str); 4] = [
+    const ALL: [(Count, &'static str); 5] = [
         (Count::Rounds, "rounds"),
         (Count::UnitsModelled, "units-modelled"),
         (Count::BodiesKept, "bodies-kept"),
         (Count::BodiesBlanked, "bodies-blanked"),
+        (Count::FilesReplayed, "files-replayed"),
     ];
 }
 

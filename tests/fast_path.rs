@@ -25,6 +25,7 @@ fn run(workspace: &Workspace, fast_path: bool) -> Analysis {
         Options {
             fast_path,
             cache_dir: None,
+            record: false,
         },
     )
 }

@@ -128,7 +128,8 @@ impl<'p> Rounds<'p> {
         units: &[Unit],
         context: UnitContext<'_>,
         cache: Option<&Cache>,
-    ) -> (Vec<UnitOutput>, Hollowing) {
+        with_vocabulary: bool,
+    ) -> (Vec<UnitOutput>, Hollowing, Option<hollow::Vocabulary>) {
         let stored_demand = self
             .demand_driven()
             .and_then(|_| cache?.load::<hollow::Demand>(DEMAND_KEY))
@@ -192,9 +193,9 @@ impl<'p> Rounds<'p> {
             // What made the final plan, so that the next run starts from it (names no file
             // spells any more are dropped).
             if let Some(planner) = self.demand_driven() {
-                let demand = planner.known(demand);
-                if stored_demand.as_ref() != Some(&demand) {
-                    cache.store(DEMAND_KEY, Vec::new(), &demand);
+                let known = planner.known(demand.clone());
+                if stored_demand.as_ref() != Some(&known) {
+                    cache.store(DEMAND_KEY, Vec::new(), &known);
                 }
             }
             for (done, unit) in outputs.iter().zip(units) {
@@ -203,6 +204,11 @@ impl<'p> Rounds<'p> {
                 }
             }
         }
+        // Only a demand-driven plan (with the fast path, not strict) can vouch for edits.
+        let vocabulary = self
+            .demand_driven()
+            .filter(|_| with_vocabulary)
+            .and_then(|planner| planner.vocabulary(&demand, &hollowing));
         let (kept, blanked) = hollowing.counts();
         timings::add(Count::BodiesKept, kept);
         timings::add(Count::BodiesBlanked, blanked);
@@ -210,6 +216,6 @@ impl<'p> Rounds<'p> {
             .into_iter()
             .map(|done| done.map(|(output, _)| output).unwrap_or_default())
             .collect();
-        (outputs, hollowing)
+        (outputs, hollowing, vocabulary)
     }
 }

@@ -12,9 +12,12 @@ use crate::discover::{
     discover_paths,
 };
 use crate::registry::{LINTS, Level, find};
+use crate::replay::Replay;
 use crate::report::MessageFormat;
+use crate::report::render_json;
 use crate::timings::{self, Stage};
 use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -352,12 +355,37 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
         eprintln!("warning: no Rust crates or files found to lint");
         return if check_failed { EXIT_FINDINGS } else { EXIT_OK };
     }
-    let options = Options {
+    let mut options = Options {
         cache_dir: cache_dir(&args, &workspace),
         ..Options::default()
     };
     if let (Some(dir), Some(fresh)) = (&options.cache_dir, fresh_metadata) {
         fresh.store(dir);
+    }
+    let replay = replay_for(&args, format, &options, &workspace, &catalog, &config);
+    if let Some(replay) = &replay {
+        let needles = crate::prescan::Needles::new(&catalog, &config.catalog);
+        let replayed = timings::time(Stage::Report, || replay.replay(&workspace, &needles));
+        if let Some(replayed) = replayed {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(&replayed.output)
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(error) => return fail(&format!("couldn't write the output: {error}")),
+            }
+            if args.timings || timings::enabled_by_env() {
+                eprint!("{}", timings::render(started.elapsed()));
+            }
+            return if replayed.has_errors {
+                EXIT_FINDINGS
+            } else {
+                EXIT_OK
+            };
+        }
+        options.record = true;
     }
     let outcome =
         std::panic::catch_unwind(|| analyze_with_options(&workspace, &catalog, &config, options));
@@ -389,8 +417,20 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
             Err(message) => return fail(&message),
         }
     }
-    let emitted = timings::time(Stage::Report, || {
-        emit::emit(&analysis, &workspace, &args, format)
+    let basis = analysis.replay_basis.take();
+    let emitted = timings::time(Stage::Report, || match (&replay, basis) {
+        (Some(replay), Some(basis)) if !has_internal_error(&analysis) => {
+            let ansi = format.0 == MessageFormat::JsonRenderedAnsi;
+            let text = render_json(&analysis, &workspace, ansi).map_err(std::io::Error::other)?;
+            // Recorded while the output is written.
+            std::thread::scope(|scope| {
+                scope.spawn(|| replay.record(basis, &analysis, &workspace, &text));
+                let mut stdout = std::io::stdout().lock();
+                stdout.write_all(text.as_bytes())?;
+                stdout.flush()
+            })
+        }
+        _ => emit::emit(&analysis, &workspace, &args, format),
     });
     match emitted {
         Ok(()) => {}
@@ -410,17 +450,60 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
     if args.timings || timings::enabled_by_env() {
         eprint!("{}", timings::render(started.elapsed()));
     }
-    let internal = analysis.diagnostics.iter().any(|d| {
-        d.origin == crate::diagnostic::Origin::Input
-            && d.message.starts_with(crate::analysis::INTERNAL_ERROR)
-    });
-    if internal {
+    if has_internal_error(&analysis) {
         EXIT_ERROR
     } else if analysis.has_errors() || check_failed {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
+}
+
+/// Whether nslint itself failed somewhere in the run.
+fn has_internal_error(analysis: &crate::analysis::Analysis) -> bool {
+    analysis.diagnostics.iter().any(|d| {
+        d.origin == crate::diagnostic::Origin::Input
+            && d.message.starts_with(crate::analysis::INTERNAL_ERROR)
+    })
+}
+
+/// The replay of this run ([`crate::replay`]), when it may have one: cargo mode, JSON output
+/// and a cache, and nothing that reads more than the analysis (a baseline, suppressed
+/// findings, a check tool) or changes how much it keeps (strict mode, no fast path).
+fn replay_for(
+    args: &Args,
+    format: emit::Format,
+    options: &Options,
+    workspace: &Workspace,
+    catalog: &Catalog,
+    config: &crate::config::Config,
+) -> Option<Replay> {
+    let json = matches!(
+        format.0,
+        MessageFormat::Json | MessageFormat::JsonRenderedAnsi
+    );
+    let strict =
+        config.strict_for(None) || (0..workspace.crates.len()).any(|i| config.strict_for(Some(i)));
+    let plain = args.baseline.is_none()
+        && args.write_baseline.is_none()
+        && !args.show_suppressed
+        && args.with_check.is_none()
+        && workspace.loose_files.is_empty();
+    if !json || strict || !plain || !options.fast_path {
+        return None;
+    }
+    let dir = options.cache_dir.clone()?;
+    let mut inputs = format!("{:?}\n", std::env::args_os().collect::<Vec<_>>());
+    let mut variables: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("NSLINT_"))
+        .collect();
+    variables.sort();
+    inputs.push_str(&format!(
+        "{variables:?}\n{:?}\n{workspace:?}\n{catalog:?}\n{config:?}",
+        std::env::current_dir().ok()
+    ));
+    let ansi = format.0 == MessageFormat::JsonRenderedAnsi;
+    Some(Replay::new(dir, &inputs, ansi))
 }
 
 fn fail(message: &str) -> u8 {

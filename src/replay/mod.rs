@@ -1,0 +1,463 @@
+//! Replay: an editor's warm run after an edit that cannot change what nslint finds.
+//!
+//! Most edits touch ordinary code: a line in a function that has nothing to do with
+//! namespaces, a new helper. Such an edit only moves what follows it. A run with the cache and
+//! `--message-format json` records what a replay needs ([`record`]); the next run with the
+//! same inputs other than source files checks every source file and directory against that
+//! record, and when the only changes are [inert](edit) edits, it prints the recorded output
+//! with the findings of the edited files moved and rendered again, instead of analysing.
+//! Anything it cannot vouch for sends the run down the normal path, so output never differs
+//! from a full run (`tests/replay.rs` compares them edit by edit).
+
+pub mod edit;
+mod record;
+
+use crate::analysis::{Analysis, TargetRef};
+use crate::cache::Cache;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::discover::Workspace;
+use crate::hash::{content_hash, fnv1a64};
+use crate::hollow::{Blanking, Vocabulary};
+use crate::prescan::{self, Needles};
+use crate::source::{FileId, SourceFile};
+use rayon::prelude::*;
+use record::{FileRecord, Record, RecordedDiagnostic, Stamp};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// The cache key of the record.
+const KEY: &str = "replay record";
+
+/// The most edited files a replay takes on; more is a checkout, not an edit.
+const MAX_EDITED_FILES: usize = 8;
+
+/// What the analysis hands over for a record: the plan's words and the texts it read.
+#[derive(Debug, Clone)]
+pub struct Basis {
+    /// The words the final plan turned on.
+    pub vocabulary: Vocabulary,
+    /// The side file the texts were written to.
+    pub texts: String,
+    /// Each file the planner read: a hash of its text and where the text is.
+    pub files: HashMap<PathBuf, (u64, Range<u64>)>,
+    /// When the run started (nanoseconds since the epoch).
+    pub started: i128,
+}
+
+impl Basis {
+    /// Writes `texts` (every file the planner read) to the cache directory `dir`; the plan's
+    /// words are added with [`Basis::with_vocabulary`].
+    pub fn write(dir: &Path, texts: &[(PathBuf, String)], started: SystemTime) -> Option<Basis> {
+        let (name, ranges) = record::write_texts(dir, texts)?;
+        let files = texts
+            .iter()
+            .zip(ranges)
+            .map(|((path, text), range)| (path.clone(), (content_hash(text.as_bytes()), range)))
+            .collect();
+        Some(Basis {
+            vocabulary: Vocabulary::default(),
+            texts: name,
+            files,
+            started: record::nanos(started),
+        })
+    }
+
+    /// The basis with the words the final plan turned on.
+    pub fn with_vocabulary(self, vocabulary: Vocabulary) -> Basis {
+        Basis { vocabulary, ..self }
+    }
+}
+
+/// A run that may be replayed or recorded: where, and under which inputs.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    dir: PathBuf,
+    fingerprint: u64,
+    ansi: bool,
+}
+
+/// What a replay printed and how it ends.
+#[derive(Debug)]
+pub struct Replayed {
+    /// The output, as a full run would print it.
+    pub output: Vec<u8>,
+    /// Whether a diagnostic is an error.
+    pub has_errors: bool,
+}
+
+impl Replay {
+    /// A replay in the cache directory `dir` for runs whose inputs other than source files
+    /// are described by `inputs` (arguments, environment, configuration, catalogue,
+    /// workspace); `ansi` is whether `rendered` texts are colored.
+    pub fn new(dir: PathBuf, inputs: &str, ansi: bool) -> Self {
+        let fingerprint = fnv1a64(format!("{}\n{inputs}", env!("CARGO_PKG_VERSION")).as_bytes());
+        Replay {
+            dir,
+            fingerprint,
+            ansi,
+        }
+    }
+
+    fn cache(&self) -> Cache {
+        Cache::new(self.dir.clone(), "replay")
+    }
+
+    /// The output of this run, when the recorded run's output only needs moving.
+    pub fn replay(&self, workspace: &Workspace, needles: &Needles) -> Option<Replayed> {
+        let started = record::nanos(SystemTime::now());
+        let (_, mut record) = self.cache().load::<Record>(KEY)?;
+        if record.fingerprint != self.fingerprint
+            || listing(
+                &record
+                    .dirs
+                    .iter()
+                    .map(|(d, _)| d.clone())
+                    .collect::<Vec<_>>(),
+            ) != record.dirs
+        {
+            return None;
+        }
+        let stamps_before: Vec<Stamp> = record.files.iter().map(|f| f.stamp).collect();
+        let edits = self.edits(&mut record, needles, started)?;
+        let restamped = record
+            .files
+            .iter()
+            .zip(&stamps_before)
+            .any(|(f, before)| f.stamp != *before);
+        let mut rendered: BTreeMap<usize, String> = BTreeMap::new();
+        let edited: HashMap<usize, &Edited> = edits.iter().map(|e| (e.file, e)).collect();
+        let firsts = first_of_each_lint(&record.diagnostics);
+        for (index, recorded) in record.diagnostics.iter_mut().enumerate() {
+            if !moves(&mut recorded.diagnostic, &edited)? {
+                continue;
+            }
+            let line = self.render(
+                &recorded.diagnostic,
+                &record.files,
+                &edited,
+                workspace,
+                firsts[index],
+            )?;
+            rendered.insert(index, line);
+        }
+        let output = std::fs::read(self.dir.join(&record.output)).ok()?;
+        if content_hash(&output) != record.output_hash {
+            return None;
+        }
+        let mut out = Vec::with_capacity(output.len());
+        for (index, recorded) in record.diagnostics.iter_mut().enumerate() {
+            let start = out.len() as u64;
+            match rendered.get(&index) {
+                Some(line) => out.extend_from_slice(line.as_bytes()),
+                None => out.extend_from_slice(output.get(
+                    usize::try_from(recorded.line.start).ok()?
+                        ..usize::try_from(recorded.line.end).ok()?,
+                )?),
+            }
+            recorded.line = start..out.len() as u64;
+            out.push(b'\n');
+        }
+        for edit in &edits {
+            let file = &mut record.files[edit.file];
+            let at = record::append_text(&self.dir, &record.texts, &edit.text)?;
+            file.text = Some((content_hash(edit.text.as_bytes()), at));
+            file.blanks = edit.edit.blanks.clone();
+        }
+        crate::timings::add(crate::timings::Count::FilesReplayed, edits.len());
+        let has_errors = record.has_errors;
+        if restamped || !edits.is_empty() {
+            self.store(record, &out);
+        }
+        Some(Replayed {
+            has_errors,
+            output: out,
+        })
+    }
+
+    /// The edited files, checked: `None` when something changed that a replay cannot vouch
+    /// for. Stamps of files whose contents did not change are brought up to date.
+    fn edits(&self, record: &mut Record, needles: &Needles, started: i128) -> Option<Vec<Edited>> {
+        let stamps: Vec<Option<Stamp>> = record
+            .files
+            .par_iter()
+            .map(|file| Stamp::of(&file.path))
+            .collect();
+        let mut edits = Vec::new();
+        for (index, stamp) in stamps.into_iter().enumerate() {
+            let file = &record.files[index];
+            let stamp = stamp?;
+            if stamp == file.stamp && file.stamp.is_settled() {
+                continue;
+            }
+            let text = crate::source::read_text(&file.path).ok()?;
+            let settled = stamp.settled(started);
+            let Some((hash, at)) = file.text.clone() else {
+                // Only searched for needles: still none, still nothing to analyse.
+                if needles.matches(text.as_bytes()) {
+                    return None;
+                }
+                record.files[index].stamp = settled;
+                continue;
+            };
+            if content_hash(text.as_bytes()) == hash {
+                record.files[index].stamp = settled;
+                continue;
+            }
+            if edits.len() == MAX_EDITED_FILES
+                || record
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.diagnostic.lint_ref().is_none() && mentions(&d.diagnostic, index))
+            {
+                return None;
+            }
+            let old = record::read_slice(&self.dir, &record.texts, &at)
+                .filter(|old| content_hash(old.as_bytes()) == hash)?;
+            let whole = record.vocabulary.whole_files.contains(&file.path);
+            let context = edit::Context {
+                vocabulary: &record.vocabulary,
+                needles,
+                old_blanks: &file.blanks,
+                whole,
+            };
+            let inert = edit::inert_edit(&old, &text, &context)?;
+            parses(&file.path, &text, &inert.blanks)?;
+            record.files[index].stamp = settled;
+            edits.push(Edited {
+                file: index,
+                edit: inert,
+                text,
+            });
+        }
+        Some(edits)
+    }
+
+    /// One diagnostic rendered again from the current texts.
+    fn render(
+        &self,
+        diagnostic: &Diagnostic,
+        files: &[FileRecord],
+        edited: &HashMap<usize, &Edited>,
+        workspace: &Workspace,
+        level_note: bool,
+    ) -> Option<String> {
+        let mut analysis = Analysis::default();
+        let mut local: HashMap<usize, FileId> = HashMap::new();
+        for index in files_of(diagnostic) {
+            let record = files.get(index)?;
+            let text = match edited.get(&index) {
+                Some(e) => e.text.clone(),
+                None => crate::source::read_text(&record.path).ok()?,
+            };
+            let shown = crate::source::display_name(&record.path, &workspace.root);
+            let id = analysis
+                .db
+                .add(SourceFile::new(record.path.clone(), shown, text));
+            if let Some((crate_index, target_index)) = record.owner {
+                analysis.owners.insert(
+                    id,
+                    TargetRef {
+                        crate_index,
+                        target_index,
+                    },
+                );
+            }
+            local.insert(index, id);
+        }
+        let mut shown = diagnostic.clone();
+        for span in spans_mut(&mut shown) {
+            span.file = *local.get(&span.file.0)?;
+        }
+        crate::report::compiler_message(&analysis, workspace, &shown, level_note, self.ansi).ok()
+    }
+
+    /// Records this run for the next one: `output` is what it printed.
+    pub fn record(&self, basis: Basis, analysis: &Analysis, workspace: &Workspace, output: &str) {
+        if let Some(record) = self.make_record(basis, analysis, workspace, output) {
+            self.store(record, output.as_bytes());
+        }
+    }
+
+    fn make_record(
+        &self,
+        basis: Basis,
+        analysis: &Analysis,
+        workspace: &Workspace,
+        output: &str,
+    ) -> Option<Record> {
+        let (paths, dirs) = prescan::walk_packages(workspace)?;
+        let owners: HashMap<&Path, TargetRef> = analysis
+            .owners
+            .iter()
+            .map(|(id, owner)| (analysis.db.get(*id).path.as_path(), *owner))
+            .collect();
+        let files: Vec<FileRecord> = paths
+            .into_par_iter()
+            .map(|path| {
+                let stamp = Stamp::of(&path)?.settled(basis.started);
+                Some(FileRecord {
+                    blanks: analysis.hollowing.blanks_of(&path).to_vec(),
+                    owner: owners
+                        .get(path.as_path())
+                        .map(|o| (o.crate_index, o.target_index)),
+                    text: basis.files.get(&path).cloned(),
+                    path,
+                    stamp,
+                })
+            })
+            .collect::<Option<_>>()?;
+        // Every file analysed must be one the planner read and the walk found.
+        let index_of: HashMap<&Path, usize> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.as_path(), i))
+            .collect();
+        let mut ids: HashMap<FileId, usize> = HashMap::new();
+        for (id, file) in analysis.db.iter() {
+            let index = *index_of.get(file.path.as_path())?;
+            files[index].text.as_ref()?;
+            ids.insert(id, index);
+        }
+        let lines = line_ranges(output);
+        if lines.len() != analysis.diagnostics.len() {
+            return None;
+        }
+        let mut diagnostics = Vec::with_capacity(lines.len());
+        for (diagnostic, line) in analysis.diagnostics.iter().zip(lines) {
+            let mut diagnostic = diagnostic.clone();
+            for span in spans_mut(&mut diagnostic) {
+                span.file = FileId(*ids.get(&span.file)?);
+            }
+            diagnostics.push(RecordedDiagnostic { diagnostic, line });
+        }
+        Some(Record {
+            fingerprint: self.fingerprint,
+            dirs: listing(&dirs),
+            files,
+            vocabulary: basis.vocabulary,
+            diagnostics,
+            has_errors: analysis.has_errors(),
+            texts: basis.texts,
+            output: String::new(),
+            output_hash: 0,
+        })
+    }
+
+    /// Writes `output` to a new side file and the record naming it, then removes side files
+    /// no record names.
+    fn store(&self, mut record: Record, output: &[u8]) {
+        let name = record::side_name("output");
+        if std::fs::write(self.dir.join(&name), output).is_err() {
+            return;
+        }
+        record.output = name;
+        record.output_hash = content_hash(output);
+        self.cache().store(KEY, Vec::new(), &record);
+        record::remove_stale(&self.dir, &[&record.output, &record.texts]);
+    }
+}
+
+/// An edited file and its inert edit.
+struct Edited {
+    /// Its index in [`Record::files`].
+    file: usize,
+    edit: edit::InertEdit,
+    text: String,
+}
+
+/// Each line's byte range in `output` (without its newline).
+fn line_ranges(output: &str) -> Vec<Range<u64>> {
+    let mut ranges = Vec::new();
+    let mut start = 0u64;
+    for line in output.split_terminator('\n') {
+        let end = start + line.len() as u64;
+        ranges.push(start..end);
+        start = end + 1;
+    }
+    ranges
+}
+
+/// For each diagnostic, whether it is the first of its lint (rustc notes the lint's level
+/// there).
+fn first_of_each_lint(diagnostics: &[RecordedDiagnostic]) -> Vec<bool> {
+    let mut seen = BTreeSet::new();
+    diagnostics
+        .iter()
+        .map(|d| d.diagnostic.lint_ref().is_some_and(|l| seen.insert(l.name)))
+        .collect()
+}
+
+/// Every span of a diagnostic.
+fn spans_mut(diagnostic: &mut Diagnostic) -> impl Iterator<Item = &mut Span> {
+    diagnostic
+        .primary
+        .iter_mut()
+        .map(|l| &mut l.span)
+        .chain(diagnostic.secondary.iter_mut().map(|l| &mut l.span))
+        .chain(
+            diagnostic
+                .children
+                .iter_mut()
+                .filter_map(|c| c.span.as_mut()),
+        )
+}
+
+/// The files a diagnostic's spans are in (indices into [`Record::files`]).
+fn files_of(diagnostic: &Diagnostic) -> BTreeSet<usize> {
+    let mut copy = diagnostic.clone();
+    spans_mut(&mut copy).map(|s| s.file.0).collect()
+}
+
+/// Whether a diagnostic points into the file `index`.
+fn mentions(diagnostic: &Diagnostic, index: usize) -> bool {
+    files_of(diagnostic).contains(&index)
+}
+
+/// Moves a diagnostic's spans in edited files; whether it has one there (and so must be
+/// rendered again). `None` when a span overlaps an edit.
+fn moves(diagnostic: &mut Diagnostic, edited: &HashMap<usize, &Edited>) -> Option<bool> {
+    let mut moved = false;
+    for span in spans_mut(diagnostic) {
+        if let Some(e) = edited.get(&span.file.0) {
+            span.range = e.edit.shift_range(&span.range)?;
+            moved = true;
+        }
+    }
+    Some(moved)
+}
+
+/// Whether the new text parses as the analysis would parse it.
+fn parses(path: &Path, text: &str, blanks: &[Range<usize>]) -> Option<()> {
+    let scan = crate::hollow::scan_file(text)?;
+    let file = SourceFile::new(path.to_path_buf(), String::new(), text.to_owned());
+    let blanking = Blanking {
+        bodies: blanks,
+        docs: &scan.docs,
+    };
+    crate::parse::parse_file(&file, blanking).ok().map(|_| ())
+}
+
+/// The directories with what each holds: a hash of the names of its Rust files and
+/// subdirectories.
+fn listing(dirs: &[PathBuf]) -> Vec<(PathBuf, u64)> {
+    dirs.par_iter()
+        .map(|dir| {
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .filter(|e| {
+                            e.file_type().is_ok_and(|t| t.is_dir())
+                                || e.path().extension().is_some_and(|x| x == "rs")
+                        })
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            names.sort();
+            (dir.clone(), fnv1a64(names.join("\n").as_bytes()))
+        })
+        .collect()
+}

@@ -1,0 +1,176 @@
+//! What a run leaves for the next one to replay from: the files it read (with stamps and, for
+//! analysed files, their text), the words its plan turned on, its diagnostics and its output.
+//!
+//! The texts and the output are kept as plain files beside the cache entry, so that a replay
+//! reads only the slice of text it needs and writes the output with one copy.
+
+use crate::diagnostic::Diagnostic;
+use crate::hollow::Vocabulary;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// How long before a run started a modification must be to trust a stamp taken after it:
+/// file systems stamp with a clock that may lag the one the run reads.
+const SETTLE_NANOS: i128 = 100_000_000;
+
+/// A file or directory as it was: its length and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Length in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since the epoch; 0 when it was too recent to trust.
+    pub modified: i128,
+}
+
+impl Stamp {
+    /// The stamp of `path` now, if it exists.
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let modified = match meta.modified().ok()?.duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(after) => after.as_nanos() as i128,
+            Err(_) => 0,
+        };
+        Some(Stamp {
+            len: meta.len(),
+            modified,
+        })
+    }
+
+    /// The stamp with its time forgotten when it may be too recent to tell later changes
+    /// from the one it shows (so that the next run looks at the contents).
+    pub fn settled(self, started: i128) -> Stamp {
+        if self.modified >= started - SETTLE_NANOS {
+            Stamp {
+                modified: 0,
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+
+    /// Whether the stamp can be trusted.
+    pub fn is_settled(self) -> bool {
+        self.modified != 0
+    }
+}
+
+/// Nanoseconds since the epoch of `time`.
+pub fn nanos(time: SystemTime) -> i128 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// One file the run looked at.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its stamp when the run ended.
+    pub stamp: Stamp,
+    /// For a file the planner read: a hash of its text and where the text is in the texts
+    /// file. Other files were only searched for needles.
+    pub text: Option<(u64, Range<u64>)>,
+    /// The body ranges the plan blanked.
+    pub blanks: Vec<Range<usize>>,
+    /// The package and target the file was analysed for.
+    pub owner: Option<(usize, usize)>,
+}
+
+/// A diagnostic whose spans name files by their index in [`Record::files`], with where its
+/// line is in the output.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecordedDiagnostic {
+    /// The diagnostic.
+    pub diagnostic: Diagnostic,
+    /// Its line in the output file (without the newline).
+    pub line: Range<u64>,
+}
+
+/// Everything a replay reads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    /// What the run's inputs other than source files were ([`super::Replay`]).
+    pub fingerprint: u64,
+    /// Every directory searched for source files, with a hash of the names of the Rust
+    /// files and subdirectories it holds.
+    pub dirs: Vec<(PathBuf, u64)>,
+    /// Every source file searched, sorted by path.
+    pub files: Vec<FileRecord>,
+    /// The words the plan turned on.
+    pub vocabulary: Vocabulary,
+    /// The diagnostics, in output order.
+    pub diagnostics: Vec<RecordedDiagnostic>,
+    /// Whether one is an error (the exit code).
+    pub has_errors: bool,
+    /// The name of the texts file, beside the entry.
+    pub texts: String,
+    /// The name of the output file, beside the entry.
+    pub output: String,
+    /// A [`content_hash`](crate::hash::content_hash) of the output file, so that a damaged
+    /// one is never printed.
+    pub output_hash: u64,
+}
+
+/// A file name for a new side file, unique to this process and moment.
+pub fn side_name(kind: &str) -> String {
+    let nanos = nanos(SystemTime::now());
+    format!("replay-{kind}-{}-{nanos}.bin", std::process::id())
+}
+
+/// Writes the texts of `files` one after another to a new side file in `dir`; returns its
+/// name and where each text is.
+pub fn write_texts(dir: &Path, files: &[(PathBuf, String)]) -> Option<(String, Vec<Range<u64>>)> {
+    std::fs::create_dir_all(dir).ok()?;
+    let name = side_name("texts");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join(&name)).ok()?);
+    let mut at = 0u64;
+    let mut ranges = Vec::with_capacity(files.len());
+    for (_, text) in files {
+        out.write_all(text.as_bytes()).ok()?;
+        let end = at + text.len() as u64;
+        ranges.push(at..end);
+        at = end;
+    }
+    out.flush().ok()?;
+    Some((name, ranges))
+}
+
+/// Appends `text` to the side file `name` in `dir`; returns where it is.
+pub fn append_text(dir: &Path, name: &str, text: &str) -> Option<Range<u64>> {
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join(name))
+        .ok()?;
+    let start = file.metadata().ok()?.len();
+    file.write_all(text.as_bytes()).ok()?;
+    Some(start..start + text.len() as u64)
+}
+
+/// Reads `range` of the side file `name` in `dir` as text.
+pub fn read_slice(dir: &Path, name: &str, range: &Range<u64>) -> Option<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(dir.join(name)).ok()?;
+    file.seek(SeekFrom::Start(range.start)).ok()?;
+    let len = usize::try_from(range.end.checked_sub(range.start)?).ok()?;
+    let mut bytes = vec![0; len];
+    file.read_exact(&mut bytes).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Removes the side files in `dir` other than `keep` (best effort).
+pub fn remove_stale(dir: &Path, keep: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("replay-") && !keep.contains(&name.as_ref()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}

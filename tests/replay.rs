@@ -1,0 +1,180 @@
+//! Replay (`src/replay/`): after an edit that cannot change what nslint finds, a warm run
+//! with JSON output moves the recorded findings instead of analysing, and prints exactly what a
+//! run without the cache prints; any other edit is analysed as usual.
+
+mod common;
+
+use common::{nslint, stdout, write};
+use std::fs;
+use std::path::Path;
+
+const MAIN: &str = "mod ns;\nmod plain;\n\nfn main() {\n    let _ = ns::enter_and_bind(\"/run/netns/a\");\n    println!(\"{}\", plain::describe(&[1, 2]));\n}\n";
+
+const NS: &str = r#"use std::fs::File;
+use std::os::fd::AsRawFd;
+
+/// Sums the values twice over.
+pub fn total_twice(values: &[u32]) -> u32 {
+    let total: u32 = values.iter().sum();
+    total * 2
+}
+
+pub fn enter_and_bind(path: &str) -> std::io::Result<()> {
+    let target = File::open(path)?;
+    unsafe { libc::setns(target.as_raw_fd(), libc::CLONE_NEWNET) };
+    let _socket = std::net::UdpSocket::bind("0.0.0.0:0")?;
+    Ok(())
+}
+"#;
+
+const PLAIN: &str = "/// Describes a list.\npub fn describe(values: &[u32]) -> String {\n    format!(\"{} values\", values.len())\n}\n";
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                 [dependencies]\nlibc = \"0.2\"\n\n[workspace]\n",
+            ),
+            ("src/main.rs", MAIN),
+            ("src/ns.rs", NS),
+            ("src/plain.rs", PLAIN),
+        ],
+    );
+    dir
+}
+
+/// The output of a cached run and how many edited files it replayed.
+fn cached(dir: &Path) -> (String, usize) {
+    let output = nslint(
+        dir,
+        &["--message-format=json", "--timings", "--cache-dir", "cache"],
+    );
+    let replayed = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("nslint-counts: files-replayed"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("the files-replayed count");
+    (stdout(&output), replayed)
+}
+
+fn uncached(dir: &Path) -> String {
+    stdout(&nslint(dir, &["--message-format=json", "--no-cache"]))
+}
+
+fn edit(dir: &Path, file: &str, change: impl Fn(&str) -> String) {
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).expect("read");
+    let changed = change(&text);
+    assert_ne!(changed, text, "the edit changes {file}");
+    fs::write(&path, changed).expect("write");
+}
+
+/// Runs with the cache after an edit: the output must equal a run without it, and the edit
+/// must (or must not) have been replayed.
+fn check(dir: &Path, what: &str, replayed: bool) -> String {
+    let (output, count) = cached(dir);
+    assert_eq!(
+        output,
+        uncached(dir),
+        "{what}: replay or not, the same output"
+    );
+    assert_eq!(count > 0, replayed, "{what}: replayed {count} file(s)");
+    output
+}
+
+#[test]
+fn inert_edits_are_replayed_and_others_analysed_with_the_same_output() {
+    let ws = workspace();
+    let dir = ws.path();
+    let (first, count) = cached(dir);
+    assert_eq!(count, 0, "nothing recorded yet");
+    assert!(first.contains("src/ns.rs"), "{first}");
+    assert_eq!(check(dir, "nothing changed", false), first);
+
+    edit(dir, "src/ns.rs", |t| {
+        t.replace("total * 2", "total * 3 + values.len() as u32")
+    });
+    let moved = check(dir, "inside a blanked body", true);
+    assert_ne!(moved, first, "the findings after the edit moved");
+
+    edit(dir, "src/ns.rs", |t| {
+        t.replace(
+            "pub fn enter_and_bind",
+            "/// A helper.\npub fn helper_added(v: u32) -> u32 {\n    v + 1\n}\n\npub fn enter_and_bind",
+        )
+    });
+    check(dir, "a new function before the findings", true);
+    edit(dir, "src/plain.rs", |t| {
+        format!("{t}\npub(crate) fn appended(v: &[u8]) -> usize {{\n    v.len()\n}}\n")
+    });
+    check(dir, "a function appended to another file", true);
+
+    edit(dir, "src/ns.rs", |t| {
+        t.replace(
+            "total * 3",
+            "unsafe { libc::unshare(libc::CLONE_NEWNET) };\n    total * 3",
+        )
+    });
+    let switched = check(dir, "a raw switch in a blanked body", false);
+    assert!(switched.contains("unshare"), "the new switch is found");
+    edit(dir, "src/ns.rs", |t| {
+        t.replace("unsafe { libc::unshare(libc::CLONE_NEWNET) };\n    ", "")
+    });
+    check(dir, "the switch removed again", false);
+
+    edit(dir, "src/ns.rs", |t| t.replace("0.0.0.0:0", "127.0.0.1:0"));
+    check(dir, "inside a body that holds a region", false);
+    edit(dir, "src/plain.rs", |t| format!("use std::io;\n{t}"));
+    check(dir, "a new import", false);
+    edit(dir, "src/plain.rs", |t| {
+        format!("{t}\nfn broken() -> {{}}\n")
+    });
+    let broken = check(dir, "an item that does not parse", false);
+    assert!(broken.contains("plain.rs"), "the parse error is reported");
+    edit(dir, "src/plain.rs", |t| {
+        t.replace("\nfn broken() -> {}\n", "")
+    });
+    check(dir, "the broken item removed", false);
+    edit(dir, "src/plain.rs", |t| {
+        t.replace("values.len()", "values.len() + 1")
+    });
+    check(dir, "inside a blanked body again, after full runs", true);
+}
+
+#[test]
+fn a_new_file_or_a_missing_or_damaged_side_file_is_not_replayed() {
+    let ws = workspace();
+    let dir = ws.path();
+    cached(dir);
+    write(dir, &[("src/extra.rs", "pub fn extra() -> u32 { 1 }\n")]);
+    check(dir, "a new Rust file", false);
+    edit(dir, "src/plain.rs", |t| {
+        t.replace("values.len()", "values.len() * 2")
+    });
+    for entry in fs::read_dir(dir.join("cache")).expect("cache") {
+        let path = entry.expect("entry").path();
+        if path.to_string_lossy().contains("replay-texts") {
+            fs::remove_file(path).expect("remove");
+        }
+    }
+    check(dir, "the texts are gone", false);
+    edit(dir, "src/plain.rs", |t| {
+        t.replace("values.len() * 2", "values.len() * 3")
+    });
+    for entry in fs::read_dir(dir.join("cache")).expect("cache") {
+        let path = entry.expect("entry").path();
+        if path.to_string_lossy().contains("replay-output") {
+            let damaged = fs::read(&path)
+                .expect("read")
+                .iter()
+                .map(|b| b ^ 1)
+                .collect::<Vec<u8>>();
+            fs::write(path, damaged).expect("damage");
+        }
+    }
+    check(dir, "the recorded output is damaged", false);
+}
