@@ -13,19 +13,73 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 /// times fewer multiplications than [`fnv1a64`], for hashing whole files to tell whether they
 /// changed. Stable across Rust versions and platforms like it.
 pub fn content_hash(bytes: &[u8]) -> u64 {
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        hash = (hash ^ u64::from_le_bytes(word)).wrapping_mul(PRIME);
-        hash ^= hash >> 29;
+    let mut hasher = ContentHasher::default();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+const PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// [`content_hash`] over pieces written one after another: the same value as over their
+/// concatenation.
+#[derive(Debug, Clone)]
+pub struct ContentHasher {
+    hash: u64,
+    /// Bytes of an unfinished word.
+    pending: [u8; 8],
+    pending_len: usize,
+    len: u64,
+}
+
+impl Default for ContentHasher {
+    fn default() -> Self {
+        ContentHasher {
+            hash: 0xcbf2_9ce4_8422_2325,
+            pending: [0; 8],
+            pending_len: 0,
+            len: 0,
+        }
     }
-    for &byte in chunks.remainder() {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(PRIME);
+}
+
+impl ContentHasher {
+    /// Adds `bytes`.
+    pub fn write(&mut self, mut bytes: &[u8]) {
+        self.len += bytes.len() as u64;
+        while self.pending_len > 0 && !bytes.is_empty() {
+            self.pending[self.pending_len] = bytes[0];
+            self.pending_len += 1;
+            bytes = &bytes[1..];
+            if self.pending_len == 8 {
+                self.word(self.pending);
+                self.pending_len = 0;
+            }
+        }
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.word(word);
+        }
+        for &byte in chunks.remainder() {
+            self.pending[self.pending_len] = byte;
+            self.pending_len += 1;
+        }
     }
-    (hash ^ bytes.len() as u64).wrapping_mul(PRIME)
+
+    fn word(&mut self, word: [u8; 8]) {
+        self.hash = (self.hash ^ u64::from_le_bytes(word)).wrapping_mul(PRIME);
+        self.hash ^= self.hash >> 29;
+    }
+
+    /// The hash of everything written.
+    pub fn finish(&self) -> u64 {
+        let mut hash = self.hash;
+        for &byte in &self.pending[..self.pending_len] {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(PRIME);
+        }
+        (hash ^ self.len).wrapping_mul(PRIME)
+    }
 }
 
 #[cfg(test)]
@@ -47,5 +101,13 @@ mod tests {
         }
         assert_ne!(super::content_hash(b"ab"), super::content_hash(b"ab\0"));
         assert_eq!(super::content_hash(&text), base, "deterministic");
+        for split in [0, 1, 7, 8, 9, 50, text.len()] {
+            let mut pieces = super::ContentHasher::default();
+            let (a, b) = text.split_at(split);
+            pieces.write(a);
+            pieces.write(&[]);
+            pieces.write(b);
+            assert_eq!(pieces.finish(), base, "split at {split}");
+        }
     }
 }

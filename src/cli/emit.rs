@@ -5,7 +5,7 @@ use super::{Args, ColorArg, FormatArg};
 use crate::analysis::Analysis;
 use crate::discover::Workspace;
 use crate::report::{
-    MessageFormat, render_github, render_human, render_json, render_sarif, render_short,
+    MessageFormat, render_github, render_human, render_json_chunks, render_sarif, render_short,
 };
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use std::io::{IsTerminal, Write};
@@ -54,14 +54,27 @@ pub fn emit(
             let mut stderr = std::io::stderr().lock();
             stderr.write_all(render_short(analysis).as_bytes())
         }
-        MessageFormat::Json => machine(render_json(analysis, workspace, false)),
-        MessageFormat::JsonRenderedAnsi => machine(render_json(analysis, workspace, true)),
+        MessageFormat::Json | MessageFormat::JsonRenderedAnsi => {
+            let ansi = format.0 == MessageFormat::JsonRenderedAnsi;
+            let chunks =
+                render_json_chunks(analysis, workspace, ansi).map_err(std::io::Error::other)?;
+            write_chunks(&chunks)
+        }
         MessageFormat::Sarif => machine(render_sarif(analysis, workspace).map(|mut s| {
             s.push('\n');
             s
         })),
         MessageFormat::Github => machine(Ok(render_github(analysis))),
     }
+}
+
+/// Writes pieces of output to stdout, in order.
+pub fn write_chunks(chunks: &[String]) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    for chunk in chunks {
+        stdout.write_all(chunk.as_bytes())?;
+    }
+    stdout.flush()
 }
 
 /// `--show-suppressed`: one line per silenced finding, with the suppression's reason.

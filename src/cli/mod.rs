@@ -14,7 +14,7 @@ use crate::discover::{
 use crate::registry::{LINTS, Level, find};
 use crate::replay::Replay;
 use crate::report::MessageFormat;
-use crate::report::render_json;
+use crate::report::render_json_chunks;
 use crate::timings::{self, Stage};
 use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 use std::io::Write;
@@ -421,13 +421,12 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
     let emitted = timings::time(Stage::Report, || match (&replay, basis) {
         (Some(replay), Some(basis)) if !has_internal_error(&analysis) => {
             let ansi = format.0 == MessageFormat::JsonRenderedAnsi;
-            let text = render_json(&analysis, &workspace, ansi).map_err(std::io::Error::other)?;
+            let chunks =
+                render_json_chunks(&analysis, &workspace, ansi).map_err(std::io::Error::other)?;
             // Recorded while the output is written.
             std::thread::scope(|scope| {
-                scope.spawn(|| replay.record(basis, &analysis, &workspace, &text));
-                let mut stdout = std::io::stdout().lock();
-                stdout.write_all(text.as_bytes())?;
-                stdout.flush()
+                scope.spawn(|| replay.record(basis, &analysis, &workspace, &chunks));
+                emit::write_chunks(&chunks)
             })
         }
         _ => emit::emit(&analysis, &workspace, &args, format),

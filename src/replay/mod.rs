@@ -21,7 +21,7 @@ use crate::hollow::{Blanking, Vocabulary};
 use crate::prescan::{self, Needles};
 use crate::source::{FileId, SourceFile};
 use rayon::prelude::*;
-use record::{FileRecord, Record, RecordedDiagnostic, Stamp};
+use record::{Diagnostics, FileRecord, Record, Stamp};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -129,17 +129,16 @@ impl Replay {
         let mut rendered: BTreeMap<usize, String> = BTreeMap::new();
         let edited: HashMap<usize, &Edited> = edits.iter().map(|e| (e.file, e)).collect();
         let firsts = first_of_each_lint(&record.diagnostics);
-        for (index, recorded) in record.diagnostics.iter_mut().enumerate() {
-            if !moves(&mut recorded.diagnostic, &edited)? {
+        let shift = |file: usize, range: &Range<usize>| match edited.get(&file) {
+            Some(e) => e.edit.shift_range(range).map(Some),
+            None => Some(None),
+        };
+        for (index, first) in firsts.into_iter().enumerate() {
+            if !record.diagnostics.shift(index, shift)? {
                 continue;
             }
-            let line = self.render(
-                &recorded.diagnostic,
-                &record.files,
-                &edited,
-                workspace,
-                firsts[index],
-            )?;
+            let diagnostic = record.diagnostics.get(index)?;
+            let line = self.render(&diagnostic, &record.files, &edited, workspace, first)?;
             rendered.insert(index, line);
         }
         let output = std::fs::read(self.dir.join(&record.output)).ok()?;
@@ -147,16 +146,17 @@ impl Replay {
             return None;
         }
         let mut out = Vec::with_capacity(output.len());
-        for (index, recorded) in record.diagnostics.iter_mut().enumerate() {
+        for index in 0..record.diagnostics.len() {
             let start = out.len() as u64;
             match rendered.get(&index) {
                 Some(line) => out.extend_from_slice(line.as_bytes()),
-                None => out.extend_from_slice(output.get(
-                    usize::try_from(recorded.line.start).ok()?
-                        ..usize::try_from(recorded.line.end).ok()?,
-                )?),
+                None => {
+                    let line = record.diagnostics.line(index);
+                    let line = usize::try_from(line.start).ok()?..usize::try_from(line.end).ok()?;
+                    out.extend_from_slice(output.get(line)?);
+                }
             }
-            recorded.line = start..out.len() as u64;
+            record.diagnostics.set_line(index, start..out.len() as u64);
             out.push(b'\n');
         }
         for edit in &edits {
@@ -168,7 +168,7 @@ impl Replay {
         crate::timings::add(crate::timings::Count::FilesReplayed, edits.len());
         let has_errors = record.has_errors;
         if restamped || !edits.is_empty() {
-            self.store(record, &out);
+            self.store(record, &[&out]);
         }
         Some(Replayed {
             has_errors,
@@ -205,12 +205,11 @@ impl Replay {
                 record.files[index].stamp = settled;
                 continue;
             }
-            if edits.len() == MAX_EDITED_FILES
-                || record
-                    .diagnostics
-                    .iter()
-                    .any(|d| d.diagnostic.lint_ref().is_none() && mentions(&d.diagnostic, index))
-            {
+            let problem_here = (0..record.diagnostics.len()).any(|d| {
+                record.diagnostics.lint_name(d).is_none()
+                    && record.diagnostics.files_of(d).contains(&index)
+            });
+            if edits.len() == MAX_EDITED_FILES || problem_here {
                 return None;
             }
             let old = record::read_slice(&self.dir, &record.texts, &at)
@@ -245,7 +244,9 @@ impl Replay {
     ) -> Option<String> {
         let mut analysis = Analysis::default();
         let mut local: HashMap<usize, FileId> = HashMap::new();
-        for index in files_of(diagnostic) {
+        let mut spans = diagnostic.clone();
+        let referenced: BTreeSet<usize> = spans_mut(&mut spans).map(|s| s.file.0).collect();
+        for index in referenced {
             let record = files.get(index)?;
             let text = match edited.get(&index) {
                 Some(e) => e.text.clone(),
@@ -273,10 +274,16 @@ impl Replay {
         crate::report::compiler_message(&analysis, workspace, &shown, level_note, self.ansi).ok()
     }
 
-    /// Records this run for the next one: `output` is what it printed.
-    pub fn record(&self, basis: Basis, analysis: &Analysis, workspace: &Workspace, output: &str) {
+    /// Records this run for the next one: `output` is what it printed, in pieces.
+    pub fn record(
+        &self,
+        basis: Basis,
+        analysis: &Analysis,
+        workspace: &Workspace,
+        output: &[String],
+    ) {
         if let Some(record) = self.make_record(basis, analysis, workspace, output) {
-            self.store(record, output.as_bytes());
+            self.store(record, output);
         }
     }
 
@@ -285,7 +292,7 @@ impl Replay {
         basis: Basis,
         analysis: &Analysis,
         workspace: &Workspace,
-        output: &str,
+        output: &[String],
     ) -> Option<Record> {
         let (paths, dirs) = prescan::walk_packages(workspace)?;
         let owners: HashMap<&Path, TargetRef> = analysis
@@ -324,14 +331,9 @@ impl Replay {
         if lines.len() != analysis.diagnostics.len() {
             return None;
         }
-        let mut diagnostics = Vec::with_capacity(lines.len());
-        for (diagnostic, line) in analysis.diagnostics.iter().zip(lines) {
-            let mut diagnostic = diagnostic.clone();
-            for span in spans_mut(&mut diagnostic) {
-                span.file = FileId(*ids.get(&span.file)?);
-            }
-            diagnostics.push(RecordedDiagnostic { diagnostic, line });
-        }
+        let diagnostics = Diagnostics::new(&analysis.diagnostics, lines, |id| {
+            ids.get(&id).copied().map(FileId)
+        })?;
         Some(Record {
             fingerprint: self.fingerprint,
             dirs: listing(&dirs),
@@ -347,13 +349,13 @@ impl Replay {
 
     /// Writes `output` to a new side file and the record naming it, then removes side files
     /// no record names.
-    fn store(&self, mut record: Record, output: &[u8]) {
+    fn store<T: AsRef<[u8]>>(&self, mut record: Record, output: &[T]) {
         let name = record::side_name("output");
-        if std::fs::write(self.dir.join(&name), output).is_err() {
+        let Some(hash) = record::write_pieces(&self.dir.join(&name), output) else {
             return;
-        }
+        };
         record.output = name;
-        record.output_hash = content_hash(output);
+        record.output_hash = hash;
         self.cache().store(KEY, Vec::new(), &record);
         record::remove_stale(&self.dir, &[&record.output, &record.texts]);
     }
@@ -367,11 +369,11 @@ struct Edited {
     text: String,
 }
 
-/// Each line's byte range in `output` (without its newline).
-fn line_ranges(output: &str) -> Vec<Range<u64>> {
+/// Each line's byte range in `output`, given in pieces of whole lines (without its newline).
+fn line_ranges(output: &[String]) -> Vec<Range<u64>> {
     let mut ranges = Vec::new();
     let mut start = 0u64;
-    for line in output.split_terminator('\n') {
+    for line in output.iter().flat_map(|piece| piece.split_terminator('\n')) {
         let end = start + line.len() as u64;
         ranges.push(start..end);
         start = end + 1;
@@ -381,11 +383,14 @@ fn line_ranges(output: &str) -> Vec<Range<u64>> {
 
 /// For each diagnostic, whether it is the first of its lint (rustc notes the lint's level
 /// there).
-fn first_of_each_lint(diagnostics: &[RecordedDiagnostic]) -> Vec<bool> {
+fn first_of_each_lint(diagnostics: &Diagnostics) -> Vec<bool> {
     let mut seen = BTreeSet::new();
-    diagnostics
-        .iter()
-        .map(|d| d.diagnostic.lint_ref().is_some_and(|l| seen.insert(l.name)))
+    (0..diagnostics.len())
+        .map(|d| {
+            diagnostics
+                .lint_name(d)
+                .is_some_and(|name| seen.insert(name))
+        })
         .collect()
 }
 
@@ -402,30 +407,6 @@ fn spans_mut(diagnostic: &mut Diagnostic) -> impl Iterator<Item = &mut Span> {
                 .iter_mut()
                 .filter_map(|c| c.span.as_mut()),
         )
-}
-
-/// The files a diagnostic's spans are in (indices into [`Record::files`]).
-fn files_of(diagnostic: &Diagnostic) -> BTreeSet<usize> {
-    let mut copy = diagnostic.clone();
-    spans_mut(&mut copy).map(|s| s.file.0).collect()
-}
-
-/// Whether a diagnostic points into the file `index`.
-fn mentions(diagnostic: &Diagnostic, index: usize) -> bool {
-    files_of(diagnostic).contains(&index)
-}
-
-/// Moves a diagnostic's spans in edited files; whether it has one there (and so must be
-/// rendered again). `None` when a span overlaps an edit.
-fn moves(diagnostic: &mut Diagnostic, edited: &HashMap<usize, &Edited>) -> Option<bool> {
-    let mut moved = false;
-    for span in spans_mut(diagnostic) {
-        if let Some(e) = edited.get(&span.file.0) {
-            span.range = e.edit.shift_range(&span.range)?;
-            moved = true;
-        }
-    }
-    Some(moved)
 }
 
 /// Whether the new text parses as the analysis would parse it.

@@ -4,9 +4,12 @@
 //! The texts and the output are kept as plain files beside the cache entry, so that a replay
 //! reads only the slice of text it needs and writes the output with one copy.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Child, ChildKind, Diagnostic, Label, Origin, Span};
 use crate::hollow::Vocabulary;
+use crate::registry::Level;
+use crate::source::FileId;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -80,14 +83,171 @@ pub struct FileRecord {
     pub owner: Option<(usize, usize)>,
 }
 
-/// A diagnostic whose spans name files by their index in [`Record::files`], with where its
-/// line is in the output.
+/// The recorded diagnostics, in output order, with spans naming files by their index in
+/// [`Record::files`] and each distinct text kept once (most notes repeat).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Diagnostics {
+    texts: Vec<String>,
+    entries: Vec<Compact>,
+}
+
+/// One diagnostic, its texts as indices into [`Diagnostics::texts`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RecordedDiagnostic {
-    /// The diagnostic.
-    pub diagnostic: Diagnostic,
+struct Compact {
+    origin: Origin,
+    level: Level,
+    message: u32,
+    primary: Option<(Span, u32)>,
+    secondary: Vec<(Span, u32)>,
+    children: Vec<(ChildKind, u32, Option<Span>)>,
     /// Its line in the output file (without the newline).
-    pub line: Range<u64>,
+    line: Range<u64>,
+}
+
+impl Compact {
+    fn spans_mut(&mut self) -> impl Iterator<Item = &mut Span> {
+        self.primary
+            .iter_mut()
+            .map(|(s, _)| s)
+            .chain(self.secondary.iter_mut().map(|(s, _)| s))
+            .chain(self.children.iter_mut().filter_map(|(_, _, s)| s.as_mut()))
+    }
+}
+
+impl Diagnostics {
+    /// Records `diagnostics`, whose output lines are `lines`, with their file ids mapped by
+    /// `file`; `None` when a span's file has no record.
+    pub fn new<'d>(
+        diagnostics: &'d [Diagnostic],
+        lines: Vec<Range<u64>>,
+        file: impl Fn(FileId) -> Option<FileId>,
+    ) -> Option<Diagnostics> {
+        let mut texts: Vec<String> = Vec::new();
+        let mut numbers: HashMap<&'d str, u32> = HashMap::new();
+        let mut text = |t: &'d str| -> u32 {
+            *numbers.entry(t).or_insert_with(|| {
+                texts.push(t.to_owned());
+                (texts.len() - 1) as u32
+            })
+        };
+        let mut entries = Vec::with_capacity(diagnostics.len());
+        for (d, line) in diagnostics.iter().zip(lines) {
+            let span = |s: &Span| {
+                Some(Span {
+                    file: file(s.file)?,
+                    range: s.range.clone(),
+                })
+            };
+            let mut secondary = Vec::with_capacity(d.secondary.len());
+            for label in &d.secondary {
+                secondary.push((span(&label.span)?, text(&label.message)));
+            }
+            let mut children = Vec::with_capacity(d.children.len());
+            for child in &d.children {
+                let at = match &child.span {
+                    Some(s) => Some(span(s)?),
+                    None => None,
+                };
+                children.push((child.kind, text(&child.message), at));
+            }
+            let primary = match &d.primary {
+                Some(label) => Some((span(&label.span)?, text(&label.message))),
+                None => None,
+            };
+            entries.push(Compact {
+                origin: d.origin,
+                level: d.level,
+                message: text(&d.message),
+                primary,
+                secondary,
+                children,
+                line,
+            });
+        }
+        Some(Diagnostics { texts, entries })
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The `index`th diagnostic in full.
+    pub fn get(&self, index: usize) -> Option<Diagnostic> {
+        let c = self.entries.get(index)?;
+        let text = |i: u32| self.texts.get(i as usize).cloned();
+        let label = |(span, message): &(Span, u32)| {
+            Some(Label {
+                span: span.clone(),
+                message: text(*message)?,
+            })
+        };
+        Some(Diagnostic {
+            origin: c.origin,
+            level: c.level,
+            message: text(c.message)?,
+            primary: match &c.primary {
+                Some(l) => Some(label(l)?),
+                None => None,
+            },
+            secondary: c.secondary.iter().map(label).collect::<Option<_>>()?,
+            children: c
+                .children
+                .iter()
+                .map(|(kind, message, span)| {
+                    Some(Child {
+                        kind: *kind,
+                        message: text(*message)?,
+                        span: span.clone(),
+                    })
+                })
+                .collect::<Option<_>>()?,
+        })
+    }
+
+    /// The lint of the `index`th diagnostic, if it is a finding.
+    pub fn lint_name(&self, index: usize) -> Option<&'static str> {
+        match self.entries.get(index)?.origin {
+            Origin::Lint(lint) => Some(lint.name),
+            Origin::Input => None,
+        }
+    }
+
+    /// The files the `index`th diagnostic points into.
+    pub fn files_of(&self, index: usize) -> Vec<usize> {
+        let mut entry = self.entries[index].clone();
+        let mut files: Vec<usize> = entry.spans_mut().map(|s| s.file.0).collect();
+        files.sort_unstable();
+        files.dedup();
+        files
+    }
+
+    /// Moves the spans of the `index`th diagnostic with `shift` (by file index); whether one
+    /// moved. `None` when `shift` cannot place one.
+    pub fn shift(
+        &mut self,
+        index: usize,
+        shift: impl Fn(usize, &Range<usize>) -> Option<Option<Range<usize>>>,
+    ) -> Option<bool> {
+        let mut moved = false;
+        for span in self.entries.get_mut(index)?.spans_mut() {
+            if let Some(range) = shift(span.file.0, &span.range)? {
+                span.range = range;
+                moved = true;
+            }
+        }
+        Some(moved)
+    }
+
+    /// Where the `index`th diagnostic's line is in the output.
+    pub fn line(&self, index: usize) -> Range<u64> {
+        self.entries[index].line.clone()
+    }
+
+    /// Sets where the `index`th diagnostic's line is.
+    pub fn set_line(&mut self, index: usize, line: Range<u64>) {
+        self.entries[index].line = line;
+    }
 }
 
 /// Everything a replay reads.
@@ -103,7 +263,7 @@ pub struct Record {
     /// The words the plan turned on.
     pub vocabulary: Vocabulary,
     /// The diagnostics, in output order.
-    pub diagnostics: Vec<RecordedDiagnostic>,
+    pub diagnostics: Diagnostics,
     /// Whether one is an error (the exit code).
     pub has_errors: bool,
     /// The name of the texts file, beside the entry.
@@ -137,6 +297,18 @@ pub fn write_texts(dir: &Path, files: &[(PathBuf, String)]) -> Option<(String, V
     }
     out.flush().ok()?;
     Some((name, ranges))
+}
+
+/// Writes `pieces` one after another to `path`; returns their
+/// [`content_hash`](crate::hash::content_hash).
+pub fn write_pieces<T: AsRef<[u8]>>(path: &Path, pieces: &[T]) -> Option<u64> {
+    let mut file = std::fs::File::create(path).ok()?;
+    let mut hasher = crate::hash::ContentHasher::default();
+    for piece in pieces {
+        file.write_all(piece.as_ref()).ok()?;
+        hasher.write(piece.as_ref());
+    }
+    Some(hasher.finish())
 }
 
 /// Appends `text` to the side file `name` in `dir`; returns where it is.

@@ -23,27 +23,41 @@ pub fn render_json(
     workspace: &Workspace,
     ansi: bool,
 ) -> Result<String, String> {
+    Ok(render_json_chunks(analysis, workspace, ansi)?.concat())
+}
+
+/// [`render_json`] as consecutive pieces of whole lines, so that a large report is written
+/// without ever being held twice.
+pub fn render_json_chunks(
+    analysis: &Analysis,
+    workspace: &Workspace,
+    ansi: bool,
+) -> Result<Vec<String>, String> {
     use rayon::prelude::*;
+    /// Lines per piece: enough to spread over threads, few enough to stay small.
+    const LINES_PER_CHUNK: usize = 256;
     let mut lints_seen = BTreeSet::new();
     let firsts: Vec<bool> = analysis
         .diagnostics
         .iter()
         .map(|d| d.lint_ref().is_some_and(|l| lints_seen.insert(l.name)))
         .collect();
-    // Each line is rendered on its own (snippets are the costly part), in parallel, and
-    // joined in order.
-    let lines: Vec<String> = analysis
+    // Snippets are the costly part: pieces are rendered in parallel and kept in order.
+    analysis
         .diagnostics
-        .par_iter()
-        .zip(firsts)
-        .map(|(diagnostic, first)| compiler_message(analysis, workspace, diagnostic, first, ansi))
-        .collect::<Result<_, _>>()?;
-    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
-    for line in lines {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    Ok(out)
+        .par_chunks(LINES_PER_CHUNK)
+        .zip(firsts.par_chunks(LINES_PER_CHUNK))
+        .map(|(diagnostics, firsts)| {
+            let mut chunk = String::new();
+            for (diagnostic, first) in diagnostics.iter().zip(firsts) {
+                chunk.push_str(&compiler_message(
+                    analysis, workspace, diagnostic, *first, ansi,
+                )?);
+                chunk.push('\n');
+            }
+            Ok(chunk)
+        })
+        .collect()
 }
 
 /// One diagnostic as a `compiler-message` line (without the newline).

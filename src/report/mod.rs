@@ -15,7 +15,7 @@ use crate::registry::Level;
 pub use fix::{Certainty, Edit, Fix, fixes};
 pub use github::{escape_data, escape_property, render_github};
 pub use human::{render_human, render_one};
-pub use json::{compiler_message, render_json};
+pub use json::{compiler_message, render_json, render_json_chunks};
 pub use line_hash::{line_hash, line_hashes};
 pub use sarif::{SARIF_SCHEMA, render_sarif};
 pub use short::render_short;
