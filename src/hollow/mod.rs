@@ -141,6 +141,14 @@ impl Vocabulary {
     pub fn defines(&self, word: &str) -> bool {
         self.defined.binary_search(&word_hash(word)).is_ok()
     }
+
+    /// Counts `words` as spelled by unblanked code from now on (the signatures of items a
+    /// replayed edit added), as a plan made afresh would.
+    pub fn note_defined<'w>(&mut self, words: impl IntoIterator<Item = &'w str>) {
+        self.defined.extend(words.into_iter().map(word_hash));
+        self.defined.sort_unstable();
+        self.defined.dedup();
+    }
 }
 
 /// Element-wise "or" of two flag lists (a missing flag is false).
@@ -717,5 +725,36 @@ mod tests {
         assert!(!out[2].contains("unused()"));
         let strict = kept_with(&texts, &["setns"], &reached, true);
         assert!(strict[1].contains("UdpSocket::bind") && strict[2].contains("unused()"));
+    }
+
+    #[test]
+    fn the_vocabulary_holds_what_decided_the_plan_and_nothing_blanked_bodies_alone_spell() {
+        let files = files(&[
+            "fn enter() { setns(3, 0); }\nfn caller() { enter(); tally(); }\n",
+            "fn tally() -> u32 { let counted = 2; counted }\nfn idle() { let lonely = 1; }\n",
+        ]);
+        let seeds = Seeds {
+            switching: words(&["setns"]),
+            reached: Vec::new(),
+            contexts: Vec::new(),
+        };
+        let planner = Planner::new(&files, seeds, false).expect("scannable");
+        let demand = Demand::default();
+        let plan = planner.plan(&demand);
+        let vocabulary = planner.vocabulary(&demand, &plan).expect("not strict");
+        for word in ["setns", "enter"] {
+            assert!(vocabulary.spells(word), "{word}: a seed, a switching name");
+        }
+        for word in ["tally", "enter"] {
+            assert!(vocabulary.defines(word), "{word}: kept code spells it");
+        }
+        for word in ["counted", "lonely", "idle"] {
+            assert!(
+                !vocabulary.spells(word) && !vocabulary.defines(word),
+                "{word}"
+            );
+        }
+        let strict = Planner::new(&files, Seeds::default(), true).expect("scannable");
+        assert_eq!(strict.vocabulary(&demand, &strict.plan(&demand)), None);
     }
 }

@@ -38,6 +38,8 @@ pub struct InertEdit {
     pub new: Range<usize>,
     /// The body ranges the new text has blanked, sorted.
     pub blanks: Vec<Range<usize>>,
+    /// The identifiers the new text spells in the edit.
+    pub words: Vec<String>,
 }
 
 impl InertEdit {
@@ -91,6 +93,9 @@ pub fn inert_edit(old: &str, new: &str, context: &Context<'_>) -> Option<InertEd
         }
     }
     let edit = InertEdit {
+        words: words_in(new, &new_scan, &new_range)
+            .map(str::to_owned)
+            .collect(),
         old: old_range,
         new: new_range,
         blanks: Vec::new(),

@@ -164,6 +164,9 @@ impl Replay {
             let at = record::append_text(&self.dir, &record.texts, &edit.text)?;
             file.text = Some((content_hash(edit.text.as_bytes()), at));
             file.blanks = edit.edit.blanks.clone();
+            record
+                .vocabulary
+                .note_defined(edit.edit.words.iter().map(String::as_str));
         }
         crate::timings::add(crate::timings::Count::FilesReplayed, edits.len());
         let has_errors = record.has_errors;
