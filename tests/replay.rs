@@ -65,6 +65,18 @@ fn uncached(dir: &Path) -> String {
     stdout(&nslint(dir, &["--message-format=json", "--no-cache"]))
 }
 
+/// The cache's files whose names start with `prefix`.
+fn side_files(dir: &Path, prefix: &str) -> Vec<std::path::PathBuf> {
+    fs::read_dir(dir.join("cache"))
+        .expect("cache")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| {
+            path.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
+        .collect()
+}
+
 fn edit(dir: &Path, file: &str, change: impl Fn(&str) -> String) {
     let path = dir.join(file);
     let text = fs::read_to_string(&path).expect("read");
@@ -155,26 +167,20 @@ fn a_new_file_or_a_missing_or_damaged_side_file_is_not_replayed() {
     edit(dir, "src/plain.rs", |t| {
         t.replace("values.len()", "values.len() * 2")
     });
-    for entry in fs::read_dir(dir.join("cache")).expect("cache") {
-        let path = entry.expect("entry").path();
-        if path.to_string_lossy().contains("replay-texts") {
-            fs::remove_file(path).expect("remove");
-        }
+    for path in side_files(dir, "replay-texts") {
+        fs::remove_file(path).expect("remove");
     }
     check(dir, "the texts are gone", false);
     edit(dir, "src/plain.rs", |t| {
         t.replace("values.len() * 2", "values.len() * 3")
     });
-    for entry in fs::read_dir(dir.join("cache")).expect("cache") {
-        let path = entry.expect("entry").path();
-        if path.to_string_lossy().contains("replay-output") {
-            let damaged = fs::read(&path)
-                .expect("read")
-                .iter()
-                .map(|b| b ^ 1)
-                .collect::<Vec<u8>>();
-            fs::write(path, damaged).expect("damage");
-        }
+    for path in side_files(dir, "replay-output") {
+        let damaged: Vec<u8> = fs::read(&path)
+            .expect("read")
+            .iter()
+            .map(|b| b ^ 1)
+            .collect();
+        fs::write(path, damaged).expect("damage");
     }
     check(dir, "the recorded output is damaged", false);
 }
