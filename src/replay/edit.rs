@@ -6,8 +6,9 @@
 //!
 //! - the tokens outside it are the same, so every other item keeps its shape;
 //! - it either lies inside one function body that the plan blanked, or consists of whole items
-//!   at the top of the file (with `pub`, `async` and the like before them), each a function
-//!   whose body can be blanked or another named item;
+//!   between items (at the top of the file or in an `impl`, `trait` or `mod` block, with
+//!   `pub`, `async` and the like before them, after the end of an item so that no attribute
+//!   changes hands), each a function whose body can be blanked or another named item;
 //! - no word in it is one the plan's decisions turned on ([`Vocabulary::spells`]), no item
 //!   in it defines a name that unblanked code spells or analysis demanded
 //!   ([`Vocabulary::defines`]), and no string seed or package needle is near it;
@@ -87,13 +88,28 @@ pub fn inert_edit(old: &str, new: &str, context: &Context<'_>) -> Option<InertEd
     let old_scan = hollow::scan_file(old)?;
     let new_scan = hollow::scan_file(new)?;
     let (old_range, new_range) = changed_tokens(old, new, &old_scan, &new_scan)?;
+    slides(old, new, old_range, new_range).find_map(|(old_range, new_range)| {
+        let scans = (&old_scan, &new_scan);
+        inert_at(old, new, scans, old_range, new_range, context)
+    })
+}
+
+/// Whether the edit replacing `old_range` of `old` by `new_range` of `new` is inert.
+fn inert_at(
+    old: &str,
+    new: &str,
+    (old_scan, new_scan): (&hollow::FileScan, &hollow::FileScan),
+    old_range: Range<usize>,
+    new_range: Range<usize>,
+    context: &Context<'_>,
+) -> Option<InertEdit> {
     for (text, range) in [(old, &old_range), (new, &new_range)] {
         if near_a_needle(text, range, context) {
             return None;
         }
     }
     let edit = InertEdit {
-        words: words_in(new, &new_scan, &new_range)
+        words: words_in(new, new_scan, &new_range)
             .map(str::to_owned)
             .collect(),
         old: old_range,
@@ -105,9 +121,40 @@ pub fn inert_edit(old: &str, new: &str, context: &Context<'_>) -> Option<InertEd
         .iter()
         .find(|item| item.body.as_ref().is_some_and(|b| contains(b, &edit.old)));
     match inside_body {
-        Some(item) => inside_blanked_body(old, new, &old_scan, &new_scan, item, edit, context),
-        None => whole_items(old, new, &old_scan, &new_scan, edit, context),
+        Some(item) => inside_blanked_body(old, new, old_scan, new_scan, item, edit, context),
+        None => whole_items(old, new, old_scan, new_scan, edit, context),
     }
+}
+
+/// The same edit placed differently: a pure insertion (or deletion) whose text ends with what
+/// precedes it can equally be placed that many bytes earlier (`fn b() {}\n    fn ` inserted
+/// after `fn ` is `fn b() {}\n    ` inserted before it). The first placement is the given one.
+fn slides<'t>(
+    old: &'t str,
+    new: &'t str,
+    old_range: Range<usize>,
+    new_range: Range<usize>,
+) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + 't {
+    /// How far an edit is slid at most.
+    const MAX_SLIDE: usize = 512;
+    let (moved, fixed) = if old_range.is_empty() {
+        (new.get(new_range.clone()).unwrap_or(""), old)
+    } else if new_range.is_empty() {
+        (old.get(old_range.clone()).unwrap_or(""), new)
+    } else {
+        ("", old)
+    };
+    let at = old_range.start;
+    let slid = (1..=moved.len().min(at).min(MAX_SLIDE))
+        .take_while(move |&k| fixed.as_bytes().get(at - k) == moved.as_bytes().get(moved.len() - k))
+        .filter(move |&k| old.is_char_boundary(at - k) && new.is_char_boundary(at - k))
+        .map(move |k| {
+            (
+                old_range.start - k..old_range.end - k,
+                new_range.start - k..new_range.end - k,
+            )
+        });
+    std::iter::once((old_range, new_range)).chain(slid)
 }
 
 /// The token ranges that differ: from the first differing token to the last, in each text,
@@ -230,7 +277,10 @@ fn inside_blanked_body(
         .iter()
         .find(|n| n.text.start == item.text.start)?;
     let new_body = new_item.body.as_ref()?;
-    if new_body.start != body.start || Some(new_body.end) != edit.shift(body.end) {
+    if new_body.start != body.start
+        || Some(new_body.end) != edit.shift(body.end)
+        || !contains(new_body, &edit.new)
+    {
         return None;
     }
     let vocabulary = context.vocabulary;
@@ -264,7 +314,7 @@ fn inside_blanked_body(
     Some(InertEdit { blanks, ..edit })
 }
 
-/// An edit of whole items at the top of the file: inert when every token it changes belongs
+/// An edit of whole items between items: inert when every token it changes belongs
 /// to an item inside it (or stands before one), and every such item is blankable and
 /// defines and spells nothing the plan turned on.
 fn whole_items(
@@ -315,13 +365,26 @@ fn items_within<'s>(
     context: &Context<'_>,
 ) -> Option<Vec<&'s ItemScan>> {
     let vocabulary = context.vocabulary;
-    // Not inside any item: the edit is at the top of the file.
+    // Between items: inside none, and after the end of one, or the start of a file or block,
+    // so that no attribute or prefix before the edit changes the item it belongs to.
     if scan.items.iter().any(|item| {
         item.text.start < range.start && range.end <= item.text.end && !item.text.is_empty()
     }) {
         return None;
     }
-    if scan.depth_at(range.start) != 0 {
+    let before = scan.tokens.partition_point(|t| t.range.end <= range.start);
+    let after_an_item = before
+        .checked_sub(1)
+        .map(|i| &scan.tokens[i])
+        .is_none_or(|t| {
+            matches!(
+                t.kind,
+                hollow::ScanKind::Close(b'}')
+                    | hollow::ScanKind::Open(b'{')
+                    | hollow::ScanKind::Punct(b';')
+            )
+        });
+    if !after_an_item {
         return None;
     }
     let inside: Vec<&ItemScan> = scan
@@ -332,10 +395,15 @@ fn items_within<'s>(
     if inside.iter().any(|item| !contains(range, &item.text)) {
         return None;
     }
+    // Prefixes (`pub`, `async`) must belong to an item of the edit, not to the one after it.
+    let last_item_start = inside.iter().map(|i| i.text.start).max();
     for token in scan.tokens_in(range) {
         let in_item = inside.iter().any(|item| contains(&item.text, &token.range));
         if in_item {
             continue;
+        }
+        if last_item_start.is_none_or(|start| token.range.start > start) {
+            return None;
         }
         let word = &text[token.range.clone()];
         let allowed = match token.kind {
@@ -462,6 +530,11 @@ mod tests {
             OLD.replace("[1, 2]", "[libc::setns as usize]"),
             // A directive anywhere in the file.
             format!("// nslint: allow(raw_namespace_switch)\n{OLD}"),
+            // Between an attribute and its item: the attribute would change hands.
+            OLD.replace("fn helper()", "fn inserted() { let x = 1; }\nfn helper()")
+                .replace("\n\nfn inserted", "\n\n#[test]\nfn inserted"),
+            // A prefix that would belong to the item after the edit.
+            OLD.replace("fn helper()", "async fn helper()"),
             // Unbalanced: the rest of the file changes shape.
             OLD.replace("values.len() as u32 }", "values.len() as u32 } }"),
         ];
@@ -472,5 +545,31 @@ mod tests {
                 "{new}"
             );
         }
+    }
+
+    #[test]
+    fn a_method_added_between_methods_is_inert() {
+        let old = "struct S;\n\nimpl S {\n    fn a(&self) -> u32 { let x = 1; x }\n}\n";
+        let new = old.replace(
+            "    fn a(",
+            "    fn b(&self) -> u32 { let y = 2; y }\n\n    fn a(",
+        );
+        let scan = hollow::scan_file(old).expect("scannable");
+        let body = scan
+            .items
+            .iter()
+            .find_map(|i| i.body.clone())
+            .expect("a body");
+        let blanks = vec![hollow::comment_range(old, &body).expect("blankable")];
+        let (needles, vocabulary) = (needles(), vocabulary(&[], &["S"]));
+        let context = Context {
+            vocabulary: &vocabulary,
+            needles: &needles,
+            old_blanks: &blanks,
+            whole: false,
+        };
+        let edit = inert_edit(old, &new, &context).expect("inert");
+        assert_eq!(edit.blanks.len(), 2);
+        assert_eq!(edit.words, ["fn", "b", "self", "u32", "let", "y", "y"]);
     }
 }
