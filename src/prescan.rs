@@ -423,19 +423,21 @@ fn is_rust(path: &Path) -> bool {
 /// Scans one file: a needle, a `#[path]` attribute, or a file the loader would complain about
 /// (unreadable, not UTF-8, too large) all count as a match.
 fn scan_file(path: &Path, needles: &Needles) -> Scan {
-    let Ok(text) = crate::source::read_text(path) else {
-        return Scan::Matches;
-    };
-    if needles.matches(text.as_bytes()) || has_path_attribute(&text) {
-        Scan::Matches
-    } else {
-        Scan::Clean
+    match crate::source::read_text(path) {
+        Ok(text) if !text_matches(&text, needles) => Scan::Clean,
+        _ => Scan::Matches,
     }
+}
+
+/// Whether a file's text makes its package worth analysing: a needle, or a `#[path]`
+/// attribute (a module whose file may lie outside the scanned directories).
+pub fn text_matches(text: &str, needles: &Needles) -> bool {
+    needles.matches(text.as_bytes()) || has_path_attribute(text)
 }
 
 /// Whether a text may hold a `#[path = ".."]` attribute (also inside `cfg_attr(..)`): the word
 /// `path` after `[`, `(` or `,` and before `=` (not `==`), whitespace allowed between.
-fn has_path_attribute(text: &str) -> bool {
+pub fn has_path_attribute(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(found) = text[from..].find("path") {

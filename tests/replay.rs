@@ -184,3 +184,66 @@ fn a_new_file_or_a_missing_or_damaged_side_file_is_not_replayed() {
     }
     check(dir, "the recorded output is damaged", false);
 }
+
+#[test]
+fn a_package_left_out_by_the_fast_path_is_replayed_until_it_names_a_switch() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        &[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"app\", \"quiet\"]\n",
+            ),
+            (
+                "app/Cargo.toml",
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                 [dependencies]\nlibc = \"0.2\"\n",
+            ),
+            ("app/src/main.rs", MAIN),
+            ("app/src/ns.rs", NS),
+            ("app/src/plain.rs", PLAIN),
+            (
+                "quiet/Cargo.toml",
+                "[package]\nname = \"quiet\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                 [dependencies]\nlibc = \"0.2\"\n",
+            ),
+            ("quiet/src/lib.rs", "pub fn quiet() -> u8 {\n    1\n}\n"),
+        ],
+    );
+    let run = |dir: &Path| {
+        let output = nslint(
+            dir,
+            &[
+                "--workspace",
+                "--message-format=json",
+                "--cache-dir",
+                "cache",
+            ],
+        );
+        stdout(&output)
+    };
+    let uncached = |dir: &Path| {
+        stdout(&nslint(
+            dir,
+            &["--workspace", "--message-format=json", "--no-cache"],
+        ))
+    };
+    let first = run(root);
+    assert!(!first.contains("quiet/src"), "{first}");
+    edit(root, "quiet/src/lib.rs", |t| {
+        t.replace("    1\n", "    2\n")
+    });
+    assert_eq!(
+        run(root),
+        uncached(root),
+        "a file never analysed, still clean"
+    );
+    edit(root, "quiet/src/lib.rs", |t| {
+        format!("{t}pub fn enter(fd: i32) -> i32 {{ unsafe {{ libc::setns(fd, 0) }} }}\n")
+    });
+    let output = run(root);
+    assert_eq!(output, uncached(root), "the package is analysed now");
+    assert!(output.contains("quiet/src/lib.rs"), "{output}");
+}

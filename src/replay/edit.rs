@@ -82,7 +82,12 @@ pub struct Context<'a> {
 
 /// The edit from `old` to `new`, when it is inert.
 pub fn inert_edit(old: &str, new: &str, context: &Context<'_>) -> Option<InertEdit> {
-    if context.whole || old.contains("nslint") || new.contains("nslint") {
+    // A directive, or a `#[path]` attribute (which turns hollowing off), anywhere in the file.
+    if context.whole
+        || old.contains("nslint")
+        || new.contains("nslint")
+        || crate::prescan::has_path_attribute(new)
+    {
         return None;
     }
     let old_scan = hollow::scan_file(old)?;
@@ -528,6 +533,8 @@ mod tests {
             format!("{OLD}#[cfg(test)]\nfn t() {{ let x = 1; }}\n"),
             // A needle near the edit.
             OLD.replace("[1, 2]", "[libc::setns as usize]"),
+            // A `#[path]` attribute inside a blanked body.
+            OLD.replace("let values", "#[path = \"x.rs\"] mod m; let values"),
             // A directive anywhere in the file.
             format!("// nslint: allow(raw_namespace_switch)\n{OLD}"),
             // Between an attribute and its item: the attribute would change hands.

@@ -198,7 +198,7 @@ impl Replay {
             let settled = stamp.settled(started);
             let Some((hash, at)) = file.text.clone() else {
                 // Only searched for needles: still none, still nothing to analyse.
-                if needles.matches(text.as_bytes()) {
+                if prescan::text_matches(&text, needles) {
                     return None;
                 }
                 record.files[index].stamp = settled;
