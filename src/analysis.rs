@@ -76,6 +76,9 @@ pub struct Options {
     /// Keep in the cache directory what a later run needs to replay this one
     /// ([`crate::replay`]): the texts read and the words the plan turned on.
     pub record: bool,
+    /// The fast path's verdicts on files scanned while discovery ran
+    /// ([`prescan::EarlyScan`]).
+    pub prescanned: std::sync::Arc<prescan::Prescanned>,
 }
 
 impl Default for Options {
@@ -85,6 +88,7 @@ impl Default for Options {
                 .is_some_and(|v| !v.is_empty() && v != "0"),
             cache_dir: None,
             record: false,
+            prescanned: std::sync::Arc::default(),
         }
     }
 }
@@ -122,7 +126,7 @@ pub fn analyze_with_options(
     let units = with_pool(|| {
         let selection = timings::time(Stage::Prescan, || {
             if options.fast_path {
-                select_packages(workspace, catalog, config)
+                select_packages(workspace, catalog, config, &options.prescanned)
             } else {
                 prescan::Selection::all(workspace.crates.len())
             }
@@ -407,9 +411,11 @@ fn select_packages(
     workspace: &Workspace,
     catalog: &Catalog,
     config: &Config,
+    prescanned: &prescan::Prescanned,
 ) -> prescan::Selection {
     let needles = prescan::Needles::new(catalog, &config.catalog);
-    prescan::select(workspace, &needles, &|index| config.strict_for(Some(index)))
+    let forced = |index| config.strict_for(Some(index));
+    prescan::select(workspace, &needles, &forced, prescanned)
 }
 
 /// The planner of which bodies to blank before parsing ([`crate::hollow`]); `None` (blank

@@ -19,6 +19,10 @@
 //! Strict mode turns the fast path off for the packages it applies to. The needles are derived
 //! from the catalogue ([`Needles::new`]), never written here.
 
+mod early;
+
+pub use early::{EarlyScan, Prescanned};
+
 use crate::catalog::Catalog;
 use crate::discover::Workspace;
 use aho_corasick::AhoCorasick;
@@ -203,6 +207,7 @@ pub fn select(
     workspace: &Workspace,
     needles: &Needles,
     forced: &(dyn Fn(usize) -> bool + Sync),
+    prescanned: &Prescanned,
 ) -> Selection {
     use rayon::prelude::*;
     let crates = &workspace.crates;
@@ -212,7 +217,11 @@ pub fn select(
         .map(|(index, spec)| {
             forced(index)
                 || needles.api_crates.contains(&spec.lib_name())
-                || package_matches(spec.targets.iter().map(|t| t.src_path.as_path()), needles)
+                || package_matches(
+                    spec.targets.iter().map(|t| t.src_path.as_path()),
+                    needles,
+                    prescanned,
+                )
         })
         .collect();
     let mut by_lib: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -278,11 +287,17 @@ fn spread(marked: &mut [bool], edges: &[Vec<usize>]) {
 
 /// Whether any `.rs` file below the directories of a package's target roots holds a needle,
 /// or cannot be vouched for.
-fn package_matches<'a>(roots: impl Iterator<Item = &'a Path>, needles: &Needles) -> bool {
+fn package_matches<'a>(
+    roots: impl Iterator<Item = &'a Path>,
+    needles: &Needles,
+    prescanned: &Prescanned,
+) -> bool {
     match package_files(roots) {
-        Some(files) => files
-            .iter()
-            .any(|file| matches!(scan_file(file, needles), Scan::Matches)),
+        Some(files) => files.iter().any(|file| {
+            prescanned
+                .verdict(file, needles)
+                .unwrap_or_else(|| matches!(scan_file(file, needles), Scan::Matches))
+        }),
         None => true,
     }
 }

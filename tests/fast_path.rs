@@ -26,6 +26,7 @@ fn run(workspace: &Workspace, fast_path: bool) -> Analysis {
             fast_path,
             cache_dir: None,
             record: false,
+            prescanned: Default::default(),
         },
     )
 }

@@ -11,6 +11,7 @@ use crate::discover::{
     CargoSelection, FreshMetadata, Workspace, default_lookup_dirs, discover_cargo_reusing,
     discover_paths,
 };
+use crate::prescan::EarlyScan;
 use crate::registry::{LINTS, Level, find};
 use crate::replay::Replay;
 use crate::report::MessageFormat;
@@ -327,17 +328,20 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
     if args.with_check.is_some() && (args.format.is_some() || !args.paths.is_empty()) {
         return fail("--with-check works with cargo package selection and --message-format only");
     }
-    let (workspace, fresh_metadata) = match select(&args) {
+    let mut catalog = match Catalog::builtin() {
+        Ok(c) => c,
+        Err(message) => return fail(&message),
+    };
+    let early = early_scan(&args, &catalog);
+    let discovered = select(&args);
+    let prescanned = early.map(EarlyScan::finish).unwrap_or_default();
+    let (workspace, fresh_metadata) = match discovered {
         Ok(w) => w,
         Err(message) => return fail(&message),
     };
     let config = match crate::config::load(&workspace, &cli) {
         Ok(c) => c,
         Err(error) => return fail(&error.to_string()),
-    };
-    let mut catalog = match Catalog::builtin() {
-        Ok(c) => c,
-        Err(message) => return fail(&message),
     };
     catalog.extend(config.catalog.clone());
     timings::record(Stage::Discover, started.elapsed());
@@ -357,6 +361,7 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
     }
     let mut options = Options {
         cache_dir: cache_dir(&args, &workspace),
+        prescanned: std::sync::Arc::new(prescanned),
         ..Options::default()
     };
     if let (Some(dir), Some(fresh)) = (&options.cache_dir, fresh_metadata) {
@@ -456,6 +461,21 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// In cargo mode, the fast path's scan of the directory cargo starts from, begun while cargo
+/// runs ([`EarlyScan`]), with the built-in catalogue's needles.
+fn early_scan(args: &Args, builtin: &Catalog) -> Option<EarlyScan> {
+    if !args.paths.is_empty() {
+        return None;
+    }
+    let cwd = std::env::current_dir().ok()?;
+    let start = match &args.manifest_path {
+        Some(manifest) => cwd.join(manifest).parent()?.to_path_buf(),
+        None => cwd,
+    };
+    let needles = crate::prescan::Needles::new(builtin, &Catalog::default());
+    EarlyScan::start(start, needles)
 }
 
 /// Whether nslint itself failed somewhere in the run.

@@ -1,0 +1,146 @@
+//! The fast path's byte scan, started before discovery has finished.
+//!
+//! `cargo metadata` keeps a run waiting for a tenth of a second or more on a large workspace,
+//! and the scan of every file for needles is the first thing the run does once it knows the
+//! packages. So the scan starts early, on the directory cargo starts from, with the
+//! catalogue's needles: [`EarlyScan::start`] walks it (leaving out `target/` and hidden
+//! directories) and judges each `.rs` file as [`super::text_matches`] does, until
+//! [`EarlyScan::finish`] stops it. The selection then takes a file's verdict from here when
+//! the needles are the same, and scans the files it does not find itself.
+
+use super::{Needles, is_rust, text_matches};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+
+/// Verdicts reached before discovery finished.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Prescanned {
+    /// The needles the verdicts were reached with.
+    needles: Vec<String>,
+    /// For each file scanned, whether it makes its package worth analysing.
+    verdicts: HashMap<PathBuf, bool>,
+}
+
+impl Prescanned {
+    /// The verdict on `file` under `needles`, if it was reached with the same needles.
+    pub fn verdict(&self, file: &Path, needles: &Needles) -> Option<bool> {
+        if self.needles != needles.words() {
+            return None;
+        }
+        self.verdicts.get(file).copied()
+    }
+}
+
+/// A scan running beside discovery.
+pub struct EarlyScan {
+    stop: Arc<AtomicBool>,
+    handle: JoinHandle<Prescanned>,
+}
+
+impl EarlyScan {
+    /// Starts scanning `dir` with `needles` on a thread of its own.
+    pub fn start(dir: PathBuf, needles: Needles) -> Option<EarlyScan> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let handle = std::thread::Builder::new()
+            .name("nslint-early-scan".to_owned())
+            .spawn(move || scan(&dir, &needles, &stopped))
+            .ok()?;
+        Some(EarlyScan { stop, handle })
+    }
+
+    /// Stops the scan and returns what it judged so far.
+    pub fn finish(self) -> Prescanned {
+        self.stop.store(true, Ordering::Relaxed);
+        self.handle.join().unwrap_or_default()
+    }
+}
+
+fn scan(dir: &Path, needles: &Needles, stop: &AtomicBool) -> Prescanned {
+    let mut verdicts = HashMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if stop.load(Ordering::Relaxed) {
+                return Prescanned {
+                    needles: needles.words().to_vec(),
+                    verdicts,
+                };
+            }
+            let name = entry.file_name();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            if kind.is_dir() {
+                let skipped = name == "target" || name.to_string_lossy().starts_with('.');
+                if !skipped {
+                    pending.push(path);
+                }
+            } else if kind.is_file() && is_rust(&path) {
+                // A file that cannot be read gets no verdict: the selection reads it again.
+                if let Ok(text) = crate::source::read_text(&path) {
+                    verdicts.insert(path, text_matches(&text, needles));
+                }
+            }
+        }
+    }
+    Prescanned {
+        needles: needles.words().to_vec(),
+        verdicts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn verdicts_are_those_of_the_scan_and_only_under_the_same_needles() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, text).expect("write");
+            path
+        };
+        let switching = write("a/src/lib.rs", "fn f() { unsafe { libc::setns(3, 0) }; }\n");
+        let plain = write("b/src/lib.rs", "fn g() -> u8 { 1 }\n");
+        let built = write("target/debug/x.rs", "fn h() {}\n");
+        let hidden = write(".git/x.rs", "fn i() {}\n");
+        let builtin = Catalog::builtin().expect("catalogue");
+        let needles = Needles::new(&builtin, &Catalog::default());
+        let prescanned = scan(dir.path(), &needles, &AtomicBool::new(false));
+        let stopped = EarlyScan::start(dir.path().to_path_buf(), needles).expect("thread");
+        let partial = stopped.finish();
+        assert!(
+            partial
+                .verdicts
+                .iter()
+                .all(|(f, v)| prescanned.verdicts.get(f) == Some(v)),
+            "a stopped scan has fewer verdicts, never others"
+        );
+        let needles = Needles::new(&builtin, &Catalog::default());
+        assert_eq!(prescanned.verdict(&switching, &needles), Some(true));
+        assert_eq!(prescanned.verdict(&plain, &needles), Some(false));
+        assert_eq!(
+            prescanned.verdict(&built, &needles),
+            None,
+            "target/ is left out"
+        );
+        assert_eq!(
+            prescanned.verdict(&hidden, &needles),
+            None,
+            "hidden directories too"
+        );
+        let other = Needles::new(&builtin, &builtin);
+        assert_eq!(prescanned.verdict(&plain, &other), None, "other needles");
+    }
+}
