@@ -136,8 +136,10 @@ pub fn analyze_with_options(
             .then(|| prescan::analysed_sources(workspace, &selection))
             .flatten()
             .unwrap_or_default();
+        // Plans are made on the text spans point into: without a byte order mark.
+        let planned = crate::source::without_boms(&sources.texts);
         let planner = timings::time(Stage::Prescan, || {
-            new_planner(workspace, &sources.texts, catalog, config)
+            new_planner(workspace, &planned, catalog, config)
         });
         let units = units_of(workspace, &selection);
         // Entries are only valid for the same catalogue (configuration included) and root.

@@ -1,6 +1,7 @@
 //! Source files held in memory, with the line tables that turn byte offsets into positions.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Index of a file in a [`SourceDb`].
@@ -35,8 +36,8 @@ pub struct Position {
 impl SourceFile {
     /// Builds a file from its text.
     pub fn new(path: PathBuf, display_name: String, text: String) -> Self {
-        let (text, bom_len) = match text.strip_prefix('\u{feff}') {
-            Some(rest) => (rest.to_owned(), '\u{feff}'.len_utf8()),
+        let (text, bom_len) = match text.strip_prefix(BOM) {
+            Some(rest) => (rest.to_owned(), BOM.len_utf8()),
             None => (text, 0),
         };
         let line_starts = std::iter::once(0)
@@ -178,6 +179,28 @@ pub fn known_or_read(read: &[(PathBuf, String)], path: &Path) -> Result<String, 
         Ok(index) => Ok(read[index].1.clone()),
         Err(_) => read_text(path),
     }
+}
+
+/// The byte order mark [`SourceFile::new`] removes.
+const BOM: char = '\u{feff}';
+
+/// `files` with the byte order mark [`SourceFile::new`] removes also removed, so that
+/// offsets into them are offsets into [`SourceFile::text`]; borrowed when none has one.
+pub fn without_boms(files: &[(PathBuf, String)]) -> Cow<'_, [(PathBuf, String)]> {
+    if !files.iter().any(|(_, text)| text.starts_with(BOM)) {
+        return Cow::Borrowed(files);
+    }
+    Cow::Owned(
+        files
+            .iter()
+            .map(|(path, text)| (path.clone(), without_bom(text).to_owned()))
+            .collect(),
+    )
+}
+
+/// `text` without the byte order mark [`SourceFile::new`] removes.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix(BOM).unwrap_or(text)
 }
 
 /// Reads a source file as text, refusing what is not a regular UTF-8 file of reasonable size

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{nslint, stdout, write};
+use common::{nslint, nslint_with_env, stdout, write};
 use std::fs;
 use std::path::Path;
 
@@ -246,4 +246,23 @@ fn a_package_left_out_by_the_fast_path_is_replayed_until_it_names_a_switch() {
     let output = run(root);
     assert_eq!(output, uncached(root), "the package is analysed now");
     assert!(output.contains("quiet/src/lib.rs"), "{output}");
+}
+
+#[test]
+fn a_file_with_a_byte_order_mark_is_planned_and_replayed_on_the_text_spans_point_into() {
+    let ws = workspace();
+    let dir = ws.path();
+    edit(dir, "src/ns.rs", |t| format!("\u{feff}{t}"));
+    let full = stdout(&nslint_with_env(
+        dir,
+        &["--message-format=json", "--no-cache"],
+        &[("NSLINT_NO_FAST_PATH", std::ffi::OsStr::new("1"))],
+    ));
+    assert_eq!(uncached(dir), full, "hollowing blanks the right bytes");
+    assert!(full.contains("src/ns.rs"), "{full}");
+    cached(dir);
+    edit(dir, "src/ns.rs", |t| t.replace("total * 2", "total * 5"));
+    check(dir, "inside a blanked body of a file with a BOM", true);
+    edit(dir, "src/ns.rs", |t| t.replacen('\u{feff}', "", 1));
+    check(dir, "the BOM removed", false);
 }

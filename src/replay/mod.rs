@@ -19,7 +19,7 @@ use crate::discover::Workspace;
 use crate::hash::{content_hash, fnv1a64};
 use crate::hollow::{Blanking, Vocabulary};
 use crate::prescan::{self, Needles};
-use crate::source::{FileId, SourceFile};
+use crate::source::{FileId, SourceFile, without_bom};
 use rayon::prelude::*;
 use record::{Diagnostics, FileRecord, Record, Stamp};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -217,6 +217,11 @@ impl Replay {
             }
             let old = record::read_slice(&self.dir, &record.texts, &at)
                 .filter(|old| content_hash(old.as_bytes()) == hash)?;
+            // Spans do not count a byte order mark; one that comes or goes moves them all.
+            let (old_text, new_text) = (without_bom(&old), without_bom(&text));
+            if old.len() - old_text.len() != text.len() - new_text.len() {
+                return None;
+            }
             let whole = record.vocabulary.whole_files.contains(&file.path);
             let context = edit::Context {
                 vocabulary: &record.vocabulary,
@@ -224,7 +229,7 @@ impl Replay {
                 old_blanks: &file.blanks,
                 whole,
             };
-            let inert = edit::inert_edit(&old, &text, &context)?;
+            let inert = edit::inert_edit(old_text, new_text, &context)?;
             parses(&file.path, &text, &inert.blanks)?;
             record.files[index].stamp = settled;
             edits.push(Edited {
