@@ -108,8 +108,8 @@ fn inert_at(
     new_range: Range<usize>,
     context: &Context<'_>,
 ) -> Option<InertEdit> {
-    for (text, range) in [(old, &old_range), (new, &new_range)] {
-        if near_a_needle(text, range, context) {
+    for (text, scan, range) in [(old, old_scan, &old_range), (new, new_scan, &new_range)] {
+        if near_a_needle(text, range, context) || cuts_a_token(scan, range) {
             return None;
         }
     }
@@ -129,6 +129,15 @@ fn inert_at(
         Some(item) => inside_blanked_body(old, new, old_scan, new_scan, item, edit, context),
         None => whole_items(old, new, old_scan, new_scan, edit, context),
     }
+}
+
+/// Whether a token straddles an end of `range` (a placement from [`slides`] may cut one).
+fn cuts_a_token(scan: &hollow::FileScan, range: &Range<usize>) -> bool {
+    let straddles = |at: usize| {
+        let i = scan.tokens.partition_point(|t| t.range.end <= at);
+        scan.tokens.get(i).is_some_and(|t| t.range.start < at)
+    };
+    straddles(range.start) || straddles(range.end)
 }
 
 /// The same edit placed differently: a pure insertion (or deletion) whose text ends with what
