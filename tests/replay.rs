@@ -29,16 +29,21 @@ pub fn enter_and_bind(path: &str) -> std::io::Result<()> {
 
 const PLAIN: &str = "/// Describes a list.\npub fn describe(values: &[u32]) -> String {\n    format!(\"{} values\", values.len())\n}\n";
 
+/// A package's manifest, depending on libc.
+fn manifest(name: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nlibc = \"0.2\"\n"
+    )
+}
+
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = format!("{}\n[workspace]\n", manifest("app"));
     write(
         dir.path(),
         &[
-            (
-                "Cargo.toml",
-                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-                 [dependencies]\nlibc = \"0.2\"\n\n[workspace]\n",
-            ),
+            ("Cargo.toml", &manifest),
             ("src/main.rs", MAIN),
             ("src/ns.rs", NS),
             ("src/plain.rs", PLAIN),
@@ -196,19 +201,11 @@ fn a_package_left_out_by_the_fast_path_is_replayed_until_it_names_a_switch() {
                 "Cargo.toml",
                 "[workspace]\nmembers = [\"app\", \"quiet\"]\n",
             ),
-            (
-                "app/Cargo.toml",
-                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-                 [dependencies]\nlibc = \"0.2\"\n",
-            ),
+            ("app/Cargo.toml", &manifest("app")),
             ("app/src/main.rs", MAIN),
             ("app/src/ns.rs", NS),
             ("app/src/plain.rs", PLAIN),
-            (
-                "quiet/Cargo.toml",
-                "[package]\nname = \"quiet\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-                 [dependencies]\nlibc = \"0.2\"\n",
-            ),
+            ("quiet/Cargo.toml", &manifest("quiet")),
             ("quiet/src/lib.rs", "pub fn quiet() -> u8 {\n    1\n}\n"),
         ],
     );
