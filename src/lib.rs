@@ -24,5 +24,6 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod source;
+pub mod stamp;
 pub mod suppress;
 pub mod timings;

@@ -19,6 +19,7 @@
 //! changes.
 
 use crate::cache::Cache;
+use crate::stamp::{Stamp, nanos};
 use cargo_metadata::Metadata;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -39,32 +40,17 @@ const ANCESTOR_FILES: [&str; 5] = [
     "rust-toolchain.toml",
 ];
 
-/// A path as it was: absent, or its kind, length and modification time.
+/// A path as it was: absent, or its stamp.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct PathStamp {
     path: PathBuf,
-    state: Option<(bool, u64, i128)>,
+    state: Option<Stamp>,
 }
 
 impl PathStamp {
     fn of(path: PathBuf) -> Self {
-        let state = std::fs::metadata(&path)
-            .ok()
-            .map(|m| (m.is_dir(), m.len(), nanos(m.modified().ok())));
+        let state = Stamp::of(&path);
         PathStamp { path, state }
-    }
-
-    fn modified(&self) -> Option<i128> {
-        self.state.map(|(_, _, modified)| modified)
-    }
-}
-
-/// Nanoseconds since the epoch (negative before it; 0 when unknown).
-fn nanos(time: Option<SystemTime>) -> i128 {
-    match time.map(|t| t.duration_since(SystemTime::UNIX_EPOCH)) {
-        Some(Ok(after)) => after.as_nanos() as i128,
-        Some(Err(before)) => -(before.duration().as_nanos() as i128),
-        None => 0,
     }
 }
 
@@ -149,7 +135,7 @@ impl FreshMetadata {
             key: key(selection),
             inputs: inputs(selection, metadata),
             output,
-            started: nanos(Some(started)),
+            started: nanos(started),
         }
     }
 
@@ -165,7 +151,7 @@ impl FreshMetadata {
         let settled = stamps
             .iter()
             .filter(|s| !ours(&s.path))
-            .all(|s| s.modified().is_none_or(|m| m < self.started));
+            .all(|s| s.state.is_none_or(|state| state.modified < self.started));
         if settled {
             let kept = Kept {
                 stamps,

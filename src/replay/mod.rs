@@ -20,8 +20,9 @@ use crate::hash::{content_hash, fnv1a64};
 use crate::hollow::{Blanking, Vocabulary};
 use crate::prescan::{self, Needles};
 use crate::source::{FileId, SourceFile, without_bom};
+use crate::stamp::{Stamp, nanos};
 use rayon::prelude::*;
-use record::{Diagnostics, FileRecord, Record, Stamp};
+use record::{Diagnostics, FileRecord, Record};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -60,7 +61,7 @@ impl Basis {
             vocabulary: Vocabulary::default(),
             texts: name,
             files,
-            started: record::nanos(started),
+            started: nanos(started),
         })
     }
 
@@ -106,7 +107,7 @@ impl Replay {
 
     /// The output of this run, when the recorded run's output only needs moving.
     pub fn replay(&self, workspace: &Workspace, needles: &Needles) -> Option<Replayed> {
-        let started = record::nanos(SystemTime::now());
+        let started = nanos(SystemTime::now());
         let (_, mut record) = self.cache().load::<Record>(KEY)?;
         if record.fingerprint != self.fingerprint
             || listing(

@@ -8,64 +8,13 @@ use crate::diagnostic::{Child, ChildKind, Diagnostic, Label, Origin, Span};
 use crate::hollow::Vocabulary;
 use crate::registry::Level;
 use crate::source::FileId;
+use crate::stamp::{Stamp, nanos};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-
-/// How long before a run started a modification must be to trust a stamp taken after it:
-/// file systems stamp with a clock that may lag the one the run reads.
-const SETTLE_NANOS: i128 = 100_000_000;
-
-/// A file or directory as it was: its length and modification time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
-    /// Length in bytes.
-    pub len: u64,
-    /// Modification time, nanoseconds since the epoch; 0 when it was too recent to trust.
-    pub modified: i128,
-}
-
-impl Stamp {
-    /// The stamp of `path` now, if it exists.
-    pub fn of(path: &Path) -> Option<Stamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        let modified = match meta.modified().ok()?.duration_since(SystemTime::UNIX_EPOCH) {
-            Ok(after) => after.as_nanos() as i128,
-            Err(_) => 0,
-        };
-        Some(Stamp {
-            len: meta.len(),
-            modified,
-        })
-    }
-
-    /// The stamp with its time forgotten when it may be too recent to tell later changes
-    /// from the one it shows (so that the next run looks at the contents).
-    pub fn settled(self, started: i128) -> Stamp {
-        if self.modified >= started - SETTLE_NANOS {
-            Stamp {
-                modified: 0,
-                ..self
-            }
-        } else {
-            self
-        }
-    }
-
-    /// Whether the stamp can be trusted.
-    pub fn is_settled(self) -> bool {
-        self.modified != 0
-    }
-}
-
-/// Nanoseconds since the epoch of `time`.
-pub fn nanos(time: SystemTime) -> i128 {
-    time.duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as i128)
-}
 
 /// One file the run looked at.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -277,8 +226,8 @@ pub struct Record {
 
 /// A file name for a new side file, unique to this process and moment.
 pub fn side_name(kind: &str) -> String {
-    let nanos = nanos(SystemTime::now());
-    format!("replay-{kind}-{}-{nanos}.bin", std::process::id())
+    let now = nanos(SystemTime::now());
+    format!("replay-{kind}-{}-{now}.bin", std::process::id())
 }
 
 /// Writes the texts of `files` one after another to a new side file in `dir`; returns its
