@@ -132,6 +132,14 @@ fn inert_edits_are_replayed_and_others_analysed_with_the_same_output() {
 
     edit(dir, "src/ns.rs", |t| {
         t.replace(
+            "    let _socket",
+            "    // Bound in the target namespace.\n    let _socket",
+        )
+    });
+    check(dir, "a comment in a body that holds a region", true);
+
+    edit(dir, "src/ns.rs", |t| {
+        t.replace(
             "total * 3",
             "unsafe { libc::unshare(libc::CLONE_NEWNET) };\n    total * 3",
         )

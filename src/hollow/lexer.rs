@@ -37,6 +37,18 @@ pub fn tokenize(text: &str) -> Option<Vec<Token>> {
 /// the `!` of `//!`, the `*` of `/**`, the `!` of `/*!`): a space there makes it a plain
 /// comment.
 pub fn tokenize_noting_docs(text: &str) -> Option<(Vec<Token>, Vec<usize>)> {
+    lex(text, |_| {})
+}
+
+/// Where `text`'s comments are, in order; `None` as for [`tokenize`].
+pub fn comments(text: &str) -> Option<Vec<Range<usize>>> {
+    let mut comments = Vec::new();
+    lex(text, |comment| comments.push(comment))?;
+    Some(comments)
+}
+
+/// The tokenizer, telling `comment` where each comment is.
+fn lex(text: &str, mut comment: impl FnMut(Range<usize>)) -> Option<(Vec<Token>, Vec<usize>)> {
     let bytes = text.as_bytes();
     let mut tokens = Vec::with_capacity(text.len() / 6);
     let mut docs = Vec::new();
@@ -49,13 +61,17 @@ pub fn tokenize_noting_docs(text: &str) -> Option<(Vec<Token>, Vec<usize>)> {
                 if is_doc(bytes, at, b'/') {
                     docs.push(at + 2);
                 }
-                at = memchr_or_end(b'\n', bytes, at);
+                let end = memchr_or_end(b'\n', bytes, at);
+                comment(at..end);
+                at = end;
             }
             b'/' if bytes.get(at + 1) == Some(&b'*') => {
                 if is_doc(bytes, at, b'*') {
                     docs.push(at + 2);
                 }
-                at = block_comment_end(bytes, at)?;
+                let end = block_comment_end(bytes, at)?;
+                comment(at..end);
+                at = end;
             }
             b'"' => at = quoted_end(bytes, at + 1, b'"')?,
             b'\'' => at = quote_or_lifetime_end(text, at)?,

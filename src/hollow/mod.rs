@@ -442,6 +442,8 @@ pub struct FileScan {
     pub docs: Vec<usize>,
     /// Its functions and other named items, in the planner's terms.
     pub items: Vec<ItemScan>,
+    /// Where its comments are, in order.
+    pub comments: Vec<Range<usize>>,
 }
 
 /// A function or named item of a [`FileScan`].
@@ -463,6 +465,21 @@ impl FileScan {
         &self.tokens[first..last.max(first)]
     }
 
+    /// Whether every byte of `range` is ASCII whitespace or part of a comment.
+    pub fn is_trivia(&self, text: &str, range: &Range<usize>) -> bool {
+        let bytes = text.as_bytes();
+        let mut at = range.start;
+        while at < range.end {
+            let first = self.comments.partition_point(|c| c.end <= at);
+            match self.comments.get(first).filter(|c| c.start <= at) {
+                Some(comment) => at = comment.end,
+                None if bytes.get(at).is_some_and(u8::is_ascii_whitespace) => at += 1,
+                None => return false,
+            }
+        }
+        true
+    }
+
     /// How many brackets are open at `offset`.
     pub fn depth_at(&self, offset: usize) -> usize {
         let mut depth: usize = 0;
@@ -481,6 +498,7 @@ impl FileScan {
 pub fn scan_file(text: &str) -> Option<FileScan> {
     let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
     let found = items::items(text, &tokens)?;
+    let comments = lexer::comments(text)?;
     let mut items: Vec<ItemScan> = found
         .fns
         .into_iter()
@@ -500,6 +518,7 @@ pub fn scan_file(text: &str) -> Option<FileScan> {
         tokens,
         docs,
         items,
+        comments,
     })
 }
 

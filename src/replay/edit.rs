@@ -121,6 +121,9 @@ fn inert_at(
         new: new_range,
         blanks: Vec::new(),
     };
+    if let Some(edit) = comments_only(old, new, (old_scan, new_scan), &edit, context) {
+        return Some(edit);
+    }
     let inside_body = old_scan
         .items
         .iter()
@@ -129,6 +132,36 @@ fn inert_at(
         Some(item) => inside_blanked_body(old, new, old_scan, new_scan, item, edit, context),
         None => whole_items(old, new, old_scan, new_scan, edit, context),
     }
+}
+
+/// An edit of comments and whitespace only, anywhere outside blanked bodies (kept code
+/// included): the tokens are the same, so is everything parsed from them. `None` when it is
+/// not one (other rules may still vouch for it).
+fn comments_only(
+    old: &str,
+    new: &str,
+    (old_scan, new_scan): (&hollow::FileScan, &hollow::FileScan),
+    edit: &InertEdit,
+    context: &Context<'_>,
+) -> Option<InertEdit> {
+    let trivia = old_scan.is_trivia(old, &edit.old) && new_scan.is_trivia(new, &edit.new);
+    if !trivia || context.old_blanks.iter().any(|b| overlaps(b, &edit.old)) {
+        return None;
+    }
+    let blanks = context
+        .old_blanks
+        .iter()
+        .map(|r| edit.shift_range(r))
+        .collect::<Option<Vec<_>>>()?;
+    Some(InertEdit {
+        blanks,
+        ..edit.clone()
+    })
+}
+
+/// Whether two ranges share a byte, or an empty one lies inside the other.
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end.max(b.start + 1) && b.start < a.end
 }
 
 /// Whether a token straddles an end of `range` (a placement from [`slides`] may cut one).
@@ -561,6 +594,34 @@ mod tests {
                 "{new}"
             );
         }
+    }
+
+    #[test]
+    fn a_comment_edited_in_kept_code_is_inert_and_a_literal_is_not() {
+        let new = OLD.replace("{ helper() + 1 }", "{ /* one more */ helper() + 1 }");
+        let edit = check(&new, &["helper"], &["kept", "helper"]).expect("inert");
+        assert_eq!(edit.blanks, vec![shifted(&old_blanks()[0], new.len() - OLD.len())]);
+        let literal = OLD.replace("{ helper() + 1 }", "{ helper() + 11 }");
+        assert_eq!(check(&literal, &["helper"], &["kept", "helper"]), None);
+        let in_string = OLD.replace("use std::fs;", "use std::fs; const S: &str = \"/* a */\";");
+        let edited = in_string.replace("/* a */", "/* b */");
+        let blanks = vec![shifted(&old_blanks()[0], in_string.len() - OLD.len())];
+        let (needles, vocabulary) = (needles(), vocabulary(&["helper"], &["kept", "helper"]));
+        let context = Context {
+            vocabulary: &vocabulary,
+            needles: &needles,
+            old_blanks: &blanks,
+            whole: false,
+        };
+        assert_eq!(
+            inert_edit(&in_string, &edited, &context),
+            None,
+            "inside a string"
+        );
+    }
+
+    fn shifted(range: &Range<usize>, by: usize) -> Range<usize> {
+        range.start + by..range.end + by
     }
 
     #[test]
