@@ -5,7 +5,9 @@
 //! to whole tokens. It is inert when, in both texts:
 //!
 //! - the tokens outside it are the same, so every other item keeps its shape;
-//! - it either lies inside one function body that the plan blanked, or consists of whole items
+//! - it changes only comments and whitespace (anywhere: the tokens, and so everything parsed
+//!   from them, stay as they were), or it lies inside one function body that the plan
+//!   blanked, or it consists of whole items
 //!   between items (at the top of the file or in an `impl`, `trait` or `mod` block, with
 //!   `pub`, `async` and the like before them, after the end of an item so that no attribute
 //!   changes hands), each a function whose body can be blanked or another named item;
@@ -600,7 +602,10 @@ mod tests {
     fn a_comment_edited_in_kept_code_is_inert_and_a_literal_is_not() {
         let new = OLD.replace("{ helper() + 1 }", "{ /* one more */ helper() + 1 }");
         let edit = check(&new, &["helper"], &["kept", "helper"]).expect("inert");
-        assert_eq!(edit.blanks, vec![shifted(&old_blanks()[0], new.len() - OLD.len())]);
+        assert_eq!(
+            edit.blanks,
+            vec![shifted(&old_blanks()[0], new.len() - OLD.len())]
+        );
         let literal = OLD.replace("{ helper() + 1 }", "{ helper() + 11 }");
         assert_eq!(check(&literal, &["helper"], &["kept", "helper"]), None);
         let in_string = OLD.replace("use std::fs;", "use std::fs; const S: &str = \"/* a */\";");
