@@ -512,7 +512,9 @@ fn replay_for(
         return None;
     }
     let dir = options.cache_dir.clone()?;
-    let mut inputs = format!("{:?}\n", std::env::args_os().collect::<Vec<_>>());
+    // Every argument counts except `--timings`, which changes nothing on stdout.
+    let arguments: Vec<_> = std::env::args_os().filter(|a| a != "--timings").collect();
+    let mut inputs = format!("{arguments:?}\n");
     let mut variables: Vec<(String, String)> = std::env::vars()
         .filter(|(k, _)| k.starts_with("NSLINT_"))
         .collect();
