@@ -96,6 +96,41 @@ impl Diagnostic {
         }
     }
 
+    /// Every span: the primary label's, the secondary labels' and the children's.
+    pub fn spans(&self) -> impl Iterator<Item = &Span> {
+        // Destructured whole, so that a span added to the type later is not missed.
+        let Diagnostic {
+            origin: _,
+            level: _,
+            message: _,
+            primary,
+            secondary,
+            children,
+        } = self;
+        primary
+            .iter()
+            .chain(secondary)
+            .map(|label| &label.span)
+            .chain(children.iter().filter_map(|child| child.span.as_ref()))
+    }
+
+    /// [`Diagnostic::spans`], to change them.
+    pub fn spans_mut(&mut self) -> impl Iterator<Item = &mut Span> {
+        let Diagnostic {
+            origin: _,
+            level: _,
+            message: _,
+            primary,
+            secondary,
+            children,
+        } = self;
+        primary
+            .iter_mut()
+            .chain(secondary)
+            .map(|label| &mut label.span)
+            .chain(children.iter_mut().filter_map(|child| child.span.as_mut()))
+    }
+
     /// Adds a secondary label.
     pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
         self.secondary.push(Label {

@@ -4,7 +4,7 @@
 //! The walks destructure every type exhaustively, so a span added to the model later cannot be
 //! forgotten here without a compile error.
 
-use crate::diagnostic::{Child, Diagnostic, Label, Span};
+use crate::diagnostic::{Diagnostic, Span};
 use crate::model::ir::{Body, Event};
 use crate::model::{CrateFacts, OuterHandleUse, PathLiteral, SwitchCall};
 use crate::source::FileId;
@@ -87,20 +87,7 @@ pub(super) fn allow(allow: &mut Allow, map: Map<'_>) {
 
 /// Renumbers the files of a diagnostic.
 pub(super) fn diagnostic(diagnostic: &mut Diagnostic, map: Map<'_>) {
-    let Diagnostic {
-        origin: _,
-        level: _,
-        message: _,
-        primary,
-        secondary,
-        children,
-    } = diagnostic;
-    for Label { span: at, .. } in primary.iter_mut().chain(secondary.iter_mut()) {
+    for at in diagnostic.spans_mut() {
         span(at, map);
-    }
-    for Child { span: at, .. } in children {
-        if let Some(at) = at {
-            span(at, map);
-        }
     }
 }

@@ -14,7 +14,7 @@ mod record;
 
 use crate::analysis::{Analysis, TargetRef};
 use crate::cache::Cache;
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::Diagnostic;
 use crate::discover::Workspace;
 use crate::hash::{content_hash, fnv1a64};
 use crate::hollow::{Blanking, Vocabulary};
@@ -253,8 +253,7 @@ impl Replay {
     ) -> Option<String> {
         let mut analysis = Analysis::default();
         let mut local: HashMap<usize, FileId> = HashMap::new();
-        let mut spans = diagnostic.clone();
-        let referenced: BTreeSet<usize> = spans_mut(&mut spans).map(|s| s.file.0).collect();
+        let referenced: BTreeSet<usize> = diagnostic.spans().map(|s| s.file.0).collect();
         for index in referenced {
             let record = files.get(index)?;
             let text = match edited.get(&index) {
@@ -277,7 +276,7 @@ impl Replay {
             local.insert(index, id);
         }
         let mut shown = diagnostic.clone();
-        for span in spans_mut(&mut shown) {
+        for span in shown.spans_mut() {
             span.file = *local.get(&span.file.0)?;
         }
         crate::report::compiler_message(&analysis, workspace, &shown, level_note, self.ansi).ok()
@@ -401,21 +400,6 @@ fn first_of_each_lint(diagnostics: &Diagnostics) -> Vec<bool> {
                 .is_some_and(|name| seen.insert(name))
         })
         .collect()
-}
-
-/// Every span of a diagnostic.
-fn spans_mut(diagnostic: &mut Diagnostic) -> impl Iterator<Item = &mut Span> {
-    diagnostic
-        .primary
-        .iter_mut()
-        .map(|l| &mut l.span)
-        .chain(diagnostic.secondary.iter_mut().map(|l| &mut l.span))
-        .chain(
-            diagnostic
-                .children
-                .iter_mut()
-                .filter_map(|c| c.span.as_mut()),
-        )
 }
 
 /// Whether the new text parses as the analysis would parse it.
