@@ -479,19 +479,6 @@ impl FileScan {
         }
         true
     }
-
-    /// How many brackets are open at `offset`.
-    pub fn depth_at(&self, offset: usize) -> usize {
-        let mut depth: usize = 0;
-        for token in self.tokens.iter().take_while(|t| t.range.start < offset) {
-            match token.kind {
-                ScanKind::Open(_) => depth += 1,
-                ScanKind::Close(_) => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-        depth
-    }
 }
 
 /// Scans one file as the planner does; `None` when it cannot be scanned.

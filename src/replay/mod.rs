@@ -211,7 +211,7 @@ impl Replay {
             }
             let problem_here = (0..record.diagnostics.len()).any(|d| {
                 record.diagnostics.lint_name(d).is_none()
-                    && record.diagnostics.files_of(d).contains(&index)
+                    && record.diagnostics.points_into(d, index)
             });
             if edits.len() == MAX_EDITED_FILES || problem_here {
                 return None;

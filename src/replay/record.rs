@@ -54,6 +54,14 @@ struct Compact {
 }
 
 impl Compact {
+    fn spans(&self) -> impl Iterator<Item = &Span> {
+        self.primary
+            .iter()
+            .map(|(s, _)| s)
+            .chain(self.secondary.iter().map(|(s, _)| s))
+            .chain(self.children.iter().filter_map(|(_, _, s)| s.as_ref()))
+    }
+
     fn spans_mut(&mut self) -> impl Iterator<Item = &mut Span> {
         self.primary
             .iter_mut()
@@ -162,13 +170,11 @@ impl Diagnostics {
         }
     }
 
-    /// The files the `index`th diagnostic points into.
-    pub fn files_of(&self, index: usize) -> Vec<usize> {
-        let mut entry = self.entries[index].clone();
-        let mut files: Vec<usize> = entry.spans_mut().map(|s| s.file.0).collect();
-        files.sort_unstable();
-        files.dedup();
-        files
+    /// Whether the `index`th diagnostic points into the file `file`.
+    pub fn points_into(&self, index: usize, file: usize) -> bool {
+        self.entries
+            .get(index)
+            .is_some_and(|entry| entry.spans().any(|s| s.file.0 == file))
     }
 
     /// Moves the spans of the `index`th diagnostic with `shift` (by file index); whether one
