@@ -15,7 +15,8 @@ use crate::hollow::Demand;
 use crate::model::CrateFacts;
 use crate::model::ThreadContext;
 use crate::model::ir::{Body, BodyOwner, Callee, Event, TypeRef};
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
 
 pub use regions::{Finding, FindingKind};
 
@@ -56,20 +57,22 @@ pub struct Summary {
 pub struct Program<'a> {
     bodies: Vec<&'a Body>,
     /// Resolved call targets, keyed by the address of the call's `Callee` in its body.
-    targets: HashMap<usize, usize>,
+    targets: FxHashMap<usize, usize>,
     /// For each body, the bodies that call it.
     callers: Vec<Vec<usize>>,
 }
 
 impl<'a> Program<'a> {
-    /// Indexes the bodies of every package and resolves their calls.
+    /// Indexes the bodies of every package and resolves their calls (in parallel, on the
+    /// current rayon pool).
     pub fn new(packages: &[&'a CrateFacts]) -> Self {
+        use rayon::prelude::*;
         let bodies: Vec<&Body> = packages
             .iter()
             .copied()
             .flat_map(|p| p.bodies.iter())
             .collect();
-        let mut by_name = HashMap::new();
+        let mut by_name = FxHashMap::with_capacity_and_hasher(bodies.len(), Default::default());
         for (index, body) in bodies.iter().enumerate() {
             if let BodyOwner::Fn { canonical, .. } = &body.owner {
                 by_name.entry(canonical.as_str()).or_insert(index);
@@ -86,16 +89,28 @@ impl<'a> Program<'a> {
             by_name,
             exports,
         };
-        let mut targets = HashMap::new();
+        // Each body's resolved calls: (the call's address, its target).
+        let resolved: Vec<Vec<(usize, usize)>> = bodies
+            .par_iter()
+            .map(|body| {
+                let mut calls = Vec::new();
+                collect_calls(&body.events, &mut calls);
+                calls
+                    .into_iter()
+                    .filter_map(|callee| {
+                        let target = names.resolve(callee)?;
+                        Some((callee as *const Callee as usize, target))
+                    })
+                    .collect()
+            })
+            .collect();
+        let count = resolved.iter().map(Vec::len).sum();
+        let mut targets = FxHashMap::with_capacity_and_hasher(count, Default::default());
         let mut callers = vec![Vec::new(); bodies.len()];
-        for (caller, body) in bodies.iter().enumerate() {
-            let mut calls = Vec::new();
-            collect_calls(&body.events, &mut calls);
-            for callee in calls {
-                if let Some(target) = names.resolve(callee) {
-                    targets.insert(callee as *const Callee as usize, target);
-                    callers[target].push(caller);
-                }
+        for (caller, calls) in resolved.into_iter().enumerate() {
+            for (address, target) in calls {
+                targets.insert(address, target);
+                callers[target].push(caller);
             }
         }
         for list in &mut callers {
@@ -120,8 +135,8 @@ impl<'a> Program<'a> {
 /// Function names for resolution while the program is indexed.
 struct Names<'b, 'a> {
     bodies: &'b [&'a Body],
-    by_name: HashMap<&'a str, usize>,
-    exports: HashMap<&'a str, &'a str>,
+    by_name: FxHashMap<&'a str, usize>,
+    exports: FxHashMap<&'a str, &'a str>,
 }
 
 impl Names<'_, '_> {
@@ -355,7 +370,7 @@ fn summarize(program: &Program<'_>) -> Vec<Summary> {
     let count = program.bodies.len();
     let mut summaries = vec![Summary::default(); count];
     let mut guard_types = BTreeSet::new();
-    let mut returning: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut returning: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (index, body) in program.bodies.iter().enumerate() {
         if let BodyOwner::Fn { return_types, .. } = &body.owner {
             for ty in return_types {

@@ -150,7 +150,6 @@ pub fn interpret(body: &Body, program: &Program<'_>, summaries: &[Summary]) -> O
         program,
         summaries,
         body,
-        name: short_name(body),
         exits: Vec::new(),
         loop_breaks: Vec::new(),
         outcome: Outcome::default(),
@@ -168,7 +167,6 @@ struct Interp<'p, 'b> {
     program: &'p Program<'b>,
     summaries: &'p [Summary],
     body: &'p Body,
-    name: String,
     /// Exits taken while switched: the region, how, where.
     exits: Vec<(RegionStart, ExitKind, Span)>,
     /// For each enclosing loop, the states at its `break`s.
@@ -221,13 +219,13 @@ impl Interp<'_, '_> {
                 let summary = target.map(|i| &self.summaries[i]);
                 // Names are only needed when a chain is built: most calls have no effects.
                 let program = self.program;
-                let caller = self.name.clone();
+                let body = self.body;
                 let through = |chain: &Chain| {
                     let callee_name = target
                         .map(|i| short_name(program.bodies[i]))
                         .unwrap_or_default();
                     let mut steps = vec![Step {
-                        function: caller.clone(),
+                        function: short_name(body),
                         what: format!("calls `{callee_name}`"),
                         span: span.clone(),
                     }];
@@ -274,7 +272,7 @@ impl Interp<'_, '_> {
             }
             Event::Escape { what, span } => {
                 let own = vec![Step {
-                    function: self.name.clone(),
+                    function: short_name(self.body),
                     what: what.clone(),
                     span: span.clone(),
                 }];
@@ -283,7 +281,7 @@ impl Interp<'_, '_> {
             Event::Sensitive { what, span } => {
                 self.outcome.operations.push((span.clone(), what.clone()));
                 let own = vec![Step {
-                    function: self.name.clone(),
+                    function: short_name(self.body),
                     what: what.clone(),
                     span: span.clone(),
                 }];
@@ -407,7 +405,7 @@ impl Interp<'_, '_> {
         };
         if let Some(start) = &ends_on {
             let mut chain = vec![Step {
-                function: self.name.clone(),
+                function: short_name(self.body),
                 what: if start.via.is_empty() {
                     "switches the thread".to_owned()
                 } else {
