@@ -181,24 +181,33 @@ pub fn analyze_with_options(
     let mut packages: Vec<CrateFacts> = Vec::new();
     packages.resize_with(workspace.crates.len(), CrateFacts::default);
     let mut owners = BTreeMap::new();
-    for (unit, output) in units {
+    // The units' ids are local: their files get their place in the run's database in unit
+    // order (so ids do not depend on the thread count), then each unit is renumbered, in
+    // parallel.
+    let mut units = units;
+    let maps: Vec<Vec<FileId>> = units
+        .iter_mut()
+        .map(|(_, output)| {
+            let local = std::mem::take(&mut output.db);
+            local.into_files().into_iter().map(|f| db.add(f)).collect()
+        })
+        .collect();
+    with_pool(|| {
+        use rayon::prelude::*;
+        units
+            .par_iter_mut()
+            .zip(&maps)
+            .for_each(|((_, output), map)| remap::unit(output, map));
+    });
+    for ((unit, output), map) in units.into_iter().zip(maps) {
         let UnitOutput {
-            db: local,
-            mut facts,
+            db: _,
+            facts,
             files,
-            allows: mut unit_allows,
-            diagnostics: mut unit_diagnostics,
+            allows: unit_allows,
+            diagnostics: unit_diagnostics,
         } = output;
-        // The unit's ids are local: give its files their place in the run's database.
-        let map: Vec<FileId> = local.into_files().into_iter().map(|f| db.add(f)).collect();
         let to_global = |id: FileId| map.get(id.0).copied().unwrap_or(id);
-        remap::facts(&mut facts, &to_global);
-        for allow in &mut unit_allows {
-            remap::allow(allow, &to_global);
-        }
-        for diagnostic in &mut unit_diagnostics {
-            remap::diagnostic(diagnostic, &to_global);
-        }
         allows.extend(unit_allows);
         diagnostics.extend(unit_diagnostics);
         match unit.owner {
@@ -268,9 +277,13 @@ pub fn analyze_with_options(
         );
     }
     timings::record(Stage::Rules, rules_started.elapsed());
-    // The facts are the bulk of the run's memory; the report needs none of them.
+    // The facts are the bulk of the run's memory; the report needs none of them. Freeing
+    // millions of events takes a while: both threads share it.
     drop(effects);
-    drop(packages);
+    with_pool(|| {
+        use rayon::prelude::*;
+        packages.into_par_iter().for_each(drop);
+    });
     release_freed_memory();
     let suppress_started = Instant::now();
     for (id, file) in db.iter() {

@@ -11,14 +11,27 @@ use crate::source::FileId;
 use crate::suppress::Allow;
 
 /// A renumbering of file ids.
-pub(super) type Map<'a> = &'a dyn Fn(FileId) -> FileId;
+type Map<'a> = &'a dyn Fn(FileId) -> FileId;
 
 fn span(span: &mut Span, map: Map<'_>) {
     span.file = map(span.file);
 }
 
+/// Renumbers everything a unit's analysis produced: `map` gives each local file id its id in
+/// the run's database (ids past its end stay as they are).
+pub(super) fn unit(output: &mut super::UnitOutput, map: &[FileId]) {
+    let to_global = |id: FileId| map.get(id.0).copied().unwrap_or(id);
+    facts(&mut output.facts, &to_global);
+    for allow in &mut output.allows {
+        self::allow(allow, &to_global);
+    }
+    for diagnostic in &mut output.diagnostics {
+        self::diagnostic(diagnostic, &to_global);
+    }
+}
+
 /// Renumbers the files of a target's facts.
-pub(super) fn facts(facts: &mut CrateFacts, map: Map<'_>) {
+fn facts(facts: &mut CrateFacts, map: Map<'_>) {
     let CrateFacts {
         switches,
         path_literals,
@@ -80,13 +93,13 @@ fn events(events: &mut [Event], map: Map<'_>) {
 }
 
 /// Renumbers the files of a suppression.
-pub(super) fn allow(allow: &mut Allow, map: Map<'_>) {
+fn allow(allow: &mut Allow, map: Map<'_>) {
     allow.file = map(allow.file);
     span(&mut allow.origin, map);
 }
 
 /// Renumbers the files of a diagnostic.
-pub(super) fn diagnostic(diagnostic: &mut Diagnostic, map: Map<'_>) {
+fn diagnostic(diagnostic: &mut Diagnostic, map: Map<'_>) {
     for at in diagnostic.spans_mut() {
         span(at, map);
     }
