@@ -3,6 +3,7 @@
 //! repetitions. Enough to see a `?` or a switch inside an enter/exit macro. Other macros are
 //! left alone.
 
+use crate::parse::ident_name;
 use crate::resolve::CrateTree;
 use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
@@ -38,7 +39,7 @@ impl MacroTable {
                 let (Some(name), Some(rules)) = (&m.ident, parse_rules(&m.mac.tokens)) else {
                     continue;
                 };
-                table.macros.insert(name.unraw().to_string(), rules);
+                table.macros.insert(ident_name(name), rules);
             }
         }
         table

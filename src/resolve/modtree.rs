@@ -6,12 +6,12 @@
 //! modules become modules of their own; their items are moved out of the parent.
 
 use crate::diagnostic::{Diagnostic, Label};
+use crate::parse::ident_name;
 use crate::parse::{parse_file, span_of};
 use crate::registry::Level;
 use crate::source::{FileId, SourceDb, SourceFile, display_name};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use syn::ext::IdentExt;
 
 /// Index of a module in a [`CrateTree`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -210,7 +210,7 @@ fn add_module(
         let syn::Item::Mod(item_mod) = item else {
             continue;
         };
-        let name = item_mod.ident.unraw().to_string();
+        let name = ident_name(&item_mod.ident);
         let mut child_path = path.clone();
         child_path.push(name.clone());
         let path_attr = path_attribute(&item_mod.attrs);

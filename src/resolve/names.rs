@@ -8,16 +8,17 @@
 
 use super::modtree::{CrateTree, ModuleId};
 use crate::catalog::Catalog;
+use crate::parse::ident_name;
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use syn::ext::IdentExt;
 
 /// Imports are followed at most this deep, which ends cycles such as `use a::*` in both
 /// directions.
 const MAX_DEPTH: usize = 16;
 
 /// A path as written: segments and whether it starts with `::`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WrittenPath {
     /// `true` for `::libc::setns`.
     pub leading_colon: bool,
@@ -30,11 +31,7 @@ impl WrittenPath {
     pub fn from_syn(path: &syn::Path) -> Self {
         WrittenPath {
             leading_colon: path.leading_colon.is_some(),
-            segments: path
-                .segments
-                .iter()
-                .map(|s| s.ident.unraw().to_string())
-                .collect(),
+            segments: path.segments.iter().map(|s| ident_name(&s.ident)).collect(),
         }
     }
 }
@@ -72,6 +69,14 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Whether the scope brings no name in (most blocks).
+    fn declares_nothing(&self) -> bool {
+        self.items.is_empty()
+            && self.imports.is_empty()
+            && self.globs.is_empty()
+            && self.extern_crates.is_empty()
+    }
+
     /// Collects the names declared by `items`; item canonical paths start with `prefix`.
     /// `child_module` finds the module a `mod` item became.
     pub fn from_items<'i>(
@@ -93,7 +98,7 @@ impl Scope {
         child_module: &dyn Fn(&str) -> Option<ModuleId>,
     ) {
         let mut define = |ident: &syn::Ident| {
-            let name = ident.unraw().to_string();
+            let name = ident_name(ident);
             let canonical = format!("{prefix}::{name}");
             self.items.insert(name, Resolved::Path(canonical));
         };
@@ -108,7 +113,7 @@ impl Scope {
             syn::Item::TraitAlias(i) => define(&i.ident),
             syn::Item::Type(i) => define(&i.ident),
             syn::Item::Mod(i) => {
-                let name = i.ident.unraw().to_string();
+                let name = ident_name(&i.ident);
                 let resolved = match child_module(&name) {
                     Some(id) => Resolved::Module(id),
                     None => Resolved::Path(format!("{prefix}::{name}")),
@@ -119,18 +124,18 @@ impl Scope {
                 // `extern "C" { fn setns(..); }` declares the C library's function itself.
                 for foreign_item in &foreign.items {
                     if let syn::ForeignItem::Fn(f) = foreign_item {
-                        let name = f.sig.ident.unraw().to_string();
+                        let name = ident_name(&f.sig.ident);
                         self.items
                             .insert(name.clone(), Resolved::Path(format!("libc::{name}")));
                     }
                 }
             }
             syn::Item::ExternCrate(i) => {
-                let krate = i.ident.unraw().to_string();
+                let krate = ident_name(&i.ident);
                 let alias = i
                     .rename
                     .as_ref()
-                    .map_or(krate.clone(), |(_, alias)| alias.unraw().to_string());
+                    .map_or(krate.clone(), |(_, alias)| ident_name(alias));
                 if krate != "self" {
                     self.extern_crates.insert(alias, krate);
                 }
@@ -149,12 +154,12 @@ impl Scope {
         };
         match tree {
             syn::UseTree::Path(p) => {
-                prefix.push(p.ident.unraw().to_string());
+                prefix.push(ident_name(&p.ident));
                 self.add_use_tree(&p.tree, leading_colon, prefix);
                 prefix.pop();
             }
             syn::UseTree::Name(n) => {
-                let name = n.ident.unraw().to_string();
+                let name = ident_name(&n.ident);
                 if name == "self" {
                     if let Some(last) = prefix.last() {
                         let path = written(prefix, None);
@@ -166,13 +171,13 @@ impl Scope {
                 }
             }
             syn::UseTree::Rename(r) => {
-                let name = r.ident.unraw().to_string();
+                let name = ident_name(&r.ident);
                 let path = if name == "self" {
                     written(prefix, None)
                 } else {
                     written(prefix, Some(name))
                 };
-                let alias = r.rename.unraw().to_string();
+                let alias = ident_name(&r.rename);
                 if alias == "_" {
                     self.traits.push(path);
                 } else {
@@ -198,6 +203,9 @@ pub struct Resolver<'a> {
     known: &'a BTreeSet<String>,
     /// Modules whose glob imports are being searched (see `lookup_in_globs`).
     resolving_globs: RefCell<Vec<ModuleId>>,
+    /// For each module, what paths written there (outside any block that declares names)
+    /// resolved to: a body names the same few paths again and again.
+    memo: RefCell<Vec<FxHashMap<WrittenPath, Option<String>>>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -228,6 +236,7 @@ impl<'a> Resolver<'a> {
             catalog,
             known,
             resolving_globs: RefCell::new(Vec::new()),
+            memo: RefCell::new(vec![FxHashMap::default(); tree.modules.len()]),
         }
     }
 
@@ -245,8 +254,22 @@ impl<'a> Resolver<'a> {
         blocks: &[&Scope],
         path: &WrittenPath,
     ) -> Option<String> {
-        self.resolve_segments(module, blocks, path, Role::Expr, 0)
-            .map(|r| self.catalog.canonical(&self.render(r)))
+        let resolve = || {
+            self.resolve_segments(module, blocks, path, Role::Expr, 0)
+                .map(|r| self.catalog.canonical(&self.render(r)))
+        };
+        // Blocks that declare nothing do not change what a path means.
+        if !blocks.iter().all(|b| b.declares_nothing()) {
+            return resolve();
+        }
+        if let Some(found) = self.memo.borrow().get(module.0).and_then(|m| m.get(path)) {
+            return found.clone();
+        }
+        let found = resolve();
+        if let Some(memo) = self.memo.borrow_mut().get_mut(module.0) {
+            memo.insert(path.clone(), found.clone());
+        }
+        found
     }
 
     /// Whether a trait is in scope in `module` and `blocks` (imported by name, as `_`, or
@@ -489,5 +512,63 @@ impl<'a> Resolver<'a> {
                 .range(below.clone()..)
                 .next()
                 .is_some_and(|k| k.starts_with(&below))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::modtree::Module;
+    use crate::source::FileId;
+
+    fn crate_of(text: &str) -> CrateTree {
+        let file = syn::parse_file(text).expect("parses");
+        CrateTree {
+            name: "demo".to_owned(),
+            modules: vec![Module {
+                path: Vec::new(),
+                file: FileId(0),
+                items: file.items,
+                parent: None,
+                attrs: Vec::new(),
+            }],
+        }
+    }
+
+    fn written(path: &str) -> WrittenPath {
+        WrittenPath::from_syn(&syn::parse_str(path).expect("a path"))
+    }
+
+    #[test]
+    fn blocks_that_declare_names_are_not_answered_from_the_module_memo() {
+        let tree = crate_of("use libc::setns;\nfn f() {}\n");
+        let catalog = Catalog::builtin().expect("the built-in catalogue loads");
+        let known = BTreeSet::new();
+        let resolver = Resolver::new(&tree, &catalog, &known);
+        let setns = written("setns");
+        let module = ModuleId(0);
+        assert_eq!(
+            resolver.resolve(module, &[], &setns).as_deref(),
+            Some("libc::setns")
+        );
+        let body: syn::Block = syn::parse_str("{ fn setns() {} }").expect("a block");
+        let items: Vec<syn::Item> = body
+            .stmts
+            .into_iter()
+            .filter_map(|s| match s {
+                syn::Stmt::Item(item) => Some(item),
+                _ => None,
+            })
+            .collect();
+        let shadowing = Scope::from_items(&items, "demo::f", &|_| None);
+        assert_eq!(
+            resolver.resolve(module, &[&shadowing], &setns).as_deref(),
+            Some("demo::f::setns")
+        );
+        let empty = Scope::default();
+        assert_eq!(
+            resolver.resolve(module, &[&empty], &setns).as_deref(),
+            Some("libc::setns")
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! forward a closure parameter, named closures, and the child branch of a fork.
 
 use super::*;
+use crate::parse::ident_name;
 
 impl<'a, 'ast> Walker<'a, 'ast> {
     /// Finds the functions among `items` (and in their `impl` blocks) that pass a closure
@@ -59,7 +60,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 .iter()
                 .position(|p| p.as_deref() == Some(name.as_str()))
             {
-                out.entry(self.fn_canonical(&sig.ident.unraw().to_string()))
+                out.entry(self.fn_canonical(&ident_name(&sig.ident)))
                     .or_default()
                     .push((index, context));
             }
@@ -106,7 +107,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     /// The closure a local name is bound to (`let child_setup = move || ..;`).
     pub(super) fn named_closure(&self, path: &syn::Path) -> Option<&'ast syn::ExprClosure> {
-        let name = path.get_ident()?.unraw().to_string();
+        let name = ident_name(path.get_ident()?);
         let local = self.locals.iter().rev().find(|l| l.name == name)?;
         match strip(local.init?) {
             syn::Expr::Closure(closure) => Some(closure),
@@ -140,7 +141,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 }
                 if c.receiver_param_of.is_some() {
                     return matches!(strip(&call.receiver), syn::Expr::Path(p)
-                        if p.path.get_ident().is_some_and(|i| self.thread_scope_handles.contains(&i.unraw().to_string())));
+                        if p.path.get_ident().is_some_and(|i| self.thread_scope_handles.contains(&ident_name(i))));
                 }
                 false
             })
@@ -161,7 +162,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             syn::Expr::Call(c) => self.resolve_callee(&c.func),
             syn::Expr::Try(t) => self.receiver_root_among(&t.expr, visible),
             syn::Expr::Path(p) => {
-                let name = p.path.get_ident()?.unraw().to_string();
+                let name = ident_name(p.path.get_ident()?);
                 let index = self.locals[..visible.min(self.locals.len())]
                     .iter()
                     .rposition(|l| l.name == name)?;
@@ -200,7 +201,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         let syn::Expr::Path(p) = strip(expr) else {
             return None;
         };
-        let name = p.path.get_ident()?.unraw().to_string();
+        let name = ident_name(p.path.get_ident()?);
         self.fork_results
             .iter()
             .rev()
@@ -261,7 +262,7 @@ impl NamedClosureScan<'_, '_, '_> {
         if let Some(syn::Expr::Path(p)) = arg.map(strip)
             && let Some(ident) = p.path.get_ident()
         {
-            self.found.push((ident.unraw().to_string(), context));
+            self.found.push((ident_name(ident), context));
         }
     }
 }

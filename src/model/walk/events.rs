@@ -2,6 +2,7 @@
 //! results that `unchecked_namespace_switch` looks for.
 
 use super::*;
+use crate::parse::ident_name;
 
 impl<'a, 'ast> Walker<'a, 'ast> {
     /// Marks the expression whose value a statement or `let _ =` throws away.
@@ -77,7 +78,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
         let flags_param = flags_arg.and_then(|arg| match strip(arg) {
             syn::Expr::Path(p) => {
-                let name = p.path.get_ident()?.unraw().to_string();
+                let name = ident_name(p.path.get_ident()?);
                 self.params.iter().position(|param| *param == name)
             }
             _ => None,
@@ -243,7 +244,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     /// Whether a method call hands work to another thread (an outer runtime's handle, a
     /// thread pool, a parallel iterator).
     pub(super) fn method_escape(&self, call: &syn::ExprMethodCall) -> Option<&'a str> {
-        let method = call.method.unraw().to_string();
+        let method = ident_name(&call.method);
         let receiver = match self.type_of(&call.receiver) {
             Some(TypeRef::Named(ty)) => Some(ty),
             _ => None,

@@ -12,6 +12,7 @@ use super::ir::{Body, BodyOwner, Callee, Event, EventBuilder, ExitKind, TypeRef}
 use super::macros::{MacroBody, parse_macro_body};
 use super::{CrateFacts, OuterHandleUse, PathLiteral, SwitchCall, ThreadContext};
 use crate::catalog::{Catalog, FlagKind, ScopeKind, Switch, SwitchOp};
+use crate::parse::ident_name;
 use crate::parse::span_of;
 use crate::resolve::{ModuleId, Resolver, Scope, WrittenPath};
 use crate::source::FileId;
@@ -99,7 +100,7 @@ fn struct_fields(resolver: &Resolver<'_>) -> BTreeMap<String, BTreeMap<String, S
                     && let Some(canonical) =
                         resolver.resolve(id, &[], &WrittenPath::from_syn(&ty.path))
                 {
-                    types.insert(name.unraw().to_string(), canonical);
+                    types.insert(ident_name(name), canonical);
                 }
             }
             fields.insert(owner, types);
@@ -251,7 +252,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     /// The canonical name of a path in value position; `None` for locals and unknown names.
     pub(super) fn resolve(&self, path: &syn::Path) -> Option<String> {
         if path.segments.len() == 1 && path.leading_colon.is_none() {
-            let name = path.segments[0].ident.unraw().to_string();
+            let name = ident_name(&path.segments[0].ident);
             if self.is_local(&name) {
                 return None;
             }
@@ -336,7 +337,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         sig: &'ast syn::Signature,
         body: &'ast syn::Block,
     ) {
-        let name = sig.ident.unraw().to_string();
+        let name = ident_name(&sig.ident);
         let canonical = self.fn_canonical(&name);
         let is_entry = (name == "main" && self.impl_type.is_none() && self.fn_name.is_none())
             || attrs
@@ -442,7 +443,7 @@ impl FlagEnv for Walker<'_, '_> {
 
     fn definition(&self, path: &syn::Path) -> Option<&syn::Expr> {
         if let Some(ident) = path.get_ident() {
-            let name = ident.unraw().to_string();
+            let name = ident_name(ident);
             if let Some(local) = self.locals.iter().rev().find(|l| l.name == name) {
                 return local.init;
             }

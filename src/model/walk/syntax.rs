@@ -1,11 +1,11 @@
 //! Small syntactic helpers shared by the walk.
 
-use super::*;
+use crate::parse::ident_name;
 
 /// The single name a `let` pattern binds (`g`, `mut g`, `g: T`), if that is all it does.
 pub(super) fn binding_name(pat: &syn::Pat) -> Option<String> {
     match pat {
-        syn::Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.unraw().to_string()),
+        syn::Pat::Ident(i) if i.subpat.is_none() => Some(ident_name(&i.ident)),
         syn::Pat::Type(t) => binding_name(&t.pat),
         _ => None,
     }
@@ -28,7 +28,7 @@ pub(super) fn strip(expr: &syn::Expr) -> &syn::Expr {
 pub(super) fn collect_bindings(pat: &syn::Pat, out: &mut Vec<String>) {
     match pat {
         syn::Pat::Ident(i) => {
-            out.push(i.ident.unraw().to_string());
+            out.push(ident_name(&i.ident));
             if let Some((_, sub)) = &i.subpat {
                 collect_bindings(sub, out);
             }

@@ -1,6 +1,7 @@
 //! The traversal itself: one `visit_*` per construct that matters.
 
 use super::*;
+use crate::parse::ident_name;
 
 /// Crate-local macros are expanded at most this deep (macros that expand to macros).
 pub(super) const MAX_EXPANSION_DEPTH: usize = 8;
@@ -103,7 +104,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     fn visit_local(&mut self, local: &'ast syn::Local) {
         let init = local.init.as_ref().map(|i| &*i.expr);
         if let (syn::Pat::Ident(ident), Some(init)) = (&local.pat, init) {
-            let name = ident.ident.unraw().to_string();
+            let name = ident_name(&ident.ident);
             if let Some(pattern) = self.fork_pattern_of(init) {
                 self.fork_results.push((name.clone(), pattern));
             }
@@ -208,7 +209,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
                     && let Some(name) = arg.path.get_ident()
                 {
                     self.events.emit(Event::Drop {
-                        name: name.unraw().to_string(),
+                        name: ident_name(name),
                     });
                 }
             }
@@ -220,7 +221,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             self.set_closure_context(call.args.iter().nth(arg), context);
         }
         visit::visit_expr_method_call(self, call);
-        let method = call.method.unraw().to_string();
+        let method = ident_name(&call.method);
         // A span costs a walk over the whole expression: only make it for what is recorded,
         // so that long builder chains stay linear.
         let span = || span_of(self.file, call.span());
@@ -331,7 +332,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         if let Some(floor) = self.scope_floor
             && let Some(ident) = expr.path.get_ident()
         {
-            self.note_outer_handle(floor, &ident.unraw().to_string(), expr);
+            self.note_outer_handle(floor, &ident_name(ident), expr);
         }
         if !self.facts.uses_scopes
             && let Some(path) = self.resolve(&expr.path)
@@ -474,7 +475,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             .path
             .segments
             .last()
-            .map(|s| s.ident.unraw().to_string())
+            .map(|s| ident_name(&s.ident))
             .unwrap_or_default();
         let expanded = (self.expansion_depth < MAX_EXPANSION_DEPTH)
             .then(|| self.macros.expand(&name, &mac.tokens))

@@ -1,6 +1,7 @@
 //! A light, local type inference: enough to resolve method calls and recognise scopes.
 
 use super::*;
+use crate::parse::ident_name;
 
 /// How many method calls or `?`s of a receiver chain the type inference follows.
 const MAX_CHAIN: usize = 16;
@@ -69,7 +70,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 self.impl_type.clone().map(TypeRef::Named)
             }
             syn::Expr::Path(p) => {
-                let name = p.path.get_ident()?.unraw().to_string();
+                let name = ident_name(p.path.get_ident()?);
                 self.locals
                     .iter()
                     .rev()
@@ -90,7 +91,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 let owner = self.impl_type.as_ref()?;
                 self.fields
                     .get(owner)?
-                    .get(&field.unraw().to_string())
+                    .get(&ident_name(field))
                     .cloned()
                     .map(TypeRef::Named)
             }
