@@ -682,7 +682,9 @@ fn target_facts(
     }
     let resolver = timings::time(Stage::Resolve, || Resolver::new(&tree, catalog, known));
     let files = tree.modules.iter().map(|m| m.file).collect();
-    let facts = timings::time(Stage::Model, || extract_facts(&resolver, catalog));
+    let facts = timings::time(Stage::Model, || {
+        extract_facts(&resolver, catalog, loader.db)
+    });
     drop(resolver);
     timings::time(Stage::Drop, || drop(tree));
     (facts, files)

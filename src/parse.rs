@@ -232,6 +232,28 @@ pub fn ident_name(ident: &proc_macro2::Ident) -> String {
     name
 }
 
+/// The byte range of a span of a token parsed from `file` ([`range_between`] it and itself).
+pub fn range_in(file: &SourceFile, span: proc_macro2::Span) -> std::ops::Range<usize> {
+    range_between(file, span, span)
+}
+
+/// The byte range from the start of `first` to the end of `last`, spans of tokens parsed from
+/// `file`, found from their lines and columns. proc-macro2's own `byte_range` counts
+/// characters from the offset it last looked up, which costs the length of a whole body for a
+/// body's span.
+pub fn range_between(
+    file: &SourceFile,
+    first: proc_macro2::Span,
+    last: proc_macro2::Span,
+) -> std::ops::Range<usize> {
+    let (start, end) = (first.start(), last.end());
+    if start.line == 0 || end.line == 0 {
+        // Not from the text (`Span::call_site()`): whatever proc-macro2 says.
+        return first.byte_range().start..last.byte_range().end;
+    }
+    file.offset_of(start.line, start.column)..file.offset_of(end.line, end.column)
+}
+
 /// Converts a proc-macro2 span of a token parsed from `file` into a [`Span`].
 pub fn span_of(file: FileId, span: proc_macro2::Span) -> Span {
     Span {

@@ -93,6 +93,14 @@ impl SourceFile {
             None => return self.text.len(),
         };
         let line_text = self.text.get(start..self.line_end(line)).unwrap_or("");
+        // Columns count characters: in ASCII text they are bytes.
+        if line_text
+            .as_bytes()
+            .get(..char_column)
+            .is_some_and(<[u8]>::is_ascii)
+        {
+            return start + char_column;
+        }
         start
             + line_text
                 .char_indices()
@@ -244,7 +252,7 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
 #[derive(Debug, Default)]
 pub struct SourceDb {
     files: Vec<SourceFile>,
-    by_path: std::collections::HashMap<PathBuf, FileId>,
+    by_path: rustc_hash::FxHashMap<PathBuf, FileId>,
 }
 
 impl SourceDb {

@@ -233,7 +233,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     /// Walks the child branch of a fork as a body of its own: it runs in another process.
     pub(super) fn child_body(&mut self, at: &dyn Spanned, walk: impl FnOnce(&mut Self)) {
-        let span = span_of(self.file, at.span());
+        let span = self.span(at.span());
         self.in_body(
             BodyOwner::Closure { spawned: true },
             ThreadContext::ChildAfterFork,

@@ -48,7 +48,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 _ => break,
             };
         }
-        let call_span = span_of(self.file, expr.span());
+        let call_span = self.expr_span(expr);
         for event in self.events.current().iter_mut().rev() {
             if let Event::Call { span, bound_to, .. } = event
                 && *span == call_span
@@ -87,12 +87,12 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             op: switch.op,
             kinds: kinds.clone(),
             flags_param: flags_param.filter(|_| kinds.is_none()),
-            span: span_of(self.file, call.span()),
+            span: self.span_between(ends::call_ends(call)),
         });
         self.facts.switches.push(SwitchCall {
             api: switch.path.clone(),
             op: switch.op,
-            span: span_of(self.file, call.span()),
+            span: self.span_between(ends::call_ends(call)),
             kinds,
             checked_result: switch.checked_result,
             discarded: self.discarded.contains(&address(call)),
@@ -187,7 +187,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         span: crate::diagnostic::Span,
         operand: &syn::Expr,
     ) {
-        let operand_span = span_of(self.file, strip_error_adapters(operand).span());
+        let operand_span = self.expr_span(strip_error_adapters(operand));
         let list = self.events.current();
         let exit = Event::Exit {
             kind,
@@ -228,7 +228,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
         self.events.emit(Event::Exit {
             kind: ExitKind::Panic,
-            span: span_of(self.file, mac.path.span()),
+            span: self.span(mac.path.span()),
             diverges,
         });
     }
@@ -316,7 +316,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         let Some((what, binding)) = self.locals[index].handle.clone() else {
             return;
         };
-        let span = span_of(self.file, expr.span());
+        let span = self.span(expr.span());
         let already = self
             .facts
             .outer_handles

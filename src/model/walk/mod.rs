@@ -1,6 +1,7 @@
 //! The walk over a crate's AST that extracts [`CrateFacts`].
 
 mod contexts;
+mod ends;
 mod events;
 mod syntax;
 mod traverse;
@@ -12,10 +13,10 @@ use super::ir::{Body, BodyOwner, Callee, Event, EventBuilder, ExitKind, TypeRef}
 use super::macros::{MacroBody, parse_macro_body};
 use super::{CrateFacts, OuterHandleUse, PathLiteral, SwitchCall, ThreadContext};
 use crate::catalog::{Catalog, FlagKind, ScopeKind, Switch, SwitchOp};
-use crate::parse::ident_name;
-use crate::parse::span_of;
+use crate::diagnostic::Span;
+use crate::parse::{ident_name, range_between, range_in};
 use crate::resolve::{ModuleId, Resolver, Scope, WrittenPath};
-use crate::source::FileId;
+use crate::source::{FileId, SourceDb, SourceFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
@@ -26,7 +27,8 @@ use events::{checked_status, is_err_pattern, is_result_combinator, take_switch};
 use syntax::{binding_name, collect_bindings, strip};
 
 /// Extracts the facts of every module of the crate `resolver` covers.
-pub fn extract_facts(resolver: &Resolver<'_>, catalog: &Catalog) -> CrateFacts {
+/// `db` holds the crate's files (spans are measured in their text).
+pub fn extract_facts(resolver: &Resolver<'_>, catalog: &Catalog, db: &SourceDb) -> CrateFacts {
     let tree = resolver.tree();
     let mut tables = CrateTables {
         consts: crate_constants(resolver),
@@ -41,13 +43,15 @@ pub fn extract_facts(resolver: &Resolver<'_>, catalog: &Catalog) -> CrateFacts {
     // scan only reads; the facts are filled by the walk that follows).
     let mut forwarders = BTreeMap::new();
     for id in tree.ids() {
-        let mut walker = Walker::new(resolver, catalog, &tables, id, &mut facts);
+        let source = db.get(tree.module(id).file);
+        let mut walker = Walker::new(resolver, catalog, &tables, id, source, &mut facts);
         walker.find_forwarders(&tree.module(id).items, &mut forwarders);
     }
     facts.forwarders = forwarders.keys().cloned().collect();
     tables.forwarders = forwarders;
     for id in tree.ids() {
-        let mut walker = Walker::new(resolver, catalog, &tables, id, &mut facts);
+        let source = db.get(tree.module(id).file);
+        let mut walker = Walker::new(resolver, catalog, &tables, id, source, &mut facts);
         for item in &tree.module(id).items {
             walker.visit_item(item);
         }
@@ -126,6 +130,8 @@ struct Walker<'a, 'ast> {
     forwarders: &'a Forwarders,
     module: ModuleId,
     file: FileId,
+    /// The text of that file, in which spans are measured.
+    source: &'a SourceFile,
     fn_name: Option<String>,
     blocks: Vec<Scope>,
     locals: Vec<Local<'ast>>,
@@ -184,6 +190,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         catalog: &'a Catalog,
         tables: &'a CrateTables<'ast>,
         module: ModuleId,
+        source: &'a SourceFile,
         facts: &'a mut CrateFacts,
     ) -> Self
     where
@@ -197,6 +204,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             forwarders: &tables.forwarders,
             module,
             file: resolver.tree().module(module).file,
+            source,
             fn_name: None,
             blocks: Vec::new(),
             locals: Vec::new(),
@@ -217,6 +225,35 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             scope_floor: None,
             single_threaded: false,
             facts,
+        }
+    }
+
+    /// A span of a token of this walk's file.
+    pub(super) fn span(&self, span: proc_macro2::Span) -> Span {
+        self.span_between((span, span))
+    }
+
+    /// The span of an expression of this walk's file.
+    pub(super) fn expr_span(&self, expr: &syn::Expr) -> Span {
+        self.span_between(ends::expr_ends(expr))
+    }
+
+    /// The span from the start of the first token to the end of the last.
+    pub(super) fn span_between(
+        &self,
+        (first, last): (proc_macro2::Span, proc_macro2::Span),
+    ) -> Span {
+        self.span_maker()(first, last)
+    }
+
+    /// What [`Walker::span_between`] does, without holding on to the walker.
+    pub(super) fn span_maker(
+        &self,
+    ) -> impl Fn(proc_macro2::Span, proc_macro2::Span) -> Span + use<'a> {
+        let (file, source) = (self.file, self.source);
+        move |first, last| Span {
+            file,
+            range: range_between(source, first, last),
         }
     }
 
@@ -299,6 +336,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             forwarders: self.forwarders,
             module: self.module,
             file: self.file,
+            source: self.source,
             fn_name: self.fn_name.clone(),
             blocks: self.blocks.clone(),
             locals: self
@@ -357,7 +395,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         } else {
             ThreadContext::Caller
         };
-        let span = span_of(self.file, sig.ident.span());
+        let span = self.span(sig.ident.span());
         self.in_body(owner, context, span, |w| w.visit_fn_block(&name, sig, body));
     }
 

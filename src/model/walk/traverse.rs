@@ -123,14 +123,14 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             if let Some((_, diverge)) = &init.diverge {
                 // `let Ok(()) = setns(..) else { fail }`: the `else` runs when the switch did
                 // not happen; the switch belongs to the path that goes on.
-                let switch =
-                    take_switch(self.events.current(), &span_of(self.file, init.expr.span()));
+                let at = self.expr_span(&init.expr);
+                let switch = take_switch(self.events.current(), &at);
                 self.events.open();
                 self.visit_expr(diverge);
                 let failure = self.events.close();
                 self.events.emit(Event::Branch {
                     arms: vec![failure, Vec::new()],
-                    span: span_of(self.file, diverge.span()),
+                    span: self.expr_span(diverge),
                 });
                 if let Some(switch) = switch {
                     self.events.emit(switch);
@@ -152,7 +152,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let first_new = self.locals.len();
         self.bind_pattern(&local.pat, init);
         if let Some(what) = init.and_then(|e| self.handle_constructed_by(e)) {
-            let binding = span_of(self.file, local.pat.span());
+            let binding = self.span(local.pat.span());
             for new in &mut self.locals[first_new..] {
                 new.handle = Some((what.clone(), binding.clone()));
             }
@@ -184,7 +184,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             }
         }
         visit::visit_expr_call(self, call);
-        let span = span_of(self.file, call.span());
+        let span = self.span_between(ends::call_ends(call));
         if let Some(path) = &path {
             if self.single_threaded && self.starts_threads(path) {
                 self.single_threaded = false;
@@ -222,9 +222,10 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         }
         visit::visit_expr_method_call(self, call);
         let method = ident_name(&call.method);
-        // A span costs a walk over the whole expression: only make it for what is recorded,
-        // so that long builder chains stay linear.
-        let span = || span_of(self.file, call.span());
+        // Read off the tree, not printed: long builder chains stay linear.
+        let (first, last) = ends::method_call_ends(call);
+        let span = self.span_maker();
+        let span = || span(first, last);
         if matches!(method.as_str(), "unwrap" | "expect") {
             self.conditional_exit(ExitKind::Panic, span(), &call.receiver);
             return;
@@ -256,7 +257,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_try(&mut self, expr: &'ast syn::ExprTry) {
         self.visit_expr(&expr.expr);
-        let span = span_of(self.file, expr.question_token.span);
+        let span = self.span(expr.question_token.span);
         self.conditional_exit(ExitKind::Try, span, &expr.expr);
     }
 
@@ -268,7 +269,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Err")));
         self.events.emit(Event::Exit {
             kind: ExitKind::Return { is_err },
-            span: span_of(self.file, expr.span()),
+            span: self.span(expr.span()),
             diverges: true,
         });
     }
@@ -277,7 +278,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         visit::visit_expr_break(self, expr);
         self.events.emit(Event::Exit {
             kind: ExitKind::Break,
-            span: span_of(self.file, expr.span()),
+            span: self.span(expr.span()),
             diverges: true,
         });
     }
@@ -285,15 +286,15 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     fn visit_expr_continue(&mut self, expr: &'ast syn::ExprContinue) {
         self.events.emit(Event::Exit {
             kind: ExitKind::Break,
-            span: span_of(self.file, expr.span()),
+            span: self.span(expr.span()),
             diverges: true,
         });
     }
 
     fn visit_expr_await(&mut self, expr: &'ast syn::ExprAwait) {
         self.visit_expr(&expr.base);
-        let start = expr.dot_token.span.byte_range().start;
-        let end = expr.await_token.span.byte_range().end;
+        let start = range_in(self.source, expr.dot_token.span).start;
+        let end = range_in(self.source, expr.await_token.span).end;
         self.events.emit(Event::Await {
             span: crate::diagnostic::Span {
                 file: self.file,
@@ -353,7 +354,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let owner = BodyOwner::Closure {
             spawned: decided.is_some(),
         };
-        let span = span_of(self.file, closure.inputs_begin.span);
+        let span = self.span(closure.inputs_begin.span);
         let inherits_fs = decided.is_none();
         let fs_unshared = self.fs_unshared;
         let opens_scope = decided.is_some_and(|c| matches!(c, ThreadContext::Scope(_)));
@@ -385,14 +386,14 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let owner = BodyOwner::AsyncBlock {
             spawned: decided.is_some(),
         };
-        let span = span_of(self.file, expr.async_token.span);
+        let span = self.span(expr.async_token.span);
         self.in_body(owner, context, span, |w| w.visit_block(&expr.block));
     }
 
     fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
         self.visit_expr(&expr.expr);
         // `match setns(..) { Ok(..) => .., Err(..) => .. }`: the switch happened in `Ok` arms.
-        let scrutinee = span_of(self.file, strip(&expr.expr).span());
+        let scrutinee = self.expr_span(strip(&expr.expr));
         let switch = take_switch(self.events.current(), &scrutinee);
         let child = self.fork_pattern_of(&expr.expr);
         let mut arms = Vec::new();
@@ -416,7 +417,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         }
         self.events.emit(Event::Branch {
             arms,
-            span: span_of(self.file, expr.match_token.span),
+            span: self.span(expr.match_token.span),
         });
     }
 
@@ -426,7 +427,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let mut cond_events = self.events.close();
         // `if setns(..) != 0 { fail }`: the switch happened only on the success branch.
         let checked = checked_status(&expr.cond).and_then(|success_is_then| {
-            let switch = take_switch(&mut cond_events, &span_of(self.file, expr.cond.span()))?;
+            let switch = take_switch(&mut cond_events, &self.expr_span(&expr.cond))?;
             Some((success_is_then, switch))
         });
         self.events.current().extend(cond_events);
@@ -463,7 +464,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         }
         self.events.emit(Event::Branch {
             arms: vec![then_events, else_events],
-            span: span_of(self.file, expr.if_token.span),
+            span: self.span(expr.if_token.span),
         });
     }
 
@@ -509,12 +510,12 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         if let Some(what) = self.catalog.sensitive_path(&value) {
             self.events.emit(Event::Sensitive {
                 what: what.to_owned(),
-                span: span_of(self.file, lit.span()),
+                span: self.span(lit.span()),
             });
         }
         if self.catalog.is_process_wide_path(&value) {
             self.facts.path_literals.push(PathLiteral {
-                span: span_of(self.file, lit.span()),
+                span: self.span(lit.span()),
                 value,
                 context: self.context,
             });
