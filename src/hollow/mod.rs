@@ -29,9 +29,10 @@ mod seeds;
 pub use seeds::{Seeds, seed_words};
 
 use index::{Index, Seeded, Travel, word_hash};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,15 +40,15 @@ use std::sync::Arc;
 /// Which body ranges of which files are blanked.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Hollowing {
-    blanks: HashMap<PathBuf, Vec<Range<usize>>>,
+    blanks: FxHashMap<PathBuf, Vec<Range<usize>>>,
     /// Where each scanned file's doc comments are: they are made plain comments too (syn
     /// turns doc comments into attributes, a quarter of parsing on ordinary code, and
     /// nothing reads them).
-    docs: Arc<HashMap<PathBuf, Vec<usize>>>,
+    docs: Arc<FxHashMap<PathBuf, Vec<usize>>>,
     /// How many bodies the plan keeps.
     kept: usize,
     /// The files with a kept body.
-    kept_in: HashSet<PathBuf>,
+    kept_in: FxHashSet<PathBuf>,
 }
 
 /// What is blanked in one file ([`Hollowing::of`]).
@@ -169,7 +170,7 @@ pub struct Planner<'f> {
     /// For each candidate, the range its blanking comment covers (`None`: not blankable).
     comments: Vec<Option<Range<usize>>>,
     /// Where each file's doc comments are.
-    docs: Arc<HashMap<PathBuf, Vec<usize>>>,
+    docs: Arc<FxHashMap<PathBuf, Vec<usize>>>,
     /// Bodies that reach a word of work elsewhere (sensitive operations, escapes, thread
     /// APIs) through the names they spell.
     reaching: Vec<bool>,
@@ -406,8 +407,8 @@ impl<'f> Planner<'f> {
                 by_file[candidate.file].push(comment);
             }
         }
-        let mut blanks = HashMap::new();
-        let mut kept_in = HashSet::new();
+        let mut blanks = FxHashMap::with_capacity_and_hasher(self.files.len(), Default::default());
+        let mut kept_in = FxHashSet::with_capacity_and_hasher(self.files.len(), Default::default());
         for (((path, _), mut ranges), kept_here) in self.files.iter().zip(by_file).zip(kept_in_file)
         {
             if kept_here {
