@@ -28,7 +28,9 @@ pub fn parse_file(
     let text = crate::hollow::hollow_text(&shebangless, blanking);
     let parsed = crate::timings::time(crate::timings::Stage::Parse, || {
         let tokens: proc_macro2::TokenStream = text.parse().map_err(syn::Error::from)?;
-        check_nesting(&tokens)?;
+        if !shallow_by_bytes(&text) {
+            check_nesting(&tokens)?;
+        }
         syn::parse2::<syn::File>(tokens)
     });
     parsed.map_err(|error| {
@@ -52,6 +54,26 @@ pub const GROUP_WEIGHT: usize = 6;
 
 /// The stack given to threads that parse and analyse code (see [`MAX_NESTING`]).
 pub const ANALYSIS_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// Whether a text's bytes alone show that [`check_nesting`] would pass it: every token the
+/// measure counts is at least one byte that is not whitespace, and every group starts at a
+/// bracket, or at the `/` of a doc comment (which becomes an attribute), each of which is
+/// counted as the group's weight and one token. A hollowed file stays far below the limit, and
+/// the check itself copies every token.
+fn shallow_by_bytes(text: &str) -> bool {
+    let mut bound = 0usize;
+    for &byte in text.as_bytes() {
+        bound += match byte {
+            b'(' | b'[' | b'{' | b'/' => GROUP_WEIGHT + 1,
+            b' ' | b'\t' | b'\n' | b'\r' => 0,
+            _ => 1,
+        };
+        if bound > MAX_NESTING {
+            return false;
+        }
+    }
+    true
+}
 
 /// Measures how deeply a token stream nests, without recursion, and fails with "too deeply
 /// nested" at the first token past [`MAX_NESTING`].
@@ -280,6 +302,32 @@ mod tests {
         };
         let range = span_of(FileId(0), item.sig.ident.span()).range;
         assert_eq!(&f.text[range], "main");
+    }
+
+    /// The byte bound only ever spares the check for texts the check passes: nested groups,
+    /// operator chains and doc comments, on both sides of the limit.
+    #[test]
+    fn the_byte_bound_never_spares_a_text_the_check_refuses() {
+        let shapes: [fn(usize) -> String; 4] = [
+            |n| format!("fn f() {{ {}x{} }}", "(".repeat(n), ")".repeat(n)),
+            |n| format!("fn f() {{ let x = a{}; }}", " + a".repeat(n)),
+            |n| format!("{}fn f() {{}}", "/// doc\n".repeat(n)),
+            |n| format!("fn f() {{ {}1{} }}", "[&(".repeat(n), ")]".repeat(n)),
+        ];
+        for shape in shapes {
+            let (mut spared, mut refused) = (false, false);
+            for n in (1..14_000).step_by(211) {
+                let text = shape(n);
+                let tokens: proc_macro2::TokenStream = text.parse().expect("lexes");
+                let passes = check_nesting(&tokens).is_ok();
+                if shallow_by_bytes(&text) {
+                    assert!(passes, "spared but refused at {n}");
+                    spared = true;
+                }
+                refused |= !passes;
+            }
+            assert!(spared && refused, "the shape does not cross the limit");
+        }
     }
 
     #[test]
