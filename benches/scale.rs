@@ -52,6 +52,9 @@ struct Run {
 struct CorpusResult {
     stats: corpus::Stats,
     parse_floor: Duration,
+    /// Median over runs of a cold run's wall time over the parse floor run just before it:
+    /// a pair runs back to back, so the machine's drift in speed mostly cancels.
+    cold_to_floor: f64,
     parse_failures: usize,
     read_floor: Duration,
     cold: Run,
@@ -323,6 +326,13 @@ fn measure(
         check_exit("cold", dir, &run, &out);
         colds.push(run);
     }
+    let mut ratios: Vec<f64> = floors
+        .iter()
+        .zip(&colds)
+        .map(|(floor, cold)| secs(cold.wall) / secs(*floor).max(1e-9))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let cold_to_floor = ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN);
     let parse_floor = median(floors);
     let cold_peak_kib = colds.iter().map(|r| r.max_rss_kib).max().unwrap_or(0);
     let cold = median_run(colds);
@@ -339,6 +349,7 @@ fn measure(
     CorpusResult {
         stats,
         parse_floor,
+        cold_to_floor,
         parse_failures,
         read_floor,
         cold,
@@ -570,7 +581,9 @@ fn render(
         "Median of {runs} run(s) per figure. \"full\" = every crate touches namespaces, \
          \"{sparse_percent}%\" = {sparse_percent}% of crates do. Parse floor = `syn::parse_file` on \
          every .rs file of the same corpus, one thread, in a child process, files already in memory, \
-         mimalloc (nslint's allocator); its runs alternate with nslint's cold runs. \
+         mimalloc (nslint's allocator); its runs alternate with nslint's cold runs, and a \
+         cold / parse floor ratio is the median over runs of each cold run over the floor run \
+         just before it (the machine's speed drifts; a pair mostly shares it). \
          Read floor = `grep -r setns`. nslint runs with `--workspace --message-format json` \
          (includes `cargo metadata`); cold = no nslint cache, OS page cache warm. Peak = max \
          RSS of the child (wait4), over the cold runs.\n"
@@ -633,8 +646,8 @@ fn render(
         let _ = writeln!(
             out,
             "| {size} | {:.2} | {:.2} | {:.2} | {:.1} | {:.1} | {effects} |",
-            secs(full.cold.wall) / secs(full.parse_floor),
-            secs(sparse.cold.wall) / secs(sparse.parse_floor),
+            full.cold_to_floor,
+            sparse.cold_to_floor,
             warm,
             mib(full.cold_peak_kib),
             mib(sparse.cold_peak_kib),
@@ -672,13 +685,13 @@ fn render(
         let (_, full, sparse) = last;
         let largest = last.0;
         for (size, f, s) in rows {
-            let r = secs(f.cold.wall) / secs(f.parse_floor);
+            let r = f.cold_to_floor;
             let _ = writeln!(
                 out,
                 "- {} cold full ≤ 1.0× parse floor at {size}: {r:.2}×",
                 pass(r <= 1.0)
             );
-            let r = secs(s.cold.wall) / secs(s.parse_floor);
+            let r = s.cold_to_floor;
             let _ = writeln!(
                 out,
                 "- {} cold {sparse_percent}% ≤ 0.25× parse floor at {size}: {r:.2}×",
