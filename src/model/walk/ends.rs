@@ -18,21 +18,36 @@ pub(super) fn expr_ends(expr: &syn::Expr) -> (Span, Span) {
 
 /// [`expr_ends`] of a call.
 pub(super) fn call_ends(call: &syn::ExprCall) -> (Span, Span) {
-    match first(&call.func).filter(|_| call.attrs.is_empty()) {
-        Some(first) => (first, call.paren_token.span.close()),
-        None => {
-            let whole = call.span();
-            (whole, whole)
-        }
-    }
+    ends_at_parens(
+        &call.attrs,
+        &call.func,
+        call.paren_token.span.close(),
+        || call.span(),
+    )
 }
 
 /// [`expr_ends`] of a method call.
 pub(super) fn method_call_ends(call: &syn::ExprMethodCall) -> (Span, Span) {
-    match first(&call.receiver).filter(|_| call.attrs.is_empty()) {
-        Some(first) => (first, call.paren_token.span.close()),
+    ends_at_parens(
+        &call.attrs,
+        &call.receiver,
+        call.paren_token.span.close(),
+        || call.span(),
+    )
+}
+
+/// The ends of a call-like expression: from `head`'s first token to the closing parenthesis,
+/// or `whole` both ways when the first token is not read here.
+fn ends_at_parens(
+    attrs: &[syn::Attribute],
+    head: &syn::Expr,
+    close: Span,
+    whole: impl FnOnce() -> Span,
+) -> (Span, Span) {
+    match first(head).filter(|_| attrs.is_empty()) {
+        Some(first) => (first, close),
         None => {
-            let whole = call.span();
+            let whole = whole();
             (whole, whole)
         }
     }
