@@ -65,7 +65,7 @@ pub fn analyze(workspace: &Workspace, catalog: &Catalog, levels: &LintLevels) ->
 }
 
 /// How a run is carried out. No option changes what is found, only how fast.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Skip packages that the byte scan of [`crate::prescan`] rules out (on by default; the
     /// environment variable `NSLINT_NO_FAST_PATH=1` turns it off for a run).
@@ -122,7 +122,13 @@ pub fn analyze_with_options(
             None,
         ));
     }
-    let started = std::time::SystemTime::now();
+    // The texts analysed may have been read while discovery ran: a record of this run's files
+    // counts from then.
+    let now = std::time::SystemTime::now();
+    let started = options
+        .prescanned
+        .read_since()
+        .map_or(now, |early| early.min(now));
     let units = with_pool(|| {
         let selection = timings::time(Stage::Prescan, || {
             if options.fast_path {
@@ -133,9 +139,10 @@ pub fn analyze_with_options(
         });
         let sources = options
             .fast_path
-            .then(|| prescan::analysed_sources(workspace, &selection))
+            .then(|| prescan::analysed_sources(workspace, &selection, &options.prescanned))
             .flatten()
             .unwrap_or_default();
+        options.prescanned.forget_texts();
         // Plans are made on the text spans point into: without a byte order mark.
         let planned = crate::source::without_boms(&sources.texts);
         let planner = timings::time(Stage::Prescan, || {

@@ -296,7 +296,7 @@ fn package_matches<'a>(
         Some(files) => files.iter().any(|file| {
             prescanned
                 .verdict(file, needles)
-                .unwrap_or_else(|| matches!(scan_file(file, needles), Scan::Matches))
+                .unwrap_or_else(|| matches!(scan_file(file, needles, prescanned), Scan::Matches))
         }),
         None => true,
     }
@@ -388,8 +388,18 @@ pub struct Sources {
 /// for [`crate::hollow::Planner`] and the loader. `None` when some file cannot be vouched for: the walk failed (see `package_files`) or a file is
 /// unreadable or not UTF-8. (`#[path]` attributes are refused by the plan's own scan, which
 /// tells them from strings that spell one.)
-pub fn analysed_sources(workspace: &Workspace, selection: &Selection) -> Option<Sources> {
+/// Texts the early scan read are taken from `prescanned` instead of read again.
+pub fn analysed_sources(
+    workspace: &Workspace,
+    selection: &Selection,
+    prescanned: &Prescanned,
+) -> Option<Sources> {
     use rayon::prelude::*;
+    let read = |path: &Path| {
+        prescanned
+            .take_text(path)
+            .or_else(|| crate::source::read_text(path).ok())
+    };
     let per_package: Vec<Option<Vec<(PathBuf, String)>>> = workspace
         .crates
         .par_iter()
@@ -401,7 +411,7 @@ pub fn analysed_sources(workspace: &Workspace, selection: &Selection) -> Option<
             let files = package_files(spec.targets.iter().map(|t| t.src_path.as_path()))?;
             files
                 .into_iter()
-                .map(|path| Some((path.clone(), crate::source::read_text(&path).ok()?)))
+                .map(|path| Some((path.clone(), read(&path)?)))
                 .collect()
         })
         .collect();
@@ -415,7 +425,7 @@ pub fn analysed_sources(workspace: &Workspace, selection: &Selection) -> Option<
         texts.extend(package);
     }
     for path in loose {
-        let text = crate::source::read_text(&path).ok()?;
+        let text = read(&path)?;
         texts.push((path, text));
     }
     texts.sort_by(|a, b| a.0.cmp(&b.0));
@@ -437,11 +447,14 @@ fn is_rust(path: &Path) -> bool {
 
 /// Scans one file: a needle, a `#[path]` attribute, or a file the loader would complain about
 /// (unreadable, not UTF-8, too large) all count as a match.
-fn scan_file(path: &Path, needles: &Needles) -> Scan {
-    match crate::source::read_text(path) {
-        Ok(text) if !text_matches(&text, needles) => Scan::Clean,
-        _ => Scan::Matches,
-    }
+fn scan_file(path: &Path, needles: &Needles, prescanned: &Prescanned) -> Scan {
+    let Ok(text) = crate::source::read_text(path) else {
+        return Scan::Matches;
+    };
+    let matches = text_matches(&text, needles);
+    // The analysed packages' files are read again later: keep what was read.
+    prescanned.keep_text(path, text);
+    if matches { Scan::Matches } else { Scan::Clean }
 }
 
 /// Whether a file's text makes its package worth analysing: a needle, or a `#[path]`

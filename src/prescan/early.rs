@@ -6,22 +6,30 @@
 //! catalogue's needles: [`EarlyScan::start`] walks it (leaving out `target/` and hidden
 //! directories) and judges each `.rs` file as [`super::text_matches`] does, until
 //! [`EarlyScan::finish`] stops it. The selection then takes a file's verdict from here when
-//! the needles are the same, and scans the files it does not find itself.
+//! the needles are the same, and scans the files it does not find itself; the texts read are
+//! kept, so that the files of the packages analysed are not read twice
+//! ([`Prescanned::take_text`]).
 
 use super::{Needles, is_rust, text_matches};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
+use std::time::SystemTime;
 
-/// Verdicts reached before discovery finished.
-#[derive(Debug, Default, PartialEq, Eq)]
+/// Verdicts reached before discovery finished, and the texts read for verdicts (by this scan,
+/// or by the selection for the files it did not reach).
+#[derive(Debug, Default)]
 pub struct Prescanned {
     /// The needles the verdicts were reached with.
     needles: Vec<String>,
     /// For each file scanned, whether it makes its package worth analysing.
     verdicts: HashMap<PathBuf, bool>,
+    /// The text of each file scanned, until the run takes it or forgets them all.
+    texts: Mutex<HashMap<PathBuf, String>>,
+    /// When the scan started: the texts are no older.
+    started: Option<SystemTime>,
 }
 
 impl Prescanned {
@@ -31,6 +39,33 @@ impl Prescanned {
             return None;
         }
         self.verdicts.get(file).copied()
+    }
+
+    /// The text of `file` as the scan read it (once: it is handed over).
+    pub fn take_text(&self, file: &Path) -> Option<String> {
+        self.texts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(file)
+    }
+
+    /// Keeps a text the selection read, for [`Prescanned::take_text`].
+    pub fn keep_text(&self, file: &Path, text: String) {
+        self.texts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(file.to_path_buf(), text);
+    }
+
+    /// Drops the texts not taken (the files of packages left out).
+    pub fn forget_texts(&self) {
+        *self.texts.lock().unwrap_or_else(PoisonError::into_inner) = HashMap::new();
+    }
+
+    /// When the texts were read at the earliest: what a record of this run's files must
+    /// count as its start.
+    pub fn read_since(&self) -> Option<SystemTime> {
+        self.started
     }
 }
 
@@ -60,7 +95,9 @@ impl EarlyScan {
 }
 
 fn scan(dir: &Path, needles: &Needles, stop: &AtomicBool) -> Prescanned {
+    let started = Some(SystemTime::now());
     let mut verdicts = HashMap::new();
+    let mut texts = HashMap::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -71,6 +108,8 @@ fn scan(dir: &Path, needles: &Needles, stop: &AtomicBool) -> Prescanned {
                 return Prescanned {
                     needles: needles.words().to_vec(),
                     verdicts,
+                    texts: Mutex::new(texts),
+                    started,
                 };
             }
             let name = entry.file_name();
@@ -86,7 +125,8 @@ fn scan(dir: &Path, needles: &Needles, stop: &AtomicBool) -> Prescanned {
             } else if kind.is_file() && is_rust(&path) {
                 // A file that cannot be read gets no verdict: the selection reads it again.
                 if let Ok(text) = crate::source::read_text(&path) {
-                    verdicts.insert(path, text_matches(&text, needles));
+                    verdicts.insert(path.clone(), text_matches(&text, needles));
+                    texts.insert(path, text);
                 }
             }
         }
@@ -94,6 +134,8 @@ fn scan(dir: &Path, needles: &Needles, stop: &AtomicBool) -> Prescanned {
     Prescanned {
         needles: needles.words().to_vec(),
         verdicts,
+        texts: Mutex::new(texts),
+        started,
     }
 }
 
@@ -142,5 +184,20 @@ mod tests {
         );
         let other = Needles::new(&builtin, &builtin);
         assert_eq!(prescanned.verdict(&plain, &other), None, "other needles");
+        let on_disk = std::fs::read_to_string(&switching).expect("read");
+        assert_eq!(prescanned.take_text(&switching), Some(on_disk));
+        assert_eq!(
+            prescanned.take_text(&switching),
+            None,
+            "a text is handed over once"
+        );
+        assert_eq!(prescanned.take_text(&built), None);
+        prescanned.forget_texts();
+        assert_eq!(prescanned.take_text(&plain), None, "forgotten");
+        assert!(
+            prescanned
+                .read_since()
+                .is_some_and(|t| t <= SystemTime::now())
+        );
     }
 }
