@@ -1,7 +1,6 @@
 //! Parsing: source text to syn's AST, with failures turned into located messages.
 
-use crate::diagnostic::Span;
-use crate::source::{FileId, SourceFile};
+use crate::source::SourceFile;
 
 /// A file that syn could not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,7 +11,7 @@ pub struct ParseFailure {
     pub message: String,
 }
 
-/// Parses a whole file. Offsets in the AST's spans are byte offsets into `file.text`.
+/// Parses a whole file. The AST's spans give byte offsets into `file.text` through [`range_in`].
 ///
 /// The text is tokenized first and its nesting measured (see [`check_nesting`]); a file nested
 /// deeper than [`MAX_NESTING`] is refused with a "too deeply nested" failure instead of being
@@ -276,14 +275,6 @@ pub fn range_between(
     file.offset_of(start.line, start.column)..file.offset_of(end.line, end.column)
 }
 
-/// Converts a proc-macro2 span of a token parsed from `file` into a [`Span`].
-pub fn span_of(file: FileId, span: proc_macro2::Span) -> Span {
-    Span {
-        file,
-        range: span.byte_range(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,7 +291,7 @@ mod tests {
         let syn::Item::Fn(item) = &ast.items[0] else {
             panic!("expected a fn")
         };
-        let range = span_of(FileId(0), item.sig.ident.span()).range;
+        let range = range_in(&f, item.sig.ident.span());
         assert_eq!(&f.text[range], "main");
     }
 

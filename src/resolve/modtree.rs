@@ -5,9 +5,10 @@
 //! modules, raw identifiers, and every `#[cfg]` alternative (over-approximating). Inline
 //! modules become modules of their own; their items are moved out of the parent.
 
+use crate::diagnostic::Span;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::parse::ident_name;
-use crate::parse::{parse_file, span_of};
+use crate::parse::{parse_file, range_in};
 use crate::registry::Level;
 use crate::source::{FileId, SourceDb, SourceFile, display_name};
 use std::collections::BTreeSet;
@@ -233,7 +234,10 @@ fn add_module(
             continue;
         }
         let label = Label {
-            span: span_of(file, item_mod.ident.span()),
+            span: Span {
+                file,
+                range: range_in(loader.db.get(file), item_mod.ident.span()),
+            },
             message: String::new(),
         };
         let candidates = match &path_attr {
