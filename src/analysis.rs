@@ -206,7 +206,7 @@ pub fn analyze_with_options(
             .zip(&maps)
             .for_each(|((_, output), map)| remap::unit(output, map));
     });
-    for ((unit, output), map) in units.into_iter().zip(maps) {
+    for (unit, output) in units {
         let UnitOutput {
             db: _,
             facts,
@@ -214,13 +214,12 @@ pub fn analyze_with_options(
             allows: unit_allows,
             diagnostics: unit_diagnostics,
         } = output;
-        let to_global = |id: FileId| map.get(id.0).copied().unwrap_or(id);
         allows.extend(unit_allows);
         diagnostics.extend(unit_diagnostics);
         match unit.owner {
             Some(owner) => {
                 for file in files {
-                    owners.entry(to_global(file)).or_insert(owner);
+                    owners.entry(file).or_insert(owner);
                 }
                 // A package is one unit for "does this crate switch threads": a bin and its lib.
                 packages[owner.crate_index].merge(facts);

@@ -21,6 +21,9 @@ fn span(span: &mut Span, map: Map<'_>) {
 /// the run's database (ids past its end stay as they are).
 pub(super) fn unit(output: &mut super::UnitOutput, map: &[FileId]) {
     let to_global = |id: FileId| map.get(id.0).copied().unwrap_or(id);
+    for file in &mut output.files {
+        *file = to_global(*file);
+    }
     facts(&mut output.facts, &to_global);
     for allow in &mut output.allows {
         self::allow(allow, &to_global);
