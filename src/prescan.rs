@@ -388,7 +388,8 @@ pub struct Sources {
 /// for [`crate::hollow::Planner`] and the loader. `None` when some file cannot be vouched for: the walk failed (see `package_files`) or a file is
 /// unreadable or not UTF-8. (`#[path]` attributes are refused by the plan's own scan, which
 /// tells them from strings that spell one.)
-/// Texts the early scan read are taken from `prescanned` instead of read again.
+/// Texts already read for verdicts (by the early scan or the selection) are taken from
+/// `prescanned` instead of read again.
 pub fn analysed_sources(
     workspace: &Workspace,
     selection: &Selection,
@@ -452,7 +453,7 @@ fn scan_file(path: &Path, needles: &Needles, prescanned: &Prescanned) -> Scan {
         return Scan::Matches;
     };
     let matches = text_matches(&text, needles);
-    // The analysed packages' files are read again later: keep what was read.
+    // The loader takes it from here if its package is analysed (`analysed_sources`).
     prescanned.keep_text(path, text);
     if matches { Scan::Matches } else { Scan::Clean }
 }
