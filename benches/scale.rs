@@ -6,6 +6,9 @@
 //! Run: `cargo bench --bench scale`. Options (environment variables):
 //! - `NSLINT_BENCH_SIZES=50000,200000,1000000` corpus sizes in lines;
 //! - `NSLINT_BENCH_RUNS=3` repetitions of each timed command (the median is reported);
+//! - `NSLINT_BENCH_PAIR_SECONDS=20`: parse floor / cold pairs go on past `NSLINT_BENCH_RUNS`
+//!   until they have taken this long (at most [`MAX_PAIRS`]), so small corpora, whose runs
+//!   are short and the noisiest, get more pairs;
 //! - `NSLINT_BENCH_SEED=7` corpus seed; `NSLINT_BENCH_SPARSE_PERCENT=5` the share of crates
 //!   with namespace code in the sparse corpus;
 //! - `NSLINT_BENCH_ONLY=generate` writes the corpora and stops (for profiling).
@@ -55,6 +58,8 @@ struct CorpusResult {
     /// Median over runs of a cold run's wall time over the parse floor run just before it:
     /// a pair runs back to back, so the machine's drift in speed mostly cancels.
     cold_to_floor: f64,
+    /// How many floor / cold pairs were run.
+    pairs: usize,
     parse_failures: usize,
     read_floor: Duration,
     cold: Run,
@@ -66,6 +71,8 @@ struct CorpusResult {
 struct Options {
     sizes: Vec<usize>,
     runs: usize,
+    /// How long the floor / cold pairs of one corpus go on at least.
+    pair_time: Duration,
     seed: u64,
     sparse_percent: u32,
     only_generate: bool,
@@ -102,6 +109,7 @@ impl Options {
         Options {
             sizes,
             runs: number("NSLINT_BENCH_RUNS", 3).max(1) as usize,
+            pair_time: Duration::from_secs(number("NSLINT_BENCH_PAIR_SECONDS", 20)),
             seed: number("NSLINT_BENCH_SEED", 7),
             sparse_percent: number("NSLINT_BENCH_SPARSE_PERCENT", 5) as u32,
             only_generate: var("NSLINT_BENCH_ONLY").is_some_and(|v| v == "generate"),
@@ -117,6 +125,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Set (to a corpus directory) when this binary runs as the parse-floor child.
 const FLOOR_DIR: &str = "NSLINT_BENCH_FLOOR_DIR";
+/// The most floor / cold pairs `NSLINT_BENCH_PAIR_SECONDS` adds on one corpus.
+const MAX_PAIRS: usize = 25;
+
 /// How many times the parse-floor child parses the corpus.
 const FLOOR_RUNS: &str = "NSLINT_BENCH_FLOOR_RUNS";
 
@@ -175,15 +186,7 @@ fn main() {
                 continue;
             }
             let cache = bench_dir.join(format!("cache-{percent}pct-{size}"));
-            let result = measure(
-                &dir,
-                stats,
-                mode,
-                &cache,
-                has_cache,
-                has_timings,
-                options.runs,
-            );
+            let result = measure(&dir, stats, mode, &cache, has_cache, has_timings, &options);
             results.push(result);
         }
         if let [full, sparse] = &results[..] {
@@ -198,6 +201,7 @@ fn main() {
         &machine,
         has_cache,
         options.runs,
+        options.pair_time,
         options.sparse_percent,
     );
     println!("{report}");
@@ -276,8 +280,9 @@ fn measure(
     cache: &Path,
     has_cache: bool,
     has_timings: bool,
-    runs: usize,
+    options: &Options,
 ) -> CorpusResult {
+    let runs = options.runs;
     let read_floor = median(
         (0..runs)
             .map(|_| {
@@ -314,17 +319,26 @@ fn measure(
     let mut floors = Vec::new();
     let mut parse_failures = 0;
     // The parse floor and the cold runs alternate, so that both medians come from the same
-    // stretch of time on a machine whose speed drifts.
-    for _ in 0..runs {
+    // stretch of time on a machine whose speed drifts; every other pair runs the cold run
+    // first, so that a drift within a pair does not always favour the same side.
+    let started = Instant::now();
+    let mut pair = 0;
+    while pair < runs || (started.elapsed() < options.pair_time && pair < MAX_PAIRS) {
+        let mut cold = || {
+            if cache.exists() {
+                std::fs::remove_dir_all(cache).expect("the old cache is removed");
+            }
+            let run = run_measured(&mut nslint(has_cache), Some(&out));
+            check_exit("cold", dir, &run, &out);
+            run
+        };
+        let cold_first = pair % 2 == 1;
+        let early_cold = cold_first.then(&mut cold);
         let (floor, failures) = parse_floor_in_child(dir, 1);
         floors.push(floor);
         parse_failures = failures;
-        if cache.exists() {
-            std::fs::remove_dir_all(cache).expect("the old cache is removed");
-        }
-        let run = run_measured(&mut nslint(has_cache), Some(&out));
-        check_exit("cold", dir, &run, &out);
-        colds.push(run);
+        colds.push(early_cold.unwrap_or_else(cold));
+        pair += 1;
     }
     let mut ratios: Vec<f64> = floors
         .iter()
@@ -350,6 +364,7 @@ fn measure(
         stats,
         parse_floor,
         cold_to_floor,
+        pairs: pair,
         parse_failures,
         read_floor,
         cold,
@@ -566,8 +581,10 @@ fn render(
     machine: &str,
     has_cache: bool,
     runs: usize,
+    pair_time: Duration,
     sparse_percent: u32,
 ) -> String {
+    let pair_seconds = pair_time.as_secs();
     let mut out = String::new();
     let warm_label = if has_cache {
         "warm (cache, 1 file edited)"
@@ -578,12 +595,14 @@ fn render(
     let _ = writeln!(out, "{machine}  ");
     let _ = writeln!(
         out,
-        "Median of {runs} run(s) per figure. \"full\" = every crate touches namespaces, \
+        "Median of {runs} run(s) per figure; parse floor and cold runs come in pairs, at least \
+         {runs} and more while a corpus's pairs have taken less than {pair_seconds} s (the \
+         \"pairs\" column). \"full\" = every crate touches namespaces, \
          \"{sparse_percent}%\" = {sparse_percent}% of crates do. Parse floor = `syn::parse_file` on \
          every .rs file of the same corpus, one thread, in a child process, files already in memory, \
-         mimalloc (nslint's allocator); its runs alternate with nslint's cold runs, and a \
-         cold / parse floor ratio is the median over runs of each cold run over the floor run \
-         just before it (the machine's speed drifts; a pair mostly shares it). \
+         mimalloc (nslint's allocator); each cold run is paired with a floor run right before \
+         it or, every other pair, right after it, and a cold / parse floor ratio is the median \
+         over pairs of cold over floor (the machine's speed drifts; a pair mostly shares it). \
          Read floor = `grep -r setns`. nslint runs with `--workspace --message-format json` \
          (includes `cargo metadata`); cold = no nslint cache, OS page cache warm. Peak = max \
          RSS of the child (wait4), over the cold runs.\n"
@@ -631,9 +650,9 @@ fn render(
     let _ = writeln!(out, "\n## Ratios\n");
     let _ = writeln!(
         out,
-        "| size | cold full / parse floor | cold {sparse_percent}% / parse floor | warm / cold (full) | peak full MiB | peak {sparse_percent}% MiB | effects / parse (full) |"
+        "| size | cold full / parse floor | cold {sparse_percent}% / parse floor | pairs (full, {sparse_percent}%) | warm / cold (full) | peak full MiB | peak {sparse_percent}% MiB | effects / parse (full) |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
     for (size, full, sparse) in rows {
         let warm = full
             .warm
@@ -645,9 +664,11 @@ fn render(
         };
         let _ = writeln!(
             out,
-            "| {size} | {:.2} | {:.2} | {:.2} | {:.1} | {:.1} | {effects} |",
+            "| {size} | {:.2} | {:.2} | {}, {} | {:.2} | {:.1} | {:.1} | {effects} |",
             full.cold_to_floor,
             sparse.cold_to_floor,
+            full.pairs,
+            sparse.pairs,
             warm,
             mib(full.cold_peak_kib),
             mib(sparse.cold_peak_kib),
