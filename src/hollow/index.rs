@@ -20,11 +20,16 @@ pub struct Candidate {
     pub body: Option<Range<usize>>,
     /// For functions: whether a parameter may hold a closure (see [`super::items::FnItem`]).
     pub may_take_closure: bool,
+    /// For functions: where the item could be left out whole from (see
+    /// [`super::items::FnItem::erasable_from`]).
+    pub erasable_from: Option<usize>,
     /// The words it defines.
     names: Vec<u32>,
     /// The identifiers it spells other than the names it defines (literals and comments
     /// excluded: names are never called from a string), each once.
     mentions: Vec<u32>,
+    /// For functions: those of `mentions` spelled before the body (the signature).
+    header: Vec<u32>,
 }
 
 /// One imported name: the words of its path, and the word it brings (`None` for a glob).
@@ -55,6 +60,9 @@ pub struct Index {
     by_file: Vec<Vec<u32>>,
     /// For each file, where its doc comments are ([`lexer::tokenize_noting_docs`]).
     pub docs: Vec<Vec<usize>>,
+    /// For each word, whether some file spells it outside every candidate (in an import, an
+    /// attribute, a macro call, an `impl` or `trait` header, a declaration without body).
+    loose: Vec<bool>,
 }
 
 /// What one file contributes, before words are numbered.
@@ -63,6 +71,10 @@ struct Scanned {
     /// Each candidate's identifiers as [`word_hash`]es, sorted and each once, in the order
     /// of `items.fns` then `items.others`.
     mentions: Vec<Vec<u64>>,
+    /// Each function's identifiers before its body, as `mentions` are.
+    headers: Vec<Vec<u64>>,
+    /// The identifiers outside every candidate, as `mentions` are.
+    loose: Vec<u64>,
     /// Where its doc comments are ([`lexer::tokenize_noting_docs`]).
     docs: Vec<usize>,
 }
@@ -112,6 +124,7 @@ impl Index {
             renames: Vec::new(),
             by_file: vec![Vec::new(); files.len()],
             docs: vec![Vec::new(); files.len()],
+            loose: Vec::new(),
         };
         for (file, scanned) in scanned.into_iter().enumerate() {
             index.add_file(file, scanned?);
@@ -130,32 +143,45 @@ impl Index {
         let Scanned {
             items,
             mentions,
+            headers,
+            loose,
             docs,
         } = scanned;
         self.docs[file] = docs;
+        for hash in loose {
+            let word = self.word(hash);
+            self.loose[word as usize] = true;
+        }
         let mut mentions = mentions.into_iter();
+        let mut headers = headers.into_iter();
         let defined = items
             .fns
             .into_iter()
-            .map(|f| (f.text, Some(f.body), f.names, f.may_take_closure))
+            .map(|f| {
+                let header = headers.next().unwrap_or_default();
+                let fun = (Some(f.body), f.may_take_closure, f.erasable_from, header);
+                (f.text, f.names, fun)
+            })
             .chain(
                 items
                     .others
                     .into_iter()
-                    .map(|o| (o.text, None, o.names, false)),
+                    .map(|o| (o.text, o.names, (None, false, None, Vec::new()))),
             );
-        for (text, body, names, may_take_closure) in defined {
+        for (text, names, (body, may_take_closure, erasable_from, header)) in defined {
             let id = self.candidates.len() as u32;
             let names: Vec<u32> = names.iter().map(|n| self.word(word_hash(n))).collect();
             // The names an item defines are spelled where it defines them (`fn enter`, a
             // field `routes: ..`): that is no mention of anybody else's.
-            let spelled: Vec<u32> = mentions
-                .next()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|hash| self.word(hash))
-                .filter(|word| !names.contains(word))
-                .collect();
+            let mut numbered = |hashes: Vec<u64>| -> Vec<u32> {
+                hashes
+                    .into_iter()
+                    .map(|hash| self.word(hash))
+                    .filter(|word| !names.contains(word))
+                    .collect()
+            };
+            let spelled = numbered(mentions.next().unwrap_or_default());
+            let header = numbered(header);
             for &word in &spelled {
                 self.mentioned_by[word as usize].push(id);
             }
@@ -168,8 +194,10 @@ impl Index {
                 text,
                 body,
                 may_take_closure,
+                erasable_from,
                 names,
                 mentions: spelled,
+                header,
             });
         }
         for leaf in items.uses {
@@ -203,6 +231,7 @@ impl Index {
         self.imported_through.push(Vec::new());
         self.defined_by.push(Vec::new());
         self.renames.push(Vec::new());
+        self.loose.push(false);
         id
     }
 
@@ -317,6 +346,38 @@ impl Index {
             }
         }
         mentioned
+    }
+
+    /// For each candidate, whether it is a function that can be left out whole once the
+    /// `blanked` candidates are: it may be ([`Candidate::erasable_from`]) and no code that is
+    /// not blanked spells a name it defines, counting every signature, every word outside
+    /// candidates and the words of `spelled`. Nothing kept can then call it or name it, and
+    /// its body's summary is empty either way.
+    pub fn erasable(&self, blanked: &[bool], spelled: &[u32]) -> Vec<bool> {
+        let mut counted = self.loose.clone();
+        for &word in spelled {
+            counted[word as usize] = true;
+        }
+        for (candidate, &blanked) in self.candidates.iter().zip(blanked) {
+            let words = if blanked {
+                &candidate.header
+            } else {
+                &candidate.mentions
+            };
+            for &word in words {
+                counted[word as usize] = true;
+            }
+        }
+        self.candidates
+            .iter()
+            .zip(blanked)
+            .map(|(candidate, &blanked)| {
+                blanked
+                    && candidate.erasable_from.is_some()
+                    && !candidate.names.is_empty()
+                    && candidate.names.iter().all(|&name| !counted[name as usize])
+            })
+            .collect()
     }
 
     /// Marks in `words` the words each marked one is imported from under another name: a
@@ -472,14 +533,41 @@ fn scan(text: &str) -> Option<Scanned> {
         .iter()
         .map(|f| &f.text)
         .chain(items.others.iter().map(|o| &o.text));
-    let mentions = ranges
+    let mut taken: Vec<Range<usize>> = ranges.cloned().collect();
+    let mentions = taken
+        .iter()
         .map(|range| identifiers_in(text, &tokens, range))
         .collect();
+    let headers = items
+        .fns
+        .iter()
+        .map(|f| identifiers_in(text, &tokens, &(f.text.start..f.body.start)))
+        .collect();
+    taken.sort_by_key(|r| r.start);
     Some(Scanned {
-        items,
         mentions,
+        headers,
+        loose: identifiers_outside(text, &tokens, &taken),
+        items,
         docs,
     })
+}
+
+/// The [`word_hash`]es of the identifiers among `tokens` (sorted by position) outside all of
+/// `taken` (sorted, disjoint), sorted and each once.
+fn identifiers_outside(text: &str, tokens: &[Token], taken: &[Range<usize>]) -> Vec<u64> {
+    let mut next = taken.iter().peekable();
+    let mut hashes: Vec<u64> = Vec::new();
+    for token in tokens.iter().filter(|t| t.kind == Kind::Ident) {
+        while next.next_if(|r| r.end <= token.range.start).is_some() {}
+        if next.peek().is_some_and(|r| r.start <= token.range.start) {
+            continue;
+        }
+        hashes.push(word_hash(&text[token.range.clone()]));
+    }
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
 }
 
 /// The [`word_hash`]es of the identifiers among `tokens` (sorted by position) inside

@@ -19,6 +19,11 @@ pub struct FnItem {
     /// not made of primitives only): only such a function can hand a closure argument to a
     /// thread or scope.
     pub may_take_closure: bool,
+    /// Where the whole item starts (its visibility and qualifiers included) when it could be
+    /// left out altogether: it stands in the file, a module or an inherent `impl` (not in a
+    /// trait or a trait's `impl`, whose functions the trait spells out), has a name, and no
+    /// attribute. `None` otherwise.
+    pub erasable_from: Option<usize>,
 }
 
 /// An item other than a function: a type, constant, static, type alias or macro.
@@ -62,10 +67,15 @@ pub fn items(text: &str, tokens: &[Token]) -> Option<FileItems> {
         out: FileItems::default(),
         in_drop_impl: false,
         path_attribute: false,
+        erasable_block: true,
     };
     scan.item_list(0, tokens.len());
     (!scan.path_attribute).then_some(scan.out)
 }
+
+/// Words that may stand between a function item's start and its `fn` (the path of
+/// `pub(in crate::a)` is inside parentheses).
+const FN_QUALIFIERS: [&str; 6] = ["pub", "async", "unsafe", "const", "extern", "safe"];
 
 /// Words a type made only of primitives can spell (`&'a mut [u8]`, `*const i32`, `(u8, str)`).
 fn is_primitive_type_word(word: &str) -> bool {
@@ -136,6 +146,9 @@ struct Scan<'a> {
     in_drop_impl: bool,
     /// Whether an attribute seen so far says `path = ..` (also inside `cfg_attr`).
     path_attribute: bool,
+    /// Whether the items being scanned stand where a function may be left out whole: in the
+    /// file, a module or an inherent `impl` (see [`FnItem::erasable_from`]).
+    erasable_block: bool,
 }
 
 impl Scan<'_> {
@@ -174,12 +187,16 @@ impl Scan<'_> {
                 Kind::Open(b'{') => {
                     // An `impl`, `trait`, `mod` or `extern` block (or a const argument).
                     let close = self.matching[index];
-                    let outer = self.in_drop_impl;
-                    self.in_drop_impl = impl_start
-                        .take()
-                        .is_some_and(|start| self.implements_drop(start, index));
+                    let outer = (self.in_drop_impl, self.erasable_block);
+                    let header = impl_start.take();
+                    self.in_drop_impl =
+                        header.is_some_and(|start| self.implements_drop(start, index));
+                    let inherent_impl = header
+                        .is_some_and(|start| (start..index).all(|i| self.ident(i) != Some("for")));
+                    let module = index >= 2 && self.ident(index - 2) == Some("mod");
+                    self.erasable_block &= inherent_impl || module;
                     self.item_list(index + 1, close);
-                    self.in_drop_impl = outer;
+                    (self.in_drop_impl, self.erasable_block) = outer;
                     close + 1
                 }
                 Kind::Ident if self.ident(index) == Some("impl") => {
@@ -297,16 +314,57 @@ impl Scan<'_> {
                 let mut names = if implicit { Vec::new() } else { vec![name] };
                 names.extend(self.nested_names(open + 1, close));
                 let may_take_closure = self.may_take_closure(index + 2, open);
+                let erasable_from = (self.erasable_block && !implicit)
+                    .then(|| self.item_start(index))
+                    .flatten();
                 self.out.fns.push(FnItem {
                     text: self.tokens[index].range.start..self.tokens[close].range.end,
                     body: self.tokens[open].range.end..self.tokens[close].range.start,
                     names,
                     may_take_closure,
+                    erasable_from,
                 });
                 close + 1
             }
             Some(HeaderEnd::Semicolon(at)) => at + 1,
             None => end,
+        }
+    }
+
+    /// Where the function item whose `fn` is at token `index` starts, qualifiers and
+    /// visibility included, when what stands before them ends an item or opens a block
+    /// (`None` after an attribute or anything unexpected).
+    fn item_start(&self, index: usize) -> Option<usize> {
+        let mut first = index;
+        loop {
+            let Some(before) = first.checked_sub(1) else {
+                return Some(self.tokens[first].range.start);
+            };
+            match self.tokens[before].kind {
+                Kind::Ident
+                    if self
+                        .ident(before)
+                        .is_some_and(|w| FN_QUALIFIERS.contains(&w)) =>
+                {
+                    first = before;
+                }
+                Kind::Close(b')') => {
+                    // `pub(crate)`, `pub(in a::b)`: no nested group.
+                    let open = (0..before).rev().find(|&i| {
+                        !matches!(self.tokens[i].kind, Kind::Ident | Kind::Punct(b':'))
+                    })?;
+                    if !self.is(open, Kind::Open(b'('))
+                        || self.ident(open.checked_sub(1)?) != Some("pub")
+                    {
+                        return None;
+                    }
+                    first = open - 1;
+                }
+                Kind::Punct(b';') | Kind::Open(b'{') | Kind::Close(b'}') => {
+                    return Some(self.tokens[first].range.start);
+                }
+                _ => return None,
+            }
         }
     }
 
@@ -479,6 +537,36 @@ mod tests {
         );
         assert_eq!(&text[found.fns[0].body.clone()], " 1 ");
         assert!(text[found.fns[1].text.clone()].starts_with("fn b(&self)"));
+    }
+
+    #[test]
+    fn functions_know_where_they_could_be_left_out_whole_from() {
+        let text = "pub(in crate::a) const unsafe extern \"C\" fn a() {}\n\
+                    #[inline]\nfn b() {}\n/// Doc.\nfn c() {}\n\
+                    mod m { pub fn d() {} }\nimpl S { fn e() {} }\nimpl T for S { fn f() {} }\n\
+                    trait T { fn g() {} }\nimpl Drop for S { fn drop(&mut self) {} }\n\
+                    m! {} fn h() {}\nx!(); async fn i() {}\n";
+        let found = scan(text);
+        let prefixes: Vec<Option<&str>> = found
+            .fns
+            .iter()
+            .map(|f| f.erasable_from.map(|at| &text[at..f.text.start]))
+            .collect();
+        assert_eq!(
+            prefixes,
+            vec![
+                Some("pub(in crate::a) const unsafe extern \"C\" "),
+                None,
+                Some(""),
+                Some("pub "),
+                Some(""),
+                None,
+                None,
+                None,
+                Some(""),
+                Some("async "),
+            ]
+        );
     }
 
     #[test]

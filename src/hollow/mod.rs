@@ -14,7 +14,9 @@
 //! Rounds go on until analysis demands nothing new. A byte-level tokenizer (`lexer.rs`,
 //! `items.rs`) finds every item and what it spells, an inverted index makes each round
 //! linear, and every other body's inside is turned into a block comment of the same length
-//! ([`hollow_text`]), so syn skips it and every span stays where it was. Decisions are by
+//! ([`hollow_text`]), so syn skips it and every span stays where it was. A function whose body
+//! is blanked and whose names no code that is not blanked spells goes whole, signature
+//! included (`Index::erasable`): nothing kept can call or name it. Decisions are by
 //! words, never by resolution, so a plan only ever keeps too much: a blanked body's summary
 //! is empty, and no region reads it.
 //!
@@ -37,7 +39,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Which body ranges of which files are blanked.
+/// Which ranges of which files are blanked: function bodies, and functions left out whole.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Hollowing {
     blanks: FxHashMap<PathBuf, Vec<Range<usize>>>,
@@ -54,7 +56,8 @@ pub struct Hollowing {
 /// What is blanked in one file ([`Hollowing::of`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Blanking<'h> {
-    /// Body ranges turned into comments, sorted (see [`Planner::plan`]).
+    /// Ranges turned into comments, sorted (see [`Planner::plan`]): the inside of a body's
+    /// braces, or a whole function item.
     pub bodies: &'h [Range<usize>],
     /// Doc comments made plain: where their third byte is.
     pub docs: &'h [usize],
@@ -79,7 +82,8 @@ impl Hollowing {
         (self.kept, self.blanks.values().map(Vec::len).sum())
     }
 
-    /// The ranges blanked in `path` (none when it was not scanned), sorted.
+    /// The ranges blanked in `path` (none when it was not scanned), sorted: bodies, and
+    /// functions left out whole.
     pub fn blanks_of(&self, path: &Path) -> &[Range<usize>] {
         self.blanks.get(path).map_or(&[], Vec::as_slice)
     }
@@ -189,6 +193,12 @@ pub struct Planner<'f> {
     whole_up_front: Vec<bool>,
     /// The seeds that are not identifiers, looked for in raw text.
     string_seeds: Vec<String>,
+    /// The seeds that are identifiers some file spells: a function that defines one is never
+    /// left out whole.
+    seed_words: Vec<u32>,
+    /// For each file, whether it spells no `nslint` directive: a directive before an item
+    /// applies to it, so no item of such a file is left out whole.
+    directive_free: Vec<bool>,
 }
 
 impl<'f> Planner<'f> {
@@ -200,6 +210,16 @@ impl<'f> Planner<'f> {
     /// kind is kept with all its callers, and demands change nothing.
     pub fn new(files: &'f [(PathBuf, String)], seeds: Seeds, strict: bool) -> Option<Self> {
         let index = Index::build(files)?;
+        let seed_words = index.known_words(
+            [&seeds.switching, &seeds.reached, &seeds.contexts]
+                .into_iter()
+                .flatten()
+                .map(String::as_str),
+        );
+        let directive_free = files
+            .iter()
+            .map(|(_, text)| !text.contains(seeds::DIRECTIVE))
+            .collect();
         let string_seeds = [&seeds.switching, &seeds.reached, &seeds.contexts]
             .into_iter()
             .flatten()
@@ -261,6 +281,8 @@ impl<'f> Planner<'f> {
             known_up_front,
             whole_up_front,
             string_seeds,
+            seed_words,
+            directive_free,
             index,
         })
     }
@@ -310,12 +332,12 @@ impl<'f> Planner<'f> {
         // Bodies that were parsed, and every item that is not a function.
         let blanked = |id: usize| {
             let candidate = &self.index.candidates[id];
-            self.comments[id].as_ref().is_some_and(|comment| {
-                hollowing
-                    .blanks_of(&self.files[candidate.file].0)
-                    .binary_search_by_key(&comment.start, |r| r.start)
-                    .is_ok()
-            })
+            let blanks = hollowing.blanks_of(&self.files[candidate.file].0);
+            let starts_a_blank = |at: usize| blanks.binary_search_by_key(&at, |r| r.start).is_ok();
+            self.comments[id]
+                .as_ref()
+                .is_some_and(|comment| starts_a_blank(comment.start))
+                || candidate.erasable_from.is_some_and(starts_a_blank)
         };
         let mut defined = self.index.mentioned_by_any(|id| !blanked(id));
         let demanded = demand
@@ -342,6 +364,16 @@ impl<'f> Planner<'f> {
         })
     }
 
+    /// The numbered words a function left out whole must not define, besides what code that
+    /// is not blanked spells: the seeds, and every name analysis demanded.
+    fn spelled_anyway(&self, demand: &Demand) -> Vec<u32> {
+        let mut words = self.callers_words(demand);
+        words.extend(&self.seed_words);
+        let demanded = demand.callees.iter().chain(&demand.signatures);
+        words.extend(self.index.known_words(demanded.map(String::as_str)));
+        words
+    }
+
     /// The numbered words whose callers are kept: switching functions' names and demanded ones.
     fn callers_words(&self, demand: &Demand) -> Vec<u32> {
         let mut callers_of = self.switching_names.clone();
@@ -361,6 +393,7 @@ impl<'f> Planner<'f> {
     /// functions in `demand.callees` (that reach work elsewhere) and `demand.signatures`; and
     /// the helpers a kept body may hand a closure to, with the helpers those hand it to.
     /// Whatever else a body does only matters through those: its summary would not be read.
+    /// A blanked function that nothing left spells goes whole (`Index::erasable`).
     pub fn plan(&self, demand: &Demand) -> Hollowing {
         let keep = if self.strict {
             self.index
@@ -392,20 +425,37 @@ impl<'f> Planner<'f> {
             let handed = self.index.mentioned_among(&kept, &self.forwarders);
             self.index.called_from(kept, &handed, &self.forwarders)
         };
+        let blanked: Vec<bool> = keep
+            .iter()
+            .zip(&self.comments)
+            .map(|(keep, comment)| !keep && comment.is_some())
+            .collect();
+        let erasable = self.index.erasable(&blanked, &self.spelled_anyway(demand));
         // Gathered by file number, then keyed by path once per file.
         let mut by_file: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.files.len()];
         let mut kept_in_file = vec![false; self.files.len()];
         let mut kept = 0;
-        for ((candidate, keep), comment) in
-            self.index.candidates.iter().zip(keep).zip(&self.comments)
+        for (id, ((candidate, keep), comment)) in self
+            .index
+            .candidates
+            .iter()
+            .zip(keep)
+            .zip(&self.comments)
+            .enumerate()
         {
             if keep && candidate.body.is_some() {
                 kept += 1;
                 kept_in_file[candidate.file] = true;
             }
-            if let Some(comment) = comment.clone().filter(|_| !keep) {
-                by_file[candidate.file].push(comment);
-            }
+            let Some(comment) = comment.clone().filter(|_| !keep) else {
+                continue;
+            };
+            let text = &self.files[candidate.file].1;
+            let whole = candidate
+                .erasable_from
+                .filter(|_| erasable[id] && self.directive_free[candidate.file])
+                .and_then(|from| item_comment_range(text, from..candidate.text.end));
+            by_file[candidate.file].push(whole.unwrap_or(comment));
         }
         let mut blanks = FxHashMap::with_capacity_and_hasher(self.files.len(), Default::default());
         let mut kept_in = FxHashSet::with_capacity_and_hasher(self.files.len(), Default::default());
@@ -515,9 +565,8 @@ pub fn scan_file(text: &str) -> Option<FileScan> {
 /// code and no character or line break is cut).
 pub fn comment_range(text: &str, body: &Range<usize>) -> Option<Range<usize>> {
     let bytes = text.as_bytes().get(body.clone())?;
-    let plain = |b: &u8| b.is_ascii() && *b != b'\n' && *b != b'\r';
-    let first = bytes.windows(2).position(|w| w.iter().all(plain))?;
-    let last = bytes.windows(2).rposition(|w| w.iter().all(plain))? + 2;
+    let first = bytes.windows(2).position(|w| w.iter().all(is_plain))?;
+    let last = bytes.windows(2).rposition(|w| w.iter().all(is_plain))? + 2;
     let outside_blank = bytes[..first]
         .iter()
         .chain(&bytes[last..])
@@ -525,11 +574,29 @@ pub fn comment_range(text: &str, body: &Range<usize>) -> Option<Range<usize>> {
     (last >= first + 4 && outside_blank).then(|| body.start + first..body.start + last)
 }
 
+/// Whether a byte may be overwritten by a comment's `/*` or `*/`: ASCII, not a line break.
+fn is_plain(byte: &u8) -> bool {
+    byte.is_ascii() && *byte != b'\n' && *byte != b'\r'
+}
+
+/// Where a function item left out whole goes: all of `item` (from its first qualifier to its
+/// closing brace) becomes a comment when it starts with two ASCII bytes that are not line
+/// breaks and only ASCII follows its last such pair ([`hollow_text`] ends the comment there
+/// and makes what follows spaces), so that nothing is left as code and no character or line
+/// break is cut.
+pub fn item_comment_range(text: &str, item: Range<usize>) -> Option<Range<usize>> {
+    let bytes = text.as_bytes().get(item.clone())?;
+    let last = bytes.windows(2).rposition(|w| w.iter().all(is_plain))?;
+    let starts_plain = bytes.get(..2).is_some_and(|b| b.iter().all(is_plain));
+    (starts_plain && last >= 2 && bytes[last + 2..].is_ascii()).then_some(item)
+}
+
 /// `text` with what `blanking` says blanked: every doc comment made plain (a space for its
-/// third byte), and every body range (from [`Planner::plan`]: each starts and ends with two
-/// ASCII bytes that are not line breaks) turned into a block comment of the same length:
-/// ASCII becomes spaces except line breaks, other characters stay, so byte offsets, lines
-/// and columns are unchanged.
+/// third byte), and every range (from [`Planner::plan`]: each starts with two ASCII bytes
+/// that are not line breaks, and only ASCII follows its last such pair) turned into a block
+/// comment of the same length, from its start to its last such pair: ASCII becomes spaces
+/// except line breaks, other characters stay, so byte offsets, lines and columns are
+/// unchanged.
 pub fn hollow_text<'t>(text: &'t str, blanking: Blanking<'_>) -> Cow<'t, str> {
     if blanking.bodies.is_empty() && blanking.docs.is_empty() {
         return Cow::Borrowed(text);
@@ -547,14 +614,19 @@ pub fn hollow_text<'t>(text: &'t str, blanking: Blanking<'_>) -> Cow<'t, str> {
         let Some(inside) = bytes.get_mut(range.clone()).filter(|b| b.len() >= 4) else {
             continue;
         };
+        let Some(last) = inside
+            .windows(2)
+            .rposition(|pair| pair.iter().all(is_plain))
+        else {
+            continue;
+        };
         for byte in inside.iter_mut() {
-            if byte.is_ascii() && *byte != b'\n' && *byte != b'\r' {
+            if is_plain(byte) {
                 *byte = b' ';
             }
         }
-        let last = inside.len() - 2;
         inside[..2].copy_from_slice(b"/*");
-        inside[last..].copy_from_slice(b"*/");
+        inside[last..last + 2].copy_from_slice(b"*/");
     }
     match String::from_utf8(bytes) {
         Ok(hollowed) => Cow::Owned(hollowed),
@@ -621,13 +693,18 @@ mod tests {
             "fn caller() { crate::enter(); }\nfn far() { caller() }\nfn other() { plain() }\n",
         ];
         let out = kept(&texts, &["setns"]);
+        // Nothing that is kept names `plain`, `far` or `other`: they go whole.
         assert_eq!(
             out[0],
-            "fn enter() { setns(3, 0); }\nfn plain() {/*          */}\n"
+            format!("fn enter() {{ setns(3, 0); }}\n{}\n", comment_of(27))
         );
         assert_eq!(
             out[1],
-            "fn caller() { crate::enter(); }\nfn far() {/*      */}\nfn other() {/*     */}\n"
+            format!(
+                "fn caller() {{ crate::enter(); }}\n{}\n{}\n",
+                comment_of(21),
+                comment_of(22)
+            )
         );
         let demand = Demand {
             callers_of: BTreeSet::from(["caller".to_owned()]),
@@ -635,7 +712,94 @@ mod tests {
         };
         let out = kept_on_demand(&texts, &["setns"], &[], false, &demand);
         assert!(out[1].contains("fn far() { caller() }"), "{}", out[1]);
-        assert!(out[1].contains("fn other() {/*"));
+        assert!(!out[1].contains("other"), "{}", out[1]);
+        // Kept code names `plain` now: its signature stays, its body is still blanked.
+        let texts = [texts[0], "fn caller() { crate::enter(); plain() }\n"];
+        let out = kept(&texts, &["setns"]);
+        assert!(
+            out[0].ends_with("fn plain() {/*          */}\n"),
+            "{}",
+            out[0]
+        );
+    }
+
+    /// A block comment of `len` bytes, as a whole item of that length on one line becomes.
+    fn comment_of(len: usize) -> String {
+        format!("/*{}*/", " ".repeat(len - 4))
+    }
+
+    #[test]
+    fn functions_nothing_unblanked_names_are_left_out_whole() {
+        let text = "use crate::imported;\n\
+                    fn enter() { setns(3, 0); helper(); sized(); }\n\
+                    fn sized() -> [u8; width()] { [0; 4] }\n\
+                    const fn width() -> usize { 2 + 2 }\n\
+                    pub(crate) async fn helper() -> u8 { 1 + 1 }\n\
+                    /// Documented.\npub fn unnamed(v: &[u8]) -> usize { v.len() }\n\
+                    #[inline]\nfn attributed() { let _ = 1; }\n\
+                    fn imported() { let _ = 1; }\n\
+                    struct S;\nimpl S {\n    pub fn method(&self) -> u8 { 2 + 2 }\n}\n\
+                    impl Clone for S {\n    fn clone(&self) -> S { Self }\n}\n\
+                    trait T {\n    fn provided(&self) { let _ = 1; }\n}\n\
+                    fn calls_unnamed() -> char { unnamed(&[]); '\u{e9}' }\n";
+        let out = kept(&[text], &["setns"]).remove(0);
+        for stays in [
+            "fn enter() { setns(3, 0); helper(); sized(); }",
+            "const fn width() -> usize {/*",
+            "pub(crate) async fn helper() -> u8 {/*",
+            "#[inline]\nfn attributed() {/*",
+            "fn imported() {/*",
+            "fn clone(&self) -> S {/*",
+            "fn provided(&self) {/*",
+        ] {
+            assert!(out.contains(stays), "`{stays}` stays:\n{out}");
+        }
+        for goes in ["unnamed", "method", "calls_unnamed", "v: &[u8]"] {
+            assert!(!out.contains(goes), "`{goes}` goes:\n{out}");
+        }
+        // Only spaces replace code: offsets, lines, columns and wide characters stay.
+        assert_eq!(out.len(), text.len());
+        assert_eq!(out.lines().count(), text.lines().count());
+        assert!(
+            out.contains("//  Documented.") && out.contains("\u{e9} */"),
+            "{out}"
+        );
+        syn::parse_file(&out).expect("the hollowed text parses");
+    }
+
+    #[test]
+    fn no_function_is_left_out_whole_where_a_directive_or_a_seed_could_reach_it() {
+        let texts = [
+            "fn enter() { setns(3, 0); }\n// nslint: allow(switch_without_restore)\nfn quiet() { let _ = 1; }\n",
+            "fn enter_too() { setns(3, 0); }\nfn spawn() { let _ = 1; }\n",
+        ];
+        let out = kept_with(&texts, &["setns"], &["spawn"], false);
+        assert!(out[0].contains("fn quiet() {/*"), "{}", out[0]);
+        assert!(out[1].contains("fn spawn() {/*"), "{}", out[1]);
+    }
+
+    #[test]
+    fn a_whole_item_becomes_a_comment_only_when_no_character_is_left_outside_it() {
+        let text = "fn a() { x }\nfn b() { 'x'\n}\nfn c() { '\u{e9}'\n}\n";
+        let at = |name: &str| {
+            let start = text.find(name).expect("present");
+            start..start + text[start..].find('}').expect("closed") + 1
+        };
+        assert_eq!(item_comment_range(text, at("fn a")), Some(at("fn a")));
+        assert_eq!(item_comment_range(text, at("fn b")), Some(at("fn b")));
+        assert_eq!(item_comment_range(text, at("fn c")), None);
+        let blanking = Blanking {
+            bodies: &[at("fn a"), at("fn b")],
+            docs: &[],
+        };
+        assert_eq!(
+            hollow_text(text, blanking),
+            format!(
+                "{}\n/*        */\n \n{}",
+                comment_of(12),
+                &text[at("fn c").start..]
+            )
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 /// Directive comments and `cfg_attr(nslint, ..)` attributes: a body holding one is kept, so
 /// that an unused suppression is reported as it would be without hollowing.
-const DIRECTIVE: &str = "nslint";
+pub(super) const DIRECTIVE: &str = "nslint";
 
 /// The words a [`super::Planner`] starts from, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

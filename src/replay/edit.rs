@@ -316,11 +316,7 @@ fn inside_blanked_body(
     context: &Context<'_>,
 ) -> Option<InertEdit> {
     let body = item.body.as_ref()?;
-    let old_comment = hollow::comment_range(old, body)?;
-    context
-        .old_blanks
-        .binary_search_by_key(&old_comment.start, |r| r.start)
-        .ok()?;
+    let old_blank = blank_of(old, item, context.old_blanks)?;
     let new_item = new_scan
         .items
         .iter()
@@ -348,19 +344,48 @@ fn inside_blanked_body(
     if changed_names.into_iter().any(|n| vocabulary.defines(n)) {
         return None;
     }
-    let new_comment = hollow::comment_range(new, new_body)?;
+    // The body stays blanked as it was: inside its braces, or with the whole item.
+    let new_blank = if old_blank.start >= body.start {
+        hollow::comment_range(new, new_body)?
+    } else {
+        hollow::item_comment_range(new, old_blank.start..new_item.text.end)?
+    };
     let blanks = context
         .old_blanks
         .iter()
         .map(|r| {
-            if r.start == old_comment.start {
-                Some(new_comment.clone())
+            if r == old_blank {
+                Some(new_blank.clone())
             } else {
                 edit.shift_range(r)
             }
         })
         .collect::<Option<Vec<_>>>()?;
     Some(InertEdit { blanks, ..edit })
+}
+
+/// The blank the last plan gave `item`'s body in `text`: the comment inside its braces, or
+/// the whole item's, from before its `fn` to its end (see [`hollow::item_comment_range`]).
+fn blank_of<'b>(
+    text: &str,
+    item: &ItemScan,
+    blanks: &'b [Range<usize>],
+) -> Option<&'b Range<usize>> {
+    let starting_at = |at: usize| {
+        blanks
+            .binary_search_by_key(&at, |r| r.start)
+            .ok()
+            .map(|i| &blanks[i])
+    };
+    let comment = item
+        .body
+        .as_ref()
+        .and_then(|body| hollow::comment_range(text, body));
+    comment.and_then(|c| starting_at(c.start)).or_else(|| {
+        let before = blanks.partition_point(|r| r.start <= item.text.start);
+        let last = &blanks[before.checked_sub(1)?];
+        (last.end == item.text.end).then_some(last)
+    })
 }
 
 /// An edit of whole items between items: inert when every token it changes belongs
@@ -387,12 +412,8 @@ fn whole_items(
     }
     // Every removed body must have been blanked, every added one must be blankable.
     for item in &old_items {
-        if let Some(body) = &item.body {
-            let comment = hollow::comment_range(old, body)?;
-            context
-                .old_blanks
-                .binary_search_by_key(&comment.start, |r| r.start)
-                .ok()?;
+        if item.body.is_some() {
+            blank_of(old, item, context.old_blanks)?;
         }
     }
     for item in &new_items {
