@@ -19,10 +19,9 @@ pub struct FnItem {
     /// not made of primitives only): only such a function can hand a closure argument to a
     /// thread or scope.
     pub may_take_closure: bool,
-    /// Where the whole item starts (its visibility and qualifiers included) when it could be
-    /// left out altogether: it stands in the file, a module or an inherent `impl` (not in a
-    /// trait or a trait's `impl`, whose functions the trait spells out), has a name, and no
-    /// attribute. `None` otherwise.
+    /// Where the whole item starts (its outer attributes, visibility and qualifiers
+    /// included) when it could be left out altogether: it has a name, and what stands before
+    /// it ends an item, opens a block or is an inner attribute. `None` otherwise.
     pub erasable_from: Option<usize>,
 }
 
@@ -67,7 +66,6 @@ pub fn items(text: &str, tokens: &[Token]) -> Option<FileItems> {
         out: FileItems::default(),
         in_drop_impl: false,
         path_attribute: false,
-        erasable_block: true,
     };
     scan.item_list(0, tokens.len());
     (!scan.path_attribute).then_some(scan.out)
@@ -146,9 +144,6 @@ struct Scan<'a> {
     in_drop_impl: bool,
     /// Whether an attribute seen so far says `path = ..` (also inside `cfg_attr`).
     path_attribute: bool,
-    /// Whether the items being scanned stand where a function may be left out whole: in the
-    /// file, a module or an inherent `impl` (see [`FnItem::erasable_from`]).
-    erasable_block: bool,
 }
 
 impl Scan<'_> {
@@ -187,16 +182,12 @@ impl Scan<'_> {
                 Kind::Open(b'{') => {
                     // An `impl`, `trait`, `mod` or `extern` block (or a const argument).
                     let close = self.matching[index];
-                    let outer = (self.in_drop_impl, self.erasable_block);
-                    let header = impl_start.take();
-                    self.in_drop_impl =
-                        header.is_some_and(|start| self.implements_drop(start, index));
-                    let inherent_impl = header
-                        .is_some_and(|start| (start..index).all(|i| self.ident(i) != Some("for")));
-                    let module = index >= 2 && self.ident(index - 2) == Some("mod");
-                    self.erasable_block &= inherent_impl || module;
+                    let outer = self.in_drop_impl;
+                    self.in_drop_impl = impl_start
+                        .take()
+                        .is_some_and(|start| self.implements_drop(start, index));
                     self.item_list(index + 1, close);
-                    (self.in_drop_impl, self.erasable_block) = outer;
+                    self.in_drop_impl = outer;
                     close + 1
                 }
                 Kind::Ident if self.ident(index) == Some("impl") => {
@@ -314,9 +305,7 @@ impl Scan<'_> {
                 let mut names = if implicit { Vec::new() } else { vec![name] };
                 names.extend(self.nested_names(open + 1, close));
                 let may_take_closure = self.may_take_closure(index + 2, open);
-                let erasable_from = (self.erasable_block && !implicit)
-                    .then(|| self.item_start(index))
-                    .flatten();
+                let erasable_from = (!implicit).then(|| self.item_start(index)).flatten();
                 self.out.fns.push(FnItem {
                     text: self.tokens[index].range.start..self.tokens[close].range.end,
                     body: self.tokens[open].range.end..self.tokens[close].range.start,
@@ -331,9 +320,9 @@ impl Scan<'_> {
         }
     }
 
-    /// Where the function item whose `fn` is at token `index` starts, qualifiers and
-    /// visibility included, when what stands before them ends an item or opens a block
-    /// (`None` after an attribute or anything unexpected).
+    /// Where the function item whose `fn` is at token `index` starts, outer attributes,
+    /// visibility and qualifiers included, when what stands before them ends an item, opens
+    /// a block or is an inner attribute (`None` after anything unexpected).
     fn item_start(&self, index: usize) -> Option<usize> {
         let mut first = index;
         loop {
@@ -360,12 +349,36 @@ impl Scan<'_> {
                     }
                     first = open - 1;
                 }
+                Kind::Close(b']') => {
+                    let open = self.opening(before)?;
+                    match self.tokens[open.checked_sub(1)?].kind {
+                        // `#[..]`: the item's own attribute.
+                        Kind::Punct(b'#') => first = open - 1,
+                        // `#![..]`: the enclosing file's or block's, which ends before the item.
+                        Kind::Punct(b'!') => return Some(self.tokens[first].range.start),
+                        _ => return None,
+                    }
+                }
                 Kind::Punct(b';') | Kind::Open(b'{') | Kind::Close(b'}') => {
                     return Some(self.tokens[first].range.start);
                 }
                 _ => return None,
             }
         }
+    }
+
+    /// The index of the bracket that the closing one at `close` closes.
+    fn opening(&self, close: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        for index in (0..close).rev() {
+            match self.tokens[index].kind {
+                Kind::Close(_) => depth += 1,
+                Kind::Open(_) if depth == 0 => return Some(index),
+                Kind::Open(_) => depth -= 1,
+                _ => {}
+            }
+        }
+        None
     }
 
     /// Whether the function header between two token indices (after the name, up to the
@@ -542,7 +555,7 @@ mod tests {
     #[test]
     fn functions_know_where_they_could_be_left_out_whole_from() {
         let text = "pub(in crate::a) const unsafe extern \"C\" fn a() {}\n\
-                    #[inline]\nfn b() {}\n/// Doc.\nfn c() {}\n\
+                    #![allow(x)]\n#[inline]\n#[cfg(all(unix, feature = \"y\"))]\nfn b() {}\n/// Doc.\nfn c() {}\n\
                     mod m { pub fn d() {} }\nimpl S { fn e() {} }\nimpl T for S { fn f() {} }\n\
                     trait T { fn g() {} }\nimpl Drop for S { fn drop(&mut self) {} }\n\
                     m! {} fn h() {}\nx!(); async fn i() {}\n";
@@ -556,12 +569,12 @@ mod tests {
             prefixes,
             vec![
                 Some("pub(in crate::a) const unsafe extern \"C\" "),
-                None,
+                Some("#[inline]\n#[cfg(all(unix, feature = \"y\"))]\n"),
                 Some(""),
                 Some("pub "),
                 Some(""),
-                None,
-                None,
+                Some(""),
+                Some(""),
                 None,
                 Some(""),
                 Some("async "),

@@ -747,14 +747,23 @@ mod tests {
             "fn enter() { setns(3, 0); helper(); sized(); }",
             "const fn width() -> usize {/*",
             "pub(crate) async fn helper() -> u8 {/*",
-            "#[inline]\nfn attributed() {/*",
             "fn imported() {/*",
-            "fn clone(&self) -> S {/*",
-            "fn provided(&self) {/*",
+            "impl S {",
+            "impl Clone for S {",
+            "trait T {",
         ] {
             assert!(out.contains(stays), "`{stays}` stays:\n{out}");
         }
-        for goes in ["unnamed", "method", "calls_unnamed", "v: &[u8]"] {
+        for goes in [
+            "unnamed",
+            "method",
+            "calls_unnamed",
+            "v: &[u8]",
+            "inline",
+            "attributed",
+            "fn clone",
+            "provided",
+        ] {
             assert!(!out.contains(goes), "`{goes}` goes:\n{out}");
         }
         // Only spaces replace code: offsets, lines, columns and wide characters stay.
