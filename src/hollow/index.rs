@@ -3,7 +3,7 @@
 //! the code, however long the chains of names are.
 
 use super::items::{self, FileItems};
-use super::lexer::{self, Kind, Token};
+use super::lexer::{self, Kind};
 use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -528,59 +528,43 @@ pub(super) fn is_identifier(word: &str) -> bool {
 fn scan(text: &str) -> Option<Scanned> {
     let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
     let items = items::items(text, &tokens)?;
-    let ranges = items
+    // Each candidate's text and, for a function, where its body starts; in candidate order.
+    let spans: Vec<(Range<usize>, Option<usize>)> = items
         .fns
         .iter()
-        .map(|f| &f.text)
-        .chain(items.others.iter().map(|o| &o.text));
-    let mut taken: Vec<Range<usize>> = ranges.cloned().collect();
-    let mentions = taken
-        .iter()
-        .map(|range| identifiers_in(text, &tokens, range))
+        .map(|f| (f.text.clone(), Some(f.body.start)))
+        .chain(items.others.iter().map(|o| (o.text.clone(), None)))
         .collect();
-    let headers = items
-        .fns
-        .iter()
-        .map(|f| identifiers_in(text, &tokens, &(f.text.start..f.body.start)))
-        .collect();
-    taken.sort_by_key(|r| r.start);
+    let mut by_start: Vec<usize> = (0..spans.len()).collect();
+    by_start.sort_by_key(|&k| spans[k].0.start);
+    let mut mentions = vec![Vec::new(); spans.len()];
+    let mut headers = vec![Vec::new(); items.fns.len()];
+    let mut loose = Vec::new();
+    let mut next = by_start.iter().copied().peekable();
+    // One pass over the identifiers: each goes to the candidate it is in, else it is loose.
+    for token in tokens.iter().filter(|t| t.kind == Kind::Ident) {
+        let at = token.range.start;
+        while next.next_if(|&k| spans[k].0.end <= at).is_some() {}
+        let hash = word_hash(&text[token.range.clone()]);
+        match next.peek().copied().filter(|&k| spans[k].0.start <= at) {
+            Some(k) => {
+                mentions[k].push(hash);
+                if spans[k].1.is_some_and(|body| at < body) {
+                    headers[k].push(hash);
+                }
+            }
+            None => loose.push(hash),
+        }
+    }
+    for hashes in mentions.iter_mut().chain(&mut headers).chain([&mut loose]) {
+        hashes.sort_unstable();
+        hashes.dedup();
+    }
     Some(Scanned {
         mentions,
         headers,
-        loose: identifiers_outside(text, &tokens, &taken),
+        loose,
         items,
         docs,
     })
-}
-
-/// The [`word_hash`]es of the identifiers among `tokens` (sorted by position) outside all of
-/// `taken` (sorted, disjoint), sorted and each once.
-fn identifiers_outside(text: &str, tokens: &[Token], taken: &[Range<usize>]) -> Vec<u64> {
-    let mut next = taken.iter().peekable();
-    let mut hashes: Vec<u64> = Vec::new();
-    for token in tokens.iter().filter(|t| t.kind == Kind::Ident) {
-        while next.next_if(|r| r.end <= token.range.start).is_some() {}
-        if next.peek().is_some_and(|r| r.start <= token.range.start) {
-            continue;
-        }
-        hashes.push(word_hash(&text[token.range.clone()]));
-    }
-    hashes.sort_unstable();
-    hashes.dedup();
-    hashes
-}
-
-/// The [`word_hash`]es of the identifiers among `tokens` (sorted by position) inside
-/// `range`, sorted and each once.
-fn identifiers_in(text: &str, tokens: &[Token], range: &Range<usize>) -> Vec<u64> {
-    let first = tokens.partition_point(|t| t.range.start < range.start);
-    let mut hashes: Vec<u64> = tokens[first..]
-        .iter()
-        .take_while(|t| t.range.end <= range.end)
-        .filter(|t| t.kind == Kind::Ident)
-        .map(|t| word_hash(&text[t.range.clone()]))
-        .collect();
-    hashes.sort_unstable();
-    hashes.dedup();
-    hashes
 }
