@@ -522,6 +522,7 @@ fn run_unit(unit: &Unit, context: &UnitContext<'_>) -> UnitOutput {
             diagnostics: &mut diagnostics,
             hollowing,
             read,
+            real_dirs: Default::default(),
         };
         catch_unwind(AssertUnwindSafe(|| {
             target_facts(

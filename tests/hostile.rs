@@ -577,9 +577,12 @@ fn a_module_path_into_proc_is_not_read_and_nothing_of_it_is_shown() {
     write(
         dir.path(),
         "src/lib.rs",
-        "#[path = \"/proc/self/environ\"]\nmod env;\nmod fine;\n",
+        "#[path = \"/proc/self/environ\"]\nmod env;\n\
+         #[path = \"proc_link/environ\"]\nmod sneaky;\nmod fine;\n",
     );
     write(dir.path(), "src/fine.rs", GOOD);
+    // Only the directory is a link: the file's own path says nothing of `/proc`.
+    std::os::unix::fs::symlink("/proc/self", dir.path().join("src/proc_link")).expect("symlink");
     let secret = "nslint-test-secret-4f1c9";
     let output = run(
         dir.path(),
@@ -590,6 +593,7 @@ fn a_module_path_into_proc_is_not_read_and_nothing_of_it_is_shown() {
     assert_eq!(assert_clean_exit(&output), 1);
     let all = format!("{}{}", text(&output.stdout), text(&output.stderr));
     assert!(all.contains("module `env` points into `/proc`"), "{all}");
+    assert!(all.contains("module `sneaky` points into `/proc`"), "{all}");
     assert!(
         !all.contains(secret),
         "the environment leaked into the output"

@@ -11,7 +11,7 @@ use crate::parse::ident_name;
 use crate::parse::{parse_file, range_in};
 use crate::registry::Level;
 use crate::source::{FileId, SourceDb, SourceFile, display_name};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Index of a module in a [`CrateTree`].
@@ -74,6 +74,8 @@ pub struct Loader<'a> {
     pub hollowing: &'a crate::hollow::Hollowing,
     /// Files this run has read already, sorted by path: taken from here, not read again.
     pub read: &'a [(PathBuf, String)],
+    /// Directories of module files with symbolic links resolved (see [`system_path`]).
+    pub real_dirs: HashMap<PathBuf, PathBuf>,
 }
 
 impl Loader<'_> {
@@ -257,7 +259,7 @@ fn add_module(
         if !visited.insert(child_file.clone()) {
             continue;
         }
-        if let Some(system) = system_path(&child_file) {
+        if let Some(system) = system_path(&child_file, &mut loader.real_dirs) {
             refuse_system_path(loader, &child_file, system, &name, label);
             continue;
         }
@@ -358,9 +360,18 @@ fn report_missing(
 /// its output) things such as `/proc/self/environ`, which are no source code.
 const SYSTEM_DIRS: [&str; 3] = ["/proc", "/sys", "/dev"];
 
-/// The system directory a module file lies in, once symbolic links are resolved.
-fn system_path(file: &Path) -> Option<&'static str> {
-    let real = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+/// The system directory a module file lies in, once symbolic links are resolved. A file that
+/// is no link itself lies where its directory really is; `real_dirs` remembers directories
+/// resolved before, so that a crate's files do not each resolve every component again.
+fn system_path(file: &Path, real_dirs: &mut HashMap<PathBuf, PathBuf>) -> Option<&'static str> {
+    let is_link = std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink());
+    let real = match (file.parent(), file.file_name()) {
+        (Some(dir), Some(name)) if !is_link => real_dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()))
+            .join(name),
+        _ => std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf()),
+    };
     SYSTEM_DIRS
         .into_iter()
         .find(|dir| real.starts_with(dir) || file.starts_with(dir))
