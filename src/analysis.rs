@@ -475,25 +475,14 @@ pub fn thread_count() -> usize {
 /// bounds that nesting). When no pool can be had (resource limits), `work` runs on the calling
 /// thread, whose parallel iterators then run on rayon's global pool.
 fn with_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    /// The pool of the first call, with its thread count: later calls with the same count
-    /// reuse it, so a run starts its threads once (and their allocator caches stay warm).
-    static POOL: std::sync::OnceLock<Option<(usize, rayon::ThreadPool)>> =
-        std::sync::OnceLock::new();
-    let threads = thread_count();
-    let build = || {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .stack_size(crate::parse::ANALYSIS_STACK_BYTES)
-            .thread_name(|i| format!("nslint-{i}"))
-            .build()
-            .ok()
-    };
-    match POOL.get_or_init(|| build().map(|pool| (threads, pool))) {
-        Some((count, pool)) if *count == threads => pool.install(work),
-        _ => match build() {
-            Some(pool) => pool.install(work),
-            None => work(),
-        },
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(thread_count())
+        .stack_size(crate::parse::ANALYSIS_STACK_BYTES)
+        .thread_name(|i| format!("nslint-{i}"))
+        .build();
+    match pool {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
     }
 }
 
