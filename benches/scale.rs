@@ -55,8 +55,9 @@ struct Run {
 struct CorpusResult {
     stats: corpus::Stats,
     parse_floor: Duration,
-    /// Median over runs of a cold run's wall time over the parse floor run just before it:
-    /// a pair runs back to back, so the machine's drift in speed mostly cancels.
+    /// Median over pairs of a cold run's wall time over its parse floor run, run just before
+    /// or just after it: a pair runs back to back, so the machine's drift in speed mostly
+    /// cancels.
     cold_to_floor: f64,
     /// How many floor / cold pairs were run.
     pairs: usize,
