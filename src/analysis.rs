@@ -564,7 +564,7 @@ struct UnitContext<'a> {
     catalog: &'a Catalog,
     /// The catalogue's paths, for name resolution.
     known: &'a BTreeSet<String>,
-    /// The bodies blanked before parsing.
+    /// What is blanked before parsing: bodies, and functions left out whole.
     hollowing: &'a Hollowing,
     /// Files read already, sorted by path ([`prescan::Sources::texts`]).
     read: &'a [(PathBuf, String)],

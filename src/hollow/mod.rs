@@ -58,7 +58,7 @@ pub struct Hollowing {
 pub struct Blanking<'h> {
     /// Ranges turned into comments, sorted (see [`Planner::plan`]): the inside of a body's
     /// braces, or a whole function item.
-    pub bodies: &'h [Range<usize>],
+    pub ranges: &'h [Range<usize>],
     /// Doc comments made plain: where their third byte is.
     pub docs: &'h [usize],
 }
@@ -67,7 +67,7 @@ impl Hollowing {
     /// What is blanked in `path` (nothing when it was not scanned).
     pub fn of(&self, path: &Path) -> Blanking<'_> {
         Blanking {
-            bodies: self.blanks_of(path),
+            ranges: self.blanks_of(path),
             docs: self.docs.get(path).map_or(&[], Vec::as_slice),
         }
     }
@@ -598,7 +598,7 @@ pub fn item_comment_range(text: &str, item: Range<usize>) -> Option<Range<usize>
 /// except line breaks, other characters stay, so byte offsets, lines and columns are
 /// unchanged.
 pub fn hollow_text<'t>(text: &'t str, blanking: Blanking<'_>) -> Cow<'t, str> {
-    if blanking.bodies.is_empty() && blanking.docs.is_empty() {
+    if blanking.ranges.is_empty() && blanking.docs.is_empty() {
         return Cow::Borrowed(text);
     }
     let mut bytes = text.as_bytes().to_vec();
@@ -610,7 +610,7 @@ pub fn hollow_text<'t>(text: &'t str, blanking: Blanking<'_>) -> Cow<'t, str> {
             *byte = b' ';
         }
     }
-    for range in blanking.bodies {
+    for range in blanking.ranges {
         let Some(inside) = bytes.get_mut(range.clone()).filter(|b| b.len() >= 4) else {
             continue;
         };
@@ -798,7 +798,7 @@ mod tests {
         assert_eq!(item_comment_range(text, at("fn b")), Some(at("fn b")));
         assert_eq!(item_comment_range(text, at("fn c")), None);
         let blanking = Blanking {
-            bodies: &[at("fn a"), at("fn b")],
+            ranges: &[at("fn a"), at("fn b")],
             docs: &[],
         };
         assert_eq!(
@@ -848,7 +848,7 @@ mod tests {
         let comment = comment_range(text, &body).expect("blankable");
         assert_eq!(&text[comment.clone()], "    let s = \"héllo */\";");
         let blanking = Blanking {
-            bodies: &[comment],
+            ranges: &[comment],
             docs: &[],
         };
         let hollowed = hollow_text(text, blanking);

@@ -39,7 +39,7 @@ pub struct InertEdit {
     pub old: Range<usize>,
     /// The bytes that replaced them in the new text.
     pub new: Range<usize>,
-    /// The body ranges the new text has blanked, sorted.
+    /// The ranges the new text has blanked (bodies, and functions left out whole), sorted.
     pub blanks: Vec<Range<usize>>,
     /// The identifiers the new text spells in the edit.
     pub words: Vec<String>,
@@ -76,7 +76,8 @@ pub struct Context<'a> {
     pub vocabulary: &'a Vocabulary,
     /// The fast path's needles.
     pub needles: &'a Needles,
-    /// The bodies the last plan blanked in the old text, sorted.
+    /// The ranges the last plan blanked in the old text (bodies, and functions left out
+    /// whole), sorted.
     pub old_blanks: &'a [Range<usize>],
     /// Whether the file matters whole to the plan.
     pub whole: bool,

@@ -407,7 +407,7 @@ fn parses(path: &Path, text: &str, blanks: &[Range<usize>]) -> Option<()> {
     let scan = crate::hollow::scan_file(text)?;
     let file = SourceFile::new(path.to_path_buf(), String::new(), text.to_owned());
     let blanking = Blanking {
-        bodies: blanks,
+        ranges: blanks,
         docs: &scan.docs,
     };
     crate::parse::parse_file(&file, blanking).ok().map(|_| ())

@@ -26,7 +26,7 @@ pub struct FileRecord {
     /// For a file the planner read: a hash of its text and where the text is in the texts
     /// file. Other files were only searched for needles.
     pub text: Option<(u64, Range<u64>)>,
-    /// The body ranges the plan blanked.
+    /// The ranges the plan blanked: bodies, and functions left out whole.
     pub blanks: Vec<Range<usize>>,
     /// The package and target the file was analysed for.
     pub owner: Option<(usize, usize)>,

@@ -70,7 +70,7 @@ pub struct Loader<'a> {
     pub root: &'a Path,
     /// Problems met while loading.
     pub diagnostics: &'a mut Vec<Diagnostic>,
-    /// The bodies blanked before parsing.
+    /// What is blanked before parsing: bodies, and functions left out whole.
     pub hollowing: &'a crate::hollow::Hollowing,
     /// Files this run has read already, sorted by path: taken from here, not read again.
     pub read: &'a [(PathBuf, String)],
