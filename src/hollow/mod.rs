@@ -210,19 +210,17 @@ impl<'f> Planner<'f> {
     /// kind is kept with all its callers, and demands change nothing.
     pub fn new(files: &'f [(PathBuf, String)], seeds: Seeds, strict: bool) -> Option<Self> {
         let index = Index::build(files)?;
-        let seed_words = index.known_words(
+        let every_seed = || {
             [&seeds.switching, &seeds.reached, &seeds.contexts]
                 .into_iter()
                 .flatten()
-                .map(String::as_str),
-        );
+        };
+        let seed_words = index.known_words(every_seed().map(String::as_str));
         let directive_free = files
             .iter()
             .map(|(_, text)| !text.contains(seeds::DIRECTIVE))
             .collect();
-        let string_seeds = [&seeds.switching, &seeds.reached, &seeds.contexts]
-            .into_iter()
-            .flatten()
+        let string_seeds = every_seed()
             .filter(|s| !index::is_identifier(s))
             .cloned()
             .collect::<BTreeSet<String>>()
@@ -435,19 +433,12 @@ impl<'f> Planner<'f> {
         let mut by_file: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.files.len()];
         let mut kept_in_file = vec![false; self.files.len()];
         let mut kept = 0;
-        for (id, ((candidate, keep), comment)) in self
-            .index
-            .candidates
-            .iter()
-            .zip(keep)
-            .zip(&self.comments)
-            .enumerate()
-        {
+        for (id, (candidate, keep)) in self.index.candidates.iter().zip(keep).enumerate() {
             if keep && candidate.body.is_some() {
                 kept += 1;
                 kept_in_file[candidate.file] = true;
             }
-            let Some(comment) = comment.clone().filter(|_| !keep) else {
+            let Some(comment) = self.comments[id].clone().filter(|_| blanked[id]) else {
                 continue;
             };
             let text = &self.files[candidate.file].1;
