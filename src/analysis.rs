@@ -164,11 +164,13 @@ pub fn analyze_with_options(
         };
         let rounds = rounds::Rounds::new(planner, workspace, &selection, &sources);
         let record_in = options.cache_dir.as_ref().filter(|_| options.record);
-        // The texts a replay compares edits with are written while the rounds run.
+        // The texts a replay compares edits with are written, and the packages surveyed,
+        // while the rounds run.
         let (outputs, hollowing, basis) = std::thread::scope(|scope| {
             let texts = &sources.texts;
-            let writer = record_in
-                .map(|dir| scope.spawn(move || crate::replay::Basis::write(dir, texts, started)));
+            let writer = record_in.map(|dir| {
+                scope.spawn(move || crate::replay::Basis::write(dir, texts, workspace, started))
+            });
             let (outputs, hollowing, vocabulary) =
                 rounds.analyse(&units, context, cache.as_ref(), record_in.is_some());
             let written = writer.and_then(|w| w.join().ok()).flatten();

@@ -307,32 +307,62 @@ fn package_matches<'a>(
 /// directory that cannot be read, or one reached through a symbolic link (followed by the
 /// loader, not by the walk, which could loop).
 fn package_files<'a>(roots: impl Iterator<Item = &'a Path>) -> Option<Vec<PathBuf>> {
-    walk(roots, &mut Vec::new())
+    walk(roots, None)
 }
 
+/// A directory with the hash of what it holds ([`contents_of`]).
+pub type DirContents = (PathBuf, u64);
+
 /// Every file the byte scan reads in the workspace's packages, and every directory it
-/// searches; `None` when the scan cannot vouch for a package (see [`select`]).
-pub fn walk_packages(workspace: &Workspace) -> Option<(Vec<PathBuf>, Vec<PathBuf>)> {
+/// searches with a hash of what it holds ([`contents_of`]); `None` when the scan cannot vouch
+/// for a package (see [`select`]).
+pub fn walk_packages(workspace: &Workspace) -> Option<(Vec<PathBuf>, Vec<DirContents>)> {
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     for spec in &workspace.crates {
         files.extend(walk(
             spec.targets.iter().map(|t| t.src_path.as_path()),
-            &mut dirs,
+            Some(&mut dirs),
         )?);
     }
     files.sort();
     files.dedup();
     dirs.sort();
-    dirs.dedup();
+    dirs.dedup_by(|a, b| a.0 == b.0);
     Some((files, dirs))
 }
 
+/// A hash of what `dir` holds that a walk looks at: the names of its subdirectories and Rust
+/// files. A directory whose hash is unchanged has gained or lost no file a walk would find.
+pub fn contents_of(dir: &Path) -> u64 {
+    let names = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| is_listed(e.file_type().ok(), &e.path()))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    contents_hash(names)
+}
+
+/// Whether a directory entry counts for [`contents_of`].
+fn is_listed(kind: Option<std::fs::FileType>, path: &Path) -> bool {
+    kind.is_some_and(|k| k.is_dir()) || is_rust(path)
+}
+
+/// The hash [`contents_of`] gives a directory holding `names`.
+fn contents_hash(mut names: Vec<String>) -> u64 {
+    names.sort();
+    crate::hash::fnv1a64(names.join("\n").as_bytes())
+}
+
 /// The Rust files below the directories of `roots` (and the roots), noting each directory
-/// searched in `searched`.
+/// searched in `searched`, with the hash [`contents_of`] would give it.
 fn walk<'a>(
     roots: impl Iterator<Item = &'a Path>,
-    searched: &mut Vec<PathBuf>,
+    mut searched: Option<&mut Vec<DirContents>>,
 ) -> Option<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = Vec::new();
     let mut dirs: Vec<PathBuf> = Vec::new();
@@ -354,11 +384,14 @@ fn walk<'a>(
     }
     let mut pending = kept;
     while let Some(dir) = pending.pop() {
-        searched.push(dir.clone());
+        let mut names = Vec::new();
         for entry in std::fs::read_dir(&dir).ok()? {
             let entry = entry.ok()?;
             let kind = entry.file_type().ok()?;
             let path = entry.path();
+            if searched.is_some() && is_listed(Some(kind), &path) {
+                names.push(entry.file_name().to_string_lossy().into_owned());
+            }
             if kind.is_dir() {
                 if entry.file_name() != "target" {
                     pending.push(path);
@@ -368,6 +401,9 @@ fn walk<'a>(
             } else if is_rust(&path) {
                 files.push(path);
             }
+        }
+        if let Some(searched) = searched.as_deref_mut() {
+            searched.push((dir, contents_hash(names)));
         }
     }
     files.sort();
@@ -526,4 +562,31 @@ mod tests {
         let needles = Needles::new(&full, &configured);
         assert!(needles.matches(b"use my_ffi::enter_netns as go;"));
     }
+
+    #[test]
+    fn the_walk_notes_each_directory_with_the_hash_a_later_look_gives() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let src = dir.path().join("src");
+        for file in ["lib.rs", "a/mod.rs", "notes.txt", "target/x.rs"] {
+            let path = src.join(file);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(&path, "").expect("write");
+        }
+        let mut searched = Vec::new();
+        let root = src.join("lib.rs");
+        let files = walk(std::iter::once(root.as_path()), Some(&mut searched)).expect("walk");
+        assert_eq!(files, [src.join("a/mod.rs"), src.join("lib.rs")]);
+        searched.sort();
+        let dirs: Vec<&Path> = searched.iter().map(|(d, _)| d.as_path()).collect();
+        assert_eq!(dirs, [src.as_path(), src.join("a").as_path()]);
+        for (dir, contents) in &searched {
+            assert_eq!(*contents, contents_of(dir), "{}", dir.display());
+        }
+        let before = contents_of(&src);
+        std::fs::write(src.join("more-notes.txt"), "").expect("write");
+        assert_eq!(contents_of(&src), before, "a file no walk reads");
+        std::fs::write(src.join("b.rs"), "").expect("write");
+        assert_ne!(contents_of(&src), before, "a new Rust file");
+    }
+
 }

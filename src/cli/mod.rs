@@ -430,7 +430,7 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
                 render_json_chunks(&analysis, &workspace, ansi).map_err(std::io::Error::other)?;
             // Recorded while the output is written.
             std::thread::scope(|scope| {
-                scope.spawn(|| replay.record(basis, &analysis, &workspace, &chunks));
+                scope.spawn(|| replay.record(basis, &analysis, &chunks));
                 emit::write_chunks(&chunks)
             })
         }

@@ -11,6 +11,7 @@
 
 pub mod edit;
 mod record;
+mod survey;
 
 use crate::analysis::{Analysis, TargetRef};
 use crate::cache::Cache;
@@ -27,6 +28,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
+pub use survey::Survey;
 
 /// The cache key of the record.
 const KEY: &str = "replay record";
@@ -34,7 +36,8 @@ const KEY: &str = "replay record";
 /// The most edited files a replay takes on; more is a checkout, not an edit.
 const MAX_EDITED_FILES: usize = 8;
 
-/// What the analysis hands over for a record: the plan's words and the texts it read.
+/// What the analysis hands over for a record: the plan's words, the texts it read and what
+/// the packages held.
 #[derive(Debug, Clone)]
 pub struct Basis {
     /// The words the final plan turned on.
@@ -45,13 +48,24 @@ pub struct Basis {
     pub files: HashMap<PathBuf, (u64, Range<u64>)>,
     /// When the run started (nanoseconds since the epoch).
     pub started: i128,
+    /// The packages' files and directories, surveyed once the texts were read.
+    pub survey: Survey,
 }
 
 impl Basis {
-    /// Writes `texts` (every file the planner read) to the cache directory `dir`; the plan's
-    /// words are added with [`Basis::with_vocabulary`].
-    pub fn write(dir: &Path, texts: &[(PathBuf, String)], started: SystemTime) -> Option<Basis> {
+    /// Writes `texts` (every file the planner read) to the cache directory `dir` and surveys
+    /// the workspace's packages; the plan's words are added with [`Basis::with_vocabulary`].
+    /// Runs beside the analysis, so that the record at the run's end only has to add what
+    /// the analysis found.
+    pub fn write(
+        dir: &Path,
+        texts: &[(PathBuf, String)],
+        workspace: &Workspace,
+        started: SystemTime,
+    ) -> Option<Basis> {
+        let started = nanos(started);
         let (name, ranges) = record::write_texts(dir, texts)?;
+        let survey = Survey::take(workspace, started)?;
         let files = texts
             .iter()
             .zip(ranges)
@@ -61,7 +75,8 @@ impl Basis {
             vocabulary: Vocabulary::default(),
             texts: name,
             files,
-            started: nanos(started),
+            started,
+            survey,
         })
     }
 
@@ -110,13 +125,10 @@ impl Replay {
         let started = nanos(SystemTime::now());
         let (_, mut record) = self.cache().load::<Record>(KEY)?;
         if record.fingerprint != self.fingerprint
-            || listing(
-                &record
-                    .dirs
-                    .iter()
-                    .map(|(d, _)| d.clone())
-                    .collect::<Vec<_>>(),
-            ) != record.dirs
+            || record
+                .dirs
+                .par_iter()
+                .any(|(dir, contents)| prescan::contents_of(dir) != *contents)
         {
             return None;
         }
@@ -283,46 +295,31 @@ impl Replay {
     }
 
     /// Records this run for the next one: `output` is what it printed, in pieces.
-    pub fn record(
-        &self,
-        basis: Basis,
-        analysis: &Analysis,
-        workspace: &Workspace,
-        output: &[String],
-    ) {
-        if let Some(record) = self.make_record(basis, analysis, workspace, output) {
+    pub fn record(&self, basis: Basis, analysis: &Analysis, output: &[String]) {
+        if let Some(record) = self.make_record(basis, analysis, output) {
             self.store(record, output);
         }
     }
 
-    fn make_record(
-        &self,
-        basis: Basis,
-        analysis: &Analysis,
-        workspace: &Workspace,
-        output: &[String],
-    ) -> Option<Record> {
-        let (paths, dirs) = prescan::walk_packages(workspace)?;
+    fn make_record(&self, basis: Basis, analysis: &Analysis, output: &[String]) -> Option<Record> {
+        let Survey { files, dirs } = basis.survey;
         let owners: HashMap<&Path, TargetRef> = analysis
             .owners
             .iter()
             .map(|(id, owner)| (analysis.db.get(*id).path.as_path(), *owner))
             .collect();
-        let files: Vec<FileRecord> = paths
-            .into_par_iter()
-            .map(|path| {
-                let stamp = Stamp::of(&path)?.settled(basis.started);
-                Some(FileRecord {
-                    blanks: analysis.hollowing.blanks_of(&path).to_vec(),
-                    owner: owners
-                        .get(path.as_path())
-                        .map(|o| (o.crate_index, o.target_index)),
-                    text: basis.files.get(&path).cloned(),
-                    path,
-                    stamp,
-                })
+        let files: Vec<FileRecord> = files
+            .into_iter()
+            .map(|(path, stamp)| FileRecord {
+                blanks: analysis.hollowing.blanks_of(&path).to_vec(),
+                owner: owners
+                    .get(path.as_path())
+                    .map(|o| (o.crate_index, o.target_index)),
+                text: basis.files.get(&path).cloned(),
+                path,
+                stamp,
             })
-            .collect::<Option<_>>()?;
+            .collect();
         // Every file analysed must be one the planner read and the walk found.
         let index_of: HashMap<&Path, usize> = files
             .iter()
@@ -344,7 +341,7 @@ impl Replay {
         })?;
         Some(Record {
             fingerprint: self.fingerprint,
-            dirs: listing(&dirs),
+            dirs,
             files,
             vocabulary: basis.vocabulary,
             diagnostics,
@@ -411,27 +408,4 @@ fn parses(path: &Path, text: &str, blanks: &[Range<usize>]) -> Option<()> {
         docs: &scan.docs,
     };
     crate::parse::parse_file(&file, blanking).ok().map(|_| ())
-}
-
-/// The directories with what each holds: a hash of the names of its Rust files and
-/// subdirectories.
-fn listing(dirs: &[PathBuf]) -> Vec<(PathBuf, u64)> {
-    dirs.par_iter()
-        .map(|dir| {
-            let mut names: Vec<String> = std::fs::read_dir(dir)
-                .map(|entries| {
-                    entries
-                        .flatten()
-                        .filter(|e| {
-                            e.file_type().is_ok_and(|t| t.is_dir())
-                                || e.path().extension().is_some_and(|x| x == "rs")
-                        })
-                        .map(|e| e.file_name().to_string_lossy().into_owned())
-                        .collect()
-                })
-                .unwrap_or_default();
-            names.sort();
-            (dir.clone(), fnv1a64(names.join("\n").as_bytes()))
-        })
-        .collect()
 }

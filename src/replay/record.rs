@@ -21,7 +21,7 @@ use std::time::SystemTime;
 pub struct FileRecord {
     /// Where it is.
     pub path: PathBuf,
-    /// Its stamp when the run ended.
+    /// Its stamp once the run had read it ([`super::Survey`]).
     pub stamp: Stamp,
     /// For a file the planner read: a hash of its text and where the text is in the texts
     /// file. Other files were only searched for needles.
