@@ -588,5 +588,4 @@ mod tests {
         std::fs::write(src.join("b.rs"), "").expect("write");
         assert_ne!(contents_of(&src), before, "a new Rust file");
     }
-
 }

@@ -1,4 +1,5 @@
-//! Human output: rustc-style diagnostics rendered with codespan-reporting.
+//! Human output: rustc-style diagnostics rendered with codespan-reporting, or by [`super::plain`]
+//! when they have its shape and no color is wanted.
 
 use super::{Summary, severity_word};
 use crate::analysis::Analysis;
@@ -28,8 +29,14 @@ pub fn render_human(
             .lint_ref()
             .is_some_and(|l| lints_seen.insert(l.name));
         let rendered = to_codespan(&analysis.db, diagnostic, first_of_lint);
-        term::emit_to_write_style(out, &config, &files, &rendered)
-            .map_err(std::io::Error::other)?;
+        let plain = (!out.supports_color())
+            .then(|| super::plain::render(&analysis.db, &rendered))
+            .flatten();
+        match plain {
+            Some(text) => out.write_all(text.as_bytes())?,
+            None => term::emit_to_write_style(out, &config, &files, &rendered)
+                .map_err(std::io::Error::other)?,
+        }
     }
     let counts = Summary::of(analysis);
     if let Some(line) = counts.line().filter(|_| summary) {
@@ -48,6 +55,20 @@ pub fn render_human(
 /// ANSI escape codes. `level_note` adds the "on by default" note rustc prints on a lint's first
 /// finding.
 pub fn render_one(db: &SourceDb, diagnostic: &Diagnostic, level_note: bool, ansi: bool) -> String {
+    let rendered = to_codespan(db, diagnostic, level_note);
+    let plain = (!ansi)
+        .then(|| super::plain::render(db, &rendered))
+        .flatten();
+    plain.unwrap_or_else(|| render_codespan(db, &rendered, ansi))
+}
+
+/// `rendered` as codespan writes it, with the rustc characters; with `ansi`, colored with
+/// ANSI escape codes.
+pub(super) fn render_codespan(
+    db: &SourceDb,
+    rendered: &cs::Diagnostic<FileId>,
+    ansi: bool,
+) -> String {
     let config = Config {
         chars: rustc_chars(),
         ..Config::default()
@@ -57,9 +78,8 @@ pub fn render_one(db: &SourceDb, diagnostic: &Diagnostic, level_note: bool, ansi
     } else {
         Buffer::no_color()
     };
-    let rendered = to_codespan(db, diagnostic, level_note);
-    if term::emit_to_write_style(&mut buffer, &config, &DbFiles(db), &rendered).is_err() {
-        return diagnostic.message.clone();
+    if term::emit_to_write_style(&mut buffer, &config, &DbFiles(db), rendered).is_err() {
+        return rendered.message.clone();
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }

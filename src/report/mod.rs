@@ -5,6 +5,7 @@ mod github;
 mod human;
 mod json;
 mod line_hash;
+mod plain;
 mod sarif;
 mod short;
 
