@@ -70,7 +70,7 @@
 //! ```
 //!
 //! **[`worker`](NetNs::worker)** — a persistent thread that enters once and takes many calls
-//! ([`Worker::run`]); with feature `tokio` also futures ([`Worker::spawn_async`]) on a
+//! ([`Worker::run`]); with feature `tokio` also futures (`Worker::spawn_async`) on a
 //! current-thread runtime built after entering. A worker that ever fails to stay in its
 //! namespace is poisoned and refuses further calls.
 //!

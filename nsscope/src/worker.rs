@@ -202,7 +202,7 @@ impl<T> ReplySlot<T> {
 /// threads from a `mnt` worker only when it will not take further calls.
 ///
 /// With feature `tokio` the thread also runs a current-thread runtime built after entering
-/// the namespace: [`spawn_async`](Worker::spawn_async) runs futures there, and
+/// the namespace: `spawn_async` runs futures there, and
 /// `tokio::spawn` inside calls spawns onto it. Tasks make progress while the worker is idle.
 pub struct Worker<H: NsHandle = Namespace> {
     jobs: Option<Sender<Job<H>>>,

@@ -135,7 +135,7 @@ pub struct Args {
     pub write_baseline: Option<PathBuf>,
 
     /// Keep what each target produced here and re-analyse only targets whose files changed
-    /// [default: `<workspace>/target/nslint-cache` with cargo; none in path mode].
+    /// (by default `<workspace>/target/nslint-cache` with cargo; none in path mode).
     #[arg(long, value_name = "DIR", help_heading = "Cache")]
     pub cache_dir: Option<PathBuf>,
     /// Use no cache.
@@ -259,7 +259,7 @@ pub enum ColorArg {
 /// Runs nslint with the process's arguments (`cargo-nslint nslint ...` when run by cargo) on a
 /// thread with a large stack (the walks over deeply nested code recurse; see
 /// [`crate::parse::MAX_NESTING`]), and ends the process from that thread when the run is done
-/// ([`exit_with`]).
+/// (see `exit_with`).
 pub fn main() -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a == "nslint") {

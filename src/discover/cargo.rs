@@ -165,7 +165,7 @@ pub fn discover_cargo(sel: &CargoSelection) -> Result<Workspace, DiscoverError> 
 }
 
 /// [`discover_cargo`], reusing cargo's output kept in one of `cache_dirs` while nothing it
-/// depends on has changed ([`super::reuse`]). When cargo had to run, its output is returned
+/// depends on has changed (see the `reuse` module). When cargo had to run, its output is returned
 /// too, for the caller to keep with [`FreshMetadata::store`].
 pub fn discover_cargo_reusing(
     sel: &CargoSelection,

@@ -121,7 +121,7 @@ impl Demand {
 /// outside it, and that spells no string seed, leaves every other body's fate as it was:
 /// a body matters only by spelling a word of `spelled`, and a new item matters only by
 /// defining a word of `defined` (a name code that was not blanked spells, or that analysis
-/// demanded). Words are [`word_hash`]es.
+/// demanded). Words are hashes of their text (`word_hash`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vocabulary {
     /// Seeds, names that travel in one of the plan's closures, and the names whose callers

@@ -2,7 +2,7 @@
 //!
 //! Most edits touch ordinary code: a line in a function that has nothing to do with
 //! namespaces, a new helper. Such an edit only moves what follows it. A run with the cache and
-//! `--message-format json` records what a replay needs ([`record`]); the next run with the
+//! `--message-format json` records what a replay needs (the `record` module); the next run with the
 //! same inputs other than source files checks every source file and directory against that
 //! record, and when the only changes are [inert](edit) edits, it prints the recorded output
 //! with the findings of the edited files moved and rendered again, instead of analysing.

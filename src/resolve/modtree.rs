@@ -74,7 +74,7 @@ pub struct Loader<'a> {
     pub hollowing: &'a crate::hollow::Hollowing,
     /// Files this run has read already, sorted by path: taken from here, not read again.
     pub read: &'a [(PathBuf, String)],
-    /// Directories of module files with symbolic links resolved (see [`system_path`]).
+    /// Directories of module files with symbolic links resolved (see `system_path`).
     pub real_dirs: HashMap<PathBuf, PathBuf>,
 }
 
