@@ -683,7 +683,7 @@ fn target_facts(
         .map(|m| m.file)
         .collect::<BTreeSet<_>>()
         .into_iter()
-        .any(|file| loader.db.get(file).text.contains("nslint"));
+        .any(|file| loader.db.get(file).text.contains(suppress::DIRECTIVE_WORD));
     if directives {
         allows.extend(timings::time(Stage::Suppress, || {
             suppress::attribute_allows(&tree)

@@ -38,15 +38,13 @@ pub struct Needles {
     matcher: Option<AhoCorasick>,
 }
 
-/// Directive comments and `cfg_attr(nslint, ..)` attributes: suppressions are reported when
-/// unused, so a package holding one is always analysed.
-const DIRECTIVE: &str = "nslint";
-
 impl Needles {
     /// The needles of a catalogue (built-in plus configured entries) and of the entries added
     /// by configuration (`configured`, a subset of `catalog`, whose every path segment counts).
     pub fn new(catalog: &Catalog, configured: &Catalog) -> Self {
-        let mut words = BTreeSet::from([DIRECTIVE.to_owned()]);
+        // Suppressions are reported when unused, so a package holding a directive is always
+        // analysed.
+        let mut words = BTreeSet::from([crate::suppress::DIRECTIVE_WORD.to_owned()]);
         let mut api_crates = BTreeSet::new();
         for switch in &catalog.switches {
             let name = switch.syscall.as_deref().unwrap_or(&switch.path);

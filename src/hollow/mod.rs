@@ -218,7 +218,7 @@ impl<'f> Planner<'f> {
         let seed_words = index.known_words(every_seed().map(String::as_str));
         let directive_free = files
             .iter()
-            .map(|(_, text)| !text.contains(seeds::DIRECTIVE))
+            .map(|(_, text)| !text.contains(crate::suppress::DIRECTIVE_WORD))
             .collect();
         let string_seeds = every_seed()
             .filter(|s| !index::is_identifier(s))

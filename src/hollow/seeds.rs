@@ -1,11 +1,8 @@
 //! The words that make a function body matter, derived from the catalogue (never written here).
 
 use crate::catalog::Catalog;
+use crate::suppress::DIRECTIVE_WORD;
 use std::collections::BTreeSet;
-
-/// Directive comments and `cfg_attr(nslint, ..)` attributes: a body holding one is kept, so
-/// that an unused suppression is reported as it would be without hollowing.
-pub(super) const DIRECTIVE: &str = "nslint";
 
 /// The words a [`super::Planner`] starts from, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,7 +24,9 @@ pub struct Seeds {
 /// configuration added (`configured`): for each entry, the word any call to it must spell
 /// (see `call_word`). Forks and execs only refine code that already holds a seed.
 pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
-    let mut switching = BTreeSet::from([DIRECTIVE.to_owned()]);
+    // A body holding a directive is kept, so that an unused suppression is reported as it
+    // would be without hollowing.
+    let mut switching = BTreeSet::from([DIRECTIVE_WORD.to_owned()]);
     let mut reached = BTreeSet::new();
     let add = |path: &Option<String>, words: &mut BTreeSet<String>| {
         words.extend(path.as_deref().map(|p| call_word(p).to_owned()));

@@ -87,8 +87,8 @@ pub struct Context<'a> {
 pub fn inert_edit(old: &str, new: &str, context: &Context<'_>) -> Option<InertEdit> {
     // A directive, or a `#[path]` attribute (which turns hollowing off), anywhere in the file.
     if context.whole
-        || old.contains("nslint")
-        || new.contains("nslint")
+        || old.contains(crate::suppress::DIRECTIVE_WORD)
+        || new.contains(crate::suppress::DIRECTIVE_WORD)
         || crate::prescan::has_path_attribute(new)
     {
         return None;

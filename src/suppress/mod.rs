@@ -14,6 +14,11 @@
 use serde::{Deserialize, Serialize};
 mod comments;
 
+/// The word every directive spells: comment directives (`// nslint: ..`), the `cfg_attr`
+/// condition and the lints' tool prefix (`nslint::`). A text that does not contain it holds
+/// no directive.
+pub const DIRECTIVE_WORD: &str = "nslint";
+
 use crate::diagnostic::{Diagnostic, Label, Origin, Span};
 use crate::registry::{self, Level, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
 use crate::resolve::CrateTree;
@@ -275,7 +280,10 @@ fn parse_attribute(attr: &syn::Attribute) -> Vec<ParsedAttribute> {
         return out;
     };
     let mut metas = metas.into_iter();
-    if !metas.next().is_some_and(|c| c.path().is_ident("nslint")) {
+    if !metas
+        .next()
+        .is_some_and(|c| c.path().is_ident(DIRECTIVE_WORD))
+    {
         return out;
     }
     for meta in metas {
@@ -306,7 +314,7 @@ fn parse_attribute(attr: &syn::Attribute) -> Vec<ParsedAttribute> {
                     let segments: Vec<String> =
                         p.segments.iter().map(|s| s.ident.to_string()).collect();
                     if let [tool, lint] = segments.as_slice()
-                        && tool == "nslint"
+                        && tool == DIRECTIVE_WORD
                     {
                         lints.push(lint.clone());
                     }
