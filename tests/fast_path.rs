@@ -241,7 +241,7 @@ fn hollowed_bodies_never_change_what_is_found() {
         root,
         "nsx",
         &["util"],
-        "use std::os::fd::RawFd;\n\
+        "use std::os::fd::RawFd;\nmod child;\n\
          pub type Probe = std::net::UdpSocket;\n\
          pub struct Pod { pub sock: Probe, pub fd: RawFd }\n\
          pub struct Guard(RawFd);\n\
@@ -264,6 +264,8 @@ fn hollowed_bodies_never_change_what_is_found() {
          pub fn hop(&self, fd: RawFd) { let _ = enter_raw(fd); }\n    }\n    Local.hop(fd);\n}\n\
          pub fn spawned(fd: RawFd) {\n    \
          util::in_thread(move || { let _ = enter_raw(fd); });\n}\n\
+         pub fn forked() {\n    \
+         child::in_child(|| { unsafe { libc::unshare(libc::CLONE_NEWUSER) }; });\n}\n\
          pub fn ordinary(n: u32) -> u32 {\n    n * 2 + util::checksum(b\"abc\")\n}\n",
     );
     package(
@@ -279,6 +281,18 @@ fn hollowed_bodies_never_change_what_is_found() {
          pub fn report(n: u32) -> String {\n    format!(\"{}\", nsx::ordinary(n))\n}\n\
          pub fn serve() -> std::io::Result<()> {\n    util::unrelated_socket().map(drop)\n}\n",
     );
+    // A helper in another module that runs its closure in a forked child, as container
+    // runtimes' test utilities do: its body must be kept for the closure to get the child's
+    // context, where a user namespace may be entered.
+    write(
+        root,
+        "nsx/src/child.rs",
+        "pub fn in_child<F>(f: F)\nwhere\n    F: FnOnce() + std::panic::UnwindSafe,\n{\n    \
+         match unsafe { nix::unistd::fork() } {\n        \
+         Ok(nix::unistd::ForkResult::Child) => {\n            \
+         let _ = std::panic::catch_unwind(f);\n            std::process::exit(0);\n        }\n        \
+         _ => {}\n    }\n}\n",
+    );
     let workspace = cargo_workspace(root);
     let hollowed = run(&workspace, true);
     let fast = rendered(&hollowed);
@@ -288,11 +302,23 @@ fn hollowed_bodies_never_change_what_is_found() {
         full.iter().filter(|d| d.contains("Lint")).count() >= 4,
         "the workspace has findings to keep: {full:?}"
     );
+    assert!(
+        !full
+            .iter()
+            .any(|d| d.contains("\"thread_unsafe_namespace_kind\"")),
+        "the forked closure enters its user namespace in the child: {full:?}"
+    );
     // And bodies were blanked: the ordinary ones, not the ones the findings go through.
-    let sources: Vec<(PathBuf, String)> = ["util", "nsx", "app"]
+    let files = [
+        "util/src/lib.rs",
+        "nsx/src/lib.rs",
+        "nsx/src/child.rs",
+        "app/src/lib.rs",
+    ];
+    let sources: Vec<(PathBuf, String)> = files
         .iter()
         .map(|p| {
-            let path = root.join(p).join("src/lib.rs");
+            let path = root.join(p);
             let text = std::fs::read_to_string(&path).expect("read");
             (path, text)
         })
@@ -324,6 +350,7 @@ fn hollowed_bodies_never_change_what_is_found() {
         "UdpSocket::bind",
         "open_probe()?",
         "std::thread::spawn",
+        "nix::unistd::fork()",
         "enter_raw(fd)",
     ] {
         assert!(

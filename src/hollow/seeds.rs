@@ -12,17 +12,18 @@ pub struct Seeds {
     /// `nslint` directives (so an unused suppression is reported as it would be anyway).
     pub switching: Vec<String>,
     /// Words of work that matters when a switched region reaches it: sensitive operations,
-    /// escapes, thread and pool APIs (a helper that forwards a closure to one gives that
-    /// closure its thread), namespace-dependent paths, and builder types.
+    /// escapes, thread and pool APIs and forks (a helper that forwards a closure to one gives
+    /// that closure its thread), namespace-dependent paths, and builder types.
     pub reached: Vec<String>,
-    /// The words of thread and pool APIs among `reached`: a helper that spells one (or a scope)
-    /// and takes a closure may forward it there.
+    /// The words of thread and pool APIs and of forks among `reached`: a helper that spells
+    /// one (or a scope) and takes a closure may forward it there, or run it in a child.
     pub contexts: Vec<String>,
 }
 
 /// The [`Seeds`] of a catalogue (built-in plus configured entries) and of the entries
 /// configuration added (`configured`): for each entry, the word any call to it must spell
-/// (see `call_word`). Forks and execs only refine code that already holds a seed.
+/// (see `call_word`). Execs only refine code that already holds a seed; forks count with
+/// the thread APIs, since a helper may run a closure parameter in the child.
 pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
     // A body holding a directive is kept, so that an unused suppression is reported as it
     // would be without hollowing.
@@ -59,6 +60,9 @@ pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
         if context.trait_path.is_some() {
             contexts.extend(context.method.clone());
         }
+    }
+    for fork in &catalog.forks {
+        contexts.insert(call_word(&fork.path).to_owned());
     }
     reached.extend(contexts.iter().cloned());
     for sensitive in &catalog.sensitive {

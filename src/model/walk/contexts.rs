@@ -55,6 +55,21 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             found: Vec::new(),
         };
         scan.visit_block(body);
+        let mut uses = ForkChildUses {
+            walker: self,
+            forks: Vec::new(),
+            in_child: 0,
+            inside: BTreeSet::new(),
+            outside: BTreeSet::new(),
+        };
+        uses.visit_block(body);
+        // A parameter the body names only in a fork's child branch runs in the child (called
+        // there, or handed to `catch_unwind` or anything else in that process).
+        let in_child_only = uses
+            .inside
+            .difference(&uses.outside)
+            .map(|name| (name.clone(), ThreadContext::ChildAfterFork));
+        scan.found.extend(in_child_only);
         for (name, context) in scan.found {
             if let Some(index) = params
                 .iter()
@@ -172,8 +187,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
     }
 
+    /// The child pattern of the fork a call is (`fork()`, also through `unwrap`, `expect`,
+    /// `?` and error adapters such as `map_err`), if it is one.
     pub(super) fn is_fork_call(&self, expr: &syn::Expr) -> Option<&'a str> {
-        match strip(expr) {
+        match events::strip_error_adapters(expr) {
             syn::Expr::Call(c) => {
                 let path = self.resolve_callee(&c.func)?;
                 let catalog = self.catalog;
@@ -195,6 +212,11 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     /// The fork child pattern of the value an expression names, if it is a fork result.
     pub(super) fn fork_pattern_of(&self, expr: &syn::Expr) -> Option<String> {
+        self.fork_pattern_among(expr, &self.fork_results)
+    }
+
+    /// [`Self::fork_pattern_of`] with `locals` as the locals bound to fork results.
+    fn fork_pattern_among(&self, expr: &syn::Expr, locals: &[(String, String)]) -> Option<String> {
         if let Some(pattern) = self.is_fork_call(expr) {
             return Some(pattern.to_owned());
         }
@@ -202,11 +224,25 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             return None;
         };
         let name = ident_name(p.path.get_ident()?);
-        self.fork_results
+        locals
             .iter()
             .rev()
             .find(|(n, _)| *n == name)
             .map(|(_, pattern)| pattern.clone())
+    }
+
+    /// Whether `cond` is `pid == 0` (either way round) for a fork whose child gets 0.
+    pub(super) fn is_zero_fork_test(&self, cond: &syn::Expr, locals: &[(String, String)]) -> bool {
+        let syn::Expr::Binary(b) = strip(cond) else {
+            return false;
+        };
+        let is_zero = |e: &syn::Expr| {
+            matches!(strip(e), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })
+                if i.base10_parse::<i64>().ok() == Some(0))
+        };
+        let forks = |e: &syn::Expr| self.fork_pattern_among(e, locals).as_deref() == Some("zero");
+        matches!(b.op, syn::BinOp::Eq(_))
+            && ((forks(&b.left) && is_zero(&b.right)) || (forks(&b.right) && is_zero(&b.left)))
     }
 
     pub(super) fn is_child_pattern(&self, pat: &syn::Pat, child: &str) -> bool {
@@ -282,6 +318,98 @@ impl<'ast> Visit<'ast> for NamedClosureScan<'_, '_, '_> {
             self.note(call.args.iter().nth(arg), context);
         }
         visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {
+        // Nested items are bodies of their own.
+    }
+}
+
+/// Where a function body names single-segment paths (its parameters among them): inside the
+/// child branch of a fork it makes (`match fork()? { Child => .. }`, `if pid == 0 { .. }`), or
+/// anywhere else.
+struct ForkChildUses<'w, 'a, 'ast> {
+    walker: &'w Walker<'a, 'ast>,
+    /// Locals bound to a fork's result, with the fork's child pattern.
+    forks: Vec<(String, String)>,
+    /// How many child branches the visit is inside.
+    in_child: usize,
+    inside: BTreeSet<String>,
+    outside: BTreeSet<String>,
+}
+
+impl ForkChildUses<'_, '_, '_> {
+    fn note(&mut self, name: String) {
+        if self.in_child > 0 {
+            self.inside.insert(name);
+        } else {
+            self.outside.insert(name);
+        }
+    }
+
+    fn in_child_branch(&mut self, visit: impl FnOnce(&mut Self)) {
+        self.in_child += 1;
+        visit(self);
+        self.in_child -= 1;
+    }
+}
+
+impl<'ast> Visit<'ast> for ForkChildUses<'_, '_, 'ast> {
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        if let (syn::Pat::Ident(binding), Some(init)) = (&local.pat, &local.init)
+            && let Some(pattern) = self.walker.is_fork_call(&init.expr)
+        {
+            self.forks
+                .push((ident_name(&binding.ident), pattern.to_owned()));
+        }
+        visit::visit_local(self, local);
+    }
+
+    fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
+        self.visit_expr(&expr.expr);
+        let child = self.walker.fork_pattern_among(&expr.expr, &self.forks);
+        for arm in &expr.arms {
+            let is_child = child
+                .as_deref()
+                .is_some_and(|c| self.walker.is_child_pattern(&arm.pat, c));
+            if is_child {
+                self.in_child_branch(|uses| uses.visit_arm(arm));
+            } else {
+                self.visit_arm(arm);
+            }
+        }
+    }
+
+    fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
+        if !self.walker.is_zero_fork_test(&expr.cond, &self.forks) {
+            visit::visit_expr_if(self, expr);
+            return;
+        }
+        self.visit_expr(&expr.cond);
+        self.in_child_branch(|uses| uses.visit_block(&expr.then_branch));
+        if let Some((_, else_branch)) = &expr.else_branch {
+            self.visit_expr(else_branch);
+        }
+    }
+
+    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+        if let Some(ident) = path.path.get_ident() {
+            self.note(ident_name(ident));
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        // A macro's arguments may call the closure too: every name in them counts.
+        let mut pending: Vec<proc_macro2::TokenStream> = vec![mac.tokens.clone()];
+        while let Some(tokens) = pending.pop() {
+            for tree in tokens {
+                match tree {
+                    proc_macro2::TokenTree::Ident(ident) => self.note(ident_name(&ident)),
+                    proc_macro2::TokenTree::Group(group) => pending.push(group.stream()),
+                    _ => {}
+                }
+            }
+        }
     }
 
     fn visit_item(&mut self, _: &'ast syn::Item) {

@@ -346,8 +346,6 @@ pub(super) const IGNORING_ADAPTERS: &[&str] = &[
     "map_err",
 ];
 
-/// For a condition that compares a C status (`setns(..) != 0`, `== -1`, `< 0`), whether the
-/// `then` branch is the success path.
 /// Methods that only reshape an error (`setns(..).map_err(..)?`): the `?` after them is
 /// still about the call they wrap.
 const ERROR_ADAPTERS: &[&str] = &[

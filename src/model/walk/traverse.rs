@@ -431,17 +431,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             Some((success_is_then, switch))
         });
         self.events.current().extend(cond_events);
-        let child_branch = match strip(&expr.cond) {
-            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_)) => {
-                let is_zero = |e: &syn::Expr| {
-                    matches!(strip(e), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })
-                        if i.base10_parse::<i64>().ok() == Some(0))
-                };
-                let forks = |e: &syn::Expr| self.fork_pattern_of(e).as_deref() == Some("zero");
-                (forks(&b.left) && is_zero(&b.right)) || (forks(&b.right) && is_zero(&b.left))
-            }
-            _ => false,
-        };
+        let child_branch = self.is_zero_fork_test(&expr.cond, &self.fork_results);
         self.events.open();
         if child_branch {
             self.child_body(&expr.then_branch, |w| w.visit_block(&expr.then_branch));
