@@ -157,3 +157,51 @@ fn a_kept_output_that_does_not_parse_is_ignored() {
     assert_eq!(ws.run(true), expected);
     assert_eq!(ws.cargo_runs() - before, 1, "cargo runs again");
 }
+
+/// `cargo metadata --no-deps` connects to nothing, so cargo runs with an empty CA bundle
+/// (sparing its start-up the parse of the system's); a cargo that fails that way runs again
+/// with the environment as it was.
+#[test]
+fn cargo_runs_without_the_ca_bundle_and_again_with_it_if_that_fails() {
+    let ws = Workspace::new();
+    let tools = ws.root.parent().expect("a parent").join("tools");
+    let real = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let bundles = tools.join("bundles.log");
+    // Notes the bundle each run gets, and fails on the empty one while `refuse` exists.
+    let refuse = tools.join("refuse-empty-bundle");
+    let script = tools.join("cargo-bundle");
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"${{SSL_CERT_FILE:-system}}\" >> '{log}'\n\
+             if [ \"$SSL_CERT_FILE\" = /dev/null ] && [ -e '{refuse}' ]; then exit 101; fi\n\
+             exec '{real}' \"$@\"\n",
+            log = bundles.display(),
+            refuse = refuse.display(),
+        ),
+    )
+    .expect("write the wrapper");
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let run = || {
+        let args = ["--workspace", "--message-format=json", "--no-cache"];
+        stdout(&nslint_with_env(
+            &ws.root,
+            &args,
+            &[("CARGO", script.as_os_str())],
+        ))
+    };
+    let bundles_seen = || fs::read_to_string(&bundles).unwrap_or_default();
+
+    let spared = run();
+    assert!(spared.contains("raw_namespace_switch"), "{spared}");
+    assert_eq!(bundles_seen(), "/dev/null\n");
+
+    fs::write(&refuse, "").expect("write");
+    fs::remove_file(&bundles).expect("remove the log");
+    assert_eq!(run(), spared, "the second run finds the same");
+    let seen = bundles_seen();
+    let runs: Vec<&str> = seen.lines().collect();
+    assert_eq!(runs.len(), 2, "{seen}");
+    assert_eq!(runs[0], "/dev/null");
+    assert_ne!(runs[1], "/dev/null");
+}

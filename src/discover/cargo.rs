@@ -200,18 +200,36 @@ fn cargo_program() -> OsString {
 /// Runs cargo and returns what it printed.
 fn run_metadata(sel: &CargoSelection) -> Result<Vec<u8>, DiscoverError> {
     let program = cargo_program();
-    let mut cmd = Command::new(&program);
-    cmd.args(["metadata", "--no-deps", "--format-version", "1"]);
-    if let Some(manifest) = &sel.manifest_path {
-        cmd.arg("--manifest-path").arg(manifest);
-    }
-    if !sel.current_dir.as_os_str().is_empty() {
-        cmd.current_dir(&sel.current_dir);
-    }
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let output = match cmd.output() {
+    let command = |skip_ca_bundle: bool| {
+        let mut cmd = Command::new(&program);
+        cmd.args(["metadata", "--no-deps", "--format-version", "1"]);
+        if let Some(manifest) = &sel.manifest_path {
+            cmd.arg("--manifest-path").arg(manifest);
+        }
+        if !sel.current_dir.as_os_str().is_empty() {
+            cmd.current_dir(&sel.current_dir);
+        }
+        if skip_ca_bundle {
+            // cargo sets up libgit2 when it starts, and libgit2 has OpenSSL parse the
+            // system's CA bundle: a third of `cargo metadata --no-deps` on a small workspace,
+            // which connects to nothing. An empty bundle skips that work.
+            cmd.env("SSL_CERT_FILE", "/dev/null")
+                .env("SSL_CERT_DIR", "/dev/null");
+        }
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    };
+    // Only a cargo binary named by $CARGO (nslint run by cargo) gets the empty bundle: a
+    // rustup proxy may download a toolchain first. Should cargo fail even so, it runs again
+    // as it would have.
+    let direct = std::env::var_os("CARGO").is_some_and(|p| !p.is_empty());
+    let output = match command(direct).output() {
+        Ok(output) if direct && !output.status.success() => command(false).output(),
+        other => other,
+    };
+    let output = match output {
         Ok(output) => output,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             // A missing current directory is reported as NotFound too.
