@@ -378,9 +378,10 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
         prescanned: std::sync::Arc::new(prescanned),
         ..Options::default()
     };
-    if let (Some(dir), Some(fresh)) = (&options.cache_dir, fresh_metadata) {
-        fresh.store(dir);
-    }
+    let _keeping = match (&options.cache_dir, fresh_metadata) {
+        (Some(dir), Some(fresh)) => Keeping::start(dir.clone(), fresh),
+        _ => Keeping(None),
+    };
     let replay = replay_for(&args, format, &options, &workspace, &catalog, &config);
     if let Some(replay) = &replay {
         let needles = crate::prescan::Needles::new(&catalog, &config.catalog);
@@ -474,6 +475,28 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// Cargo's fresh output being kept in the cache ([`FreshMetadata::store`]) on a thread of its
+/// own while the run goes on: it stats every file cargo read. Joined when dropped.
+struct Keeping(Option<std::thread::JoinHandle<()>>);
+
+impl Keeping {
+    fn start(dir: PathBuf, fresh: FreshMetadata) -> Keeping {
+        let spawned = std::thread::Builder::new()
+            .name("nslint-keep-metadata".to_owned())
+            .spawn(move || fresh.store(&dir));
+        // Without a thread the output is not kept: the next run asks cargo again.
+        Keeping(spawned.ok())
+    }
+}
+
+impl Drop for Keeping {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take() {
+            let _ = handle.join();
+        }
     }
 }
 
