@@ -419,11 +419,11 @@ pub struct Sources {
 }
 
 /// The text of every `.rs` file of the analysed packages and of the loose files' directories,
-/// for [`crate::hollow::Planner`] and the loader. `None` when some file cannot be vouched for: the walk failed (see `package_files`) or a file is
-/// unreadable or not UTF-8. (`#[path]` attributes are refused by the plan's own scan, which
-/// tells them from strings that spell one.)
-/// Texts already read for verdicts (by the early scan or the selection) are taken from
-/// `prescanned` instead of read again.
+/// for [`crate::hollow::Planner`] and the loader. `None` when some file cannot be vouched
+/// for: the walk failed (see `package_files`) or a file is unreadable or not UTF-8.
+/// (`#[path]` attributes are refused by the plan's own scan, which tells them from strings
+/// that spell one.) Texts already read for verdicts (by the early scan or the selection) are
+/// taken from `prescanned` instead of read again.
 pub fn analysed_sources(
     workspace: &Workspace,
     selection: &Selection,
