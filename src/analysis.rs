@@ -251,6 +251,7 @@ pub fn analyze_with_options(
             facts,
             regions: &regions_of[index],
             outside_scope: &outside_scope_of[index],
+            contexts: effects.contexts.get(index).map_or(&[], Vec::as_slice),
             strict,
         };
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_all(&input))) {
@@ -360,15 +361,19 @@ fn set_levels(findings: &mut [Diagnostic], config: &Config, owners: &BTreeMap<Fi
 
 /// The name a target's code uses for its own crate (`my_crate` for the lib).
 fn target_crate_name(spec: &CrateSpec, target: &TargetSpec) -> String {
-    let is_lib = target
-        .kind
-        .iter()
-        .any(|k| k.ends_with("lib") || k == "proc-macro");
-    if is_lib {
+    if is_library(target) {
         spec.lib_name()
     } else {
         target.name.replace('-', "_")
     }
+}
+
+/// Whether a target is a library other crates link (its public items are their API).
+fn is_library(target: &TargetSpec) -> bool {
+    target
+        .kind
+        .iter()
+        .any(|k| k.ends_with("lib") || k == "proc-macro")
 }
 
 /// One target (or loose file) to load and model.
@@ -377,6 +382,9 @@ struct Unit {
     owner: Option<TargetRef>,
     /// The name its code uses for its own crate.
     name: String,
+    /// Whether other crates can call its public items (a library, or a loose file, which
+    /// may be any crate's module).
+    library: bool,
     /// Its root file.
     root: PathBuf,
     /// How the root was found.
@@ -413,6 +421,7 @@ fn units_of(workspace: &Workspace, selection: &prescan::Selection) -> Vec<Unit> 
                     target_index,
                 }),
                 name: target_crate_name(spec, target),
+                library: is_library(target),
                 root: target.src_path.clone(),
                 kind: RootKind::Target,
             });
@@ -422,6 +431,7 @@ fn units_of(workspace: &Workspace, selection: &prescan::Selection) -> Vec<Unit> 
         units.push(Unit {
             owner: None,
             name: loose_crate_name(file),
+            library: true,
             root: file.clone(),
             kind: RootKind::Loose,
         });
@@ -516,15 +526,7 @@ fn run_unit(unit: &Unit, context: &UnitContext<'_>) -> UnitOutput {
             real_dirs: Default::default(),
         };
         catch_unwind(AssertUnwindSafe(|| {
-            target_facts(
-                &unit.name,
-                &unit.root,
-                unit.kind,
-                catalog,
-                known,
-                &mut loader,
-                &mut allows,
-            )
+            target_facts(unit, catalog, known, &mut loader, &mut allows)
         }))
     };
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -664,15 +666,15 @@ pub const INTERNAL_ERROR: &str = "internal error";
 /// Loads one target and extracts its facts, on the calling thread; also returns the files it
 /// consists of. The syntax trees are dropped before it returns.
 fn target_facts(
-    name: &str,
-    root: &Path,
-    kind: RootKind,
+    unit: &Unit,
     catalog: &Catalog,
     known: &BTreeSet<String>,
     loader: &mut Loader<'_>,
     allows: &mut Vec<Allow>,
 ) -> (CrateFacts, Vec<FileId>) {
-    let tree = timings::time(Stage::Load, || load_crate(name, root, kind, loader));
+    let tree = timings::time(Stage::Load, || {
+        load_crate(&unit.name, &unit.root, unit.kind, loader)
+    });
     let Some(tree) = tree else {
         return (CrateFacts::default(), Vec::new());
     };
@@ -692,7 +694,7 @@ fn target_facts(
     let resolver = timings::time(Stage::Resolve, || Resolver::new(&tree, catalog, known));
     let files = tree.modules.iter().map(|m| m.file).collect();
     let facts = timings::time(Stage::Model, || {
-        extract_facts(&resolver, catalog, loader.db)
+        extract_facts(&resolver, catalog, loader.db, unit.library)
     });
     drop(resolver);
     timings::time(Stage::Drop, || drop(tree));

@@ -8,7 +8,9 @@ use std::fmt;
 /// The catalogue shipped with nslint, embedded at build time.
 pub const BUILTIN: &str = include_str!("../lints/catalog.toml");
 
-/// A namespace kind, or `fs` for `CLONE_FS` (not a namespace, but it matters for mnt).
+/// A namespace kind, or a flag of `unshare(2)` that selects no namespace: `fs` for
+/// `CLONE_FS` (it matters for mnt), `attributes` for the others (`CLONE_FILES`,
+/// `CLONE_SYSVSEM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FlagKind {
@@ -30,6 +32,15 @@ pub enum FlagKind {
     Time,
     /// `CLONE_FS`: unshare filesystem attributes (root, cwd, umask).
     Fs,
+    /// Another per-thread attribute that is not a namespace (`CLONE_FILES`, `CLONE_SYSVSEM`).
+    Attributes,
+}
+
+impl FlagKind {
+    /// Whether the flag selects a namespace (rather than an attribute such as `CLONE_FS`).
+    pub fn is_namespace(self) -> bool {
+        !matches!(self, FlagKind::Fs | FlagKind::Attributes)
+    }
 }
 
 impl fmt::Display for FlagKind {
@@ -44,6 +55,7 @@ impl fmt::Display for FlagKind {
             FlagKind::Cgroup => "cgroup",
             FlagKind::Time => "time",
             FlagKind::Fs => "fs",
+            FlagKind::Attributes => "attributes",
         };
         f.write_str(name)
     }
@@ -100,6 +112,39 @@ pub enum ContextKind {
     AsyncTask,
     /// A future driven by `block_on` of a current-thread runtime, on the calling thread.
     OwnRuntime,
+    /// A thread a test harness made for one test.
+    TestThread,
+    /// The process's only thread.
+    SingleThreaded,
+    /// The main thread once others exist.
+    MainThread,
+    /// The thread that calls the API (`Runtime::block_on`'s root future).
+    Caller,
+}
+
+/// The thread an entry point's body starts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryContext {
+    /// Like a binary's `main`: the only thread until the body starts others.
+    Main,
+    /// One of the thread contexts.
+    #[serde(untagged)]
+    Context(ContextKind),
+}
+
+/// An attribute that makes a function an entry point (`#[test]`, `#[tokio::test]`,
+/// `#[ctor]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryPoint {
+    /// The attribute's path: as written, or what it resolves to (`tokio::test`).
+    pub attribute: String,
+    /// The thread the function's body starts on.
+    pub context: EntryContext,
+    /// Other contexts chosen by the attribute's `flavor = ".."` argument.
+    #[serde(default)]
+    pub flavors: BTreeMap<String, EntryContext>,
 }
 
 /// An API whose closure argument runs in a known context.
@@ -130,12 +175,14 @@ pub struct ContextApi {
 pub struct Fork {
     /// The function.
     pub path: String,
+    /// For `libc::syscall`: the syscall-number constant that must be the first argument.
+    pub syscall: Option<String>,
     /// `zero`, or the canonical path of the child variant.
     pub child_pattern: String,
 }
 
 /// How an approved scope runs its closure or future.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ScopeKind {
     /// To completion on one owned thread.
@@ -267,6 +314,9 @@ pub struct Catalog {
     /// Forking functions.
     #[serde(default, rename = "fork")]
     pub forks: Vec<Fork>,
+    /// Attributes that make functions entry points.
+    #[serde(default, rename = "entry")]
+    pub entries: Vec<EntryPoint>,
     /// Approved scopes.
     #[serde(default, rename = "scope")]
     pub scopes: Vec<Scope>,
@@ -310,6 +360,7 @@ impl Catalog {
         self.switches.extend(other.switches);
         self.contexts.extend(other.contexts);
         self.forks.extend(other.forks);
+        self.entries.extend(other.entries);
         self.scopes.extend(other.scopes);
         self.sensitive.extend(other.sensitive);
         self.escapes.extend(other.escapes);
@@ -388,6 +439,7 @@ impl Catalog {
         known.extend(self.contexts.iter().filter_map(|c| c.trait_path.clone()));
         known.extend(self.forks.iter().map(|f| f.path.clone()));
         known.extend(self.forks.iter().map(|f| f.child_pattern.clone()));
+        known.extend(self.forks.iter().filter_map(|f| f.syscall.clone()));
         known.extend(self.scopes.iter().filter_map(|s| s.path.clone()));
         known.extend(self.scopes.iter().filter_map(|s| s.receiver.clone()));
         known.extend(self.sensitive.iter().filter_map(|s| s.path.clone()));
@@ -406,6 +458,17 @@ impl Catalog {
             .iter()
             .find(|c| c.path.as_deref() == Some(path))
             .map(|c| (c.arg, c.context))
+    }
+
+    /// The entry point an attribute makes of its function, with the context for a given
+    /// `flavor` argument (`None` when the attribute has none).
+    pub fn entry_of(&self, attribute: &str, flavor: Option<&str>) -> Option<EntryContext> {
+        let entry = self.entries.iter().find(|e| e.attribute == attribute)?;
+        Some(
+            flavor
+                .and_then(|f| entry.flavors.get(f).copied())
+                .unwrap_or(entry.context),
+        )
     }
 
     /// Whether a path names a process-wide namespace file.

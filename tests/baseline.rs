@@ -71,12 +71,11 @@ fn baselined_findings_stay_baselined_across_unrelated_edits() {
     assert_eq!(output.status.code(), Some(0));
 
     // A new finding is reported; the baseline absorbs only as many as it recorded.
-    let netns = dir.path().join("cni-bridge/src/netns.rs");
-    let text = fs::read_to_string(&netns).expect("netns.rs");
-    let line = "        let origin = File::open(\"/proc/self/ns/net\")?;";
+    let text = fs::read_to_string(&setup).expect("setup.rs");
+    let line = "    let addrs6 = fs::read_to_string(\"/proc/net/if_inet6\")?;";
     let added = text.replacen(line, &format!("{line}\n{line}"), 1);
     assert_ne!(added, text);
-    fs::write(&netns, added).expect("edit");
+    fs::write(&setup, added).expect("edit");
     let output = against_baseline();
     assert_eq!(
         codes(&stdout(&output)),
@@ -84,6 +83,7 @@ fn baselined_findings_stay_baselined_across_unrelated_edits() {
     );
 
     // A fixed finding leaves a stale entry.
+    let netns = dir.path().join("cni-bridge/src/netns.rs");
     let text = fs::read_to_string(&netns).expect("netns.rs");
     let fixed = text.replace("/proc/self/ns/net", "/proc/thread-self/ns/net");
     fs::write(&netns, fixed).expect("edit");

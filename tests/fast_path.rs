@@ -204,7 +204,15 @@ fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
         rendered(&fast)
     );
     assert!(
-        lints_in("nshelp/src/lib.rs").contains(&"unscoped_namespace_op"),
+        lints_in("nshelp/src/lib.rs").contains(&"switch_without_restore"),
+        "the dependency's own leak is found: {:?}",
+        rendered(&fast)
+    );
+    assert!(
+        rendered(&fast)
+            .iter()
+            .any(|d| d.contains("name: \"raw_namespace_switch\"")
+                && d.contains("in the region this switch opens: binds a UDP socket")),
         "the dependency's socket is seen through its summary: {:?}",
         rendered(&fast)
     );
@@ -421,7 +429,7 @@ fn dependencies_are_loaded_when_a_region_reads_them() {
         assert!(
             full.iter()
                 .any(|d| d.contains("name: \"unscoped_namespace_op\"")
-                    && d.contains(&format!("raw switched region: {what}"))),
+                    && d.contains(&format!("after an unchecked switch: {what}"))),
             "the region's call that {what} is seen: {full:?}"
         );
     }

@@ -54,7 +54,6 @@ fn unfulfilled() {}
 
 fn main() {
     let s = "// nslint: allow(raw_namespace_switch) -- inside a string, not a comment";
-    let _ = std::fs::read_link("/proc/self/ns/net");
     let _ = (s, same_line(0), line_above(0), on_item(0), on_statement(0), raised(0));
     let _ = (reported(0), no_reason(0), unused(), unfulfilled(), generated::a(0));
 }
@@ -67,7 +66,9 @@ pub fn a(fd: i32) -> i32 {
 }
 
 pub fn b(fd: i32) -> i32 {
-    unsafe { libc::unshare(libc::CLONE_NEWNET) + fd }
+    let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) + fd };
+    let _ = std::fs::read_link("/proc/self/ns/net");
+    rc
 }
 "#;
 

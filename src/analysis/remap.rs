@@ -6,7 +6,7 @@
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::model::ir::{Body, Event};
-use crate::model::{CrateFacts, OuterHandleUse, PathLiteral, SwitchCall};
+use crate::model::{CrateFacts, OuterHandleUse, PathUse, SwitchCall};
 use crate::source::FileId;
 use crate::suppress::Allow;
 
@@ -37,7 +37,7 @@ pub(super) fn unit(output: &mut super::UnitOutput, map: &[FileId]) {
 fn facts(facts: &mut CrateFacts, map: Map<'_>) {
     let CrateFacts {
         switches,
-        path_literals,
+        path_uses,
         uses_scopes: _,
         bodies,
         exports: _,
@@ -47,7 +47,7 @@ fn facts(facts: &mut CrateFacts, map: Map<'_>) {
     for SwitchCall { span: at, .. } in switches {
         span(at, map);
     }
-    for PathLiteral { span: at, .. } in path_literals {
+    for PathUse { span: at, .. } in path_uses {
         span(at, map);
     }
     for OuterHandleUse {
@@ -60,6 +60,7 @@ fn facts(facts: &mut CrateFacts, map: Map<'_>) {
     for Body {
         owner: _,
         context: _,
+        parent: _,
         events,
         span: at,
     } in bodies
@@ -72,10 +73,22 @@ fn facts(facts: &mut CrateFacts, map: Map<'_>) {
 fn events(events: &mut [Event], map: Map<'_>) {
     for event in events {
         match event {
-            Event::Switch { span: at, .. }
-            | Event::Await { span: at }
+            Event::Switch {
+                span: at,
+                target_path,
+                ..
+            } => {
+                span(at, map);
+                if let Some((path, _)) = target_path {
+                    span(path, map);
+                }
+            }
+            Event::Await { span: at }
+            | Event::ProcessWidePath { span: at, .. }
             | Event::Escape { span: at, .. }
-            | Event::Sensitive { span: at, .. } => span(at, map),
+            | Event::Sensitive { span: at, .. }
+            | Event::Handoff { span: at, .. }
+            | Event::Reference { span: at, .. } => span(at, map),
             Event::Call { span: at, exit, .. } => {
                 span(at, map);
                 if let Some((_, exit)) = exit {
@@ -83,8 +96,8 @@ fn events(events: &mut [Event], map: Map<'_>) {
                 }
             }
             Event::Exit { span: at, .. } => span(at, map),
-            Event::Drop { .. } | Event::EndScope { .. } => {}
-            Event::Branch { arms, span: at } => {
+            Event::Drop { .. } | Event::EndScope { .. } | Event::ThreadsStarted => {}
+            Event::Branch { arms, span: at, .. } => {
                 span(at, map);
                 for arm in arms {
                     self::events(arm, map);

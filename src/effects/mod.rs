@@ -8,6 +8,7 @@
 //! a socket, a netlink handle, a resolver, a process. Each fact carries the chain of calls
 //! that leads to its cause. Recursion terminates because facts only ever get set, never unset.
 
+pub mod contexts;
 pub mod regions;
 
 use crate::diagnostic::Span;
@@ -18,6 +19,7 @@ use crate::model::ir::{Body, BodyOwner, Callee, Event, TypeRef};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 
+pub use contexts::{ContextMap, Root, Witness};
 pub use regions::{Finding, FindingKind};
 
 /// Passes over the workspace are bounded: summaries only grow, so this is never reached in
@@ -51,14 +53,23 @@ pub struct Summary {
     pub sensitive: Option<Chain>,
     /// It hands work to another thread, directly or through callees.
     pub escapes: Option<Chain>,
+    /// The switch it returns with (or the guard's) may have failed unnoticed.
+    pub unchecked: bool,
+    /// It starts threads or a runtime, directly or through callees.
+    pub starts_threads: bool,
+    /// No path returns to the caller: it ends the process or execs on every one.
+    pub never_returns: bool,
 }
 
 /// The workspace's functions, indexed for call resolution, with every call resolved once.
 pub struct Program<'a> {
     bodies: Vec<&'a Body>,
+    /// For each body, the body it is written in (closures and async blocks), as an index
+    /// into `bodies`.
+    parents: Vec<Option<usize>>,
     /// Resolved call targets, keyed by the address of the call's `Callee` in its body.
     targets: FxHashMap<usize, usize>,
-    /// For each body, the bodies that call it.
+    /// For each body, the bodies that call it, hand it over or name it.
     callers: Vec<Vec<usize>>,
 }
 
@@ -72,10 +83,26 @@ impl<'a> Program<'a> {
             .copied()
             .flat_map(|p| p.bodies.iter())
             .collect();
-        let mut by_name = FxHashMap::with_capacity_and_hasher(bodies.len(), Default::default());
+        let mut parents = Vec::with_capacity(bodies.len());
+        let mut package_of = Vec::with_capacity(bodies.len());
+        let mut offset = 0;
+        for (index, package) in packages.iter().enumerate() {
+            parents.extend(
+                package
+                    .bodies
+                    .iter()
+                    .map(|b| b.parent.map(|p| offset + p as usize)),
+            );
+            package_of.extend(std::iter::repeat_n(index, package.bodies.len()));
+            offset += package.bodies.len();
+        }
+        // A file shared by two packages' targets is a body in each: a call goes to its own
+        // package's copy first.
+        let mut by_name: FxHashMap<&str, Vec<usize>> =
+            FxHashMap::with_capacity_and_hasher(bodies.len(), Default::default());
         for (index, body) in bodies.iter().enumerate() {
-            if let BodyOwner::Fn { canonical, .. } = &body.owner {
-                by_name.entry(canonical.as_str()).or_insert(index);
+            if let BodyOwner::Fn { canonical, .. } | BodyOwner::Item { canonical } = &body.owner {
+                by_name.entry(canonical.as_str()).or_default().push(index);
             }
         }
         let exports = packages
@@ -88,17 +115,20 @@ impl<'a> Program<'a> {
             bodies: &bodies,
             by_name,
             exports,
+            package_of: &package_of,
         };
-        // Each body's resolved calls: (the call's address, its target).
+        // Each body's resolved calls, hand-overs and references: (the callee's address, its
+        // target).
         let resolved: Vec<Vec<(usize, usize)>> = bodies
             .par_iter()
-            .map(|body| {
+            .zip(&package_of)
+            .map(|(body, &package)| {
                 let mut calls = Vec::new();
                 collect_calls(&body.events, &mut calls);
                 calls
                     .into_iter()
                     .filter_map(|callee| {
-                        let target = names.resolve(callee)?;
+                        let target = names.resolve(callee, package)?;
                         Some((callee as *const Callee as usize, target))
                     })
                     .collect()
@@ -119,13 +149,14 @@ impl<'a> Program<'a> {
         }
         Program {
             bodies,
+            parents,
             targets,
             callers,
         }
     }
 
     /// The function a call reaches, if it is the workspace's.
-    fn resolve(&self, callee: &Callee) -> Option<usize> {
+    pub fn resolve(&self, callee: &Callee) -> Option<usize> {
         self.targets
             .get(&(callee as *const Callee as usize))
             .copied()
@@ -135,41 +166,48 @@ impl<'a> Program<'a> {
 /// Function names for resolution while the program is indexed.
 struct Names<'b, 'a> {
     bodies: &'b [&'a Body],
-    by_name: FxHashMap<&'a str, usize>,
+    by_name: FxHashMap<&'a str, Vec<usize>>,
     exports: FxHashMap<&'a str, &'a str>,
+    package_of: &'b [usize],
 }
 
 impl Names<'_, '_> {
-    /// The function a path names, following re-exports.
-    fn function(&self, path: &str) -> Option<usize> {
+    /// The function a path names from code in `package`, following re-exports: the
+    /// package's own copy when it has one.
+    fn function(&self, path: &str, package: usize) -> Option<usize> {
         let mut path = path;
         for _ in 0..8 {
-            if let Some(&index) = self.by_name.get(path) {
-                return Some(index);
+            if let Some(candidates) = self.by_name.get(path) {
+                return candidates
+                    .iter()
+                    .copied()
+                    .find(|&i| self.package_of[i] == package)
+                    .or_else(|| candidates.first().copied());
             }
             path = self.exports.get(path)?;
         }
         None
     }
 
-    fn resolve(&self, callee: &Callee) -> Option<usize> {
+    fn resolve(&self, callee: &Callee, package: usize) -> Option<usize> {
         match callee {
-            Callee::Path(path) => self.function(path),
+            Callee::Path(path) => self.function(path, package),
             Callee::Method {
                 receiver: TypeRef::Named(ty),
                 method,
-            } => self.function(&format!("{ty}::{method}")),
+            } => self.function(&format!("{ty}::{method}"), package),
             Callee::Method {
                 receiver: TypeRef::ReturnOf(f),
                 method,
             } => {
-                let BodyOwner::Fn { return_types, .. } = &self.bodies[self.function(f)?].owner
+                let BodyOwner::Fn { return_types, .. } =
+                    &self.bodies[self.function(f, package)?].owner
                 else {
                     return None;
                 };
                 return_types
                     .iter()
-                    .find_map(|ty| self.function(&format!("{ty}::{method}")))
+                    .find_map(|ty| self.function(&format!("{ty}::{method}"), package))
             }
         }
     }
@@ -184,14 +222,45 @@ pub struct Effects {
     pub outside_scope: Vec<(usize, Span, String)>,
     /// Bodies whose interpretation panicked, by package: their findings are unknown.
     pub failed: Vec<(usize, Span)>,
+    /// For each package, for each of its bodies, the contexts it runs in.
+    pub contexts: Vec<Vec<BodyContexts>>,
 }
 
-/// Computes summaries to a fixpoint, then interprets every body with them, in parallel on the
-/// current rayon pool (whose threads need stacks as deep as the code nests).
+/// The contexts a body runs in, with the chain that brings the first shared one (for
+/// findings the rules make from facts: a switch's kind, a path literal).
+#[derive(Debug, Clone, Default)]
+pub struct BodyContexts {
+    /// Every context, deduplicated, in the order of [`ThreadContext`].
+    pub contexts: Vec<ThreadContext>,
+    /// Why the code may run on a thread that is not the main thread, when it may.
+    pub off_main: Option<Witness>,
+    /// Why it may run on a thread other code reuses (or any thread), when it may.
+    pub shared: Option<Witness>,
+    /// Why the process may have other threads when it runs, when it may.
+    pub multi_threaded: Option<Witness>,
+}
+
+impl BodyContexts {
+    /// The contexts after threads started in the body (`main`'s single-threaded phase over).
+    pub fn after_start(&self, started: bool) -> impl Iterator<Item = ThreadContext> + '_ {
+        self.contexts.iter().map(move |&c| {
+            if started && c == ThreadContext::SingleThreaded {
+                ThreadContext::MainThread
+            } else {
+                c
+            }
+        })
+    }
+}
+
+/// Computes summaries to a fixpoint, the calling contexts of every body, then interprets every
+/// body with them, in parallel on the current rayon pool (whose threads need stacks as deep as
+/// the code nests).
 pub fn analyze(packages: &[CrateFacts]) -> Effects {
     let all: Vec<&CrateFacts> = packages.iter().collect();
     let program = Program::new(&all);
     let summaries = summarize(&program);
+    let contexts = contexts::compute(&program, &summaries);
     let owners = package_of_each_body(packages);
     let scoped = called_only_from_scopes(&program);
     let mut findings = Vec::new();
@@ -201,10 +270,9 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
     // body order, so the output does not depend on the thread count.
     let outcomes: Vec<Option<regions::Outcome>> = {
         use rayon::prelude::*;
-        program
-            .bodies
-            .par_iter()
-            .map(|body| interpret_guarded(body, &program, &summaries))
+        (0..program.bodies.len())
+            .into_par_iter()
+            .map(|index| interpret_guarded(index, &program, &summaries, Some(&contexts)))
             .collect()
     };
     for ((index, body), outcome) in program.bodies.iter().enumerate().zip(outcomes) {
@@ -213,7 +281,18 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
             continue;
         };
         findings.extend(outcome.findings.into_iter().map(|f| (owners[index], f)));
-        if body.context.is_shared() && !scoped[index] {
+        // Strict mode wants every operation in a scope: those on threads the code made for the
+        // purpose (a thread, a child, a scope) already are in one in all but name.
+        let unscoped = contexts.incoming(index).iter().any(|i| {
+            !matches!(
+                i.context,
+                ThreadContext::DedicatedThread
+                    | ThreadContext::ChildAfterFork
+                    | ThreadContext::Scope(_)
+                    | ThreadContext::OwnRuntime
+            )
+        });
+        if unscoped && !scoped[index] {
             outside_scope.extend(
                 outcome
                     .operations
@@ -222,10 +301,38 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
             );
         }
     }
+    let mut per_package: Vec<Vec<BodyContexts>> = packages
+        .iter()
+        .map(|p| Vec::with_capacity(p.bodies.len()))
+        .collect();
+    for index in 0..program.bodies.len() {
+        per_package[owners[index]].push(body_contexts(&program, &contexts, index));
+    }
     Effects {
         findings,
         outside_scope,
         failed,
+        contexts: per_package,
+    }
+}
+
+/// A body's contexts in the shape rules read them.
+fn body_contexts(program: &Program<'_>, map: &ContextMap, index: usize) -> BodyContexts {
+    let incoming = map.incoming(index);
+    let mut contexts: Vec<ThreadContext> = incoming.iter().map(|i| i.context).collect();
+    contexts.sort_unstable();
+    contexts.dedup();
+    let witness_where = |wanted: &dyn Fn(ThreadContext) -> bool| {
+        incoming
+            .iter()
+            .position(|i| wanted(i.context))
+            .map(|at| map.witness(program, index, at))
+    };
+    BodyContexts {
+        contexts,
+        off_main: witness_where(&|c| !c.is_main_thread()),
+        shared: witness_where(&|c: ThreadContext| c.is_shared()),
+        multi_threaded: witness_where(&|c: ThreadContext| !c.is_single_threaded()),
     }
 }
 
@@ -258,23 +365,46 @@ pub fn demand(packages: &[&CrateFacts], workspace_crates: &BTreeSet<String>) -> 
             .callers_of
             .extend(package.forwarders.iter().map(|f| own_name(f)));
     }
-    let outcomes: Vec<(Vec<usize>, Vec<Callee>)> = {
+    let outcomes: Vec<(Vec<usize>, Vec<Callee>, bool)> = {
         use rayon::prelude::*;
-        program
-            .bodies
-            .par_iter()
-            .map(|body| {
-                interpret_guarded(body, &program, &summaries)
-                    .map(|outcome| (outcome.region_calls, outcome.region_unresolved))
+        (0..program.bodies.len())
+            .into_par_iter()
+            .map(|index| {
+                interpret_guarded(index, &program, &summaries, None)
+                    .map(|outcome| {
+                        (
+                            outcome.region_calls,
+                            outcome.region_unresolved,
+                            outcome.switches,
+                        )
+                    })
                     .unwrap_or_default()
             })
             .collect()
     };
     let mut unresolved: Vec<Callee> = Vec::new();
     let mut calls: Vec<Vec<usize>> = Vec::with_capacity(outcomes.len());
-    for (resolved, missing) in outcomes {
+    let mut switching: Vec<usize> = Vec::new();
+    for (index, (resolved, missing, switches)) in outcomes.into_iter().enumerate() {
         calls.push(resolved);
         unresolved.extend(missing);
+        if switches {
+            switching.push(index);
+        }
+    }
+    // Whether a switch is a hazard depends on the threads its function runs on: its callers
+    // decide, and theirs, up to an entry point. Each round loads one more level of them.
+    for index in upward_closure(&program, switching) {
+        // A `Drop::drop` is only ever called by the compiler (E0040): `drop(x)` is `mem::drop`.
+        if let BodyOwner::Fn {
+            canonical,
+            drop_of: None,
+            ..
+        }
+        | BodyOwner::Item { canonical } = &program.bodies[index].owner
+        {
+            demand.callers_of.insert(own_name(canonical));
+        }
     }
     // A summary read in a region is made of the summaries of everything its function calls.
     let callees = callees_of(&program);
@@ -339,6 +469,23 @@ fn names_into<'c>(
     }
 }
 
+/// The bodies in `start`, the bodies they are written in, and everything that calls, hands
+/// over or names any of them, transitively.
+fn upward_closure(program: &Program<'_>, start: Vec<usize>) -> Vec<usize> {
+    let mut seen = vec![false; program.bodies.len()];
+    let mut pending = start;
+    let mut out = Vec::new();
+    while let Some(index) = pending.pop() {
+        if std::mem::replace(&mut seen[index], true) {
+            continue;
+        }
+        out.push(index);
+        pending.extend(program.parents[index]);
+        pending.extend(program.callers[index].iter().copied().filter(|&c| !seen[c]));
+    }
+    out
+}
+
 /// For each body, the bodies it calls.
 fn callees_of(program: &Program<'_>) -> Vec<Vec<usize>> {
     let mut callees: Vec<Vec<usize>> = vec![Vec::new(); program.bodies.len()];
@@ -353,12 +500,13 @@ fn callees_of(program: &Program<'_>) -> Vec<Vec<usize>> {
 /// Interprets a body; a panic in the interpreter (a bug of nslint's) gives `None` instead of
 /// ending the run, so that the body can be reported as not analysed.
 fn interpret_guarded(
-    body: &Body,
+    index: usize,
     program: &Program<'_>,
     summaries: &[Summary],
+    contexts: Option<&ContextMap>,
 ) -> Option<regions::Outcome> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        regions::interpret(body, program, summaries)
+        regions::interpret(index, program, summaries, contexts)
     }))
     .ok()
 }
@@ -397,12 +545,13 @@ fn summarize(program: &Program<'_>) -> Vec<Summary> {
         let BodyOwner::Fn {
             drop_of,
             return_types,
+            diverges,
             ..
         } = &body.owner
         else {
             continue;
         };
-        let Some(outcome) = interpret_guarded(body, program, &summaries) else {
+        let Some(outcome) = interpret_guarded(index, program, &summaries, None) else {
             continue;
         };
         let mut wake: Vec<usize> = Vec::new();
@@ -416,6 +565,9 @@ fn summarize(program: &Program<'_>) -> Vec<Summary> {
             sensitive: outcome.sensitive,
             escapes: outcome.escapes,
             flags_param: outcome.flags_param,
+            unchecked: outcome.ends_unchecked,
+            starts_threads: outcome.starts_threads,
+            never_returns: *diverges || outcome.never_returns,
             ..Summary::default()
         };
         if let Some(chain) = outcome.ends_switched {
@@ -470,10 +622,13 @@ fn called_only_from_scopes(program: &Program<'_>) -> Vec<bool> {
     scoped
 }
 
+/// Every callee a body's events name: calls, functions handed over, references.
 fn collect_calls<'e>(events: &'e [Event], out: &mut Vec<&'e Callee>) {
     for event in events {
         match event {
-            Event::Call { callee, .. } => out.push(callee),
+            Event::Call { callee, .. }
+            | Event::Handoff { callee, .. }
+            | Event::Reference { callee, .. } => out.push(callee),
             Event::Branch { arms, .. } => arms.iter().for_each(|a| collect_calls(a, out)),
             Event::Loop { body } => collect_calls(body, out),
             _ => {}
@@ -492,7 +647,13 @@ fn short_name(body: &Body) -> String {
                 [] => canonical.clone(),
             }
         }
+        BodyOwner::Item { canonical } => canonical
+            .rsplit("::")
+            .next()
+            .unwrap_or(canonical)
+            .to_owned(),
         BodyOwner::Closure { .. } => "closure".to_owned(),
         BodyOwner::AsyncBlock { .. } => "async block".to_owned(),
+        BodyOwner::ForkChild => "the fork's child".to_owned(),
     }
 }

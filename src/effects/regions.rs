@@ -3,19 +3,34 @@
 //!
 //! The state of the thread is tracked as off, on (switched since a known start) or maybe
 //! (switched on some paths only). A `setns` while switched is a restore when its kinds
-//! overlap the region's (or are unknown); `unshare` always enters. Guards are tracked beside:
-//! alive from their `let` to the end of their block or an explicit `drop`.
+//! overlap the region's (or are unknown), unless its namespace file names another namespace
+//! (`/run/netns/..`: an entry); a `setns` into the thread's own namespace while off is a probe
+//! that switches nothing; `unshare` always enters. Guards are tracked beside: alive from their
+//! `let` to the end of their block or an explicit `drop`. A guard type's `Drop` starts
+//! switched: its `setns` is the restore.
+//!
+//! Beside the state, the interpreter keeps the tests of `bool` parameters that hold (`if
+//! !flag`) and whether threads were started, so that each point sees only the calling
+//! contexts that reach it ([`super::contexts`]).
 //!
 //! "Maybe" states are reported only with a witness — a branch that restores on one arm and not
 //! the other after the thread was switched, or a `break` that skips a restore. A switch made on
 //! one branch and undone under the same condition later stays quiet: the paths that matter
 //! cannot be told apart without the conditions, and precision comes first.
+//!
+//! What is a finding depends on the contexts at the point: a path out of a region leaks only
+//! on a thread other code reuses (or any thread, for code outside callers may run); an
+//! `.await` in a region matters only where a multi-thread runtime may poll the code; a
+//! sensitive operation in a region is the region's purpose unless the switch may have failed
+//! (unchecked), may not have happened on this path (a restore skipped on another), or the task
+//! may have moved to another worker since (an `.await` in the region).
 
+use super::contexts::{AtPoint, ContextMap, Witness, arm_constraint};
 use super::{Chain, Program, Step, Summary, short_name};
 use crate::catalog::{FlagKind, ScopeKind, SwitchOp};
 use crate::diagnostic::Span;
 use crate::model::ThreadContext;
-use crate::model::ir::{Body, BodyOwner, Callee, Event, ExitKind};
+use crate::model::ir::{Body, BodyOwner, Callee, Event, ExitKind, SwitchTarget};
 use std::collections::BTreeSet;
 
 /// Where a region starts: the switch, or the call in this body that switched through a helper.
@@ -29,6 +44,14 @@ pub struct RegionStart {
     pub guard: bool,
 }
 
+impl RegionStart {
+    /// The raw switch the region begins with: the call itself, or the switch at the end of
+    /// the helper chain.
+    pub fn switch_span(&self) -> &Span {
+        self.via.last().map_or(&self.span, |step| &step.span)
+    }
+}
+
 /// How a path leaves a region without switching back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LeakWay {
@@ -40,6 +63,17 @@ pub enum LeakWay {
     UnrestoredPath,
 }
 
+/// Why a sensitive operation inside a region may run in the wrong namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OperationRisk {
+    /// The task may have resumed on another worker since this `.await`.
+    AfterAwait(Span),
+    /// The switch's result is thrown away: it may have failed.
+    Unchecked,
+    /// On another path through here the thread was switched back (or never switched).
+    MaybeSwitched(Span),
+}
+
 /// What a body does wrong inside a region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FindingKind {
@@ -47,13 +81,17 @@ pub enum FindingKind {
     Leak {
         /// Each way out, with where it is.
         ways: Vec<(LeakWay, Span)>,
-        /// The thread context of the body.
+        /// The shared thread context the paths leave switched.
         context: ThreadContext,
+        /// Why the code runs there.
+        witness: Option<Witness>,
     },
     /// An `.await` inside the region.
     Await {
         /// The `.await`.
         span: Span,
+        /// Why a multi-thread runtime may poll the code.
+        witness: Option<Witness>,
     },
     /// Work handed to another thread inside a sync scope or a region.
     Escape {
@@ -66,6 +104,19 @@ pub enum FindingKind {
         /// Whether it is inside a sync scope (rather than a raw region).
         in_scope: bool,
     },
+    /// A process-wide namespace path used where it names another thread's namespace than the
+    /// caller's: inside a region, or as the namespace file of a switch, on a thread that may
+    /// not be the main one.
+    ProcessWidePath {
+        /// Where the path is used.
+        span: Span,
+        /// The path.
+        value: String,
+        /// For the namespace file of a switch: the switch.
+        switch: Option<Span>,
+        /// Why the thread may not be the main one.
+        witness: Option<Witness>,
+    },
     /// A namespace-sensitive operation inside the region.
     Operation {
         /// The operation, or the call that leads to it.
@@ -74,6 +125,9 @@ pub enum FindingKind {
         what: String,
         /// For a call: the chain down to the operation.
         chain: Chain,
+        /// Why it may run in the wrong namespace; `None` when the region is sound and the
+        /// operation is its purpose.
+        risk: Option<OperationRisk>,
     },
 }
 
@@ -91,6 +145,9 @@ pub struct Finding {
 pub struct Outcome {
     /// The chain to the switch, when the body returns with its thread switched.
     pub ends_switched: Option<Chain>,
+    /// Whether the switch it returns with may have failed unnoticed (its result is thrown
+    /// away).
+    pub ends_unchecked: bool,
     /// The chain to the first sensitive operation it performs.
     pub sensitive: Option<Chain>,
     /// Whether it switches (directly or through a helper) at all.
@@ -99,6 +156,10 @@ pub struct Outcome {
     pub flags_param: Option<usize>,
     /// The chain to the first work it hands to another thread.
     pub escapes: Option<Chain>,
+    /// Whether it starts threads (directly or through callees).
+    pub starts_threads: bool,
+    /// Whether no path returns to its caller (every one ends the process or execs).
+    pub never_returns: bool,
     /// Its own sensitive operations (for strict mode).
     pub operations: Vec<(Span, String)>,
     /// The workspace functions (body indices) called inside a region or a scope, whose
@@ -116,6 +177,8 @@ struct Region {
     kinds: Option<BTreeSet<FlagKind>>,
     /// The parameter the kinds come from, in a wrapper.
     flags_param: Option<usize>,
+    /// Whether the switch's result was thrown away.
+    unchecked: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -129,52 +192,134 @@ enum Raw {
 }
 
 #[derive(Debug, Clone)]
+struct Guard {
+    name: String,
+    start: RegionStart,
+    unchecked: bool,
+}
+
+#[derive(Debug, Clone)]
 struct State {
     raw: Raw,
-    guards: Vec<(String, RegionStart)>,
+    guards: Vec<Guard>,
     dead: bool,
+    /// Tests of `bool` parameters that hold here.
+    constraints: Vec<(usize, bool)>,
+    /// Whether threads were started on the way here.
+    threads_started: bool,
+    /// An `.await` since the current region started, where the task may move.
+    awaited: Option<Span>,
 }
 
 impl State {
     fn region(&self) -> Option<&RegionStart> {
         match &self.raw {
             Raw::On(region) => Some(&region.start),
-            _ => self.guards.last().map(|(_, start)| start),
+            _ => self.guards.last().map(|g| &g.start),
+        }
+    }
+
+    /// Whether the region the thread is in may have failed to switch unnoticed.
+    fn unchecked(&self) -> bool {
+        match &self.raw {
+            Raw::On(region) => region.unchecked,
+            _ => self.guards.last().is_some_and(|g| g.unchecked),
         }
     }
 }
 
-/// Interprets a body with the current summaries.
-pub fn interpret(body: &Body, program: &Program<'_>, summaries: &[Summary]) -> Outcome {
+/// Interprets a body with the current summaries; with `contexts` (after the calling contexts
+/// are known), also judges what it finds.
+pub fn interpret(
+    index: usize,
+    program: &Program<'_>,
+    summaries: &[Summary],
+    contexts: Option<&ContextMap>,
+) -> Outcome {
+    let body = program.bodies[index];
     let mut interp = Interp {
         program,
         summaries,
         body,
+        index,
+        contexts,
         exits: Vec::new(),
         loop_breaks: Vec::new(),
+        returns: false,
         outcome: Outcome::default(),
     };
     let start = State {
-        raw: Raw::Off,
+        raw: interp.initial_state(),
         guards: Vec::new(),
         dead: false,
+        constraints: Vec::new(),
+        threads_started: false,
+        awaited: None,
     };
     let end = interp.run(&body.events, start);
     interp.finish(end)
+}
+
+/// An exit taken while switched, with the shared context it leaves switched.
+struct SwitchedExit {
+    region: RegionStart,
+    kind: ExitKind,
+    span: Span,
+    shared: Option<AtPoint>,
 }
 
 struct Interp<'p, 'b> {
     program: &'p Program<'b>,
     summaries: &'p [Summary],
     body: &'p Body,
-    /// Exits taken while switched: the region, how, where.
-    exits: Vec<(RegionStart, ExitKind, Span)>,
+    index: usize,
+    contexts: Option<&'p ContextMap>,
+    exits: Vec<SwitchedExit>,
     /// For each enclosing loop, the states at its `break`s.
     loop_breaks: Vec<Vec<(State, Span)>>,
+    /// Whether some path returns to the caller (`return`, `?`, a panic).
+    returns: bool,
     outcome: Outcome,
 }
 
 impl Interp<'_, '_> {
+    /// A guard type's `Drop` starts switched: the guard's region is what it ends.
+    fn initial_state(&self) -> Raw {
+        let is_drop = matches!(
+            &self.body.owner,
+            BodyOwner::Fn {
+                drop_of: Some(_),
+                ..
+            }
+        );
+        if !is_drop || !self.switches_somewhere(&self.body.events) {
+            return Raw::Off;
+        }
+        Raw::On(Region {
+            start: RegionStart {
+                span: self.body.span.clone(),
+                via: Vec::new(),
+                guard: true,
+            },
+            kinds: None,
+            flags_param: None,
+            unchecked: false,
+        })
+    }
+
+    fn switches_somewhere(&self, events: &[Event]) -> bool {
+        events.iter().any(|event| match event {
+            Event::Switch { .. } => true,
+            Event::Call { callee, .. } => self
+                .program
+                .resolve(callee)
+                .is_some_and(|t| self.summaries[t].returns_switched.is_some()),
+            Event::Branch { arms, .. } => arms.iter().any(|a| self.switches_somewhere(a)),
+            Event::Loop { body } => self.switches_somewhere(body),
+            _ => false,
+        })
+    }
+
     fn run(&mut self, events: &[Event], mut state: State) -> State {
         for event in events {
             if state.dead {
@@ -185,6 +330,44 @@ impl Interp<'_, '_> {
         state
     }
 
+    /// The contexts at a point, when they are known.
+    fn at(&self, state: &State) -> Vec<AtPoint> {
+        self.contexts
+            .map(|c| c.at(self.index, &state.constraints, state.threads_started))
+            .unwrap_or_default()
+    }
+
+    /// A shared context at a point, the most telling first (a worker or a pool thread rather
+    /// than an unknown caller).
+    fn shared_at(&self, state: &State) -> Option<AtPoint> {
+        let at = self.at(state);
+        [
+            ThreadContext::AsyncTask,
+            ThreadContext::PoolThread,
+            ThreadContext::Unknown,
+        ]
+        .into_iter()
+        .find_map(|wanted| at.iter().find(|p| p.context == wanted).copied())
+    }
+
+    /// A context at a point on a thread other than the process's main one (where `/proc/self`
+    /// names another thread's namespaces).
+    fn off_main_at(&self, state: &State) -> Option<AtPoint> {
+        self.at(state)
+            .into_iter()
+            .find(|p| !p.context.is_main_thread())
+    }
+
+    /// A context at a point where the code may resume on another thread after an `.await`.
+    fn migrating_at(&self, state: &State) -> Option<AtPoint> {
+        self.at(state).into_iter().find(|p| p.context.may_migrate())
+    }
+
+    fn witness(&self, point: AtPoint) -> Option<Witness> {
+        self.contexts
+            .map(|c| c.witness(self.program, self.index, point.incoming))
+    }
+
     fn step(&mut self, event: &Event, mut state: State) -> State {
         match event {
             Event::Switch {
@@ -192,14 +375,48 @@ impl Interp<'_, '_> {
                 kinds,
                 flags_param,
                 span,
+                checked,
+                target,
+                target_path,
             } => {
                 self.outcome.switches = true;
-                let start = RegionStart {
-                    span: span.clone(),
-                    via: Vec::new(),
-                    guard: false,
-                };
-                state.raw = toggle(state.raw, *op, kinds.clone(), start, *flags_param);
+                if let Some((path, value)) = target_path
+                    && let Some(point) = self.off_main_at(&state)
+                {
+                    let region = state.region().cloned().unwrap_or_else(|| RegionStart {
+                        span: span.clone(),
+                        via: Vec::new(),
+                        guard: false,
+                    });
+                    self.outcome.findings.push(Finding {
+                        kind: FindingKind::ProcessWidePath {
+                            span: path.clone(),
+                            value: value.clone(),
+                            switch: Some(span.clone()),
+                            witness: self.witness(point),
+                        },
+                        region,
+                    });
+                }
+                let probe = *op == SwitchOp::Setns
+                    && *target == SwitchTarget::OwnThread
+                    && matches!(state.raw, Raw::Off);
+                if !probe {
+                    let start = RegionStart {
+                        span: span.clone(),
+                        via: Vec::new(),
+                        guard: false,
+                    };
+                    let entered = Entered {
+                        op: *op,
+                        kinds: kinds.clone(),
+                        start,
+                        flags_param: *flags_param,
+                        unchecked: !checked,
+                        elsewhere: *target == SwitchTarget::Elsewhere,
+                    };
+                    state = self.toggle(state, entered);
+                }
             }
             Event::Call {
                 callee,
@@ -207,69 +424,8 @@ impl Interp<'_, '_> {
                 bound_to,
                 exit,
                 arg_kinds,
-            } => {
-                let target = self.program.resolve(callee);
-                if state.region().is_some() || matches!(self.body.context, ThreadContext::Scope(_))
-                {
-                    match target {
-                        Some(target) => self.outcome.region_calls.push(target),
-                        None => self.outcome.region_unresolved.push(callee.clone()),
-                    }
-                }
-                let summary = target.map(|i| &self.summaries[i]);
-                // Names are only needed when a chain is built: most calls have no effects.
-                let program = self.program;
-                let body = self.body;
-                let through = |chain: &Chain| {
-                    let callee_name = target
-                        .map(|i| short_name(program.bodies[i]))
-                        .unwrap_or_default();
-                    let mut steps = vec![Step {
-                        function: short_name(body),
-                        what: format!("calls `{callee_name}`"),
-                        span: span.clone(),
-                    }];
-                    steps.extend(chain.iter().cloned());
-                    steps
-                };
-                let guard = summary.and_then(|s| s.returns_guard.as_ref());
-                let toggles = summary.and_then(|s| s.returns_switched.as_ref());
-                if let Some((kind, exit_span)) = exit
-                    && guard.is_none()
-                    && toggles.is_none()
-                {
-                    state = self.exit(state, *kind, exit_span.clone(), false);
-                }
-                if let Some(chain) = guard {
-                    self.outcome.switches = true;
-                    if let Some(name) = bound_to {
-                        let start = RegionStart {
-                            span: span.clone(),
-                            via: chain.clone(),
-                            guard: true,
-                        };
-                        state.guards.push((name.clone(), start));
-                    }
-                } else if let Some(chain) = toggles {
-                    self.outcome.switches = true;
-                    let start = RegionStart {
-                        span: span.clone(),
-                        via: chain.clone(),
-                        guard: false,
-                    };
-                    let param = summary.and_then(|s| s.flags_param);
-                    let kinds = param.and_then(|p| arg_kinds.get(p).cloned().flatten());
-                    state.raw = toggle(state.raw, SwitchOp::Setns, kinds, start, None);
-                }
-                if let Some(chain) = summary.and_then(|s| s.sensitive.as_ref()) {
-                    let what = chain.last().map(|s| s.what.clone()).unwrap_or_default();
-                    self.sensitive(&state, span, &what, through(chain), chain.clone());
-                }
-                if let Some(chain) = summary.and_then(|s| s.escapes.as_ref()) {
-                    let what = chain.last().map(|s| s.what.clone()).unwrap_or_default();
-                    self.escape(&state, span, &what, through(chain), chain.clone());
-                }
-            }
+                ..
+            } => state = self.call(state, callee, span, bound_to.as_deref(), exit, arg_kinds),
             Event::Escape { what, span } => {
                 let own = vec![Step {
                     function: short_name(self.body),
@@ -288,12 +444,16 @@ impl Interp<'_, '_> {
                 self.sensitive(&state, span, what, own, Vec::new());
             }
             Event::Await { span } => {
-                if self.body.context == ThreadContext::AsyncTask
-                    && let Some(region) = state.region()
+                if let Some(region) = state.region().cloned()
+                    && let Some(point) = self.migrating_at(&state)
                 {
+                    state.awaited.get_or_insert_with(|| span.clone());
                     self.outcome.findings.push(Finding {
-                        kind: FindingKind::Await { span: span.clone() },
-                        region: region.clone(),
+                        kind: FindingKind::Await {
+                            span: span.clone(),
+                            witness: self.witness(point),
+                        },
+                        region,
                     });
                 }
             }
@@ -302,12 +462,47 @@ impl Interp<'_, '_> {
                 span,
                 diverges,
             } => state = self.exit(state, *kind, span.clone(), *diverges),
-            Event::Drop { name } => state.guards.retain(|(n, _)| n != name),
-            Event::EndScope { names } => state.guards.retain(|(n, _)| !names.contains(n)),
-            Event::Branch { arms, span } => {
+            Event::Drop { name } => state.guards.retain(|g| g.name != *name),
+            Event::EndScope { names } => state.guards.retain(|g| !names.contains(&g.name)),
+            Event::ThreadsStarted => {
+                state.threads_started = true;
+                self.outcome.starts_threads = true;
+            }
+            Event::Handoff { .. } | Event::Reference { .. } => {}
+            Event::ProcessWidePath { span, value } => {
+                let in_scope = self.body.context == ThreadContext::Scope(ScopeKind::Sync);
+                let region = state.region().cloned().or_else(|| {
+                    in_scope.then(|| RegionStart {
+                        span: self.body.span.clone(),
+                        via: Vec::new(),
+                        guard: false,
+                    })
+                });
+                if let Some(region) = region
+                    && let Some(point) = self.off_main_at(&state)
+                {
+                    self.outcome.findings.push(Finding {
+                        kind: FindingKind::ProcessWidePath {
+                            span: span.clone(),
+                            value: value.clone(),
+                            switch: None,
+                            witness: self.witness(point),
+                        },
+                        region,
+                    });
+                }
+            }
+            Event::Branch { arms, span, test } => {
                 let outs: Vec<(State, Option<Span>)> = arms
                     .iter()
-                    .map(|arm| (self.run(arm, state.clone()), None))
+                    .enumerate()
+                    .map(|(index, arm)| {
+                        let mut arm_state = state.clone();
+                        if let Some(test) = test {
+                            arm_state.constraints.push(arm_constraint(test, index));
+                        }
+                        (self.run(arm, arm_state), None)
+                    })
                     .collect();
                 state = merge(&state, outs, span);
             }
@@ -324,23 +519,148 @@ impl Interp<'_, '_> {
         state
     }
 
-    /// Records a sensitive operation: a fact of the body, and a finding inside a region.
+    /// A call: its failure exit, the switch or guard it returns with, and what its summary
+    /// says it does. What the callee does is judged against the state before its own switch.
+    fn call(
+        &mut self,
+        mut state: State,
+        callee: &Callee,
+        span: &Span,
+        bound_to: Option<&str>,
+        exit: &Option<(ExitKind, Span)>,
+        arg_kinds: &[Option<BTreeSet<FlagKind>>],
+    ) -> State {
+        let target = self.program.resolve(callee);
+        if state.region().is_some() || matches!(self.body.context, ThreadContext::Scope(_)) {
+            match target {
+                Some(target) => self.outcome.region_calls.push(target),
+                None => self.outcome.region_unresolved.push(callee.clone()),
+            }
+        }
+        let Some(target) = target else {
+            if let Some((kind, exit_span)) = exit {
+                state = self.exit(state, *kind, exit_span.clone(), false);
+            }
+            return state;
+        };
+        let summary = &self.summaries[target];
+        // Names are only needed when a chain is built: most calls have no effects.
+        let through = |chain: &Chain| {
+            let mut steps = vec![Step {
+                function: short_name(self.body),
+                what: format!("calls `{}`", short_name(self.program.bodies[target])),
+                span: span.clone(),
+            }];
+            steps.extend(chain.iter().cloned());
+            steps
+        };
+        if let Some(chain) = &summary.sensitive {
+            let what = chain.last().map(|s| s.what.clone()).unwrap_or_default();
+            self.sensitive(&state, span, &what, through(chain), chain.clone());
+        }
+        if let Some(chain) = &summary.escapes {
+            let what = chain.last().map(|s| s.what.clone()).unwrap_or_default();
+            self.escape(&state, span, &what, through(chain), chain.clone());
+        }
+        let guard = summary.returns_guard.as_ref();
+        let toggles = summary.returns_switched.as_ref();
+        if let Some((kind, exit_span)) = exit
+            && guard.is_none()
+            && toggles.is_none()
+        {
+            state = self.exit(state, *kind, exit_span.clone(), false);
+        }
+        if let Some(chain) = guard {
+            self.outcome.switches = true;
+            if let Some(name) = bound_to {
+                state.guards.push(Guard {
+                    name: name.to_owned(),
+                    start: RegionStart {
+                        span: span.clone(),
+                        via: chain.clone(),
+                        guard: true,
+                    },
+                    unchecked: summary.unchecked,
+                });
+                state.awaited = None;
+            }
+        } else if let Some(chain) = toggles {
+            self.outcome.switches = true;
+            let kinds = summary
+                .flags_param
+                .and_then(|p| arg_kinds.get(p).cloned().flatten());
+            let entered = Entered {
+                op: SwitchOp::Setns,
+                kinds,
+                start: RegionStart {
+                    span: span.clone(),
+                    via: chain.clone(),
+                    guard: false,
+                },
+                flags_param: None,
+                unchecked: summary.unchecked,
+                elsewhere: false,
+            };
+            state = self.toggle(state, entered);
+        }
+        if summary.starts_threads {
+            state.threads_started = true;
+            self.outcome.starts_threads = true;
+        }
+        if summary.never_returns {
+            state.dead = true;
+        }
+        state
+    }
+
+    fn toggle(&mut self, mut state: State, entered: Entered) -> State {
+        let was_on = matches!(state.raw, Raw::On(_));
+        state.raw = toggle(state.raw, entered);
+        if !was_on && matches!(state.raw, Raw::On(_)) {
+            state.awaited = None;
+        }
+        state
+    }
+
+    /// Records a sensitive operation: a fact of the body, and inside a region either a
+    /// finding (it may run in the wrong namespace) or the region's purpose.
     fn sensitive(&mut self, state: &State, span: &Span, what: &str, fact: Chain, chain: Chain) {
         if self.outcome.sensitive.is_none() {
             self.outcome.sensitive = Some(fact);
         }
-        if self.body.context.is_shared()
-            && let Some(region) = state.region()
-        {
-            self.outcome.findings.push(Finding {
-                kind: FindingKind::Operation {
-                    span: span.clone(),
-                    what: what.to_owned(),
-                    chain,
-                },
-                region: region.clone(),
-            });
+        if self.contexts.is_none() {
+            return;
         }
+        let (region, risk) = match (state.region(), &state.raw) {
+            (Some(region), _) => {
+                let risk = if state.unchecked() {
+                    Some(OperationRisk::Unchecked)
+                } else {
+                    state.awaited.clone().map(OperationRisk::AfterAwait)
+                };
+                (region.clone(), risk)
+            }
+            (
+                None,
+                Raw::Maybe {
+                    region: Some(region),
+                    witness: Some(witness),
+                },
+            ) => (
+                region.start.clone(),
+                Some(OperationRisk::MaybeSwitched(witness.clone())),
+            ),
+            _ => return,
+        };
+        self.outcome.findings.push(Finding {
+            kind: FindingKind::Operation {
+                span: span.clone(),
+                what: what.to_owned(),
+                chain,
+                risk,
+            },
+            region,
+        });
     }
 
     /// Records work handed to another thread: a fact of the body, and a finding inside a sync
@@ -348,6 +668,9 @@ impl Interp<'_, '_> {
     fn escape(&mut self, state: &State, span: &Span, what: &str, fact: Chain, chain: Chain) {
         if self.outcome.escapes.is_none() {
             self.outcome.escapes = Some(fact);
+        }
+        if self.contexts.is_none() {
+            return;
         }
         let in_scope = self.body.context == ThreadContext::Scope(ScopeKind::Sync);
         let region = match state.region() {
@@ -383,10 +706,16 @@ impl Interp<'_, '_> {
                 state.dead = true;
                 return state;
             }
-            _ => {}
+            _ => self.returns = true,
         }
         if let Raw::On(region) = &state.raw {
-            self.exits.push((region.start.clone(), kind, span));
+            let shared = self.shared_at(&state);
+            self.exits.push(SwitchedExit {
+                region: region.start.clone(),
+                kind,
+                span,
+                shared,
+            });
         }
         if diverges {
             state.dead = true;
@@ -394,11 +723,14 @@ impl Interp<'_, '_> {
         state
     }
 
-    /// Applies what the body is (a wrapper, a task, a pool closure) to what was seen.
+    /// Applies what the body is (a wrapper, a task, a pool closure, a fork's child) to what
+    /// was seen.
     fn finish(mut self, end: State) -> Outcome {
+        self.outcome.never_returns = end.dead && !self.returns;
         let ends_on = match (&end.raw, end.dead) {
             (Raw::On(region), false) => {
                 self.outcome.flags_param = region.flags_param;
+                self.outcome.ends_unchecked = region.unchecked;
                 Some(region.start.clone())
             }
             _ => None,
@@ -416,29 +748,55 @@ impl Interp<'_, '_> {
             chain.extend(start.via.iter().cloned());
             self.outcome.ends_switched = Some(chain);
         }
-        let (is_entry, spawned) = match &self.body.owner {
-            BodyOwner::Fn { is_entry, .. } => (*is_entry, false),
-            BodyOwner::Closure { spawned } | BodyOwner::AsyncBlock { spawned } => (false, *spawned),
-        };
-        if !self.body.context.is_shared() || is_entry {
+        if self.contexts.is_none() {
             return self.outcome;
         }
-        // A function that returns switched on its normal path is an `enter` wrapper: its
-        // callers are checked. Only the exits that report failure while switched leak.
-        let wrapper = ends_on.is_some() && !spawned;
+        match &self.body.owner {
+            BodyOwner::ForkChild => self.child_leaks(ends_on.as_ref()),
+            _ => self.shared_leaks(&end, ends_on.as_ref()),
+        }
+        self.outcome
+    }
+
+    /// A fork's child branch that returns switched hands the caller's code, in the child
+    /// process, the switched thread.
+    fn child_leaks(&mut self, ends_on: Option<&RegionStart>) {
         let mut leaks: Vec<(RegionStart, LeakWay, Span)> = self
             .exits
             .drain(..)
-            .filter(|(_, kind, _)| {
-                !wrapper
-                    || matches!(
-                        kind,
-                        ExitKind::Try | ExitKind::Panic | ExitKind::Return { is_err: true }
-                    )
-            })
-            .map(|(start, kind, span)| (start, LeakWay::Exit(kind), span))
+            .map(|exit| (exit.region, LeakWay::Exit(exit.kind), exit.span))
             .collect();
-        if let (Some(start), true) = (&ends_on, spawned) {
+        if let Some(start) = ends_on {
+            leaks.push((start.clone(), LeakWay::EndOfBody, self.body.span.clone()));
+        }
+        self.report_leaks(leaks, ThreadContext::ChildAfterFork, None);
+    }
+
+    /// Paths that leave a region switched on a thread other code reuses.
+    fn shared_leaks(&mut self, end: &State, ends_on: Option<&RegionStart>) {
+        let spawned = matches!(
+            self.body.owner,
+            BodyOwner::Closure { spawned: true } | BodyOwner::AsyncBlock { spawned: true }
+        );
+        // A function that returns switched on its normal path is an `enter` wrapper: its
+        // callers are checked. Only the exits that report failure while switched leak.
+        let wrapper = ends_on.is_some() && !spawned;
+        let mut shared = None;
+        let mut leaks: Vec<(RegionStart, LeakWay, Span)> = Vec::new();
+        for exit in self.exits.drain(..) {
+            let fails = matches!(
+                exit.kind,
+                ExitKind::Try | ExitKind::Panic | ExitKind::Return { is_err: true }
+            );
+            if (wrapper && !fails) || exit.shared.is_none() {
+                continue;
+            }
+            shared = shared.or(exit.shared);
+            leaks.push((exit.region, LeakWay::Exit(exit.kind), exit.span));
+        }
+        let end_shared = if end.dead { None } else { self.shared_at(end) };
+        if let (Some(start), true, Some(point)) = (ends_on, spawned, end_shared) {
+            shared = shared.or(Some(point));
             leaks.push((start.clone(), LeakWay::EndOfBody, self.body.span.clone()));
         }
         if let (
@@ -447,14 +805,28 @@ impl Interp<'_, '_> {
                 witness: Some(witness),
             },
             false,
-        ) = (&end.raw, end.dead)
+            Some(point),
+        ) = (&end.raw, end.dead, end_shared)
         {
+            shared = shared.or(Some(point));
             leaks.push((
                 region.start.clone(),
                 LeakWay::UnrestoredPath,
                 witness.clone(),
             ));
         }
+        if let Some(point) = shared {
+            let witness = self.witness(point);
+            self.report_leaks(leaks, point.context, witness);
+        }
+    }
+
+    fn report_leaks(
+        &mut self,
+        leaks: Vec<(RegionStart, LeakWay, Span)>,
+        context: ThreadContext,
+        witness: Option<Witness>,
+    ) {
         let mut grouped: Vec<(RegionStart, Vec<(LeakWay, Span)>)> = Vec::new();
         for (start, way, span) in leaks {
             match grouped.iter_mut().find(|(s, _)| s.span == start.span) {
@@ -466,27 +838,41 @@ impl Interp<'_, '_> {
             self.outcome.findings.push(Finding {
                 kind: FindingKind::Leak {
                     ways,
-                    context: self.body.context,
+                    context,
+                    witness: witness.clone(),
                 },
                 region,
             });
         }
-        self.outcome
     }
 }
 
-/// The state after a switch (or a call that switches).
-fn toggle(
-    raw: Raw,
+/// A switch (or a call that switches) about to be applied to the state.
+struct Entered {
     op: SwitchOp,
     kinds: Option<BTreeSet<FlagKind>>,
     start: RegionStart,
     flags_param: Option<usize>,
-) -> Raw {
-    // `unshare(CLONE_FS)` alone moves the thread into no namespace.
+    unchecked: bool,
+    /// Its namespace file names another namespace than the one the thread came from: a
+    /// `setns` into it enters even while switched.
+    elsewhere: bool,
+}
+
+/// The state after a switch (or a call that switches).
+fn toggle(raw: Raw, entered: Entered) -> Raw {
+    let Entered {
+        op,
+        kinds,
+        start,
+        flags_param,
+        unchecked,
+        elsewhere,
+    } = entered;
+    // `unshare(CLONE_FS)` alone (or other attributes) moves the thread into no namespace.
     if kinds
         .as_ref()
-        .is_some_and(|k| !k.is_empty() && k.iter().all(|k| *k == FlagKind::Fs))
+        .is_some_and(|k| !k.is_empty() && k.iter().all(|k| !k.is_namespace()))
     {
         return raw;
     }
@@ -496,13 +882,14 @@ fn toggle(
             start,
             kinds,
             flags_param,
+            unchecked,
         }),
         Raw::On(region) => {
             let overlaps = match (&region.kinds, &kinds) {
                 (Some(a), Some(b)) => !a.is_disjoint(b),
                 _ => true,
             };
-            if op == SwitchOp::Setns && overlaps {
+            if op == SwitchOp::Setns && overlaps && !elsewhere {
                 Raw::Off
             } else {
                 let kinds = match (region.kinds, kinds) {
@@ -516,6 +903,7 @@ fn toggle(
                     start: region.start,
                     kinds,
                     flags_param: None,
+                    unchecked: region.unchecked || unchecked,
                 })
             }
         }
@@ -524,9 +912,11 @@ fn toggle(
                 start,
                 kinds,
                 flags_param,
+                unchecked,
             };
             match op {
                 SwitchOp::Unshare => Raw::On(entered),
+                SwitchOp::Setns if elsewhere => Raw::On(entered),
                 SwitchOp::Setns => Raw::Maybe {
                     region: region.or(Some(entered)),
                     witness: None,
@@ -548,12 +938,20 @@ fn merge(before: &State, outs: Vec<(State, Option<Span>)>, span: &Span) -> State
     let guards = first
         .guards
         .iter()
-        .filter(|(name, _)| {
+        .filter(|g| {
             live.iter()
-                .all(|(s, _)| s.guards.iter().any(|(n, _)| n == name))
+                .all(|(s, _)| s.guards.iter().any(|o| o.name == g.name))
         })
         .cloned()
         .collect();
+    let constraints = first
+        .constraints
+        .iter()
+        .filter(|c| live.iter().all(|(s, _)| s.constraints.contains(c)))
+        .copied()
+        .collect();
+    let threads_started = live.iter().any(|(s, _)| s.threads_started);
+    let awaited = live.iter().find_map(|(s, _)| s.awaited.clone());
     let all_off = live.iter().all(|(s, _)| matches!(s.raw, Raw::Off));
     let all_on = live.iter().all(|(s, _)| matches!(s.raw, Raw::On(_)));
     let raw = if all_off {
@@ -588,5 +986,8 @@ fn merge(before: &State, outs: Vec<(State, Option<Span>)>, span: &Span) -> State
         raw,
         guards,
         dead: false,
+        constraints,
+        threads_started,
+        awaited,
     }
 }

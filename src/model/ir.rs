@@ -62,6 +62,13 @@ pub enum Event {
         flags_param: Option<usize>,
         /// The call.
         span: Span,
+        /// Whether the code looks at the result (a discarded result hides a failed switch).
+        checked: bool,
+        /// For a `setns`: where the namespace file came from, as far as the walk can tell.
+        target: SwitchTarget,
+        /// For a namespace file opened from a process-wide path: where the path is used, and
+        /// what it is.
+        target_path: Option<(Span, String)>,
     },
     /// A call to a function that may be defined in the workspace.
     Call {
@@ -76,6 +83,39 @@ pub enum Event {
         exit: Option<(ExitKind, Span)>,
         /// The namespace kinds each argument selects, where it is a flags expression.
         arg_kinds: Vec<Option<BTreeSet<FlagKind>>>,
+        /// The arguments that are `true` or `false` literals (empty when none is).
+        arg_consts: Vec<Option<bool>>,
+        /// When the call's value is handed to a thread API (`tokio::spawn(serve(conn))`): the
+        /// context the API runs it in. Only an `async fn`'s value is code that runs there.
+        handed_to: Option<ThreadContext>,
+    },
+    /// A function item handed to a thread API by name (`thread::spawn(worker_main)`): it runs
+    /// there, not here.
+    Handoff {
+        /// The function.
+        callee: Callee,
+        /// The context the API runs it in.
+        context: ThreadContext,
+        /// The argument.
+        span: Span,
+    },
+    /// A function or table of functions named as a value (`.map(parse)`, `TESTS`): it may be
+    /// called wherever the value goes, which is taken to be where it is named.
+    Reference {
+        /// What is named.
+        callee: Callee,
+        /// Where.
+        span: Span,
+    },
+    /// A call that starts threads or a runtime: the process is no longer single-threaded.
+    ThreadsStarted,
+    /// A process-wide namespace path used (opened, read): it names the main thread's
+    /// namespace.
+    ProcessWidePath {
+        /// Where it is used.
+        span: Span,
+        /// The path.
+        value: String,
     },
     /// A way out of the body.
     Exit {
@@ -121,12 +161,50 @@ pub enum Event {
         arms: Vec<Vec<Event>>,
         /// The `if`/`match` expression.
         span: Span,
+        /// For `if flag` / `if !flag` on a parameter of the function: which value takes the
+        /// first arm (constant arguments at call sites select an arm).
+        test: Option<ParamTest>,
     },
     /// A loop body: runs zero or more times.
     Loop {
         /// The body.
         body: Vec<Event>,
     },
+}
+
+/// Where the namespace file of a `setns` came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SwitchTarget {
+    /// Not known (a parameter, a field, a value from elsewhere).
+    Unknown,
+    /// The calling thread's own namespace (`/proc/thread-self/ns/..`,
+    /// `/proc/self/task/<gettid()>/ns/..`): joining it switches nothing new.
+    OwnThread,
+    /// The main thread's namespace (`/proc/self/ns/..`, `/proc/<getpid()>/ns/..`): the
+    /// calling thread's only when it is the main thread.
+    ProcessWide,
+    /// A namespace named by another path (`/run/netns/..`, another process's
+    /// `/proc/<pid>/ns/..`): joining it enters, whatever the thread was in before.
+    Elsewhere,
+}
+
+/// `if flag` on a `bool` parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParamTest {
+    /// The parameter's index (receivers not counted).
+    pub param: usize,
+    /// The value for which the first arm runs (`false` for `if !flag`).
+    pub first_arm_when: bool,
+}
+
+/// Why a function is an entry point: the thread its body starts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Entry {
+    /// A binary's `main`: the process's only thread until it starts others.
+    Main,
+    /// An attribute the catalogue lists (`#[test]`, `#[tokio::test]`, `#[ctor]`), with the
+    /// context it gives the body.
+    Root(ThreadContext),
 }
 
 /// Who a body belongs to.
@@ -138,10 +216,23 @@ pub enum BodyOwner {
         canonical: String,
         /// Canonical paths named in the return type (`Result<Entered>` → the `Entered` path).
         return_types: Vec<String>,
-        /// `main`, or a test: the thread is owned by the program, not shared.
-        is_entry: bool,
+        /// `main`, a test, a constructor: where its thread comes from.
+        entry: Option<Entry>,
         /// For `impl Drop for T { fn drop }`: `T`.
         drop_of: Option<String>,
+        /// An `async fn`: its body runs where its future is polled.
+        is_async: bool,
+        /// Code outside the workspace may call it (a library's public item, a trait method
+        /// of a trait defined elsewhere, an `extern` function).
+        external: bool,
+        /// It never returns (`-> !`).
+        diverges: bool,
+    },
+    /// The initializer of a `const` or `static` that names functions (a table of test cases):
+    /// they run wherever the item is named.
+    Item {
+        /// Canonical path of the item.
+        canonical: String,
     },
     /// A closure; `spawned` when an API runs it on a thread of its choosing (a thread, a
     /// pool, a forked child).
@@ -154,6 +245,10 @@ pub enum BodyOwner {
         /// Whether a context API owns it.
         spawned: bool,
     },
+    /// The child's branch of a fork (`match fork()? { Child => .. }`, `if pid == 0 { .. }`,
+    /// or the code after a parent's branch that returns): the child process runs it, and a
+    /// path out of it returns into the caller's code in that process.
+    ForkChild,
 }
 
 /// A function, closure or async block and what it does.
@@ -161,8 +256,13 @@ pub enum BodyOwner {
 pub struct Body {
     /// Whose body it is.
     pub owner: BodyOwner,
-    /// The thread it runs on.
+    /// The thread it runs on, where the code says so (a closure handed to a thread API, a
+    /// test); [`ThreadContext::Caller`] when its callers (or, for a closure, the body it is
+    /// written in) decide.
     pub context: ThreadContext,
+    /// For a closure or async block: the body it is written in (an index into the same
+    /// [`CrateFacts::bodies`](super::CrateFacts::bodies)).
+    pub parent: Option<u32>,
     /// Its events.
     pub events: Vec<Event>,
     /// Where it is (the function's name, the closure's `|..|`).

@@ -15,11 +15,15 @@ use std::collections::BTreeSet;
 pub use walk::extract_facts;
 
 /// The thread a piece of code runs on (DESIGN.md §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ThreadContext {
-    /// An ordinary function body: main, a pool thread or a runtime worker.
+    /// Decided by the code around it: a named function runs where its callers run it, a
+    /// closure where the body it is written in runs. Never a result of the analysis.
     Caller,
-    /// An `async fn` or `async` block polled by a multi-thread runtime.
+    /// Code outside the workspace may run it, on any thread.
+    Unknown,
+    /// A task polled by a multi-thread runtime: it may move to another worker at every
+    /// `.await`.
     AsyncTask,
     /// A closure run on a reused pool thread.
     PoolThread,
@@ -29,16 +33,52 @@ pub enum ThreadContext {
     ChildAfterFork,
     /// The closure of an approved scope.
     Scope(ScopeKind),
-    /// A future run by `block_on` of a current-thread runtime: it stays on the calling thread.
+    /// A future run by a current-thread runtime on a thread the code owns: it stays there.
     OwnRuntime,
+    /// A thread a test harness made for one test, thrown away afterwards.
+    TestThread,
+    /// The process's only thread: `main` before it starts others, constructors.
+    SingleThreaded,
+    /// The main thread after the process started others.
+    MainThread,
 }
 
 impl ThreadContext {
-    /// Whether the code may run on a thread that other code reuses afterwards.
+    /// Whether the code may run on a thread that other code reuses afterwards (or on any
+    /// thread at all).
     pub fn is_shared(self) -> bool {
         matches!(
             self,
-            ThreadContext::Caller | ThreadContext::AsyncTask | ThreadContext::PoolThread
+            ThreadContext::Caller
+                | ThreadContext::Unknown
+                | ThreadContext::AsyncTask
+                | ThreadContext::PoolThread
+        )
+    }
+
+    /// Whether code here may be polled by a multi-thread runtime, so that it can resume on
+    /// another thread after an `.await`.
+    pub fn may_migrate(self) -> bool {
+        matches!(self, ThreadContext::AsyncTask | ThreadContext::Unknown)
+    }
+
+    /// Whether the thread is the process's main thread, the one `/proc/self` names (in a
+    /// forked child, the only thread is the child's main thread).
+    pub fn is_main_thread(self) -> bool {
+        matches!(
+            self,
+            ThreadContext::SingleThreaded
+                | ThreadContext::MainThread
+                | ThreadContext::ChildAfterFork
+        )
+    }
+
+    /// Whether the process has one thread here (the kernel lets only such processes join a
+    /// user or time namespace, and a thread that shares no `fs_struct` join a mount one).
+    pub fn is_single_threaded(self) -> bool {
+        matches!(
+            self,
+            ThreadContext::SingleThreaded | ThreadContext::ChildAfterFork
         )
     }
 }
@@ -59,12 +99,13 @@ pub struct SwitchCall {
     pub checked_result: bool,
     /// Whether the call's result is thrown away (`let _ =`, `.ok();`, a statement).
     pub discarded: bool,
-    /// The thread context the call runs in.
-    pub context: ThreadContext,
+    /// The body the call is in (an index into [`CrateFacts::bodies`]).
+    pub body: u32,
     /// Whether the same thread body unshared `CLONE_FS` or `CLONE_NEWNS` before this call.
     pub fs_unshared_before: bool,
-    /// Whether the call is in `main` before the program starts any thread.
-    pub single_threaded: bool,
+    /// Whether the body started a thread or runtime before this call (in `main`, the
+    /// single-threaded phase is over).
+    pub after_threads_started: bool,
 }
 
 /// A namespace-bound handle created outside a scope and used inside it.
@@ -80,15 +121,16 @@ pub struct OuterHandleUse {
     pub what: String,
 }
 
-/// A string literal naming a process-wide namespace path.
+/// A process-wide namespace path a call uses (opens, reads, stats): not one only compared or
+/// probed for existence.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PathLiteral {
-    /// The literal.
+pub struct PathUse {
+    /// The literal, or the argument when the value comes from a `const` or a function.
     pub span: Span,
     /// Its value.
     pub value: String,
-    /// The thread context it appears in.
-    pub context: ThreadContext,
+    /// The body it is in (an index into [`CrateFacts::bodies`]); `None` outside any body.
+    pub body: Option<u32>,
 }
 
 /// Everything the model knows about one crate target.
@@ -96,8 +138,8 @@ pub struct PathLiteral {
 pub struct CrateFacts {
     /// Raw switch calls, in source order.
     pub switches: Vec<SwitchCall>,
-    /// Process-wide namespace path literals.
-    pub path_literals: Vec<PathLiteral>,
+    /// Process-wide namespace paths used.
+    pub path_uses: Vec<PathUse>,
     /// Whether the crate names an approved scope API (nsscope).
     pub uses_scopes: bool,
     /// Every function, closure and async block with its events.
@@ -111,17 +153,25 @@ pub struct CrateFacts {
 }
 
 impl CrateFacts {
-    /// Whether the crate moves threads between namespaces: raw switches or scopes.
-    pub fn switches_threads(&self) -> bool {
-        !self.switches.is_empty() || self.uses_scopes
-    }
-
-    /// Adds another target's facts (the targets of one package are judged together).
+    /// Adds another target's facts (the targets of one package are judged together); body
+    /// indices of `other` move past this one's bodies.
     pub fn merge(&mut self, other: CrateFacts) {
-        self.switches.extend(other.switches);
-        self.path_literals.extend(other.path_literals);
+        let offset = u32::try_from(self.bodies.len()).unwrap_or(u32::MAX);
+        self.switches
+            .extend(other.switches.into_iter().map(|mut s| {
+                s.body = s.body.saturating_add(offset);
+                s
+            }));
+        self.path_uses
+            .extend(other.path_uses.into_iter().map(|mut l| {
+                l.body = l.body.map(|b| b.saturating_add(offset));
+                l
+            }));
         self.uses_scopes |= other.uses_scopes;
-        self.bodies.extend(other.bodies);
+        self.bodies.extend(other.bodies.into_iter().map(|mut b| {
+            b.parent = b.parent.map(|p| p.saturating_add(offset));
+            b
+        }));
         self.exports.extend(other.exports);
         self.outer_handles.extend(other.outer_handles);
         self.forwarders.extend(other.forwarders);
@@ -137,6 +187,10 @@ impl From<crate::catalog::ContextKind> for ThreadContext {
             ContextKind::ChildAfterFork => ThreadContext::ChildAfterFork,
             ContextKind::AsyncTask => ThreadContext::AsyncTask,
             ContextKind::OwnRuntime => ThreadContext::OwnRuntime,
+            ContextKind::TestThread => ThreadContext::TestThread,
+            ContextKind::SingleThreaded => ThreadContext::SingleThreaded,
+            ContextKind::MainThread => ThreadContext::MainThread,
+            ContextKind::Caller => ThreadContext::Caller,
         }
     }
 }

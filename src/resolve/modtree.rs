@@ -31,6 +31,8 @@ pub struct Module {
     pub parent: Option<ModuleId>,
     /// Attributes on the module: its `mod` item's and the file's inner attributes.
     pub attrs: Vec<syn::Attribute>,
+    /// Whether its `mod` item is `pub` (the root counts as public).
+    pub public: bool,
 }
 
 /// A crate's modules, root first.
@@ -164,6 +166,7 @@ pub fn load_crate(
             items: ast.items,
             parent: None,
             attrs: ast.attrs,
+            public: true,
             path_base: dir.clone(),
             dir,
             alternative_dir: as_module_dir,
@@ -179,6 +182,7 @@ struct NewModule {
     items: Vec<syn::Item>,
     parent: Option<ModuleId>,
     attrs: Vec<syn::Attribute>,
+    public: bool,
     /// Directory in which `mod x;` inside this module looks for `x.rs` / `x/mod.rs`.
     dir: PathBuf,
     /// Directory that `#[path]` attributes inside this module are relative to: the file's
@@ -203,6 +207,7 @@ fn add_module(
         mut items,
         parent,
         attrs,
+        public,
         dir,
         path_base,
         alternative_dir,
@@ -217,6 +222,7 @@ fn add_module(
         let mut child_path = path.clone();
         child_path.push(name.clone());
         let path_attr = path_attribute(&item_mod.attrs);
+        let child_public = matches!(item_mod.vis, syn::Visibility::Public(_));
         if let Some((_, inline_items)) = &mut item_mod.content {
             let child_dir = match &path_attr {
                 Some(p) => path_base.join(p),
@@ -228,6 +234,7 @@ fn add_module(
                 items: std::mem::take(inline_items),
                 parent: Some(id),
                 attrs: item_mod.attrs.clone(),
+                public: child_public,
                 path_base: child_dir.clone(),
                 dir: child_dir,
                 alternative_dir: None,
@@ -280,6 +287,7 @@ fn add_module(
             items: ast.items,
             parent: Some(id),
             attrs: item_mod.attrs.iter().cloned().chain(ast.attrs).collect(),
+            public: child_public,
             dir: child_dir,
             path_base: file_dir,
             alternative_dir: None,
@@ -292,6 +300,7 @@ fn add_module(
         items,
         parent,
         attrs,
+        public,
     });
     for child in children {
         add_module(tree, loader, visited, child);

@@ -531,6 +531,7 @@ mod tests {
                 items: file.items,
                 parent: None,
                 attrs: Vec::new(),
+                public: true,
             }],
         }
     }

@@ -1,6 +1,6 @@
 //! `await_while_switched`: an `.await` while the task's worker thread is switched.
 
-use super::{RuleInput, region_origin};
+use super::{RuleInput, region_origin, witness_notes};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::effects::FindingKind;
 use crate::registry::AWAIT_WHILE_SWITCHED;
@@ -8,7 +8,7 @@ use crate::registry::AWAIT_WHILE_SWITCHED;
 /// Reports awaits inside switched regions of async tasks.
 pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
     for finding in input.regions {
-        let FindingKind::Await { span } = &finding.kind else {
+        let FindingKind::Await { span, witness } = &finding.kind else {
             continue;
         };
         let mut diagnostic = Diagnostic::lint(
@@ -22,6 +22,9 @@ pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
             },
         );
         region_origin(&mut diagnostic, finding, "the thread is switched here");
+        if let Some(witness) = witness {
+            witness_notes(&mut diagnostic, witness);
+        }
         out.push(
             diagnostic
                 .with_note(

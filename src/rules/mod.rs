@@ -16,7 +16,7 @@ mod work_escapes_scope;
 
 use crate::catalog::{FlagKind, SwitchOp};
 use crate::diagnostic::{Child, ChildKind, Diagnostic};
-use crate::effects::{Finding, Step};
+use crate::effects::{BodyContexts, Finding, Root, Step, Witness};
 use crate::model::{CrateFacts, SwitchCall, ThreadContext};
 
 /// What the rules see of one package: its facts and the region findings of its bodies.
@@ -27,6 +27,8 @@ pub struct RuleInput<'a> {
     pub regions: &'a [&'a Finding],
     /// Its sensitive operations outside any scope, with what they do.
     pub outside_scope: &'a [(&'a crate::diagnostic::Span, &'a str)],
+    /// For each of its bodies (by index into `facts.bodies`), the threads it runs on.
+    pub contexts: &'a [BodyContexts],
     /// Whether the package is in strict mode.
     pub strict: bool,
 }
@@ -139,6 +141,13 @@ fn region_origin(diagnostic: &mut Diagnostic, finding: &Finding, label: &str) {
     chain_notes(diagnostic, &region.via);
 }
 
+impl RuleInput<'_> {
+    /// The threads a body of the package runs on (none known for a bad index).
+    fn contexts_of(&self, body: u32) -> Option<&BodyContexts> {
+        self.contexts.get(body as usize)
+    }
+}
+
 /// Why staying switched hurts in a thread context.
 fn describe_context(context: ThreadContext) -> &'static str {
     match context {
@@ -150,9 +159,77 @@ fn describe_context(context: ThreadContext) -> &'static str {
             "this closure runs on a pool thread; the pool runs other work on it next, in the \
              wrong namespace"
         }
+        ThreadContext::ChildAfterFork => {
+            "this is a forked child's branch: a path out of it returns into the caller's code, \
+             which the child process then runs in the switched namespace"
+        }
         _ => {
             "this code may run on any thread (main, a pool thread, a runtime worker); whatever \
              runs on that thread next runs in the wrong namespace"
         }
+    }
+}
+
+/// Notes that say why code runs where it does: the root (a public function, a task spawned
+/// at a place, a test) and the calls from it down, so that a user who disagrees sees what to
+/// change.
+fn witness_notes(diagnostic: &mut Diagnostic, witness: &Witness) {
+    let chain: Vec<&str> = std::iter::once(witness.function.as_str())
+        .chain(witness.steps.iter().map(|s| callee_of(&s.what)))
+        .collect();
+    let path = chain.join(" → ");
+    let (message, span) = match &witness.root {
+        Root::External => (
+            format!(
+                "`{}` is public: callers outside the workspace may run it on any thread \
+                 (reached as {path})",
+                witness.function
+            ),
+            witness.span.clone(),
+        ),
+        Root::NoCallers => (
+            format!(
+                "no caller of `{}` is known in the workspace: it may run on any thread \
+                 (reached as {path})",
+                witness.function
+            ),
+            witness.span.clone(),
+        ),
+        Root::Handed => (
+            format!("{} here (reached as {path})", handed_to(witness.context)),
+            witness.span.clone(),
+        ),
+        Root::Entry(what) => (format!("reached from {what}: {path}"), witness.span.clone()),
+    };
+    diagnostic.children.push(Child {
+        kind: ChildKind::Note,
+        message,
+        span: Some(span),
+    });
+    for step in &witness.steps {
+        diagnostic.children.push(Child {
+            kind: ChildKind::Note,
+            message: format!("`{}` {}", step.function, step.what),
+            span: Some(step.span.clone()),
+        });
+    }
+}
+
+/// The callee a chain step names (`calls `serve`` → `serve`).
+fn callee_of(what: &str) -> &str {
+    what.strip_prefix("calls `")
+        .and_then(|rest| rest.strip_suffix('`'))
+        .unwrap_or(what)
+}
+
+/// Where a thread API runs what it is handed, in words.
+fn handed_to(context: ThreadContext) -> &'static str {
+    match context {
+        ThreadContext::AsyncTask => "spawned as a task on a multi-thread runtime's workers",
+        ThreadContext::PoolThread => "handed to a thread pool",
+        ThreadContext::DedicatedThread => "run on a thread of its own",
+        ThreadContext::ChildAfterFork => "run in a child process",
+        ThreadContext::OwnRuntime => "run on a current-thread runtime",
+        _ => "handed to a thread API",
     }
 }

@@ -1,42 +1,89 @@
-//! `process_wide_namespace_path`: `/proc/self/ns/*` and `/proc/net/*` in code that moves
-//! threads between namespaces.
+//! `process_wide_namespace_path`: `/proc/self/ns/*` and `/proc/net/*` used where they name
+//! another thread's namespace than the caller's: inside a switched region or a scope, or as
+//! the namespace file a thread switches to (a restore target), on a thread that may not be
+//! the main one. In strict mode, every use in a crate that moves threads between namespaces,
+//! outside the main thread.
 
-use super::RuleInput;
-use crate::diagnostic::{Diagnostic, Label};
-use crate::model::ThreadContext;
+use super::{RuleInput, witness_notes};
+use crate::diagnostic::{Diagnostic, Label, Span};
+use crate::effects::FindingKind;
 use crate::registry::PROCESS_WIDE_NAMESPACE_PATH;
 
-/// Reports process-wide namespace paths in crates that switch threads.
+/// Reports process-wide namespace paths used where the calling thread may be another one.
 pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
-    let facts = input.facts;
-    if !facts.switches_threads() {
-        return;
-    }
-    for literal in &facts.path_literals {
-        if literal.context == ThreadContext::ChildAfterFork {
+    let mut reported: Vec<&Span> = Vec::new();
+    for finding in input.regions {
+        let FindingKind::ProcessWidePath {
+            span,
+            value,
+            switch,
+            witness,
+        } = &finding.kind
+        else {
+            continue;
+        };
+        if reported.contains(&span) {
             continue;
         }
-        let thread_path = literal
-            .value
-            .replacen("/proc/self/", "/proc/thread-self/", 1)
-            .replacen("/proc/net", "/proc/thread-self/net", 1);
-        out.push(
-            Diagnostic::lint(
-                &PROCESS_WIDE_NAMESPACE_PATH,
-                format!(
-                    "`{}` names the main thread's namespace, not the calling thread's",
-                    literal.value
-                ),
-                Label {
-                    span: literal.span.clone(),
-                    message: "process-wide path".to_owned(),
+        reported.push(span);
+        let mut diagnostic = path_diagnostic(span, value);
+        diagnostic = match switch {
+            Some(at) => diagnostic.with_secondary(
+                at.clone(),
+                "the thread switches to that namespace here: the main thread's, not the one it came from",
+            ),
+            None => diagnostic.with_secondary(
+                finding.region.span.clone(),
+                if finding.region.guard {
+                    "this guard keeps the thread switched until it is dropped"
+                } else {
+                    "the thread is switched here"
                 },
-            )
-            .with_note(
-                "`/proc/self` is the thread-group leader and `/proc/net` is `/proc/self/net`; \
-                 in a crate that switches threads they can disagree with the thread reading them",
-            )
-            .with_help(format!("name the calling thread instead: `{thread_path}`")),
-        );
+            ),
+        };
+        if let Some(witness) = witness {
+            witness_notes(&mut diagnostic, witness);
+        }
+        out.push(diagnostic);
     }
+    if !input.strict {
+        return;
+    }
+    let facts = input.facts;
+    let off_main = |body: Option<u32>| {
+        body.and_then(|b| input.contexts_of(b))
+            .is_none_or(|c| c.off_main.is_some())
+    };
+    let switches_threads =
+        facts.uses_scopes || facts.switches.iter().any(|s| off_main(Some(s.body)));
+    if !switches_threads {
+        return;
+    }
+    for used in &facts.path_uses {
+        if off_main(used.body) && !reported.contains(&&used.span) {
+            out.push(path_diagnostic(&used.span, &used.value).with_note(
+                "strict mode: a crate that moves threads between namespaces names them by the \
+                 calling thread, everywhere but on the main thread",
+            ));
+        }
+    }
+}
+
+fn path_diagnostic(span: &Span, value: &str) -> Diagnostic {
+    let thread_path = value
+        .replacen("/proc/self/", "/proc/thread-self/", 1)
+        .replacen("/proc/net", "/proc/thread-self/net", 1);
+    Diagnostic::lint(
+        &PROCESS_WIDE_NAMESPACE_PATH,
+        format!("`{value}` names the main thread's namespace, not the calling thread's"),
+        Label {
+            span: span.clone(),
+            message: "process-wide path".to_owned(),
+        },
+    )
+    .with_note(
+        "`/proc/self` is the thread-group leader and `/proc/net` is `/proc/self/net`; on any \
+         other thread they can disagree with the thread reading them",
+    )
+    .with_help(format!("name the calling thread instead: `{thread_path}`"))
 }

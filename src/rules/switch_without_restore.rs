@@ -1,6 +1,6 @@
 //! `switch_without_restore`: a switch on a shared thread with a path that leaves it switched.
 
-use super::{RuleInput, chain_notes, describe_context};
+use super::{RuleInput, chain_notes, describe_context, witness_notes};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::effects::FindingKind;
 use crate::effects::regions::LeakWay;
@@ -10,7 +10,12 @@ use crate::registry::SWITCH_WITHOUT_RESTORE;
 /// Reports regions that some path leaves without switching back.
 pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
     for finding in input.regions {
-        let FindingKind::Leak { ways, context } = &finding.kind else {
+        let FindingKind::Leak {
+            ways,
+            context,
+            witness,
+        } = &finding.kind
+        else {
             continue;
         };
         let region = &finding.region;
@@ -31,7 +36,11 @@ pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
             diagnostic = diagnostic.with_secondary(span.clone(), describe_way(*way));
         }
         chain_notes(&mut diagnostic, &region.via);
-        let diagnostic = diagnostic.with_note(describe_context(*context)).with_help(
+        let mut diagnostic = diagnostic.with_note(describe_context(*context));
+        if let Some(witness) = witness {
+            witness_notes(&mut diagnostic, witness);
+        }
+        let diagnostic = diagnostic.with_help(
             "switch back on every path (keep the error until the thread is back), or use \
                  `nsscope`: `ns.run_here(|host| ..)` restores on every exit, panics included, and \
                  `ns.run(|host| ..)` never touches this thread",

@@ -8,33 +8,39 @@
 //! mnt (joined with `setns`): refused while the thread shares `fs_struct`, unless the same
 //! thread first unshared `CLONE_FS` or `CLONE_NEWNS`.
 
-use super::RuleInput;
+use super::{RuleInput, witness_notes};
 use crate::catalog::{FlagKind, SwitchOp};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{SwitchCall, ThreadContext};
+use crate::model::SwitchCall;
 use crate::registry::THREAD_UNSAFE_NAMESPACE_KIND;
 
-/// Reports switches into kinds that cannot be entered safely where they are.
+/// Reports switches into kinds that cannot be entered safely where they are: the process may
+/// have other threads there, or the thread is one other code reuses.
 pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
     let facts = input.facts;
     for call in &facts.switches {
-        if call.context == ThreadContext::ChildAfterFork || call.single_threaded {
+        let Some(contexts) = input.contexts_of(call.body) else {
+            continue;
+        };
+        let single = contexts
+            .after_start(call.after_threads_started)
+            .all(|c| c.is_single_threaded());
+        if single {
             continue;
         }
         let Some(kinds) = &call.kinds else {
             continue;
         };
+        let shared = contexts.shared.as_ref();
         let problem = if kinds.contains(&FlagKind::User) {
             Some(Problem::User)
         } else if call.op == SwitchOp::Setns && kinds.contains(&FlagKind::Time) {
             Some(Problem::JoinTime)
-        } else if !matches!(
-            call.context,
-            ThreadContext::DedicatedThread | ThreadContext::Scope(_)
-        ) && let Some(kind) = kinds
-            .iter()
-            .copied()
-            .find(|k| matches!(k, FlagKind::Pid | FlagKind::Time))
+        } else if shared.is_some()
+            && let Some(kind) = kinds
+                .iter()
+                .copied()
+                .find(|k| matches!(k, FlagKind::Pid | FlagKind::Time))
         {
             Some(Problem::ChildrenOnly(kind))
         } else if call.op == SwitchOp::Setns
@@ -46,11 +52,20 @@ pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
             None
         };
         if let Some(problem) = problem {
-            out.push(problem.diagnostic(call));
+            let mut diagnostic = problem.diagnostic(call);
+            let witness = match problem {
+                Problem::ChildrenOnly(_) => shared,
+                _ => contexts.multi_threaded.as_ref(),
+            };
+            if let Some(witness) = witness {
+                witness_notes(&mut diagnostic, witness);
+            }
+            out.push(diagnostic);
         }
     }
 }
 
+#[derive(Clone, Copy)]
 enum Problem {
     User,
     JoinTime,

@@ -156,7 +156,21 @@ pub fn attribute_allows(tree: &CrateTree) -> Vec<Allow> {
         collector.file = module.file;
         if let (Some(first), Some(last)) = (module.items.first(), module.items.last()) {
             let range = first.span().byte_range().start..last.span().byte_range().end;
-            collector.add(&module.attrs, range);
+            collector.add(&module.attrs, range.clone());
+            // The directives of enclosing modules written in other files cover this one too,
+            // as the outermost (a range wider than any inside the file).
+            let mut parent = module.parent;
+            while let Some(outer) = parent.map(|p| tree.module(p)) {
+                if outer.file != module.file {
+                    let origin_file = outer.file;
+                    let before = collector.allows.len();
+                    collector.add(&outer.attrs, 0..usize::MAX);
+                    for allow in &mut collector.allows[before..] {
+                        allow.origin.file = origin_file;
+                    }
+                }
+                parent = outer.parent;
+            }
         }
         for item in &module.items {
             collector.visit_item(item);

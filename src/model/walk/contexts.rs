@@ -104,6 +104,14 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     pub(super) fn set_closure_context(&mut self, arg: Option<&syn::Expr>, context: ThreadContext) {
         if let Some(arg) = arg {
             match strip(arg) {
+                // `Box::new(move || ..)`: the closure is what runs.
+                syn::Expr::Call(c)
+                    if c.args.len() == 1
+                        && self.resolve_callee(&c.func).as_deref()
+                            == Some("std::boxed::Box::new") =>
+                {
+                    self.set_closure_context(c.args.first(), context);
+                }
                 syn::Expr::Closure(closure) => {
                     self.pending.insert(address(closure), context);
                 }
@@ -187,18 +195,25 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
     }
 
-    /// The child pattern of the fork a call is (`fork()`, also through `unwrap`, `expect`,
-    /// `?` and error adapters such as `map_err`), if it is one.
+    /// The child pattern of the fork a call is (`fork()`, a crate function that returns a
+    /// fork's result, also through `unwrap`, `expect`, `?` and error adapters such as
+    /// `map_err`), if it is one.
     pub(super) fn is_fork_call(&self, expr: &syn::Expr) -> Option<&'a str> {
         match events::strip_error_adapters(expr) {
             syn::Expr::Call(c) => {
                 let path = self.resolve_callee(&c.func)?;
                 let catalog = self.catalog;
-                catalog
-                    .forks
-                    .iter()
-                    .find(|f| f.path == path)
-                    .map(|f| f.child_pattern.as_str())
+                let fork = catalog.forks.iter().find(|f| {
+                    f.path == path
+                        && f.syscall.as_deref().is_none_or(|number| {
+                            matches!(c.args.first().map(strip), Some(syn::Expr::Path(p))
+                                if self.resolve(&p.path).as_deref() == Some(number))
+                        })
+                });
+                match fork {
+                    Some(fork) => Some(fork.child_pattern.as_str()),
+                    None => self.fork_wrappers.get(&path).map(String::as_str),
+                }
             }
             syn::Expr::MethodCall(m)
                 if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
@@ -220,7 +235,21 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         if let Some(pattern) = self.is_fork_call(expr) {
             return Some(pattern.to_owned());
         }
-        let syn::Expr::Path(p) = strip(expr) else {
+        // A local bound to the fork's result, through `?`, `unwrap` and error adapters
+        // (`match pid.context("fork")? { .. }`).
+        let mut expr = strip(expr);
+        loop {
+            expr = match events::strip_error_adapters(expr) {
+                syn::Expr::Try(t) => strip(&t.expr),
+                syn::Expr::MethodCall(m)
+                    if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+                {
+                    strip(&m.receiver)
+                }
+                other => break expr = other,
+            };
+        }
+        let syn::Expr::Path(p) = expr else {
             return None;
         };
         let name = ident_name(p.path.get_ident()?);
@@ -231,18 +260,271 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             .map(|(_, pattern)| pattern.clone())
     }
 
+    /// Finds the functions among `items` (and in their `impl` blocks) whose result is a fork's
+    /// result: `fork()` itself, or a local bound to it, in the tail, `Ok(..)` or `return`.
+    /// Also finds the functions that return a namespace file opened from a path literal
+    /// (`fn current() -> io::Result<File> { File::open("/proc/thread-self/ns/net") }`), with
+    /// what joining it does.
+    /// And the `const`s and functions whose value is a string literal (a path a call may use).
+    pub(super) fn find_returned_values(&self, items: &'ast [syn::Item], out: &mut ReturnedValues) {
+        let module = self.resolver.tree().canonical(self.module);
+        let mut functions: Vec<(String, Option<String>, &'ast syn::Block)> = Vec::new();
+        for item in items {
+            match item {
+                syn::Item::Const(c) => {
+                    if let Some(value) = self.literal_string(&c.expr) {
+                        out.strings
+                            .insert(format!("{module}::{}", ident_name(&c.ident)), value);
+                    }
+                }
+                syn::Item::Static(s) => {
+                    if let Some(value) = self.literal_string(&s.expr) {
+                        out.strings
+                            .insert(format!("{module}::{}", ident_name(&s.ident)), value);
+                    }
+                }
+                syn::Item::Fn(f) => {
+                    let canonical = format!("{module}::{}", ident_name(&f.sig.ident));
+                    functions.push((canonical, None, &f.block));
+                }
+                syn::Item::Impl(imp) => {
+                    let syn::Type::Path(ty) = &*imp.self_ty else {
+                        continue;
+                    };
+                    let Some(ty) = self.resolve_type(&ty.path) else {
+                        continue;
+                    };
+                    for impl_item in &imp.items {
+                        if let syn::ImplItem::Fn(f) = impl_item {
+                            let canonical = format!("{ty}::{}", ident_name(&f.sig.ident));
+                            functions.push((canonical, Some(ty.clone()), &f.block));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (canonical, self_type, block) in functions {
+            let mut fields = super::paths::FieldPaths {
+                walker: self,
+                opened: Vec::new(),
+                found: Vec::new(),
+                self_type,
+            };
+            fields.visit_block(block);
+            out.fields.extend(fields.found);
+            if let Some(pattern) = self.returned_fork(block) {
+                out.forks.insert(canonical.clone(), pattern.to_owned());
+            }
+            if let Some(target) = self.returned_namespace_file(block) {
+                out.ns_files.insert(canonical.clone(), target);
+            }
+            if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last()
+                && let Some(value) = self.literal_string(tail)
+            {
+                out.strings.insert(canonical, value);
+            }
+        }
+    }
+
+    /// The child pattern of the fork whose result a function body returns, if it does.
+    fn returned_fork(&self, body: &syn::Block) -> Option<&'a str> {
+        let mut locals: Vec<(String, &'a str)> = Vec::new();
+        for stmt in &body.stmts {
+            if let syn::Stmt::Local(local) = stmt
+                && let (Some(name), Some(init)) = (binding_name(&local.pat), &local.init)
+                && let Some(pattern) = self.is_fork_call(&init.expr)
+            {
+                locals.push((name, pattern));
+            }
+        }
+        let Some(syn::Stmt::Expr(tail, None)) = body.stmts.last() else {
+            return None;
+        };
+        self.fork_in_value(tail, &locals)
+    }
+
+    /// Whether an expression's value is a fork's result: the call, a local bound to it, or
+    /// either inside `Ok(..)`, an `unsafe` block or one arm of an `if`.
+    fn fork_in_value(&self, expr: &syn::Expr, locals: &[(String, &'a str)]) -> Option<&'a str> {
+        if let Some(pattern) = self.is_fork_call(expr) {
+            return Some(pattern);
+        }
+        match strip(expr) {
+            syn::Expr::Path(p) => {
+                let name = ident_name(p.path.get_ident()?);
+                locals
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, p)| *p)
+            }
+            syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(f) if f.path.is_ident("Ok")) => {
+                self.fork_in_value(c.args.first()?, locals)
+            }
+            syn::Expr::If(i) => {
+                let then = match i.then_branch.stmts.last() {
+                    Some(syn::Stmt::Expr(e, None)) => self.fork_in_value(e, locals),
+                    _ => None,
+                };
+                then.or_else(|| self.fork_in_value(&i.else_branch.as_ref()?.1, locals))
+            }
+            syn::Expr::Block(b) => match b.block.stmts.last() {
+                Some(syn::Stmt::Expr(e, None)) => self.fork_in_value(e, locals),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// What a thread API does with an argument that is not a closure: a function handed over
+    /// by name runs there (an event to record after the call), and a call's value, when it is
+    /// an `async fn`'s future, is polled there (noted on the call).
+    pub(super) fn hand_over(
+        &mut self,
+        arg: Option<&'ast syn::Expr>,
+        context: ThreadContext,
+    ) -> Option<Event> {
+        match strip(arg?) {
+            syn::Expr::Path(p) if self.named_closure(&p.path).is_none() => {
+                let canonical = self.resolve(&p.path)?;
+                self.not_values.insert(address(p));
+                Some(Event::Handoff {
+                    callee: Callee::Path(canonical),
+                    context,
+                    span: self.span_between(ends::expr_ends(arg?)),
+                })
+            }
+            syn::Expr::Call(c) => {
+                self.handed.insert(address(c), context);
+                None
+            }
+            syn::Expr::MethodCall(m) => {
+                self.handed.insert(address(m), context);
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// `if flag` / `if !flag` on a `bool` parameter of the function that no local shadows.
+    pub(super) fn param_test(&self, cond: &syn::Expr) -> Option<ParamTest> {
+        let (expr, first_arm_when) = match strip(cond) {
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => (strip(&u.expr), false),
+            other => (other, true),
+        };
+        let syn::Expr::Path(p) = expr else {
+            return None;
+        };
+        let name = ident_name(p.path.get_ident()?);
+        let param = self.params.iter().position(|n| *n == name)?;
+        let bindings = self.locals.iter().filter(|l| l.name == name).count();
+        (bindings == 1).then_some(ParamTest {
+            param,
+            first_arm_when,
+        })
+    }
+
     /// Whether `cond` is `pid == 0` (either way round) for a fork whose child gets 0.
-    pub(super) fn is_zero_fork_test(&self, cond: &syn::Expr, locals: &[(String, String)]) -> bool {
+    /// For a test of a fork's result against 0, which branch the child takes: `Some(true)`
+    /// for `pid == 0` (the `then` branch), `Some(false)` for `pid != 0` and `pid > 0` (the
+    /// `else` branch, and what follows when the `then` branch leaves).
+    pub(super) fn zero_fork_test(
+        &self,
+        cond: &syn::Expr,
+        locals: &[(String, String)],
+    ) -> Option<bool> {
         let syn::Expr::Binary(b) = strip(cond) else {
-            return false;
+            return None;
         };
         let is_zero = |e: &syn::Expr| {
             matches!(strip(e), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })
                 if i.base10_parse::<i64>().ok() == Some(0))
         };
         let forks = |e: &syn::Expr| self.fork_pattern_among(e, locals).as_deref() == Some("zero");
-        matches!(b.op, syn::BinOp::Eq(_))
-            && ((forks(&b.left) && is_zero(&b.right)) || (forks(&b.right) && is_zero(&b.left)))
+        let (fork_left, fork_right) = (
+            forks(&b.left) && is_zero(&b.right),
+            forks(&b.right) && is_zero(&b.left),
+        );
+        match b.op {
+            syn::BinOp::Eq(_) if fork_left || fork_right => Some(true),
+            syn::BinOp::Ne(_) if fork_left || fork_right => Some(false),
+            syn::BinOp::Gt(_) if fork_left => Some(false),
+            syn::BinOp::Lt(_) if fork_right => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Whether a statement is a fork's test whose parent branches all leave the block, so
+    /// that what follows it runs in the child only (`match fork()? { Parent { .. } => return
+    /// Ok(()), Child => {} }`, `if pid > 0 { return wait(pid) }`).
+    pub(super) fn parent_leaves(&self, stmt: &syn::Stmt) -> bool {
+        let syn::Stmt::Expr(expr, _) = stmt else {
+            return false;
+        };
+        match strip(expr) {
+            syn::Expr::Match(m) => {
+                let Some(child) = self.fork_pattern_of(&m.expr) else {
+                    return false;
+                };
+                let (children, parents): (Vec<&syn::Arm>, Vec<&syn::Arm>) = m
+                    .arms
+                    .iter()
+                    .partition(|arm| self.is_child_pattern(&arm.pat, &child));
+                !parents.is_empty()
+                    && parents.iter().all(|arm| self.diverges(&arm.body))
+                    && children.iter().any(|arm| !self.diverges(&arm.body))
+            }
+            syn::Expr::If(i) => {
+                self.zero_fork_test(&i.cond, &self.fork_results) == Some(false)
+                    && self.block_diverges(&i.then_branch)
+                    && i.else_branch
+                        .as_ref()
+                        .is_none_or(|(_, e)| !self.diverges(e))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether an expression never finishes normally: `return`, `break`, `continue`, a
+    /// panic, a call that ends the process or execs, or a block that ends in one.
+    pub(super) fn diverges(&self, expr: &syn::Expr) -> bool {
+        match strip(expr) {
+            syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
+            syn::Expr::Block(b) => self.block_diverges(&b.block),
+            syn::Expr::Unsafe(u) => self.block_diverges(&u.block),
+            syn::Expr::If(i) => {
+                self.block_diverges(&i.then_branch)
+                    && i.else_branch
+                        .as_ref()
+                        .is_some_and(|(_, e)| self.diverges(e))
+            }
+            syn::Expr::Macro(m) => m.mac.path.segments.last().is_some_and(|s| {
+                matches!(
+                    s.ident.to_string().as_str(),
+                    "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
+                )
+            }),
+            syn::Expr::Call(c) => self.resolve_callee(&c.func).is_some_and(|path| {
+                self.catalog.is_exec(&path) || self.diverging_fns.contains(&path)
+            }),
+            syn::Expr::MethodCall(m) => self.is_exec_method(&ident_name(&m.method)),
+            _ => false,
+        }
+    }
+
+    /// Whether a block ends in an expression or statement that never finishes.
+    pub(super) fn block_diverges(&self, block: &syn::Block) -> bool {
+        match block.stmts.last() {
+            Some(syn::Stmt::Expr(e, _)) => self.diverges(e),
+            Some(syn::Stmt::Macro(m)) => m.mac.path.segments.last().is_some_and(|s| {
+                matches!(
+                    s.ident.to_string().as_str(),
+                    "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
+                )
+            }),
+            _ => false,
+        }
     }
 
     pub(super) fn is_child_pattern(&self, pat: &syn::Pat, child: &str) -> bool {
@@ -271,7 +553,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     pub(super) fn child_body(&mut self, at: &dyn Spanned, walk: impl FnOnce(&mut Self)) {
         let span = self.span(at.span());
         self.in_body(
-            BodyOwner::Closure { spawned: true },
+            BodyOwner::ForkChild,
             ThreadContext::ChildAfterFork,
             span,
             walk,
@@ -280,8 +562,14 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     /// Whether calling `path` starts threads (a thread API, a runtime).
     pub(super) fn starts_threads(&self, path: &str) -> bool {
-        self.catalog.context_of_call(path).is_some()
-            || self.forwarders.contains_key(path)
+        let threads = |context: ThreadContext| context != ThreadContext::ChildAfterFork;
+        self.catalog
+            .context_of_call(path)
+            .is_some_and(|(_, kind)| threads(ThreadContext::from(kind)))
+            || self
+                .forwarders
+                .get(path)
+                .is_some_and(|contexts| contexts.iter().any(|&(_, c)| threads(c)))
             || path.starts_with("tokio::runtime::")
     }
 }
@@ -381,14 +669,22 @@ impl<'ast> Visit<'ast> for ForkChildUses<'_, '_, 'ast> {
     }
 
     fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
-        if !self.walker.is_zero_fork_test(&expr.cond, &self.forks) {
+        let Some(child_is_then) = self.walker.zero_fork_test(&expr.cond, &self.forks) else {
             visit::visit_expr_if(self, expr);
             return;
-        }
+        };
         self.visit_expr(&expr.cond);
-        self.in_child_branch(|uses| uses.visit_block(&expr.then_branch));
+        if child_is_then {
+            self.in_child_branch(|uses| uses.visit_block(&expr.then_branch));
+        } else {
+            self.visit_block(&expr.then_branch);
+        }
         if let Some((_, else_branch)) = &expr.else_branch {
-            self.visit_expr(else_branch);
+            if child_is_then {
+                self.visit_expr(else_branch);
+            } else {
+                self.in_child_branch(|uses| uses.visit_expr(else_branch));
+            }
         }
     }
 

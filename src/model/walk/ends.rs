@@ -36,6 +36,17 @@ pub(super) fn method_call_ends(call: &syn::ExprMethodCall) -> (Span, Span) {
     )
 }
 
+/// [`expr_ends`] of a path expression.
+pub(super) fn expr_ends_of_path(expr: &syn::ExprPath) -> (Span, Span) {
+    match (path_first(&expr.path), path_last(&expr.path)) {
+        (Some(first), Some(last)) if expr.attrs.is_empty() && expr.qself.is_none() => (first, last),
+        _ => {
+            let whole = expr.span();
+            (whole, whole)
+        }
+    }
+}
+
 /// The ends of a call-like expression: from `head`'s first token to the closing parenthesis,
 /// or `whole` both ways when the first token is not read here.
 fn ends_at_parens(

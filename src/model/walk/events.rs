@@ -24,7 +24,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             syn::Expr::Group(g) => self.mark_discarded(&g.expr),
             syn::Expr::Cast(c) => self.mark_discarded(&c.expr),
             syn::Expr::MethodCall(m)
-                if IGNORING_ADAPTERS.contains(&m.method.to_string().as_str()) =>
+                if IGNORING_ADAPTERS.contains(&m.method.to_string().as_str())
+                    || ERROR_ADAPTERS.contains(&m.method.to_string().as_str()) =>
             {
                 self.mark_discarded(&m.receiver)
             }
@@ -83,23 +84,33 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             }
             _ => None,
         });
+        let discarded = self.discarded.contains(&address(call));
+        let (target, target_path) = match switch.op {
+            SwitchOp::Setns => self.switch_target(call.args.first()),
+            SwitchOp::Unshare => (SwitchTarget::Unknown, None),
+        };
         self.events.emit(Event::Switch {
             op: switch.op,
             kinds: kinds.clone(),
             flags_param: flags_param.filter(|_| kinds.is_none()),
             span: self.span_between(ends::call_ends(call)),
+            checked: !(switch.checked_result && discarded),
+            target,
+            target_path,
         });
-        self.facts.switches.push(SwitchCall {
-            api: switch.path.clone(),
-            op: switch.op,
-            span: self.span_between(ends::call_ends(call)),
-            kinds,
-            checked_result: switch.checked_result,
-            discarded: self.discarded.contains(&address(call)),
-            context: self.context,
-            fs_unshared_before,
-            single_threaded: self.single_threaded && self.context == ThreadContext::Caller,
-        });
+        if let Some(body) = self.current_body {
+            self.facts.switches.push(SwitchCall {
+                api: switch.path.clone(),
+                op: switch.op,
+                span: self.span_between(ends::call_ends(call)),
+                kinds,
+                checked_result: switch.checked_result,
+                discarded,
+                body,
+                fs_unshared_before,
+                after_threads_started: self.threads_started,
+            });
+        }
     }
 
     pub(super) fn switch_for(&self, path: &str, call: &syn::ExprCall) -> Option<&'a Switch> {
@@ -120,6 +131,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         callee: Callee,
         span: crate::diagnostic::Span,
         arg_kinds: Vec<Option<BTreeSet<FlagKind>>>,
+        arg_consts: Vec<Option<bool>>,
+        handed_to: Option<ThreadContext>,
     ) {
         let path = match &callee {
             Callee::Path(p) => Some(p.clone()),
@@ -159,7 +172,89 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             bound_to: None,
             exit: None,
             arg_kinds,
+            arg_consts,
+            handed_to,
         });
+    }
+
+    /// The switch whose status a condition tests through a local (`ret` in `let ret =
+    /// unsafe { libc::unshare(flags) }; if ret != 0 { .. }`), taken out of the events of this
+    /// block so that it can be put on the success branch.
+    pub(super) fn take_status_switch(&mut self, cond: &syn::Expr) -> Option<Event> {
+        let operand = match strip(cond) {
+            syn::Expr::Binary(b) => [&*b.left, &*b.right]
+                .into_iter()
+                .find(|e| matches!(strip(e), syn::Expr::Path(_)))?,
+            syn::Expr::Let(l) => &*l.expr,
+            _ => return None,
+        };
+        let syn::Expr::Path(p) = strip(operand) else {
+            return None;
+        };
+        let name = ident_name(p.path.get_ident()?);
+        let local = self.locals.iter().rev().find(|l| l.name == name)?;
+        let at = self.expr_span(strip(local.init?));
+        let list = self.events.current();
+        let index = list.iter().rposition(|e| {
+            matches!(e, Event::Switch { span, .. }
+                if span.file == at.file && span.range.start >= at.range.start && span.range.end <= at.range.end)
+        })?;
+        Some(list.remove(index))
+    }
+
+    /// Whether a call hands another thread nothing but a namespace-bound handle made before
+    /// (`tokio::spawn(connection)` after `let (connection, handle, _) = new_connection()?`).
+    pub(super) fn drives_handle(&self, path: &str, call: &syn::ExprCall) -> bool {
+        if self.catalog.escape_what(path).is_none() || call.args.len() != 1 {
+            return false;
+        }
+        let Some(syn::Expr::Path(p)) = call.args.first().map(strip) else {
+            return false;
+        };
+        let Some(ident) = p.path.get_ident() else {
+            return false;
+        };
+        let name = ident_name(ident);
+        self.locals
+            .iter()
+            .rev()
+            .find(|l| l.name == name)
+            .is_some_and(|l| l.handle.is_some())
+    }
+
+    /// Records a path in value position that may name one of the crate's functions or tables
+    /// of them (`.map(parse_line)`, `for case in CASES`): where the value goes, they may run.
+    pub(super) fn note_reference(&mut self, expr: &syn::ExprPath) {
+        if expr.qself.is_some() {
+            return;
+        }
+        if let Some(ident) = expr.path.get_ident()
+            && self.is_local(&ident_name(ident))
+        {
+            return;
+        }
+        let Some(canonical) = self.resolve(&expr.path) else {
+            return;
+        };
+        // Only the crate's own items: a table or callback of another crate is rare, and every
+        // path resolved to one would be an event.
+        let own = self.resolver.tree().name.as_str();
+        if canonical.split("::").next() != Some(own) {
+            return;
+        }
+        let span = self.span_between(ends::expr_ends_of_path(expr));
+        self.events.emit(Event::Reference {
+            callee: Callee::Path(canonical),
+            span,
+        });
+    }
+
+    /// Notes that the body has started a thread or runtime (once).
+    pub(super) fn threads_start(&mut self) {
+        if !self.threads_started {
+            self.threads_started = true;
+            self.events.emit(Event::ThreadsStarted);
+        }
     }
 
     /// The kinds each argument selects, for helpers that pass flags on to a switch; empty
@@ -330,6 +425,24 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 what,
             });
         }
+    }
+}
+
+/// The arguments that are `true` or `false` literals; empty when none is.
+pub(super) fn arg_consts<'e>(args: impl Iterator<Item = &'e syn::Expr>) -> Vec<Option<bool>> {
+    let consts: Vec<Option<bool>> = args
+        .map(|arg| match strip(arg) {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Bool(b),
+                ..
+            }) => Some(b.value),
+            _ => None,
+        })
+        .collect();
+    if consts.iter().all(Option::is_none) {
+        Vec::new()
+    } else {
+        consts
     }
 }
 

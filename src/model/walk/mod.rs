@@ -3,15 +3,18 @@
 mod contexts;
 mod ends;
 mod events;
+mod paths;
 mod syntax;
 mod traverse;
 mod types;
 
 use super::expand::MacroTable;
 use super::flags::{FlagEnv, kinds_of};
-use super::ir::{Body, BodyOwner, Callee, Event, EventBuilder, ExitKind, TypeRef};
+use super::ir::{
+    Body, BodyOwner, Callee, Entry, Event, EventBuilder, ExitKind, ParamTest, SwitchTarget, TypeRef,
+};
 use super::macros::{MacroBody, parse_macro_body};
-use super::{CrateFacts, OuterHandleUse, PathLiteral, SwitchCall, ThreadContext};
+use super::{CrateFacts, OuterHandleUse, PathUse, SwitchCall, ThreadContext};
 use crate::catalog::{Catalog, FlagKind, ScopeKind, Switch, SwitchOp};
 use crate::diagnostic::Span;
 use crate::parse::{ident_name, range_between, range_in};
@@ -23,19 +26,32 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
 use contexts::NamedClosureScan;
-use events::{checked_status, is_err_pattern, is_result_combinator, take_switch};
+use events::{arg_consts, checked_status, is_err_pattern, is_result_combinator, take_switch};
 use syntax::{binding_name, collect_bindings, strip};
 
 /// Extracts the facts of every module of the crate `resolver` covers.
-/// `db` holds the crate's files (spans are measured in their text).
-pub fn extract_facts(resolver: &Resolver<'_>, catalog: &Catalog, db: &SourceDb) -> CrateFacts {
+/// `db` holds the crate's files (spans are measured in their text). In a `library`, public
+/// items can be called by code outside the workspace.
+pub fn extract_facts(
+    resolver: &Resolver<'_>,
+    catalog: &Catalog,
+    db: &SourceDb,
+    library: bool,
+) -> CrateFacts {
     let tree = resolver.tree();
     let mut tables = CrateTables {
         consts: crate_constants(resolver),
+        const_types: const_types(resolver),
         scope_crates: catalog.scope_crates(),
         macros: MacroTable::collect(tree),
         fields: struct_fields(resolver),
         forwarders: BTreeMap::new(),
+        fork_wrappers: BTreeMap::new(),
+        ns_files: BTreeMap::new(),
+        string_values: BTreeMap::new(),
+        field_paths: BTreeMap::new(),
+        public_modules: public_modules(tree, library),
+        diverging_fns: diverging_fns(resolver),
     };
     let mut facts = CrateFacts::default();
     // First the helpers that hand a closure parameter to a thread API, so that closures
@@ -49,6 +65,18 @@ pub fn extract_facts(resolver: &Resolver<'_>, catalog: &Catalog, db: &SourceDb) 
     }
     facts.forwarders = forwarders.keys().cloned().collect();
     tables.forwarders = forwarders;
+    // Then the functions that return a fork's result, so that their callers' tests of it
+    // (`if my_fork()? == 0`) tell the child apart, and those that return a namespace file.
+    let mut returned = ReturnedValues::default();
+    for id in tree.ids() {
+        let source = db.get(tree.module(id).file);
+        let walker = Walker::new(resolver, catalog, &tables, id, source, &mut facts);
+        walker.find_returned_values(&tree.module(id).items, &mut returned);
+    }
+    tables.fork_wrappers = returned.forks;
+    tables.ns_files = returned.ns_files;
+    tables.string_values = returned.strings;
+    tables.field_paths = returned.fields;
     for id in tree.ids() {
         let source = db.get(tree.module(id).file);
         let mut walker = Walker::new(resolver, catalog, &tables, id, source, &mut facts);
@@ -60,6 +88,23 @@ pub fn extract_facts(resolver: &Resolver<'_>, catalog: &Catalog, db: &SourceDb) 
     facts
 }
 
+/// The `flavor = ".."` argument of an attribute (`#[tokio::test(flavor = "multi_thread")]`).
+fn attribute_flavor(attr: &syn::Attribute) -> Option<String> {
+    let syn::Meta::List(list) = &attr.meta else {
+        return None;
+    };
+    let mut tokens = list.tokens.clone().into_iter();
+    while let Some(token) = tokens.next() {
+        if matches!(&token, proc_macro2::TokenTree::Ident(i) if i == "flavor")
+            && matches!(tokens.next(), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '=')
+            && let Some(proc_macro2::TokenTree::Literal(value)) = tokens.next()
+        {
+            return Some(value.to_string().trim_matches('"').to_owned());
+        }
+    }
+    None
+}
+
 /// Closure arguments of the crate's own functions that end up on a known thread:
 /// function canonical path → (argument index, context).
 type Forwarders = BTreeMap<String, Vec<(usize, ThreadContext)>>;
@@ -67,10 +112,159 @@ type Forwarders = BTreeMap<String, Vec<(usize, ThreadContext)>>;
 /// Crate-wide tables the walk consults.
 struct CrateTables<'ast> {
     consts: BTreeMap<String, (ModuleId, &'ast syn::Expr)>,
+    /// The declared types of the crate's `const`s and `static`s.
+    const_types: BTreeMap<String, String>,
     scope_crates: BTreeSet<&'ast str>,
     macros: MacroTable,
     fields: BTreeMap<String, BTreeMap<String, String>>,
     forwarders: Forwarders,
+    /// Functions (canonical paths) whose result is a fork's (`fn my_fork() -> io::Result<i32>`),
+    /// with the fork's child pattern.
+    fork_wrappers: BTreeMap<String, String>,
+    /// Functions that return a namespace file opened from a path, with what joining it does.
+    ns_files: BTreeMap<String, SwitchTarget>,
+    /// `const`s, `static`s and functions whose value is a string literal, with its span.
+    string_values: BTreeMap<String, (String, crate::diagnostic::Span)>,
+    /// Struct fields some constructor fills with a file opened from a path, with the path.
+    field_paths: BTreeMap<(String, String), (String, crate::diagnostic::Span)>,
+    /// For each module, whether code outside the crate can name its items: the crate is a
+    /// library and every module on the way is `pub`.
+    public_modules: Vec<bool>,
+    /// Functions (canonical paths) declared to never return (`-> !`).
+    diverging_fns: BTreeSet<String>,
+}
+
+/// The crate's functions declared `-> !`, free and associated.
+fn diverging_fns(resolver: &Resolver<'_>) -> BTreeSet<String> {
+    let tree = resolver.tree();
+    let never = |sig: &syn::Signature| matches!(&sig.output, syn::ReturnType::Type(_, ty) if matches!(**ty, syn::Type::Never(_)));
+    let mut out = BTreeSet::new();
+    for id in tree.ids() {
+        let module = tree.canonical(id);
+        for item in &tree.module(id).items {
+            match item {
+                syn::Item::Fn(f) if never(&f.sig) => {
+                    out.insert(format!("{module}::{}", f.sig.ident.unraw()));
+                }
+                syn::Item::Impl(imp) => {
+                    let syn::Type::Path(ty) = &*imp.self_ty else {
+                        continue;
+                    };
+                    let Some(ty) = resolver.resolve(id, &[], &WrittenPath::from_syn(&ty.path))
+                    else {
+                        continue;
+                    };
+                    for impl_item in &imp.items {
+                        if let syn::ImplItem::Fn(f) = impl_item
+                            && never(&f.sig)
+                        {
+                            out.insert(format!("{ty}::{}", f.sig.ident.unraw()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// What the crate's functions and constants return, found before the walk.
+#[derive(Default)]
+struct ReturnedValues {
+    /// Functions that return a fork's result, with its child pattern.
+    forks: BTreeMap<String, String>,
+    /// Functions that return a namespace file, with what joining it does.
+    ns_files: BTreeMap<String, SwitchTarget>,
+    /// Constants and functions whose value is a string literal.
+    strings: BTreeMap<String, (String, crate::diagnostic::Span)>,
+    /// Struct fields filled with a file opened from a path.
+    fields: BTreeMap<(String, String), (String, crate::diagnostic::Span)>,
+}
+
+/// Which modules of the tree code outside the crate can reach (see
+/// [`CrateTables::public_modules`]): the root of a library, `pub mod`s inside reachable ones,
+/// and private modules that a reachable one re-exports from (`pub use self::imp::*;`).
+fn public_modules(tree: &crate::resolve::CrateTree, library: bool) -> Vec<bool> {
+    let mut public = vec![false; tree.modules.len()];
+    if !library {
+        return public;
+    }
+    let by_path: HashMap<&[String], usize> = tree
+        .ids()
+        .map(|id| (tree.module(id).path.as_slice(), id.0))
+        .collect();
+    loop {
+        let mut changed = false;
+        for id in tree.ids() {
+            let module = tree.module(id);
+            let reachable = match module.parent {
+                None => true,
+                Some(parent) => module.public && public[parent.0],
+            };
+            if reachable && !public[id.0] {
+                public[id.0] = true;
+                changed = true;
+            }
+            if !public[id.0] {
+                continue;
+            }
+            for item in &module.items {
+                let syn::Item::Use(item_use) = item else {
+                    continue;
+                };
+                if !matches!(item_use.vis, syn::Visibility::Public(_)) {
+                    continue;
+                }
+                let mut prefixes = Vec::new();
+                use_prefixes(&item_use.tree, &module.path, &mut Vec::new(), &mut prefixes);
+                for prefix in prefixes {
+                    if let Some(&target) = by_path.get(prefix.as_slice())
+                        && !public[target]
+                    {
+                        public[target] = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            return public;
+        }
+    }
+}
+
+/// The module paths (from the crate root) a `use` tree written in module `at` takes items
+/// from: `self::imp::*` in `a` gives `a::imp`; `crate::x::Y` gives `x`.
+fn use_prefixes(
+    tree: &syn::UseTree,
+    at: &[String],
+    written: &mut Vec<String>,
+    out: &mut Vec<Vec<String>>,
+) {
+    let absolute = |written: &[String]| -> Option<Vec<String>> {
+        match written.first().map(String::as_str) {
+            Some("crate") => Some(written[1..].to_vec()),
+            Some("self") => Some(at.iter().chain(&written[1..]).cloned().collect()),
+            Some("super") => None,
+            _ => Some(at.iter().chain(written).cloned().collect()),
+        }
+    };
+    match tree {
+        syn::UseTree::Path(p) => {
+            written.push(p.ident.to_string());
+            use_prefixes(&p.tree, at, written, out);
+            written.pop();
+        }
+        syn::UseTree::Name(_) | syn::UseTree::Rename(_) | syn::UseTree::Glob(_) => {
+            out.extend(absolute(written));
+        }
+        syn::UseTree::Group(g) => {
+            for tree in &g.items {
+                use_prefixes(tree, at, written, out);
+            }
+        }
+    }
 }
 
 /// Every module-level `const` of the crate, by canonical path.
@@ -86,6 +280,30 @@ fn crate_constants<'t>(resolver: &Resolver<'t>) -> BTreeMap<String, (ModuleId, &
         }
     }
     consts
+}
+
+/// The declared type of every module-level `const` and `static`, by canonical path.
+fn const_types(resolver: &Resolver<'_>) -> BTreeMap<String, String> {
+    let tree = resolver.tree();
+    let mut types = BTreeMap::new();
+    for id in tree.ids() {
+        for item in &tree.module(id).items {
+            let (ident, ty) = match item {
+                syn::Item::Const(c) => (&c.ident, &*c.ty),
+                syn::Item::Static(s) => (&s.ident, &*s.ty),
+                _ => continue,
+            };
+            if let syn::Type::Path(ty) = ty
+                && let Some(canonical) = resolver.resolve(id, &[], &WrittenPath::from_syn(&ty.path))
+            {
+                types.insert(
+                    format!("{}::{}", tree.canonical(id), ident.unraw()),
+                    canonical,
+                );
+            }
+        }
+    }
+    types
 }
 
 /// The declared field types of the crate's structs: struct canonical path → field → type.
@@ -126,6 +344,7 @@ struct Walker<'a, 'ast> {
     resolver: &'a Resolver<'ast>,
     catalog: &'a Catalog,
     consts: &'a BTreeMap<String, (ModuleId, &'ast syn::Expr)>,
+    const_types: &'a BTreeMap<String, String>,
     scope_crates: &'a BTreeSet<&'a str>,
     forwarders: &'a Forwarders,
     module: ModuleId,
@@ -155,6 +374,10 @@ struct Walker<'a, 'ast> {
     impl_type: Option<String>,
     /// Whether that `impl` block is `impl Drop for ..`.
     impl_is_drop: bool,
+    /// Whether that `impl` block implements a trait (generic code may call its methods).
+    impl_is_trait: bool,
+    /// Whether the walk is in a trait's provided methods.
+    in_trait: bool,
     /// The crate's own `macro_rules!` macros, for expansion.
     macros: &'a MacroTable,
     /// Declared field types of the crate's structs.
@@ -165,8 +388,30 @@ struct Walker<'a, 'ast> {
     params: Vec<String>,
     /// In a scope's closure: how many locals were bound outside it.
     scope_floor: Option<usize>,
-    /// Whether the walk is in `main` before any thread has been started.
-    single_threaded: bool,
+    /// Whether the body being walked has started a thread or runtime so far.
+    threads_started: bool,
+    /// The index of the body being walked in `facts.bodies`.
+    current_body: Option<u32>,
+    /// Call expressions whose value a thread API takes (`tokio::spawn(serve(conn))`), by
+    /// address, with the context it runs them in.
+    handed: HashMap<usize, ThreadContext>,
+    /// Path expressions that are not values of their own (a call's callee, a function handed
+    /// to a thread API), by address.
+    not_values: BTreeSet<usize>,
+    /// The type of the one parameter of closures given to a value's combinator, by address.
+    closure_params: HashMap<usize, TypeRef>,
+    /// Functions whose result is a fork's, with the fork's child pattern.
+    fork_wrappers: &'a BTreeMap<String, String>,
+    /// Functions that return a namespace file, with what joining it does.
+    ns_files: &'a BTreeMap<String, SwitchTarget>,
+    /// Constants and functions whose value is a string literal.
+    string_values: &'a BTreeMap<String, (String, crate::diagnostic::Span)>,
+    /// Struct fields filled with a file opened from a path.
+    field_paths: &'a BTreeMap<(String, String), (String, crate::diagnostic::Span)>,
+    /// Which modules code outside the crate can reach.
+    public_modules: &'a [bool],
+    /// Functions declared to never return.
+    diverging_fns: &'a BTreeSet<String>,
     facts: &'a mut CrateFacts,
 }
 
@@ -178,6 +423,9 @@ struct Saved {
     locals: usize,
     blocks: usize,
     fn_name: Option<String>,
+    threads_started: bool,
+    current_body: Option<u32>,
+    params: Vec<String>,
 }
 
 pub(super) fn address<T>(node: &T) -> usize {
@@ -200,6 +448,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             resolver,
             catalog,
             consts: &tables.consts,
+            const_types: &tables.const_types,
             scope_crates: &tables.scope_crates,
             forwarders: &tables.forwarders,
             module,
@@ -218,12 +467,24 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             events: EventBuilder::default(),
             impl_type: None,
             impl_is_drop: false,
+            impl_is_trait: false,
+            in_trait: false,
             macros: &tables.macros,
             fields: &tables.fields,
             expansion_depth: 0,
             params: Vec::new(),
             scope_floor: None,
-            single_threaded: false,
+            threads_started: false,
+            current_body: None,
+            handed: HashMap::new(),
+            not_values: BTreeSet::new(),
+            closure_params: HashMap::new(),
+            fork_wrappers: &tables.fork_wrappers,
+            ns_files: &tables.ns_files,
+            string_values: &tables.string_values,
+            field_paths: &tables.field_paths,
+            public_modules: &tables.public_modules,
+            diverging_fns: &tables.diverging_fns,
             facts,
         }
     }
@@ -265,6 +526,9 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             locals: self.locals.len(),
             blocks: self.blocks.len(),
             fn_name: self.fn_name.clone(),
+            threads_started: self.threads_started,
+            current_body: self.current_body,
+            params: self.params.clone(),
         }
     }
 
@@ -275,6 +539,9 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         self.locals.truncate(saved.locals);
         self.blocks.truncate(saved.blocks);
         self.fn_name = saved.fn_name;
+        self.threads_started = saved.threads_started;
+        self.current_body = saved.current_body;
+        self.params = saved.params;
     }
 
     pub(super) fn enter_thread(&mut self, context: ThreadContext) {
@@ -293,6 +560,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             if self.is_local(&name) {
                 return None;
             }
+        }
+        // `Self::helper` is the `impl` block's type's.
+        if path.segments.len() > 1 && path.segments[0].ident == "Self" {
+            return self.resolve_type(path);
         }
         let blocks: Vec<&Scope> = self.blocks.iter().collect();
         self.resolver
@@ -332,6 +603,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             resolver: self.resolver,
             catalog: self.catalog,
             consts: self.consts,
+            const_types: self.const_types,
             scope_crates: self.scope_crates,
             forwarders: self.forwarders,
             module: self.module,
@@ -359,12 +631,24 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             events: std::mem::take(&mut self.events),
             impl_type: self.impl_type.clone(),
             impl_is_drop: self.impl_is_drop,
+            impl_is_trait: self.impl_is_trait,
+            in_trait: self.in_trait,
             macros: self.macros,
             fields: self.fields,
             expansion_depth: self.expansion_depth + 1,
             params: self.params.clone(),
             scope_floor: self.scope_floor,
-            single_threaded: self.single_threaded,
+            threads_started: self.threads_started,
+            current_body: self.current_body,
+            handed: HashMap::new(),
+            not_values: BTreeSet::new(),
+            closure_params: HashMap::new(),
+            fork_wrappers: self.fork_wrappers,
+            ns_files: self.ns_files,
+            string_values: self.string_values,
+            field_paths: self.field_paths,
+            public_modules: self.public_modules,
+            diverging_fns: self.diverging_fns,
             facts: self.facts,
         }
     }
@@ -372,31 +656,91 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     pub(super) fn visit_fn_body(
         &mut self,
         attrs: &[syn::Attribute],
+        vis: Option<&syn::Visibility>,
         sig: &'ast syn::Signature,
         body: &'ast syn::Block,
     ) {
         let name = ident_name(&sig.ident);
         let canonical = self.fn_canonical(&name);
-        let is_entry = (name == "main" && self.impl_type.is_none() && self.fn_name.is_none())
-            || attrs
-                .iter()
-                .any(|a| a.path().segments.last().is_some_and(|s| s.ident == "test"));
+        let is_main = name == "main"
+            && self.impl_type.is_none()
+            && self.fn_name.is_none()
+            && self.module == ModuleId(0);
+        let entry = self.entry_of(attrs).or(is_main.then_some(Entry::Main));
         let owner = BodyOwner::Fn {
             canonical,
             return_types: self.return_types(&sig.output),
-            is_entry,
+            entry,
             drop_of: self
                 .impl_type
                 .clone()
                 .filter(|_| self.impl_is_drop && name == "drop"),
+            is_async: sig.asyncness.is_some(),
+            external: self.is_external(attrs, vis),
+            diverges: matches!(&sig.output, syn::ReturnType::Type(_, ty) if matches!(**ty, syn::Type::Never(_))),
         };
-        let context = if sig.asyncness.is_some() {
-            ThreadContext::AsyncTask
-        } else {
-            ThreadContext::Caller
+        let context = match entry {
+            Some(Entry::Root(context)) => context,
+            Some(Entry::Main) => ThreadContext::SingleThreaded,
+            None => ThreadContext::Caller,
         };
         let span = self.span(sig.ident.span());
         self.in_body(owner, context, span, |w| w.visit_fn_block(&name, sig, body));
+    }
+
+    /// The entry point the function's attributes make of it, by the catalogue: the attribute's
+    /// path as it resolves (or as written, for the built-in `test`) and its `flavor`.
+    fn entry_of(&self, attrs: &[syn::Attribute]) -> Option<Entry> {
+        attrs.iter().find_map(|attr| {
+            let written = attr
+                .path()
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect::<Vec<_>>()
+                .join("::");
+            let resolved = self.resolve(attr.path());
+            let flavor = attribute_flavor(attr);
+            let context = resolved
+                .as_deref()
+                .and_then(|path| self.catalog.entry_of(path, flavor.as_deref()))
+                .or_else(|| self.catalog.entry_of(&written, flavor.as_deref()))?;
+            Some(match context {
+                crate::catalog::EntryContext::Main => Entry::Main,
+                crate::catalog::EntryContext::Context(kind) => {
+                    Entry::Root(ThreadContext::from(kind))
+                }
+            })
+        })
+    }
+
+    /// Whether code outside the workspace may call the function being declared: a public
+    /// item of a library reachable through public modules, a method of a trait impl or a
+    /// trait's provided method there (generic code calls them), or a function exported under
+    /// its symbol name (`#[no_mangle]`).
+    fn is_external(&self, attrs: &[syn::Attribute], vis: Option<&syn::Visibility>) -> bool {
+        if self.fn_name.is_some() {
+            // Declared inside another function: only that function can name it.
+            return false;
+        }
+        let exported = attrs.iter().any(|a| {
+            let exports = |p: &syn::Path| p.is_ident("no_mangle") || p.is_ident("export_name");
+            exports(a.path())
+                || (a.path().is_ident("unsafe")
+                    && a.parse_args::<syn::Path>().is_ok_and(|p| exports(&p)))
+        });
+        if exported {
+            return true;
+        }
+        let reachable = self
+            .public_modules
+            .get(self.module.0)
+            .copied()
+            .unwrap_or(false);
+        reachable
+            && (self.impl_is_trait
+                || self.in_trait
+                || matches!(vis, Some(syn::Visibility::Public(_))))
     }
 
     /// The canonical path of a function declared where the walk is.
@@ -411,7 +755,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
     }
 
-    /// Walks a new body (function, closure, async block) and records it.
+    /// Walks a new body (function, closure, async block) and records it; its index is taken
+    /// before its closures are walked, so that they can name it as their parent.
     pub(super) fn in_body(
         &mut self,
         owner: BodyOwner,
@@ -421,15 +766,24 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     ) {
         let saved = self.save();
         let outer_events = std::mem::take(&mut self.events);
+        let index = u32::try_from(self.facts.bodies.len()).unwrap_or(u32::MAX);
+        self.facts.bodies.push(Body {
+            owner: BodyOwner::Closure { spawned: false },
+            context,
+            parent: self.current_body,
+            events: Vec::new(),
+            span: span.clone(),
+        });
         self.enter_thread(context);
+        self.current_body = Some(index);
+        self.threads_started = false;
+        self.params = Vec::new();
         walk(self);
         let events = std::mem::replace(&mut self.events, outer_events).finish();
-        self.facts.bodies.push(Body {
-            owner,
-            context,
-            events,
-            span,
-        });
+        if let Some(body) = self.facts.bodies.get_mut(index as usize) {
+            body.owner = owner;
+            body.events = events;
+        }
         self.restore(saved);
     }
 
@@ -458,10 +812,6 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 }
             }
         }
-        self.single_threaded = name == "main"
-            && sig.asyncness.is_none()
-            && self.impl_type.is_none()
-            && self.module == ModuleId(0);
         let mut scan = NamedClosureScan {
             walker: self,
             found: Vec::new(),

@@ -3,8 +3,59 @@
 use super::*;
 use crate::parse::ident_name;
 
+/// `Result`/`Option` methods whose closure receives the value (`and_then(|env| ..)`).
+const PASSES_VALUE: &[&str] = &[
+    "and_then",
+    "map",
+    "inspect",
+    "is_some_and",
+    "is_ok_and",
+    "map_or",
+    "map_or_else",
+];
+
 /// Crate-local macros are expanded at most this deep (macros that expand to macros).
 pub(super) const MAX_EXPANSION_DEPTH: usize = 8;
+
+impl<'ast> Walker<'_, 'ast> {
+    /// A `const` or `static` initializer: a body of its own when it names paths or holds a
+    /// closure (a table of functions, a `Lazy` initializer), which run where the item is
+    /// named; otherwise walked in place (its literals still count).
+    fn visit_item_value(&mut self, ident: &syn::Ident, expr: &'ast syn::Expr) {
+        if !names_code(expr) {
+            visit::visit_expr(self, expr);
+            return;
+        }
+        let canonical = self.fn_canonical(&ident_name(ident));
+        let span = self.span(ident.span());
+        self.in_body(
+            BodyOwner::Item { canonical },
+            ThreadContext::Caller,
+            span,
+            |w| w.visit_expr(expr),
+        );
+    }
+}
+
+/// Whether an initializer names a path or holds a closure (what a table of functions or a
+/// lazy initializer is made of).
+fn names_code(expr: &syn::Expr) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_expr_path(&mut self, _: &'ast syn::ExprPath) {
+            self.0 = true;
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+            self.0 = true;
+        }
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_expr(expr);
+    finder.0
+}
 
 impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     fn visit_attribute(&mut self, _: &'ast syn::Attribute) {
@@ -12,7 +63,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     }
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        self.visit_fn_body(&item.attrs, &item.sig, &item.block);
+        self.visit_fn_body(&item.attrs, Some(&item.vis), &item.sig, &item.block);
     }
 
     fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
@@ -23,17 +74,18 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let is_drop = item.trait_.as_ref().is_some_and(|(path, _)| {
             path.is_ident("Drop") || self.resolve_type(path).as_deref() == Some("std::ops::Drop")
         });
-        let saved = (self.impl_type.take(), self.impl_is_drop);
+        let saved = (self.impl_type.take(), self.impl_is_drop, self.impl_is_trait);
         self.impl_type = self_type;
         self.impl_is_drop = is_drop;
+        self.impl_is_trait = item.trait_.is_some();
         for impl_item in &item.items {
             self.visit_impl_item(impl_item);
         }
-        (self.impl_type, self.impl_is_drop) = saved;
+        (self.impl_type, self.impl_is_drop, self.impl_is_trait) = saved;
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        self.visit_fn_body(&item.attrs, &item.sig, &item.block);
+        self.visit_fn_body(&item.attrs, Some(&item.vis), &item.sig, &item.block);
     }
 
     fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
@@ -43,16 +95,26 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             self.resolver.tree().canonical(self.module),
             item.ident.unraw()
         ));
+        let was_in_trait = std::mem::replace(&mut self.in_trait, true);
         for trait_item in &item.items {
             self.visit_trait_item(trait_item);
         }
+        self.in_trait = was_in_trait;
         self.impl_type = saved;
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         if let Some(body) = &item.default {
-            self.visit_fn_body(&item.attrs, &item.sig, body);
+            self.visit_fn_body(&item.attrs, None, &item.sig, body);
         }
+    }
+
+    fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
+        self.visit_item_value(&item.ident, &item.expr);
+    }
+
+    fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
+        self.visit_item_value(&item.ident, &item.expr);
     }
 
     fn visit_item_mod(&mut self, _: &'ast syn::ItemMod) {
@@ -74,7 +136,16 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             self.blocks
                 .push(Scope::from_items(items, &prefix, &|_| None));
         }
-        visit::visit_block(self, block);
+        for (index, stmt) in block.stmts.iter().enumerate() {
+            self.visit_stmt(stmt);
+            let rest = &block.stmts[index + 1..];
+            if !rest.is_empty() && self.parent_leaves(stmt) {
+                // What follows a fork's test whose parent branches leave runs in the child.
+                let at = &rest[0];
+                self.child_body(at, |w| rest.iter().for_each(|s| w.visit_stmt(s)));
+                break;
+            }
+        }
         if pushed {
             self.blocks.pop();
         }
@@ -131,6 +202,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
                 self.events.emit(Event::Branch {
                     arms: vec![failure, Vec::new()],
                     span: self.expr_span(diverge),
+                    test: None,
                 });
                 if let Some(switch) = switch {
                     self.events.emit(switch);
@@ -166,9 +238,13 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         let path = self.resolve_callee(&call.func);
+        self.not_values.insert(address(strip(&call.func)));
+        let mut handoffs = Vec::new();
         if let Some(path) = &path {
             for (arg, context) in self.call_contexts(path) {
-                self.set_closure_context(call.args.iter().nth(arg), context);
+                let arg = call.args.iter().nth(arg);
+                self.set_closure_context(arg, context);
+                handoffs.extend(self.hand_over(arg, context));
             }
             let scope_handle_api = self
                 .catalog
@@ -185,9 +261,11 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         }
         visit::visit_expr_call(self, call);
         let span = self.span_between(ends::call_ends(call));
+        self.events.current().extend(handoffs);
+        self.note_path_uses(None, None, call.args.iter());
         if let Some(path) = &path {
-            if self.single_threaded && self.starts_threads(path) {
-                self.single_threaded = false;
+            if self.starts_threads(path) {
+                self.threads_start();
             }
             if let Some(what) = self.host_name_escape(path, call) {
                 self.emit_escape(&what, span.clone());
@@ -197,9 +275,14 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             Some(path) => {
                 if let Some(switch) = self.switch_for(&path, call) {
                     self.record_switch(call, switch);
+                } else if self.drives_handle(&path, call) {
+                    // `tokio::spawn(connection)`: the task only drives a handle made already;
+                    // where it is polled does not change the namespace it talks to.
                 } else {
                     let arg_kinds = self.arg_kinds(call.args.iter());
-                    self.emit_call(Callee::Path(path), span, arg_kinds);
+                    let arg_consts = arg_consts(call.args.iter());
+                    let handed_to = self.handed.remove(&address(call));
+                    self.emit_call(Callee::Path(path), span, arg_kinds, arg_consts, handed_to);
                 }
             }
             None => {
@@ -217,11 +300,25 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        if let Some((arg, context)) = self.method_context(call) {
-            self.set_closure_context(call.args.iter().nth(arg), context);
+        // `Env::new(..).and_then(|env| env.run())`: the closure's parameter is the value.
+        if PASSES_VALUE.contains(&call.method.to_string().as_str())
+            && let Some(receiver) = self.type_of(&call.receiver)
+            && let Some(syn::Expr::Closure(closure)) = call.args.last().map(strip)
+            && closure.inputs.len() == 1
+        {
+            self.closure_params.insert(address(closure), receiver);
+        }
+        let mut handoffs = Vec::new();
+        let context = self.method_context(call);
+        if let Some((arg, context)) = context {
+            let arg = call.args.iter().nth(arg);
+            self.set_closure_context(arg, context);
+            handoffs.extend(self.hand_over(arg, context));
         }
         visit::visit_expr_method_call(self, call);
+        self.events.current().extend(handoffs);
         let method = ident_name(&call.method);
+        self.note_path_uses(Some(&method), Some(&call.receiver), call.args.iter());
         // Read off the tree, not printed: long builder chains stay linear.
         let (first, last) = ends::method_call_ends(call);
         let span = self.span_maker();
@@ -234,8 +331,13 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             self.emit_escape(what, span());
             return;
         }
-        if self.single_threaded && self.method_context(call).is_some() {
-            self.single_threaded = false;
+        if context.is_some_and(|(_, c)| {
+            !matches!(
+                c,
+                ThreadContext::ChildAfterFork | ThreadContext::Scope(ScopeKind::Child)
+            )
+        }) {
+            self.threads_start();
         }
         if self.is_exec_method(&method) {
             self.events.emit(Event::Exit {
@@ -251,7 +353,15 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         }
         if let Some(receiver) = self.type_of(&call.receiver) {
             let arg_kinds = self.arg_kinds(call.args.iter());
-            self.emit_call(Callee::Method { receiver, method }, span(), arg_kinds);
+            let arg_consts = arg_consts(call.args.iter());
+            let handed_to = self.handed.remove(&address(call));
+            self.emit_call(
+                Callee::Method { receiver, method },
+                span(),
+                arg_kinds,
+                arg_consts,
+                handed_to,
+            );
         }
     }
 
@@ -295,12 +405,24 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         self.visit_expr(&expr.base);
         let start = range_in(self.source, expr.dot_token.span).start;
         let end = range_in(self.source, expr.await_token.span).end;
-        self.events.emit(Event::Await {
+        let await_event = Event::Await {
             span: crate::diagnostic::Span {
                 file: self.file,
                 range: start..end.max(start),
             },
-        });
+        };
+        // `enter(ns).await`: the call's effect (a switch, a guard) comes with the value the
+        // await produces, so the await happens before it.
+        let base = self.expr_span(strip(&expr.base));
+        let list = self.events.current();
+        match list.last() {
+            Some(Event::Call { span, .. }) if *span == base => {
+                let call = list.pop();
+                list.push(await_event);
+                list.extend(call);
+            }
+            _ => list.push(await_event),
+        }
     }
 
     fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
@@ -335,6 +457,9 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         {
             self.note_outer_handle(floor, &ident_name(ident), expr);
         }
+        if !self.not_values.remove(&address(expr)) {
+            self.note_reference(expr);
+        }
         if !self.facts.uses_scopes
             && let Some(path) = self.resolve(&expr.path)
             && let Some(first) = path.split("::").next()
@@ -356,6 +481,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         };
         let span = self.span(closure.inputs_begin.span);
         let inherits_fs = decided.is_none();
+        let param_type = self.closure_params.remove(&address(closure));
         let fs_unshared = self.fs_unshared;
         let opens_scope = decided.is_some_and(|c| matches!(c, ThreadContext::Scope(_)));
         self.in_body(owner, context, span, |w| {
@@ -370,19 +496,21 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             for input in &closure.inputs {
                 w.bind_pattern(input, None);
             }
+            if let (Some(ty), Some(name)) =
+                (param_type, closure.inputs.first().and_then(binding_name))
+                && let Some(local) = w.locals.iter_mut().rev().find(|l| l.name == name)
+            {
+                local.ty = Some(ty);
+            }
             w.visit_expr(&closure.body);
         });
     }
 
     fn visit_expr_async(&mut self, expr: &'ast syn::ExprAsync) {
+        // Unless a thread API takes it, an async block is polled where the code around it
+        // runs (awaited there, or the root future of `block_on` on the calling thread).
         let decided = self.pending.remove(&address(expr));
-        // An async block inside a future that stays on its thread stays there too.
-        let inherited = matches!(
-            self.context,
-            ThreadContext::OwnRuntime | ThreadContext::Scope(ScopeKind::AsyncOwned)
-        )
-        .then_some(self.context);
-        let context = decided.or(inherited).unwrap_or(ThreadContext::AsyncTask);
+        let context = decided.unwrap_or(ThreadContext::Caller);
         let owner = BodyOwner::AsyncBlock {
             spawned: decided.is_some(),
         };
@@ -418,6 +546,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         self.events.emit(Event::Branch {
             arms,
             span: self.span(expr.match_token.span),
+            test: None,
         });
     }
 
@@ -425,15 +554,17 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         self.events.open();
         self.visit_expr(&expr.cond);
         let mut cond_events = self.events.close();
-        // `if setns(..) != 0 { fail }`: the switch happened only on the success branch.
+        // `if setns(..) != 0 { fail }`: the switch happened only on the success branch. The
+        // same when the status was bound first (`let ret = unshare(..); if ret != 0 { .. }`).
         let checked = checked_status(&expr.cond).and_then(|success_is_then| {
-            let switch = take_switch(&mut cond_events, &self.expr_span(&expr.cond))?;
+            let switch = take_switch(&mut cond_events, &self.expr_span(&expr.cond))
+                .or_else(|| self.take_status_switch(&expr.cond))?;
             Some((success_is_then, switch))
         });
         self.events.current().extend(cond_events);
-        let child_branch = self.is_zero_fork_test(&expr.cond, &self.fork_results);
+        let child_is_then = self.zero_fork_test(&expr.cond, &self.fork_results);
         self.events.open();
-        if child_branch {
+        if child_is_then == Some(true) {
             self.child_body(&expr.then_branch, |w| w.visit_block(&expr.then_branch));
         } else {
             self.visit_block(&expr.then_branch);
@@ -441,7 +572,11 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let mut then_events = self.events.close();
         self.events.open();
         if let Some((_, else_branch)) = &expr.else_branch {
-            self.visit_expr(else_branch);
+            if child_is_then == Some(false) {
+                self.child_body(else_branch, |w| w.visit_expr(else_branch));
+            } else {
+                self.visit_expr(else_branch);
+            }
         }
         let mut else_events = self.events.close();
         if let Some((success_is_then, switch)) = checked {
@@ -452,9 +587,11 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             };
             success.insert(0, switch);
         }
+        let test = self.param_test(&expr.cond);
         self.events.emit(Event::Branch {
             arms: vec![then_events, else_events],
             span: self.span(expr.if_token.span),
+            test,
         });
     }
 
@@ -487,28 +624,6 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         self.events = events;
         if expanded.is_none() {
             self.panic_exit(&name, mac);
-        }
-    }
-
-    fn visit_lit(&mut self, lit: &'ast syn::Lit) {
-        let value = match lit {
-            syn::Lit::Str(s) => s.value(),
-            syn::Lit::ByteStr(b) => String::from_utf8_lossy(&b.value()).into_owned(),
-            syn::Lit::CStr(c) => c.value().to_string_lossy().into_owned(),
-            _ => return,
-        };
-        if let Some(what) = self.catalog.sensitive_path(&value) {
-            self.events.emit(Event::Sensitive {
-                what: what.to_owned(),
-                span: self.span(lit.span()),
-            });
-        }
-        if self.catalog.is_process_wide_path(&value) {
-            self.facts.path_literals.push(PathLiteral {
-                span: self.span(lit.span()),
-                value,
-                context: self.context,
-            });
         }
     }
 }

@@ -70,13 +70,21 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 self.impl_type.clone().map(TypeRef::Named)
             }
             syn::Expr::Path(p) => {
-                let name = ident_name(p.path.get_ident()?);
-                self.locals
-                    .iter()
-                    .rev()
-                    .find(|l| l.name == name)?
-                    .ty
-                    .clone()
+                if let Some(ident) = p.path.get_ident()
+                    && let Some(local) = self
+                        .locals
+                        .iter()
+                        .rev()
+                        .find(|l| l.name == ident_name(ident))
+                {
+                    return local.ty.clone();
+                }
+                // A `const` or `static` of a declared type (`namespace::MOUNT.open(pid)`).
+                let canonical = self.resolve(&p.path)?;
+                self.const_types
+                    .get(&canonical)
+                    .cloned()
+                    .map(TypeRef::Named)
             }
             syn::Expr::Field(f) => {
                 let syn::Expr::Path(base) = strip(&f.base) else {
@@ -115,7 +123,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             syn::Expr::Struct(st) => self.resolve_type(&st.path).map(TypeRef::Named),
             syn::Expr::Try(t) => self.type_within(&t.expr, depth + 1),
             syn::Expr::MethodCall(m)
-                if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "unwrap" | "expect" | "context" | "with_context" | "map_err" | "wrap_err"
+                ) =>
             {
                 self.type_within(&m.receiver, depth + 1)
             }
@@ -123,9 +134,13 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 let TypeRef::Named(ty) = self.type_within(&m.receiver, depth + 1)? else {
                     return None;
                 };
-                self.catalog
-                    .method_returns(&ty, &m.method.to_string())
-                    .map(|t| TypeRef::Named(t.to_owned()))
+                let method = m.method.to_string();
+                match self.catalog.method_returns(&ty, &method) {
+                    Some(returns) => Some(TypeRef::Named(returns.to_owned())),
+                    // A method of a workspace type: what it returns is known once every crate
+                    // is (`Kind::open(..)` returns a `Namespace`).
+                    None => Some(TypeRef::ReturnOf(format!("{ty}::{method}"))),
+                }
             }
             _ => None,
         }

@@ -1,0 +1,508 @@
+//! Calling contexts: the threads each body can run on, propagated top-down over the call
+//! graph from entry points (DESIGN.md §1, "Calling context").
+//!
+//! Roots give a body a context of its own: `main` (the process's only thread until it starts
+//! others), attributes the catalogue lists (`#[test]`, `#[tokio::test]`, `#[ctor]`), closures
+//! handed to thread APIs, and functions code outside the workspace can call (unknown). Every
+//! call, function handed over by name and reference adds the caller's contexts to the callee
+//! (an `async fn`'s future handed to `tokio::spawn` runs on a worker instead); a closure runs
+//! where the body it is written in runs. A body nothing reaches is unknown.
+//!
+//! Constant arguments prune: a call `persist(p, false)` reaches only the code of `persist`
+//! under `if !flag` (and after an `if flag { ..; return }`), so each context is kept with the
+//! constant arguments of the call that brought it, and a point in a body sees only the
+//! contexts whose constants agree with the `if`s around it.
+//!
+//! Each context keeps the call that brought it first, so a finding can show the chain from
+//! the entry point (a witness).
+
+use super::{Program, Step, Summary, short_name};
+use crate::diagnostic::Span;
+use crate::model::ThreadContext;
+use crate::model::ir::{BodyOwner, Event, ParamTest};
+
+/// More contexts than this per body collapse their constant arguments (they stop pruning), so
+/// a pathological call graph stays linear.
+const MAX_INCOMING: usize = 24;
+
+/// Why a body has a context without a caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Root {
+    /// An entry point: `main`, a test, a constructor (what it is, in words).
+    Entry(&'static str),
+    /// Code outside the workspace may call it.
+    External,
+    /// No call of it was found in the workspace.
+    NoCallers,
+    /// A closure or async block handed to a thread API at its own place.
+    Handed,
+}
+
+/// How a context reached a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// It is a root.
+    Root(Root),
+    /// A call (or hand-over, or reference) in `caller`, at `span`; `from` is the caller's
+    /// incoming context it came with, `None` when the call itself chose the context (a future
+    /// handed to `tokio::spawn`).
+    Call {
+        /// The calling body.
+        caller: usize,
+        /// The call.
+        span: Span,
+        /// The caller's incoming context that flowed here.
+        from: Option<usize>,
+    },
+    /// The body it is written in (a closure), with that body's incoming context.
+    Parent {
+        /// The enclosing body.
+        parent: usize,
+        /// Its incoming context.
+        from: usize,
+    },
+}
+
+/// One context a body can run in, with the constant arguments it was called with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incoming {
+    /// The context.
+    pub context: ThreadContext,
+    /// The `true`/`false` literals the call passed, by parameter (empty: none known).
+    pub consts: Vec<Option<bool>>,
+    /// How it came.
+    pub via: Via,
+}
+
+impl Incoming {
+    /// Whether a point under these parameter tests can run with these constant arguments.
+    pub fn agrees_with(&self, constraints: &[(usize, bool)]) -> bool {
+        constraints.iter().all(|&(param, value)| {
+            self.consts
+                .get(param)
+                .copied()
+                .flatten()
+                .is_none_or(|c| c == value)
+        })
+    }
+}
+
+/// The contexts of every body of the program.
+#[derive(Debug, Default)]
+pub struct ContextMap {
+    incoming: Vec<Vec<Incoming>>,
+}
+
+/// A context at a point of a body, with the incoming context it comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AtPoint {
+    /// The context (`main`'s single-threaded phase becomes the main thread once threads
+    /// started).
+    pub context: ThreadContext,
+    /// The index of the incoming context in the body's list.
+    pub incoming: usize,
+}
+
+impl ContextMap {
+    /// Every context a body can run in.
+    pub fn incoming(&self, body: usize) -> &[Incoming] {
+        self.incoming.get(body).map_or(&[], Vec::as_slice)
+    }
+
+    /// The contexts a point of `body` runs in: those whose constant arguments agree with the
+    /// parameter tests around it, with the single-threaded phase over once the body (or a
+    /// callee) started threads.
+    pub fn at(
+        &self,
+        body: usize,
+        constraints: &[(usize, bool)],
+        threads_started: bool,
+    ) -> Vec<AtPoint> {
+        self.incoming(body)
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.agrees_with(constraints))
+            .map(|(index, i)| AtPoint {
+                context: after_start(i.context, threads_started),
+                incoming: index,
+            })
+            .collect()
+    }
+
+    /// The chain of calls that brings `incoming` to `body`, from the entry point down: each
+    /// step names the function and the call; the root says where the context comes from.
+    pub fn witness(&self, program: &Program<'_>, body: usize, incoming: usize) -> Witness {
+        let mut steps: Vec<Step> = Vec::new();
+        let (mut body, mut incoming) = (body, incoming);
+        // Chains are bounded by the number of bodies; the bound guards a cycle of `from`s.
+        for _ in 0..=self.incoming.len() {
+            let Some(entry) = self.incoming(body).get(incoming) else {
+                break;
+            };
+            match &entry.via {
+                Via::Root(root) => {
+                    steps.reverse();
+                    return Witness {
+                        root: root.clone(),
+                        context: entry.context,
+                        function: short_name(program.bodies[body]),
+                        span: program.bodies[body].span.clone(),
+                        steps,
+                    };
+                }
+                Via::Call { caller, span, from } => {
+                    steps.push(Step {
+                        function: short_name(program.bodies[*caller]),
+                        what: format!("calls `{}`", short_name(program.bodies[body])),
+                        span: span.clone(),
+                    });
+                    match from {
+                        Some(from) => (body, incoming) = (*caller, *from),
+                        None => {
+                            steps.reverse();
+                            return Witness {
+                                root: Root::Handed,
+                                context: entry.context,
+                                function: short_name(program.bodies[*caller]),
+                                span: span.clone(),
+                                steps,
+                            };
+                        }
+                    }
+                }
+                Via::Parent { parent, from } => (body, incoming) = (*parent, *from),
+            }
+        }
+        Witness {
+            root: Root::NoCallers,
+            context: ThreadContext::Unknown,
+            function: short_name(program.bodies[body]),
+            span: program.bodies[body].span.clone(),
+            steps,
+        }
+    }
+}
+
+/// Where a context comes from: the root, and the calls from it down to the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Witness {
+    /// Why the root body has the context.
+    pub root: Root,
+    /// The context.
+    pub context: ThreadContext,
+    /// The root body's short name.
+    pub function: String,
+    /// Where the root is (the function, or the call that handed a future over).
+    pub span: Span,
+    /// The calls from the root down, outermost first.
+    pub steps: Vec<Step>,
+}
+
+/// `main`'s single-threaded phase ends when threads start.
+fn after_start(context: ThreadContext, threads_started: bool) -> ThreadContext {
+    if threads_started && context == ThreadContext::SingleThreaded {
+        ThreadContext::MainThread
+    } else {
+        context
+    }
+}
+
+/// What flows along one edge of the call graph.
+#[derive(Debug, Clone)]
+struct Edge {
+    target: usize,
+    span: Span,
+    /// The context the edge itself chooses (a hand-over); `None`: the caller's.
+    chosen: Option<ThreadContext>,
+    /// Parameter tests around the call.
+    constraints: Vec<(usize, bool)>,
+    /// Whether threads were started before it.
+    threads_started: bool,
+    /// Constant arguments.
+    consts: Vec<Option<bool>>,
+}
+
+/// Computes every body's contexts to a fixpoint.
+pub fn compute(program: &Program<'_>, summaries: &[Summary]) -> ContextMap {
+    let count = program.bodies.len();
+    let edges: Vec<Vec<Edge>> = (0..count)
+        .map(|body| edges_of(program, summaries, body))
+        .collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (index, parent) in program.parents.iter().enumerate() {
+        if let Some(parent) = parent {
+            children[*parent].push(index);
+        }
+    }
+    let mut map = ContextMap {
+        incoming: vec![Vec::new(); count],
+    };
+    let mut pending: Vec<(usize, usize)> = Vec::new();
+    for index in 0..count {
+        if let Some(incoming) = root_of(program, index) {
+            push(&mut map, index, incoming, &mut pending);
+        }
+    }
+    loop {
+        while let Some((body, index)) = pending.pop() {
+            let source = map.incoming[body][index].clone();
+            for edge in &edges[body] {
+                if !source.agrees_with(&edge.constraints) {
+                    continue;
+                }
+                let (context, from) = match edge.chosen {
+                    Some(chosen) => (chosen, None),
+                    None => (
+                        after_start(source.context, edge.threads_started),
+                        Some(index),
+                    ),
+                };
+                let incoming = Incoming {
+                    context,
+                    consts: edge.consts.clone(),
+                    via: Via::Call {
+                        caller: body,
+                        span: edge.span.clone(),
+                        from,
+                    },
+                };
+                push(&mut map, edge.target, incoming, &mut pending);
+            }
+            for &child in &children[body] {
+                if let Some(incoming) = inherited(program, &map, body, index, child) {
+                    push(&mut map, child, incoming, &mut pending);
+                }
+            }
+        }
+        // What nothing reaches may be reached from where the analysis cannot see.
+        let unreached: Vec<usize> = (0..count)
+            .filter(|&b| map.incoming[b].is_empty() && program.parents[b].is_none())
+            .collect();
+        if unreached.is_empty() {
+            return map;
+        }
+        for body in unreached {
+            let incoming = Incoming {
+                context: ThreadContext::Unknown,
+                consts: Vec::new(),
+                via: Via::Root(Root::NoCallers),
+            };
+            push(&mut map, body, incoming, &mut pending);
+        }
+    }
+}
+
+/// Adds a context to a body unless it has it already (with the same constants), and queues
+/// it for propagation.
+fn push(
+    map: &mut ContextMap,
+    body: usize,
+    mut incoming: Incoming,
+    pending: &mut Vec<(usize, usize)>,
+) {
+    let list = &mut map.incoming[body];
+    if list.len() >= MAX_INCOMING {
+        incoming.consts.clear();
+    }
+    if list
+        .iter()
+        .any(|i| i.context == incoming.context && i.consts == incoming.consts)
+    {
+        return;
+    }
+    list.push(incoming);
+    pending.push((body, list.len() - 1));
+}
+
+/// The context a body has of its own, if any.
+fn root_of(program: &Program<'_>, index: usize) -> Option<Incoming> {
+    let body = program.bodies[index];
+    let root = |context, root| {
+        Some(Incoming {
+            context,
+            consts: Vec::new(),
+            via: Via::Root(root),
+        })
+    };
+    match &body.owner {
+        BodyOwner::Fn { entry: Some(_), .. } => {
+            root(body.context, Root::Entry(entry_name(body.context)))
+        }
+        BodyOwner::Fn { external: true, .. } => root(ThreadContext::Unknown, Root::External),
+        _ => None,
+    }
+}
+
+fn entry_name(context: ThreadContext) -> &'static str {
+    match context {
+        ThreadContext::SingleThreaded => "`main` or a constructor",
+        ThreadContext::MainThread => "`main`",
+        ThreadContext::TestThread | ThreadContext::OwnRuntime => "a test",
+        _ => "an entry point",
+    }
+}
+
+/// The context a closure or async block gets from its parent's incoming context `from`: the
+/// parent's, unless a thread API chose one (a task spawned from a current-thread runtime's
+/// own future stays on that thread).
+fn inherited(
+    program: &Program<'_>,
+    map: &ContextMap,
+    parent: usize,
+    from: usize,
+    child: usize,
+) -> Option<Incoming> {
+    let source = &map.incoming[parent][from];
+    let chosen = program.bodies[child].context;
+    let context = match chosen {
+        ThreadContext::Caller => source.context,
+        ThreadContext::AsyncTask if source.context == ThreadContext::OwnRuntime => {
+            ThreadContext::OwnRuntime
+        }
+        chosen => {
+            return Some(Incoming {
+                context: chosen,
+                consts: Vec::new(),
+                via: Via::Root(Root::Handed),
+            });
+        }
+    };
+    Some(Incoming {
+        context,
+        consts: Vec::new(),
+        via: Via::Parent { parent, from },
+    })
+}
+
+/// The calls, hand-overs and references of a body, with the parameter tests around each.
+fn edges_of(program: &Program<'_>, summaries: &[Summary], body: usize) -> Vec<Edge> {
+    let mut out = Vec::new();
+    let mut state = Walk::default();
+    walk(
+        program,
+        summaries,
+        &program.bodies[body].events,
+        &mut state,
+        &mut out,
+    );
+    out
+}
+
+#[derive(Debug, Clone, Default)]
+struct Walk {
+    constraints: Vec<(usize, bool)>,
+    threads_started: bool,
+}
+
+/// Walks events in order, keeping the parameter tests that hold; returns whether every path
+/// through them ends the body (so what follows runs only on the other paths).
+fn walk(
+    program: &Program<'_>,
+    summaries: &[Summary],
+    events: &[Event],
+    state: &mut Walk,
+    out: &mut Vec<Edge>,
+) -> bool {
+    for event in events {
+        match event {
+            Event::Call {
+                callee,
+                span,
+                arg_consts,
+                handed_to,
+                ..
+            } => {
+                let Some(target) = program.resolve(callee) else {
+                    continue;
+                };
+                let is_async = matches!(
+                    program.bodies[target].owner,
+                    BodyOwner::Fn { is_async: true, .. }
+                );
+                out.push(Edge {
+                    target,
+                    span: span.clone(),
+                    chosen: handed_to.filter(|_| is_async),
+                    constraints: state.constraints.clone(),
+                    threads_started: state.threads_started,
+                    consts: arg_consts.clone(),
+                });
+                let summary = &summaries[target];
+                state.threads_started |= summary.starts_threads;
+                if summary.never_returns {
+                    return true;
+                }
+            }
+            Event::Handoff {
+                callee,
+                context,
+                span,
+            } => {
+                if let Some(target) = program.resolve(callee) {
+                    out.push(Edge {
+                        target,
+                        span: span.clone(),
+                        chosen: Some(*context),
+                        constraints: state.constraints.clone(),
+                        threads_started: state.threads_started,
+                        consts: Vec::new(),
+                    });
+                }
+            }
+            Event::Reference { callee, span } => {
+                if let Some(target) = program.resolve(callee) {
+                    out.push(Edge {
+                        target,
+                        span: span.clone(),
+                        chosen: None,
+                        constraints: state.constraints.clone(),
+                        threads_started: state.threads_started,
+                        consts: Vec::new(),
+                    });
+                }
+            }
+            Event::ThreadsStarted => state.threads_started = true,
+            Event::Exit { diverges: true, .. } => return true,
+            Event::Branch { arms, test, .. } => {
+                let mut live: Vec<Walk> = Vec::new();
+                for (index, arm) in arms.iter().enumerate() {
+                    let mut arm_state = state.clone();
+                    if let Some(test) = test {
+                        arm_state.constraints.push(arm_constraint(test, index));
+                    }
+                    if !walk(program, summaries, arm, &mut arm_state, out) {
+                        live.push(arm_state);
+                    }
+                }
+                let Some(first) = live.first() else {
+                    return true;
+                };
+                let constraints = first
+                    .constraints
+                    .iter()
+                    .filter(|c| live.iter().all(|s| s.constraints.contains(c)))
+                    .copied()
+                    .collect();
+                state.threads_started = live.iter().any(|s| s.threads_started);
+                state.constraints = constraints;
+            }
+            Event::Loop { body } => {
+                let mut inner = state.clone();
+                walk(program, summaries, body, &mut inner, out);
+                state.threads_started |= inner.threads_started;
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The test that holds in arm `index` of a branch on a parameter.
+pub fn arm_constraint(test: &ParamTest, index: usize) -> (usize, bool) {
+    let value = if index == 0 {
+        test.first_arm_when
+    } else {
+        !test.first_arm_when
+    };
+    (test.param, value)
+}

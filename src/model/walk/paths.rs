@@ -1,0 +1,415 @@
+//! Paths as values: which string a call is given as a path (a literal, a `format!` template, a
+//! `const`, a local, a function that returns a literal), where it is used (as an argument or
+//! the receiver of a call, not in a comparison, an allow-list or an existence probe), and what
+//! the namespace file of a `setns` is.
+
+use super::*;
+use crate::parse::ident_name;
+
+/// Methods that only compare or probe a path: the value is data, not a file opened.
+const NOT_A_USE: &[&str] = &[
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "starts_with",
+    "ends_with",
+    "contains",
+    "strip_prefix",
+    "strip_suffix",
+    "exists",
+    "try_exists",
+    "is_file",
+    "is_dir",
+    "is_symlink",
+];
+
+/// Calls and methods that only turn a string into a path or another string: the value goes
+/// on to where the result is used.
+const CONVERSIONS: &[&str] = &[
+    "new",
+    "from",
+    "into",
+    "to_string",
+    "to_owned",
+    "as_ref",
+    "as_str",
+    "as_path",
+    "as_os_str",
+    "unwrap",
+    "expect",
+    "clone",
+];
+
+impl<'a, 'ast> Walker<'a, 'ast> {
+    /// The path a value is, if it is a constant string: a literal, a `format!` template (its
+    /// `{}` named after what fills it when that is the thread's or the process's id), a
+    /// `const`, a local bound to one, or a crate function that returns a literal; with the
+    /// span of where the string is written.
+    pub(super) fn path_value(&self, expr: &syn::Expr) -> Option<(String, crate::diagnostic::Span)> {
+        self.path_value_within(expr, 0)
+    }
+
+    fn path_value_within(
+        &self,
+        expr: &syn::Expr,
+        depth: usize,
+    ) -> Option<(String, crate::diagnostic::Span)> {
+        if depth > 8 {
+            return None;
+        }
+        let next = |e: &syn::Expr| self.path_value_within(e, depth + 1);
+        match strip(expr) {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some((s.value(), self.span(s.span()))),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::CStr(c),
+                ..
+            }) => Some((
+                c.value().to_string_lossy().into_owned(),
+                self.span(c.span()),
+            )),
+            syn::Expr::Macro(m) if m.mac.path.is_ident("format") => {
+                let mut tokens = m.mac.tokens.clone().into_iter();
+                let literal: syn::LitStr = syn::parse2(tokens.next()?.into()).ok()?;
+                // Which id fills the template matters: the calling thread's, or the process's.
+                let rest: String = tokens
+                    .map(|t| t.to_string())
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect();
+                let id = if rest.contains("gettid") {
+                    "{tid}"
+                } else if rest.contains("getpid") || rest.contains("process::id") {
+                    "{pid}"
+                } else {
+                    "{?}"
+                };
+                Some((
+                    literal.value().replacen("{}", id, 1),
+                    self.span(literal.span()),
+                ))
+            }
+            syn::Expr::MethodCall(m) if CONVERSIONS.contains(&m.method.to_string().as_str()) => {
+                next(&m.receiver)
+            }
+            syn::Expr::Try(t) => next(&t.expr),
+            syn::Expr::Call(c) => {
+                let path = self.resolve_callee(&c.func);
+                let conversion = match &*c.func {
+                    syn::Expr::Path(p) => p
+                        .path
+                        .segments
+                        .last()
+                        .is_some_and(|s| CONVERSIONS.contains(&s.ident.to_string().as_str())),
+                    _ => false,
+                };
+                if conversion && c.args.len() == 1 {
+                    return next(&c.args[0]);
+                }
+                self.string_values.get(path.as_deref()?).cloned()
+            }
+            syn::Expr::Path(p) => {
+                if let Some(ident) = p.path.get_ident()
+                    && let Some(local) = self
+                        .locals
+                        .iter()
+                        .rev()
+                        .find(|l| l.name == ident_name(ident))
+                {
+                    return next(local.init?);
+                }
+                let canonical = self.resolve(&p.path)?;
+                self.string_values.get(&canonical).cloned()
+            }
+            _ => None,
+        }
+    }
+
+    /// The path an argument is, reported where it is used: at the literal when it is written
+    /// there, else at the argument (a `const`, a local, a function's result).
+    fn path_used(&self, arg: &syn::Expr) -> Option<(String, crate::diagnostic::Span)> {
+        let (value, written) = self.path_value(arg)?;
+        let at = self.expr_span(arg);
+        let inside = written.file == at.file
+            && written.range.start >= at.range.start
+            && written.range.end <= at.range.end;
+        Some((value, if inside { written } else { at }))
+    }
+
+    /// Records the paths a call uses (its arguments, and for a method its receiver), unless
+    /// it only compares or probes them: a process-wide namespace path is a fact and an event,
+    /// a path whose contents follow the thread's namespace is a sensitive operation.
+    pub(super) fn note_path_uses<'e>(
+        &mut self,
+        method: Option<&str>,
+        receiver: Option<&'e syn::Expr>,
+        args: impl Iterator<Item = &'e syn::Expr>,
+    ) {
+        if method.is_some_and(|m| NOT_A_USE.contains(&m) || CONVERSIONS.contains(&m)) {
+            return;
+        }
+        let values: Vec<(String, crate::diagnostic::Span)> = receiver
+            .into_iter()
+            .chain(args)
+            .filter_map(|e| self.path_used(e))
+            .collect();
+        for (value, span) in values {
+            if let Some(what) = self.catalog.sensitive_path(&value) {
+                self.events.emit(Event::Sensitive {
+                    what: what.to_owned(),
+                    span: span.clone(),
+                });
+            }
+            if self.catalog.is_process_wide_path(&value) {
+                self.events.emit(Event::ProcessWidePath {
+                    span: span.clone(),
+                    value: value.clone(),
+                });
+                self.facts.path_uses.push(PathUse {
+                    span,
+                    value,
+                    body: self.current_body,
+                });
+            }
+        }
+    }
+
+    /// Where the namespace file a `setns` joins comes from: a local opened from a path
+    /// (`File::open("/proc/thread-self/ns/net")`, `format!("/run/netns/{name}")`), or a crate
+    /// function that returns such a file, followed through `&`, `.as_fd()`, `.as_raw_fd()`
+    /// and `?`; with the path's value and span when it is one.
+    pub(super) fn switch_target(
+        &self,
+        fd: Option<&syn::Expr>,
+    ) -> (SwitchTarget, Option<(crate::diagnostic::Span, String)>) {
+        let unknown = (SwitchTarget::Unknown, None);
+        let Some(fd) = fd else {
+            return unknown;
+        };
+        let mut expr = strip(fd);
+        loop {
+            expr = match expr {
+                syn::Expr::MethodCall(m)
+                    if matches!(
+                        m.method.to_string().as_str(),
+                        "as_fd" | "as_raw_fd" | "as_ref" | "borrow" | "clone" | "unwrap" | "expect"
+                    ) =>
+                {
+                    strip(&m.receiver)
+                }
+                syn::Expr::Try(t) => strip(&t.expr),
+                _ => break,
+            };
+        }
+        // `self.origin`: the file a constructor of this type stored in that field.
+        if let syn::Expr::Field(f) = expr
+            && let syn::Member::Named(field) = &f.member
+            && matches!(strip(&f.base), syn::Expr::Path(p) if p.path.is_ident("self"))
+            && let Some(ty) = &self.impl_type
+        {
+            return match self.field_paths.get(&(ty.clone(), ident_name(field))) {
+                Some((value, span)) => {
+                    let target = classify_namespace_path(value);
+                    let used = (target == SwitchTarget::ProcessWide)
+                        .then(|| (span.clone(), value.clone()));
+                    (target, used)
+                }
+                None => unknown,
+            };
+        }
+        let init = match expr {
+            syn::Expr::Path(p) => p
+                .path
+                .get_ident()
+                .and_then(|i| {
+                    let name = ident_name(i);
+                    self.locals.iter().rev().find(|l| l.name == name)
+                })
+                .and_then(|l| l.init),
+            other => Some(other),
+        };
+        let Some(init) = init else {
+            return unknown;
+        };
+        if let Some((path, span)) = self.opened_path(init) {
+            let target = classify_namespace_path(&path);
+            let used = (target == SwitchTarget::ProcessWide).then_some((span, path));
+            return (target, used);
+        }
+        // A helper that returns the file (`let me = Self::current()?`).
+        let mut call = strip(init);
+        while let syn::Expr::Try(t) = call {
+            call = strip(&t.expr);
+        }
+        match call {
+            syn::Expr::Call(c) => (
+                self.resolve_callee(&c.func)
+                    .and_then(|path| self.ns_files.get(&path).copied())
+                    .unwrap_or(SwitchTarget::Unknown),
+                None,
+            ),
+            _ => unknown,
+        }
+    }
+
+    /// The path a file is opened from (`File::open("/run/netns/a")`,
+    /// `open(&format!("/proc/self/task/{}/ns/net", gettid()), ..)`): the first path value
+    /// among the call's arguments, through `?`, `unwrap`, `expect` and error adapters.
+    pub(super) fn opened_path(
+        &self,
+        expr: &syn::Expr,
+    ) -> Option<(String, crate::diagnostic::Span)> {
+        match strip(expr) {
+            syn::Expr::Try(t) => self.opened_path(&t.expr),
+            syn::Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "unwrap" | "expect" | "context" | "with_context" | "map_err" | "map" | "into"
+                ) =>
+            {
+                self.opened_path(&m.receiver)
+            }
+            syn::Expr::MethodCall(m) => m.args.iter().find_map(|a| self.path_used(a)),
+            syn::Expr::Call(c) => c.args.iter().find_map(|a| self.path_used(a)),
+            _ => None,
+        }
+    }
+
+    /// What joining the namespace file a function body returns does: the file is opened from
+    /// a path in the tail (through `Ok`, `?`, `.map(..)` and `.into()`), directly or through a
+    /// local.
+    pub(super) fn returned_namespace_file(&self, body: &syn::Block) -> Option<SwitchTarget> {
+        let Some(syn::Stmt::Expr(tail, None)) = body.stmts.last() else {
+            return None;
+        };
+        let mut expr = strip(tail);
+        loop {
+            expr = match expr {
+                syn::Expr::Call(c)
+                    if c.args.len() == 1
+                        && matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Ok")) =>
+                {
+                    strip(&c.args[0])
+                }
+                syn::Expr::Try(t) => strip(&t.expr),
+                syn::Expr::MethodCall(m)
+                    if matches!(
+                        m.method.to_string().as_str(),
+                        "map" | "into" | "map_err" | "context" | "with_context"
+                    ) =>
+                {
+                    strip(&m.receiver)
+                }
+                _ => break,
+            };
+        }
+        let opened = match expr {
+            syn::Expr::Path(p) => {
+                let name = ident_name(p.path.get_ident()?);
+                body.stmts.iter().rev().find_map(|stmt| match stmt {
+                    syn::Stmt::Local(local)
+                        if binding_name(&local.pat).as_deref() == Some(&name) =>
+                    {
+                        local.init.as_ref().and_then(|i| self.opened_path(&i.expr))
+                    }
+                    _ => None,
+                })?
+            }
+            other => self.opened_path(other)?,
+        };
+        Some(classify_namespace_path(&opened.0))
+    }
+
+    /// The string literal an expression is, with its span (the value of a `const`, the tail
+    /// of `fn ns_path() -> &'static str { "/proc/self/ns/net" }`).
+    pub(super) fn literal_string(
+        &self,
+        expr: &syn::Expr,
+    ) -> Option<(String, crate::diagnostic::Span)> {
+        match strip(expr) {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some((s.value(), self.span(s.span()))),
+            syn::Expr::Block(b) => match b.block.stmts.last() {
+                Some(syn::Stmt::Expr(tail, None)) => self.literal_string(tail),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// Finds, in a function body, the struct fields initialised with a file opened from a path
+/// (`let origin = File::open("/proc/self/ns/net")?; Ok(Guard { origin })`).
+pub(super) struct FieldPaths<'w, 'a, 'ast> {
+    /// The walker (for names and spans).
+    pub(super) walker: &'w Walker<'a, 'ast>,
+    /// Locals bound to an opened file, with the path.
+    pub(super) opened: Vec<(String, (String, crate::diagnostic::Span))>,
+    /// (struct, field) → the path.
+    pub(super) found: Vec<((String, String), (String, crate::diagnostic::Span))>,
+    /// The type `Self` names, in an `impl` block.
+    pub(super) self_type: Option<String>,
+}
+
+impl<'ast> Visit<'ast> for FieldPaths<'_, '_, 'ast> {
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        if let (Some(name), Some(init)) = (binding_name(&local.pat), &local.init)
+            && let Some(path) = self.walker.opened_path(&init.expr)
+        {
+            self.opened.push((name, path));
+        }
+        visit::visit_local(self, local);
+    }
+
+    fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
+        let ty = if expr.path.is_ident("Self") {
+            self.self_type.clone()
+        } else {
+            self.walker.resolve_type(&expr.path)
+        };
+        if let Some(ty) = ty {
+            for field in &expr.fields {
+                let syn::Member::Named(name) = &field.member else {
+                    continue;
+                };
+                let path = match strip(&field.expr) {
+                    syn::Expr::Path(p) => p.path.get_ident().and_then(|i| {
+                        let local = ident_name(i);
+                        self.opened
+                            .iter()
+                            .rev()
+                            .find(|(n, _)| *n == local)
+                            .map(|(_, path)| path.clone())
+                    }),
+                    other => self.walker.opened_path(other),
+                };
+                if let Some(path) = path {
+                    self.found.push(((ty.clone(), ident_name(name)), path));
+                }
+            }
+        }
+        visit::visit_expr_struct(self, expr);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {
+        // Nested items are scanned as items of their own.
+    }
+}
+
+/// What joining the namespace a path names does to the calling thread.
+pub(super) fn classify_namespace_path(path: &str) -> SwitchTarget {
+    if path.starts_with("/proc/thread-self/ns/") || path.starts_with("/proc/self/task/{tid}/ns/") {
+        SwitchTarget::OwnThread
+    } else if path.starts_with("/proc/self/ns/") || path.starts_with("/proc/{pid}/ns/") {
+        SwitchTarget::ProcessWide
+    } else if path.starts_with('/') && !path.contains("{?}") {
+        SwitchTarget::Elsewhere
+    } else {
+        SwitchTarget::Unknown
+    }
+}
