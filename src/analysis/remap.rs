@@ -103,7 +103,7 @@ fn events(events: &mut [Event], map: Map<'_>) {
                     self::events(arm, map);
                 }
             }
-            Event::Loop { body } => self::events(body, map),
+            Event::Loop { body, .. } => self::events(body, map),
         }
     }
 }

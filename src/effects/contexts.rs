@@ -15,6 +15,10 @@
 //!
 //! Each context keeps the call that brought it first, so a finding can show the chain from
 //! the entry point (a witness).
+//!
+//! A function code outside the workspace can call (a library's public API) runs where the
+//! workspace's own code runs it: its production callers are its contract. Only when none but
+//! tests call it is it taken to run on any thread, as callers outside may run it.
 
 use super::{Program, Step, Summary, short_name};
 use crate::diagnostic::Span;
@@ -72,6 +76,8 @@ pub struct Incoming {
     pub consts: Vec<Option<bool>>,
     /// How it came.
     pub via: Via,
+    /// Whether it comes from a test (whose use of a function says nothing of its contract).
+    pub test: bool,
 }
 
 impl Incoming {
@@ -225,28 +231,103 @@ struct Edge {
 /// Computes every body's contexts to a fixpoint.
 pub fn compute(program: &Program<'_>, summaries: &[Summary]) -> ContextMap {
     let count = program.bodies.len();
-    let edges: Vec<Vec<Edge>> = (0..count)
-        .map(|body| edges_of(program, summaries, body))
-        .collect();
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); count];
+    let mut propagation = Propagation {
+        program,
+        edges: (0..count)
+            .map(|body| edges_of(program, summaries, body))
+            .collect(),
+        children: vec![Vec::new(); count],
+        map: ContextMap {
+            incoming: vec![Vec::new(); count],
+        },
+        pending: Vec::new(),
+    };
     for (index, parent) in program.parents.iter().enumerate() {
         if let Some(parent) = parent {
-            children[*parent].push(index);
+            propagation.children[*parent].push(index);
         }
     }
-    let mut map = ContextMap {
-        incoming: vec![Vec::new(); count],
+    let roots: Vec<(usize, Incoming)> = (0..count)
+        .filter_map(|index| Some((index, root_of(program, index)?)))
+        .collect();
+    let (tests, production): (Vec<_>, Vec<_>) = roots.into_iter().partition(|(_, i)| i.test);
+    // Production first: what entry points, public API and code nothing calls reach.
+    for (body, incoming) in production {
+        propagation.push(body, incoming);
+    }
+    propagation.run();
+    // Callers before callees, so that a public function reached from the workspace's own
+    // production code gets no root of its own (its callers are its contract), and code that
+    // nothing calls gets unknown before what it calls is looked at.
+    let is_entry = |b: usize| {
+        matches!(
+            program.bodies[b].owner,
+            BodyOwner::Fn { entry: Some(_), .. }
+        )
     };
-    let mut pending: Vec<(usize, usize)> = Vec::new();
-    for index in 0..count {
-        if let Some(incoming) = root_of(program, index) {
-            push(&mut map, index, incoming, &mut pending);
+    for body in callers_first(program, &propagation.children) {
+        if !propagation.map.incoming[body].is_empty()
+            || program.parents[body].is_some()
+            || is_entry(body)
+        {
+            continue;
+        }
+        let root = match program.bodies[body].owner {
+            BodyOwner::Fn { external: true, .. } => Root::External,
+            _ if program.callers[body].is_empty() => Root::NoCallers,
+            _ => continue,
+        };
+        propagation.push_unknown(body, root);
+        propagation.run();
+    }
+    // Then tests, whose use of a function says nothing of its contract.
+    for (body, incoming) in tests {
+        propagation.push(body, incoming);
+    }
+    propagation.run();
+    // What is left is a cycle nothing enters.
+    for body in 0..count {
+        if propagation.map.incoming[body].is_empty() && program.parents[body].is_none() {
+            propagation.push_unknown(body, Root::NoCallers);
         }
     }
-    loop {
-        while let Some((body, index)) = pending.pop() {
-            let source = map.incoming[body][index].clone();
-            for edge in &edges[body] {
+    propagation.run();
+    propagation.map
+}
+
+/// The state of the propagation to a fixpoint.
+struct Propagation<'p, 'a> {
+    program: &'p Program<'a>,
+    edges: Vec<Vec<Edge>>,
+    /// For each body, the closures and async blocks written in it.
+    children: Vec<Vec<usize>>,
+    map: ContextMap,
+    /// Incoming contexts not propagated yet: (body, index).
+    pending: Vec<(usize, usize)>,
+}
+
+impl Propagation<'_, '_> {
+    fn push(&mut self, body: usize, incoming: Incoming) {
+        push(&mut self.map, body, incoming, &mut self.pending);
+    }
+
+    fn push_unknown(&mut self, body: usize, root: Root) {
+        self.push(
+            body,
+            Incoming {
+                context: ThreadContext::Unknown,
+                consts: Vec::new(),
+                via: Via::Root(root),
+                test: false,
+            },
+        );
+    }
+
+    /// Propagates every pending context along calls and into closures.
+    fn run(&mut self) {
+        while let Some((body, index)) = self.pending.pop() {
+            let source = self.map.incoming[body][index].clone();
+            for edge in &self.edges[body] {
                 if !source.agrees_with(&edge.constraints) {
                     continue;
                 }
@@ -265,31 +346,53 @@ pub fn compute(program: &Program<'_>, summaries: &[Summary]) -> ContextMap {
                         span: edge.span.clone(),
                         from,
                     },
+                    test: source.test,
                 };
-                push(&mut map, edge.target, incoming, &mut pending);
+                push(&mut self.map, edge.target, incoming, &mut self.pending);
             }
-            for &child in &children[body] {
-                if let Some(incoming) = inherited(program, &map, body, index, child) {
-                    push(&mut map, child, incoming, &mut pending);
+            for &child in &self.children[body] {
+                if let Some(incoming) = inherited(self.program, &self.map, body, index, child) {
+                    push(&mut self.map, child, incoming, &mut self.pending);
                 }
             }
         }
-        // What nothing reaches may be reached from where the analysis cannot see.
-        let unreached: Vec<usize> = (0..count)
-            .filter(|&b| map.incoming[b].is_empty() && program.parents[b].is_none())
-            .collect();
-        if unreached.is_empty() {
-            return map;
-        }
-        for body in unreached {
-            let incoming = Incoming {
-                context: ThreadContext::Unknown,
-                consts: Vec::new(),
-                via: Via::Root(Root::NoCallers),
-            };
-            push(&mut map, body, incoming, &mut pending);
+    }
+}
+
+/// The bodies in an order where (outside cycles) every caller, and every body a closure is
+/// written in, comes before what it calls or holds: the reverse of a depth-first post-order.
+fn callers_first(program: &Program<'_>, children: &[Vec<usize>]) -> Vec<usize> {
+    let count = program.bodies.len();
+    let mut callees: Vec<Vec<usize>> = children.to_vec();
+    for (callee, callers) in program.callers.iter().enumerate() {
+        for &caller in callers {
+            callees[caller].push(callee);
         }
     }
+    let mut visited = vec![false; count];
+    let mut order = Vec::with_capacity(count);
+    for start in 0..count {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        // (body, index of the next callee to look at)
+        let mut stack = vec![(start, 0usize)];
+        while let Some((body, next)) = stack.pop() {
+            match callees[body].get(next) {
+                Some(&callee) => {
+                    stack.push((body, next + 1));
+                    if !visited[callee] {
+                        visited[callee] = true;
+                        stack.push((callee, 0));
+                    }
+                }
+                None => order.push(body),
+            }
+        }
+    }
+    order.reverse();
+    order
 }
 
 /// Adds a context to a body unless it has it already (with the same constants), and queues
@@ -304,10 +407,9 @@ fn push(
     if list.len() >= MAX_INCOMING {
         incoming.consts.clear();
     }
-    if list
-        .iter()
-        .any(|i| i.context == incoming.context && i.consts == incoming.consts)
-    {
+    if list.iter().any(|i| {
+        i.context == incoming.context && i.consts == incoming.consts && i.test == incoming.test
+    }) {
         return;
     }
     list.push(incoming);
@@ -317,18 +419,16 @@ fn push(
 /// The context a body has of its own, if any.
 fn root_of(program: &Program<'_>, index: usize) -> Option<Incoming> {
     let body = program.bodies[index];
-    let root = |context, root| {
-        Some(Incoming {
-            context,
-            consts: Vec::new(),
-            via: Via::Root(root),
-        })
-    };
     match &body.owner {
-        BodyOwner::Fn { entry: Some(_), .. } => {
-            root(body.context, Root::Entry(entry_name(body.context)))
-        }
-        BodyOwner::Fn { external: true, .. } => root(ThreadContext::Unknown, Root::External),
+        BodyOwner::Fn { entry: Some(_), .. } => Some(Incoming {
+            context: body.context,
+            consts: Vec::new(),
+            via: Via::Root(Root::Entry(entry_name(body.context))),
+            test: matches!(
+                body.context,
+                ThreadContext::TestThread | ThreadContext::OwnRuntime
+            ),
+        }),
         _ => None,
     }
 }
@@ -364,6 +464,7 @@ fn inherited(
                 context: chosen,
                 consts: Vec::new(),
                 via: Via::Root(Root::Handed),
+                test: source.test,
             });
         }
     };
@@ -371,6 +472,7 @@ fn inherited(
         context,
         consts: Vec::new(),
         via: Via::Parent { parent, from },
+        test: source.test,
     })
 }
 
@@ -412,6 +514,21 @@ fn walk(
                 handed_to,
                 ..
             } => {
+                // Through a trait object: every implementation may run here.
+                for &target in program.dyn_targets(callee) {
+                    let is_async = matches!(
+                        program.bodies[target].owner,
+                        BodyOwner::Fn { is_async: true, .. }
+                    );
+                    out.push(Edge {
+                        target,
+                        span: span.clone(),
+                        chosen: handed_to.filter(|_| is_async),
+                        constraints: state.constraints.clone(),
+                        threads_started: state.threads_started,
+                        consts: arg_consts.clone(),
+                    });
+                }
                 let Some(target) = program.resolve(callee) else {
                     continue;
                 };
@@ -486,15 +603,30 @@ fn walk(
                 state.threads_started = live.iter().any(|s| s.threads_started);
                 state.constraints = constraints;
             }
-            Event::Loop { body } => {
+            Event::Loop { body, until_break } => {
                 let mut inner = state.clone();
                 walk(program, summaries, body, &mut inner, out);
                 state.threads_started |= inner.threads_started;
+                if *until_break && !breaks(body) {
+                    return true;
+                }
             }
             _ => {}
         }
     }
     false
+}
+
+/// Whether a loop body can leave the loop (a `break` or `continue` outside inner loops).
+fn breaks(events: &[Event]) -> bool {
+    events.iter().any(|event| match event {
+        Event::Exit {
+            kind: crate::model::ir::ExitKind::Break,
+            ..
+        } => true,
+        Event::Branch { arms, .. } => arms.iter().any(|arm| breaks(arm)),
+        _ => false,
+    })
 }
 
 /// The test that holds in arm `index` of a branch on a parameter.

@@ -69,6 +69,9 @@ pub struct Program<'a> {
     parents: Vec<Option<usize>>,
     /// Resolved call targets, keyed by the address of the call's `Callee` in its body.
     targets: FxHashMap<usize, usize>,
+    /// The implementations a call of a trait's method through a trait object may reach, keyed
+    /// like `targets`.
+    dyn_targets: FxHashMap<usize, Vec<usize>>,
     /// For each body, the bodies that call it, hand it over or name it.
     callers: Vec<Vec<usize>>,
 }
@@ -111,6 +114,18 @@ impl<'a> Program<'a> {
             .flat_map(|p| p.exports.iter())
             .map(|(alias, target)| (alias.as_str(), target.as_str()))
             .collect();
+        let mut by_method: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for (index, body) in bodies.iter().enumerate() {
+            if let BodyOwner::Fn {
+                canonical,
+                trait_method: true,
+                ..
+            } = &body.owner
+            {
+                let method = canonical.rsplit("::").next().unwrap_or(canonical);
+                by_method.entry(method).or_default().push(index);
+            }
+        }
         let names = Names {
             bodies: &bodies,
             by_name,
@@ -143,6 +158,21 @@ impl<'a> Program<'a> {
                 callers[target].push(caller);
             }
         }
+        let mut dyn_targets: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+        for (caller, body) in bodies.iter().enumerate() {
+            let mut calls = Vec::new();
+            collect_calls(&body.events, &mut calls);
+            for callee in calls {
+                if let Callee::Dyn { method } = callee
+                    && let Some(implementations) = by_method.get(method.as_str())
+                {
+                    for &target in implementations {
+                        callers[target].push(caller);
+                    }
+                    dyn_targets.insert(callee as *const Callee as usize, implementations.clone());
+                }
+            }
+        }
         for list in &mut callers {
             list.sort_unstable();
             list.dedup();
@@ -151,8 +181,16 @@ impl<'a> Program<'a> {
             bodies,
             parents,
             targets,
+            dyn_targets,
             callers,
         }
+    }
+
+    /// The implementations a call of a trait's method through a trait object may reach.
+    pub fn dyn_targets(&self, callee: &Callee) -> &[usize] {
+        self.dyn_targets
+            .get(&(callee as *const Callee as usize))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The function a call reaches, if it is the workspace's.
@@ -192,6 +230,7 @@ impl Names<'_, '_> {
     fn resolve(&self, callee: &Callee, package: usize) -> Option<usize> {
         match callee {
             Callee::Path(path) => self.function(path, package),
+            Callee::Dyn { .. } => None,
             Callee::Method {
                 receiver: TypeRef::Named(ty),
                 method,
@@ -452,6 +491,7 @@ fn names_into<'c>(
     };
     match callee {
         Callee::Path(path) => (in_workspace(path).then_some(path.as_str()), None),
+        Callee::Dyn { method } => (Some(method.as_str()), None),
         Callee::Method {
             receiver: TypeRef::Named(ty),
             method,
@@ -570,12 +610,15 @@ fn summarize(program: &Program<'_>) -> Vec<Summary> {
             never_returns: *diverges || outcome.never_returns,
             ..Summary::default()
         };
-        if let Some(chain) = outcome.ends_switched {
-            if return_types.iter().any(|t| guard_types.contains(t)) {
+        // A constructor of a guard type returns a guard when it leaves the thread switched
+        // on any path; other functions return switched when they do on every path.
+        let returns_guard_type = return_types.iter().any(|t| guard_types.contains(t));
+        match (outcome.ends_switched, outcome.may_end_switched) {
+            (Some(chain), _) | (None, Some(chain)) if returns_guard_type => {
                 next.returns_guard = Some(chain);
-            } else {
-                next.returns_switched = Some(chain);
             }
+            (Some(chain), _) => next.returns_switched = Some(chain),
+            _ => {}
         }
         if next != summaries[index] {
             summaries[index] = next;
@@ -630,7 +673,7 @@ fn collect_calls<'e>(events: &'e [Event], out: &mut Vec<&'e Callee>) {
             | Event::Handoff { callee, .. }
             | Event::Reference { callee, .. } => out.push(callee),
             Event::Branch { arms, .. } => arms.iter().for_each(|a| collect_calls(a, out)),
-            Event::Loop { body } => collect_calls(body, out),
+            Event::Loop { body, .. } => collect_calls(body, out),
             _ => {}
         }
     }

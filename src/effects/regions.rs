@@ -145,6 +145,9 @@ pub struct Finding {
 pub struct Outcome {
     /// The chain to the switch, when the body returns with its thread switched.
     pub ends_switched: Option<Chain>,
+    /// The chain to the switch, when the body returns with its thread switched on some paths
+    /// only (a guard constructor that switches when it was given a namespace).
+    pub may_end_switched: Option<Chain>,
     /// Whether the switch it returns with may have failed unnoticed (its result is thrown
     /// away).
     pub ends_unchecked: bool,
@@ -315,7 +318,7 @@ impl Interp<'_, '_> {
                 .resolve(callee)
                 .is_some_and(|t| self.summaries[t].returns_switched.is_some()),
             Event::Branch { arms, .. } => arms.iter().any(|a| self.switches_somewhere(a)),
-            Event::Loop { body } => self.switches_somewhere(body),
+            Event::Loop { body, .. } => self.switches_somewhere(body),
             _ => false,
         })
     }
@@ -506,11 +509,16 @@ impl Interp<'_, '_> {
                     .collect();
                 state = merge(&state, outs, span);
             }
-            Event::Loop { body } => {
+            Event::Loop { body, until_break } => {
                 self.loop_breaks.push(Vec::new());
                 let end = self.run(body, state.clone());
                 let breaks = self.loop_breaks.pop().unwrap_or_default();
-                let mut outs = vec![(state.clone(), None), (end, None)];
+                // `loop` is left only by a `break`; `while` and `for` also by running out.
+                let mut outs = if *until_break {
+                    Vec::new()
+                } else {
+                    vec![(state.clone(), None), (end, None)]
+                };
                 outs.extend(breaks.into_iter().map(|(s, span)| (s, Some(span))));
                 let span = self.body.span.clone();
                 state = merge(&state, outs, &span);
@@ -735,7 +743,7 @@ impl Interp<'_, '_> {
             }
             _ => None,
         };
-        if let Some(start) = &ends_on {
+        let chain_to = |start: &RegionStart| {
             let mut chain = vec![Step {
                 function: short_name(self.body),
                 what: if start.via.is_empty() {
@@ -746,7 +754,19 @@ impl Interp<'_, '_> {
                 span: start.span.clone(),
             }];
             chain.extend(start.via.iter().cloned());
-            self.outcome.ends_switched = Some(chain);
+            chain
+        };
+        self.outcome.ends_switched = ends_on.as_ref().map(chain_to);
+        if let (
+            Raw::Maybe {
+                region: Some(region),
+                ..
+            },
+            false,
+        ) = (&end.raw, end.dead)
+        {
+            self.outcome.ends_unchecked = region.unchecked;
+            self.outcome.may_end_switched = Some(chain_to(&region.start));
         }
         if self.contexts.is_none() {
             return self.outcome;
@@ -759,8 +779,23 @@ impl Interp<'_, '_> {
     }
 
     /// A fork's child branch that returns switched hands the caller's code, in the child
-    /// process, the switched thread.
+    /// process, the switched thread. That matters where the caller may be any code (a library
+    /// function's, a server's); the workspace's own owned threads (a test's, `main`'s) return
+    /// into code that ends the child.
     fn child_leaks(&mut self, ends_on: Option<&RegionStart>) {
+        let parent_shared = self.program.parents[self.index]
+            .zip(self.contexts)
+            .and_then(|(parent, contexts)| {
+                contexts
+                    .incoming(parent)
+                    .iter()
+                    .position(|i| i.context.is_shared())
+                    .map(|at| (parent, contexts, at))
+            });
+        let Some((parent, contexts, at)) = parent_shared else {
+            return;
+        };
+        let witness = Some(contexts.witness(self.program, parent, at));
         let mut leaks: Vec<(RegionStart, LeakWay, Span)> = self
             .exits
             .drain(..)
@@ -769,11 +804,20 @@ impl Interp<'_, '_> {
         if let Some(start) = ends_on {
             leaks.push((start.clone(), LeakWay::EndOfBody, self.body.span.clone()));
         }
-        self.report_leaks(leaks, ThreadContext::ChildAfterFork, None);
+        self.report_leaks(leaks, ThreadContext::ChildAfterFork, witness);
     }
 
-    /// Paths that leave a region switched on a thread other code reuses.
+    /// Paths that leave a region switched on a thread other code reuses. A guard's `Drop`
+    /// restores only what its constructor switched: a path through it that restores nothing
+    /// (the guard never switched) is no leak.
     fn shared_leaks(&mut self, end: &State, ends_on: Option<&RegionStart>) {
+        let is_drop = matches!(
+            &self.body.owner,
+            BodyOwner::Fn {
+                drop_of: Some(_),
+                ..
+            }
+        );
         let spawned = matches!(
             self.body.owner,
             BodyOwner::Closure { spawned: true } | BodyOwner::AsyncBlock { spawned: true }
@@ -794,7 +838,11 @@ impl Interp<'_, '_> {
             shared = shared.or(exit.shared);
             leaks.push((exit.region, LeakWay::Exit(exit.kind), exit.span));
         }
-        let end_shared = if end.dead { None } else { self.shared_at(end) };
+        let end_shared = if end.dead || is_drop {
+            None
+        } else {
+            self.shared_at(end)
+        };
         if let (Some(start), true, Some(point)) = (ends_on, spawned, end_shared) {
             shared = shared.or(Some(point));
             leaks.push((start.clone(), LeakWay::EndOfBody, self.body.span.clone()));
@@ -935,15 +983,15 @@ fn merge(before: &State, outs: Vec<(State, Option<Span>)>, span: &Span) -> State
         dead.dead = true;
         return dead;
     };
-    let guards = first
-        .guards
-        .iter()
-        .filter(|g| {
-            live.iter()
-                .all(|(s, _)| s.guards.iter().any(|o| o.name == g.name))
-        })
-        .cloned()
-        .collect();
+    // A guard alive on some path is a region on that path.
+    let mut guards: Vec<Guard> = Vec::new();
+    for (state, _) in &live {
+        for guard in &state.guards {
+            if !guards.iter().any(|g| g.name == guard.name) {
+                guards.push(guard.clone());
+            }
+        }
+    }
     let constraints = first
         .constraints
         .iter()

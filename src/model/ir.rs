@@ -46,6 +46,12 @@ pub enum Callee {
         /// The method's name.
         method: String,
     },
+    /// A method of one of the crate's traits on a receiver of unknown type (a trait object,
+    /// a generic): any implementation of it may run.
+    Dyn {
+        /// The method's name.
+        method: String,
+    },
 }
 
 /// One thing a body does.
@@ -165,10 +171,13 @@ pub enum Event {
         /// first arm (constant arguments at call sites select an arm).
         test: Option<ParamTest>,
     },
-    /// A loop body: runs zero or more times.
+    /// A loop body: runs zero or more times (`while`, `for`), or until a `break` (`loop`).
     Loop {
         /// The body.
         body: Vec<Event>,
+        /// Whether only a `break` leaves it (`loop { .. }`): without one, nothing after it
+        /// runs.
+        until_break: bool,
     },
 }
 
@@ -227,6 +236,9 @@ pub enum BodyOwner {
         external: bool,
         /// It never returns (`-> !`).
         diverges: bool,
+        /// A method of a trait impl or a trait's provided method: a call through a trait
+        /// object or a generic may reach it.
+        trait_method: bool,
     },
     /// The initializer of a `const` or `static` that names functions (a table of test cases):
     /// they run wherever the item is named.

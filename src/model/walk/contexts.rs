@@ -221,6 +221,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 self.is_fork_call(&m.receiver)
             }
             syn::Expr::Try(t) => self.is_fork_call(&t.expr),
+            syn::Expr::Cast(c) => self.is_fork_call(&c.expr),
             _ => None,
         }
     }
@@ -425,7 +426,6 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         })
     }
 
-    /// Whether `cond` is `pid == 0` (either way round) for a fork whose child gets 0.
     /// For a test of a fork's result against 0, which branch the child takes: `Some(true)`
     /// for `pid == 0` (the `then` branch), `Some(false)` for `pid != 0` and `pid > 0` (the
     /// `else` branch, and what follows when the `then` branch leaves).

@@ -38,7 +38,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     pub(super) fn mark_bound(&mut self, name: &str, init: &syn::Expr) {
         let mut expr = strip(init);
         loop {
-            expr = match expr {
+            expr = match strip_error_adapters(expr) {
                 syn::Expr::Try(t) => strip(&t.expr),
                 syn::Expr::Await(a) => strip(&a.base),
                 syn::Expr::MethodCall(m)
@@ -46,7 +46,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 {
                     strip(&m.receiver)
                 }
-                _ => break,
+                other => {
+                    expr = other;
+                    break;
+                }
             };
         }
         let call_span = self.expr_span(expr);
@@ -140,9 +143,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 receiver: TypeRef::Named(ty),
                 method,
             } => Some(format!("{ty}::{method}")),
-            Callee::Method { .. } => None,
+            Callee::Method { .. } | Callee::Dyn { .. } => None,
         };
         if let Some(path) = &path {
+            let path = self.catalog_name(path);
             if let Some(escape) = self.catalog.escape_what(path) {
                 self.emit_escape(&escape.what, span);
                 return;
@@ -384,7 +388,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     /// What handle `init` creates, if it is a handle constructor's result (through `?`,
     /// `unwrap`, `expect`, `.await`).
     pub(super) fn handle_constructed_by(&self, init: &syn::Expr) -> Option<String> {
-        match strip(init) {
+        match strip_error_adapters(init) {
             syn::Expr::Try(t) => self.handle_constructed_by(&t.expr),
             syn::Expr::Await(a) => self.handle_constructed_by(&a.base),
             syn::Expr::MethodCall(m)
@@ -394,7 +398,9 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             }
             syn::Expr::Call(c) => {
                 let path = self.resolve_callee(&c.func)?;
-                self.catalog.handle_constructor(&path).map(str::to_owned)
+                self.catalog
+                    .handle_constructor(self.catalog_name(&path))
+                    .map(str::to_owned)
             }
             _ => None,
         }

@@ -42,6 +42,8 @@ pub fn extract_facts(
     let mut tables = CrateTables {
         consts: crate_constants(resolver),
         const_types: const_types(resolver),
+        short_names: short_names(resolver),
+        trait_methods: trait_methods(tree),
         scope_crates: catalog.scope_crates(),
         macros: MacroTable::collect(tree),
         fields: struct_fields(resolver),
@@ -88,6 +90,41 @@ pub fn extract_facts(
     facts
 }
 
+/// Whether a module, or one it is nested in, exists for tests only.
+fn test_module(tree: &crate::resolve::CrateTree, module: ModuleId) -> bool {
+    let mut current = Some(module);
+    while let Some(id) = current {
+        let module = tree.module(id);
+        if module.attrs.iter().any(is_test_cfg) {
+            return true;
+        }
+        current = module.parent;
+    }
+    false
+}
+
+/// Whether an attribute is a `#[cfg(..)]` (or `cfg_attr` condition) that names `test`: the
+/// item exists for tests (`#[cfg(test)]`, `#[cfg(any(test, feature = "testing"))]`).
+fn is_test_cfg(attr: &syn::Attribute) -> bool {
+    if !attr.path().is_ident("cfg") {
+        return false;
+    }
+    let syn::Meta::List(list) = &attr.meta else {
+        return false;
+    };
+    let mut pending: Vec<proc_macro2::TokenStream> = vec![list.tokens.clone()];
+    while let Some(tokens) = pending.pop() {
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Ident(ident) if ident == "test" => return true,
+                proc_macro2::TokenTree::Group(group) => pending.push(group.stream()),
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
 /// The `flavor = ".."` argument of an attribute (`#[tokio::test(flavor = "multi_thread")]`).
 fn attribute_flavor(attr: &syn::Attribute) -> Option<String> {
     let syn::Meta::List(list) = &attr.meta else {
@@ -114,6 +151,11 @@ struct CrateTables<'ast> {
     consts: BTreeMap<String, (ModuleId, &'ast syn::Expr)>,
     /// The declared types of the crate's `const`s and `static`s.
     const_types: BTreeMap<String, String>,
+    /// Items the crate re-exports under a shorter path: definition → shortest path (inside
+    /// a crate the catalogue describes, `connection::new_connection` is `new_connection`).
+    short_names: BTreeMap<String, String>,
+    /// The names of the methods of the crate's own traits.
+    trait_methods: BTreeSet<String>,
     scope_crates: BTreeSet<&'ast str>,
     macros: MacroTable,
     fields: BTreeMap<String, BTreeMap<String, String>>,
@@ -282,6 +324,41 @@ fn crate_constants<'t>(resolver: &Resolver<'t>) -> BTreeMap<String, (ModuleId, &
     consts
 }
 
+/// The names of the methods the crate's traits declare.
+fn trait_methods(tree: &crate::resolve::CrateTree) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for id in tree.ids() {
+        for item in &tree.module(id).items {
+            if let syn::Item::Trait(t) = item {
+                for trait_item in &t.items {
+                    if let syn::TraitItem::Fn(f) = trait_item {
+                        names.insert(ident_name(&f.sig.ident));
+                    }
+                }
+            }
+        }
+    }
+    names
+}
+
+/// For each item the crate's imports name under a shorter path, the shortest.
+fn short_names(resolver: &Resolver<'_>) -> BTreeMap<String, String> {
+    let mut shortest: BTreeMap<String, String> = BTreeMap::new();
+    for (alias, target) in resolver.exports() {
+        let length = |p: &str| p.matches("::").count();
+        if length(&alias) >= length(&target) {
+            continue;
+        }
+        let better = shortest
+            .get(&target)
+            .is_none_or(|s| length(&alias) < length(s));
+        if better {
+            shortest.insert(target, alias);
+        }
+    }
+    shortest
+}
+
 /// The declared type of every module-level `const` and `static`, by canonical path.
 fn const_types(resolver: &Resolver<'_>) -> BTreeMap<String, String> {
     let tree = resolver.tree();
@@ -345,6 +422,8 @@ struct Walker<'a, 'ast> {
     catalog: &'a Catalog,
     consts: &'a BTreeMap<String, (ModuleId, &'ast syn::Expr)>,
     const_types: &'a BTreeMap<String, String>,
+    short_names: &'a BTreeMap<String, String>,
+    trait_methods: &'a BTreeSet<String>,
     scope_crates: &'a BTreeSet<&'a str>,
     forwarders: &'a Forwarders,
     module: ModuleId,
@@ -378,6 +457,9 @@ struct Walker<'a, 'ast> {
     impl_is_trait: bool,
     /// Whether the walk is in a trait's provided methods.
     in_trait: bool,
+    /// Whether the walk is in code compiled for tests only (a module or `impl` under a `cfg`
+    /// that names `test`).
+    in_test_code: bool,
     /// The crate's own `macro_rules!` macros, for expansion.
     macros: &'a MacroTable,
     /// Declared field types of the crate's structs.
@@ -449,6 +531,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             catalog,
             consts: &tables.consts,
             const_types: &tables.const_types,
+            short_names: &tables.short_names,
+            trait_methods: &tables.trait_methods,
             scope_crates: &tables.scope_crates,
             forwarders: &tables.forwarders,
             module,
@@ -469,6 +553,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             impl_is_drop: false,
             impl_is_trait: false,
             in_trait: false,
+            in_test_code: test_module(resolver.tree(), module),
             macros: &tables.macros,
             fields: &tables.fields,
             expansion_depth: 0,
@@ -570,6 +655,12 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             .resolve(self.module, &blocks, &WrittenPath::from_syn(path))
     }
 
+    /// The path the catalogue knows an item by: its shortest re-export inside the crate that
+    /// defines it.
+    pub(super) fn catalog_name<'p>(&'p self, path: &'p str) -> &'p str {
+        self.short_names.get(path).map_or(path, String::as_str)
+    }
+
     pub(super) fn resolve_callee(&self, func: &syn::Expr) -> Option<String> {
         match func {
             syn::Expr::Path(p) if p.qself.is_none() => self.resolve(&p.path),
@@ -604,6 +695,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             catalog: self.catalog,
             consts: self.consts,
             const_types: self.const_types,
+            short_names: self.short_names,
+            trait_methods: self.trait_methods,
             scope_crates: self.scope_crates,
             forwarders: self.forwarders,
             module: self.module,
@@ -633,6 +726,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             impl_is_drop: self.impl_is_drop,
             impl_is_trait: self.impl_is_trait,
             in_trait: self.in_trait,
+            in_test_code: self.in_test_code,
             macros: self.macros,
             fields: self.fields,
             expansion_depth: self.expansion_depth + 1,
@@ -678,6 +772,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             is_async: sig.asyncness.is_some(),
             external: self.is_external(attrs, vis),
             diverges: matches!(&sig.output, syn::ReturnType::Type(_, ty) if matches!(**ty, syn::Type::Never(_))),
+            trait_method: self.impl_is_trait || self.in_trait,
         };
         let context = match entry {
             Some(Entry::Root(context)) => context,
@@ -721,6 +816,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     fn is_external(&self, attrs: &[syn::Attribute], vis: Option<&syn::Visibility>) -> bool {
         if self.fn_name.is_some() {
             // Declared inside another function: only that function can name it.
+            return false;
+        }
+        if self.in_test_code || attrs.iter().any(is_test_cfg) {
+            // Test support: only tests call it, here and in the crates that use it.
             return false;
         }
         let exported = attrs.iter().any(|a| {

@@ -24,11 +24,9 @@ const NOT_A_USE: &[&str] = &[
     "is_symlink",
 ];
 
-/// Calls and methods that only turn a string into a path or another string: the value goes
-/// on to where the result is used.
+/// Methods that only turn a string into a path or another string: the value goes on to where
+/// the result is used.
 const CONVERSIONS: &[&str] = &[
-    "new",
-    "from",
     "into",
     "to_string",
     "to_owned",
@@ -39,6 +37,17 @@ const CONVERSIONS: &[&str] = &[
     "unwrap",
     "expect",
     "clone",
+    "to_path_buf",
+];
+
+/// Constructors that only turn a string into a path or another string.
+const CONSTRUCTORS: &[&str] = &[
+    "std::path::Path::new",
+    "std::path::PathBuf::from",
+    "std::string::String::from",
+    "std::ffi::OsStr::new",
+    "std::ffi::OsString::from",
+    "std::ffi::CString::new",
 ];
 
 impl<'a, 'ast> Walker<'a, 'ast> {
@@ -97,19 +106,11 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             }
             syn::Expr::Try(t) => next(&t.expr),
             syn::Expr::Call(c) => {
-                let path = self.resolve_callee(&c.func);
-                let conversion = match &*c.func {
-                    syn::Expr::Path(p) => p
-                        .path
-                        .segments
-                        .last()
-                        .is_some_and(|s| CONVERSIONS.contains(&s.ident.to_string().as_str())),
-                    _ => false,
-                };
-                if conversion && c.args.len() == 1 {
+                let path = self.resolve_callee(&c.func)?;
+                if CONSTRUCTORS.contains(&path.as_str()) && c.args.len() == 1 {
                     return next(&c.args[0]);
                 }
-                self.string_values.get(path.as_deref()?).cloned()
+                self.string_values.get(&path).cloned()
             }
             syn::Expr::Path(p) => {
                 if let Some(ident) = p.path.get_ident()
@@ -148,7 +149,9 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         receiver: Option<&'e syn::Expr>,
         args: impl Iterator<Item = &'e syn::Expr>,
     ) {
-        if method.is_some_and(|m| NOT_A_USE.contains(&m) || CONVERSIONS.contains(&m)) {
+        if method.is_some_and(|m| {
+            NOT_A_USE.contains(&m) || CONVERSIONS.contains(&m) || is_result_combinator(m)
+        }) {
             return;
         }
         let values: Vec<(String, crate::diagnostic::Span)> = receiver

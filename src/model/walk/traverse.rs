@@ -74,14 +74,25 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let is_drop = item.trait_.as_ref().is_some_and(|(path, _)| {
             path.is_ident("Drop") || self.resolve_type(path).as_deref() == Some("std::ops::Drop")
         });
-        let saved = (self.impl_type.take(), self.impl_is_drop, self.impl_is_trait);
+        let saved = (
+            self.impl_type.take(),
+            self.impl_is_drop,
+            self.impl_is_trait,
+            self.in_test_code,
+        );
         self.impl_type = self_type;
         self.impl_is_drop = is_drop;
         self.impl_is_trait = item.trait_.is_some();
+        self.in_test_code |= item.attrs.iter().any(super::is_test_cfg);
         for impl_item in &item.items {
             self.visit_impl_item(impl_item);
         }
-        (self.impl_type, self.impl_is_drop, self.impl_is_trait) = saved;
+        (
+            self.impl_type,
+            self.impl_is_drop,
+            self.impl_is_trait,
+            self.in_test_code,
+        ) = saved;
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
@@ -238,7 +249,9 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         let path = self.resolve_callee(&call.func);
-        self.not_values.insert(address(strip(&call.func)));
+        if let syn::Expr::Path(callee) = strip(&call.func) {
+            self.not_values.insert(address(callee));
+        }
         let mut handoffs = Vec::new();
         if let Some(path) = &path {
             for (arg, context) in self.call_contexts(path) {
@@ -351,17 +364,28 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             // `map_err`, `ok`, `unwrap_or`: the value's own methods, not workspace code.
             return;
         }
-        if let Some(receiver) = self.type_of(&call.receiver) {
-            let arg_kinds = self.arg_kinds(call.args.iter());
-            let arg_consts = arg_consts(call.args.iter());
-            let handed_to = self.handed.remove(&address(call));
-            self.emit_call(
-                Callee::Method { receiver, method },
-                span(),
-                arg_kinds,
-                arg_consts,
-                handed_to,
-            );
+        let callee = match self.type_of(&call.receiver) {
+            Some(receiver) => Callee::Method { receiver, method },
+            // A method of one of the crate's traits on a receiver whose type the walk cannot
+            // tell (`Arc<dyn Network>`): whichever implementation runs, it runs here.
+            None if self.trait_methods.contains(&method) => Callee::Dyn { method },
+            None => return,
+        };
+        let arg_kinds = self.arg_kinds(call.args.iter());
+        let arg_consts = arg_consts(call.args.iter());
+        let handed_to = self.handed.remove(&address(call));
+        self.emit_call(callee, span(), arg_kinds, arg_consts, handed_to);
+    }
+
+    fn visit_expr_assign(&mut self, expr: &'ast syn::ExprAssign) {
+        visit::visit_expr_assign(self, expr);
+        // `guard = Guard::new(ns)?;` into a local declared earlier (`let guard;`): the guard
+        // lives as long as that local.
+        if let syn::Expr::Path(p) = strip(&expr.left)
+            && let Some(ident) = p.path.get_ident()
+            && self.is_local(&ident_name(ident))
+        {
+            self.mark_bound(&ident_name(ident), &expr.right);
         }
     }
 
@@ -430,7 +454,10 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         self.visit_expr(&expr.cond);
         self.visit_block(&expr.body);
         let body = self.events.close();
-        self.events.emit(Event::Loop { body });
+        self.events.emit(Event::Loop {
+            body,
+            until_break: false,
+        });
     }
 
     fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
@@ -441,14 +468,20 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         self.visit_block(&expr.body);
         self.locals.truncate(saved);
         let body = self.events.close();
-        self.events.emit(Event::Loop { body });
+        self.events.emit(Event::Loop {
+            body,
+            until_break: false,
+        });
     }
 
     fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
         self.events.open();
         self.visit_block(&expr.body);
         let body = self.events.close();
-        self.events.emit(Event::Loop { body });
+        self.events.emit(Event::Loop {
+            body,
+            until_break: true,
+        });
     }
 
     fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
