@@ -708,23 +708,25 @@ fn loose_crate_name(file: &Path) -> String {
 }
 
 /// Orders diagnostics by file name, position, lint and message, and drops duplicates (a file
-/// shared by several targets is reported once).
+/// shared by several targets is reported once). Two findings at one macro invocation stay
+/// apart when they come from different places in the macro.
 fn sort_and_dedup(db: &SourceDb, diagnostics: &mut Vec<Diagnostic>) {
-    let key = |d: &Diagnostic| {
-        let (file, start, end): (Option<PathBuf>, usize, usize) = match &d.primary {
-            Some(l) => (
-                Some(PathBuf::from(&db.get(l.span.file).display_name)),
-                l.span.range.start,
-                l.span.range.end,
-            ),
-            None => (None, 0, 0),
-        };
+    let place = |span: &Span| {
         (
-            file,
-            start,
-            end,
+            PathBuf::from(&db.get(span.file).display_name),
+            span.range.start,
+            span.range.end,
+        )
+    };
+    let key = |d: &Diagnostic| {
+        let primary = d.primary.as_ref().map(|l| &l.span);
+        (
+            primary.map(place),
             d.lint_ref().map(|l| l.name),
             d.message.clone(),
+            primary
+                .and_then(|span| span.expansion.as_ref())
+                .map(|origin| place(&origin.definition)),
         )
     };
     diagnostics.sort_by_cached_key(key);

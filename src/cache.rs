@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Bumped when the stored layout changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// A file as it was when an entry was stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -85,8 +85,12 @@ pub enum SwitchOp {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Switch {
-    /// The function.
+    /// The function (for a method, the type's path followed by the method's name).
     pub path: String,
+    /// For a method (`netns_rs::NetNs::enter`): the type whose method it is.
+    pub receiver: Option<String>,
+    /// The kinds it always switches, for an API without a flags argument.
+    pub kinds: Option<Vec<FlagKind>>,
     /// What it does.
     pub op: SwitchOp,
     /// Index of the argument selecting the kinds.
@@ -191,6 +195,10 @@ pub enum ScopeKind {
     AsyncOwned,
     /// In a child process before exec.
     Child,
+    /// On the calling thread, between an entry and a restore (netns-rs's `run`): not an
+    /// approved scope but a region the API opens and closes around the closure, whose restore
+    /// a panic inside skips.
+    CallingThread,
 }
 
 /// An approved scope API.
@@ -371,6 +379,16 @@ impl Catalog {
     }
 
     fn validate(&self) -> Result<(), String> {
+        for s in &self.switches {
+            if let Some(receiver) = &s.receiver
+                && !s.path.starts_with(&format!("{receiver}::"))
+            {
+                return Err(format!(
+                    "a [[switch]] method's `path` must start with its `receiver` ({})",
+                    s.path
+                ));
+            }
+        }
         for c in &self.contexts {
             if c.path.is_some() == c.method.is_some() {
                 return Err("a [[context]] entry needs exactly one of `path` and `method`".into());
@@ -417,7 +435,17 @@ impl Catalog {
     /// The raw switch entry for a call of `path` that `accept` agrees to (`libc::syscall` has
     /// one entry per syscall number).
     pub fn find_switch(&self, path: &str, accept: impl Fn(&Switch) -> bool) -> Option<&Switch> {
-        self.switches.iter().find(|s| s.path == path && accept(s))
+        self.switches
+            .iter()
+            .find(|s| s.receiver.is_none() && s.path == path && accept(s))
+    }
+
+    /// The raw switch a method on a receiver of type `receiver` is, if it is one.
+    pub fn switch_method(&self, receiver: &str, method: &str) -> Option<&Switch> {
+        self.switches.iter().find(|s| {
+            s.receiver.as_deref() == Some(receiver)
+                && s.path.strip_prefix(receiver) == Some(&format!("::{method}"))
+        })
     }
 
     /// The kind a flag constant selects.

@@ -12,6 +12,29 @@ pub struct Span {
     pub file: FileId,
     /// Byte range within the file's text.
     pub range: Range<usize>,
+    /// For code that a crate-local macro wrote: the range is the invocation, and this is
+    /// where in the macro the code is written.
+    pub expansion: Option<Box<MacroOrigin>>,
+}
+
+impl Span {
+    /// The span of `range` in `file`, written there (not by a macro).
+    pub fn new(file: FileId, range: Range<usize>) -> Self {
+        Span {
+            file,
+            range,
+            expansion: None,
+        }
+    }
+}
+
+/// Where code that a macro's expansion produced is written in the macro.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MacroOrigin {
+    /// The macro's name, without the `!`.
+    pub name: String,
+    /// The code's place in the macro's definition.
+    pub definition: Span,
 }
 
 /// A span with the text shown beside it.

@@ -15,6 +15,9 @@ type Map<'a> = &'a dyn Fn(FileId) -> FileId;
 
 fn span(span: &mut Span, map: Map<'_>) {
     span.file = map(span.file);
+    if let Some(origin) = &mut span.expansion {
+        self::span(&mut origin.definition, map);
+    }
 }
 
 /// Renumbers everything a unit's analysis produced: `map` gives each local file id its id in
@@ -38,6 +41,7 @@ fn facts(facts: &mut CrateFacts, map: Map<'_>) {
     let CrateFacts {
         switches,
         path_uses,
+        pool_thread_paths,
         uses_scopes: _,
         bodies,
         exports: _,
@@ -47,7 +51,7 @@ fn facts(facts: &mut CrateFacts, map: Map<'_>) {
     for SwitchCall { span: at, .. } in switches {
         span(at, map);
     }
-    for PathUse { span: at, .. } in path_uses {
+    for PathUse { span: at, .. } in path_uses.iter_mut().chain(pool_thread_paths) {
         span(at, map);
     }
     for OuterHandleUse {

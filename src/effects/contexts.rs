@@ -21,6 +21,7 @@
 //! tests call it is it taken to run on any thread, as callers outside may run it.
 
 use super::{Program, Step, Summary, short_name};
+use crate::catalog::ScopeKind;
 use crate::diagnostic::Span;
 use crate::model::ThreadContext;
 use crate::model::ir::{BodyOwner, Event, ParamTest};
@@ -273,6 +274,10 @@ pub fn compute(program: &Program<'_>, summaries: &[Summary]) -> ContextMap {
             continue;
         }
         let root = match program.bodies[body].owner {
+            // Test support nothing here calls: the tests that call it are elsewhere.
+            BodyOwner::Fn {
+                test_support: true, ..
+            } => continue,
             BodyOwner::Fn { external: true, .. } => Root::External,
             _ if program.callers[body].is_empty() => Root::NoCallers,
             _ => continue,
@@ -280,9 +285,34 @@ pub fn compute(program: &Program<'_>, summaries: &[Summary]) -> ContextMap {
         propagation.push_unknown(body, root);
         propagation.run();
     }
-    // Then tests, whose use of a function says nothing of its contract.
+    // Then tests, whose use of a function says nothing of its contract; test support that
+    // nothing here calls runs on the threads of tests elsewhere.
     for (body, incoming) in tests {
         propagation.push(body, incoming);
+    }
+    for body in 0..count {
+        if propagation.map.incoming[body].is_empty()
+            && program.parents[body].is_none()
+            && program.callers[body].is_empty()
+            && matches!(
+                program.bodies[body].owner,
+                BodyOwner::Fn {
+                    test_support: true,
+                    entry: None,
+                    ..
+                }
+            )
+        {
+            propagation.push(
+                body,
+                Incoming {
+                    context: ThreadContext::TestThread,
+                    consts: Vec::new(),
+                    via: Via::Root(Root::Entry("a test elsewhere")),
+                    test: true,
+                },
+            );
+        }
     }
     propagation.run();
     // What is left is a cycle nothing enters.
@@ -455,7 +485,8 @@ fn inherited(
     let source = &map.incoming[parent][from];
     let chosen = program.bodies[child].context;
     let context = match chosen {
-        ThreadContext::Caller => source.context,
+        // A region around the closure on the calling thread: it runs where its parent runs.
+        ThreadContext::Caller | ThreadContext::Scope(ScopeKind::CallingThread) => source.context,
         ThreadContext::AsyncTask if source.context == ThreadContext::OwnRuntime => {
             ThreadContext::OwnRuntime
         }

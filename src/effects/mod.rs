@@ -61,12 +61,36 @@ pub struct Summary {
     pub never_returns: bool,
 }
 
+impl Summary {
+    /// What either summary says (for alternatives of one function: what any of them does).
+    fn union(&self, other: &Summary) -> Summary {
+        Summary {
+            returns_switched: self
+                .returns_switched
+                .clone()
+                .or_else(|| other.returns_switched.clone()),
+            flags_param: self.flags_param.or(other.flags_param),
+            returns_guard: self
+                .returns_guard
+                .clone()
+                .or_else(|| other.returns_guard.clone()),
+            sensitive: self.sensitive.clone().or_else(|| other.sensitive.clone()),
+            escapes: self.escapes.clone().or_else(|| other.escapes.clone()),
+            unchecked: self.unchecked || other.unchecked,
+            starts_threads: self.starts_threads || other.starts_threads,
+            never_returns: self.never_returns && other.never_returns,
+        }
+    }
+}
+
 /// The workspace's functions, indexed for call resolution, with every call resolved once.
 pub struct Program<'a> {
     bodies: Vec<&'a Body>,
     /// For each body, the body it is written in (closures and async blocks), as an index
     /// into `bodies`.
     parents: Vec<Option<usize>>,
+    /// For each body, the package it belongs to.
+    package_of: Vec<usize>,
     /// Resolved call targets, keyed by the address of the call's `Callee` in its body.
     targets: FxHashMap<usize, usize>,
     /// The implementations a call of a trait's method through a trait object may reach, keyed
@@ -180,6 +204,7 @@ impl<'a> Program<'a> {
         Program {
             bodies,
             parents,
+            package_of,
             targets,
             dyn_targets,
             callers,
@@ -566,6 +591,8 @@ fn summarize(program: &Program<'_>) -> Vec<Summary> {
             }
         }
     }
+    let alternatives = alternatives(program);
+    let mut own = vec![Summary::default(); count];
     let mut queued = vec![false; count];
     let mut visits = vec![0usize; count];
     let mut queue = std::collections::VecDeque::new();
@@ -612,17 +639,37 @@ fn summarize(program: &Program<'_>) -> Vec<Summary> {
         };
         // A constructor of a guard type returns a guard when it leaves the thread switched
         // on any path; other functions return switched when they do on every path.
+        // So does a function returning a guard type that gets one from a constructor (a helper
+        // that forwards it).
         let returns_guard_type = return_types.iter().any(|t| guard_types.contains(t));
-        match (outcome.ends_switched, outcome.may_end_switched) {
-            (Some(chain), _) | (None, Some(chain)) if returns_guard_type => {
+        match (
+            outcome.ends_switched,
+            outcome.may_end_switched,
+            outcome.makes_guard,
+        ) {
+            (Some(chain), _, _) | (None, Some(chain), _) | (None, None, Some(chain))
+                if returns_guard_type =>
+            {
                 next.returns_guard = Some(chain);
             }
-            (Some(chain), _) => next.returns_switched = Some(chain),
+            (Some(chain), _, _) => next.returns_switched = Some(chain),
             _ => {}
         }
-        if next != summaries[index] {
-            summaries[index] = next;
-            wake.extend(program.callers[index].iter().copied());
+        // Alternatives under `#[cfg]` (a stub and the real thing) share one summary: what
+        // any of them does.
+        own[index] = next;
+        let members = alternatives
+            .get(&index)
+            .map_or_else(|| vec![index], Clone::clone);
+        let merged = members
+            .iter()
+            .skip(1)
+            .fold(own[members[0]].clone(), |acc, &m| acc.union(&own[m]));
+        for member in members {
+            if merged != summaries[member] {
+                summaries[member] = merged.clone();
+                wake.extend(program.callers[member].iter().copied());
+            }
         }
         for woken in wake {
             if !queued[woken] && matches!(program.bodies[woken].owner, BodyOwner::Fn { .. }) {
@@ -632,6 +679,27 @@ fn summarize(program: &Program<'_>) -> Vec<Summary> {
         }
     }
     summaries
+}
+
+/// For each function defined more than once in a package (alternatives under `#[cfg]`), the
+/// definitions of its name there.
+fn alternatives(program: &Program<'_>) -> FxHashMap<usize, Vec<usize>> {
+    let mut by_name: FxHashMap<(usize, &str), Vec<usize>> = FxHashMap::default();
+    for (index, body) in program.bodies.iter().enumerate() {
+        if let BodyOwner::Fn { canonical, .. } = &body.owner {
+            by_name
+                .entry((program.package_of[index], canonical.as_str()))
+                .or_default()
+                .push(index);
+        }
+    }
+    let mut out = FxHashMap::default();
+    for members in by_name.into_values().filter(|m| m.len() > 1) {
+        for &member in &members {
+            out.insert(member, members.clone());
+        }
+    }
+    out
 }
 
 fn package_of_each_body(packages: &[CrateFacts]) -> Vec<usize> {

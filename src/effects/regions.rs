@@ -93,6 +93,14 @@ pub enum FindingKind {
         /// Why a multi-thread runtime may poll the code.
         witness: Option<Witness>,
     },
+    /// A call to a function that switches the thread (an `enter` wrapper) whose result is
+    /// thrown away: its failure goes unnoticed.
+    UncheckedCall {
+        /// The call.
+        span: Span,
+        /// The chain down to the switch.
+        chain: Chain,
+    },
     /// Work handed to another thread inside a sync scope or a region.
     Escape {
         /// The escaping call, or the call that leads to it.
@@ -155,6 +163,9 @@ pub struct Outcome {
     pub sensitive: Option<Chain>,
     /// Whether it switches (directly or through a helper) at all.
     pub switches: bool,
+    /// The chain to the first guard it makes by calling a function that returns one (a helper
+    /// that forwards it: `Ok(Box::new(Guard::new(ns)?))`).
+    pub makes_guard: Option<Chain>,
     /// When it ends switched into kinds given by one of its parameters, that parameter.
     pub flags_param: Option<usize>,
     /// The chain to the first work it hands to another thread.
@@ -182,6 +193,8 @@ struct Region {
     flags_param: Option<usize>,
     /// Whether the switch's result was thrown away.
     unchecked: bool,
+    /// Whether it began with an `unshare` (the thread is in a namespace of its own).
+    by_unshare: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -286,8 +299,22 @@ struct Interp<'p, 'b> {
 }
 
 impl Interp<'_, '_> {
-    /// A guard type's `Drop` starts switched: the guard's region is what it ends.
+    /// A guard type's `Drop` starts switched: the guard's region is what it ends. So does the
+    /// closure an API runs between an entry and a restore on the calling thread.
     fn initial_state(&self) -> Raw {
+        if self.body.context == ThreadContext::Scope(ScopeKind::CallingThread) {
+            return Raw::On(Region {
+                start: RegionStart {
+                    span: self.body.span.clone(),
+                    via: Vec::new(),
+                    guard: false,
+                },
+                kinds: None,
+                flags_param: None,
+                unchecked: false,
+                by_unshare: false,
+            });
+        }
         let is_drop = matches!(
             &self.body.owner,
             BodyOwner::Fn {
@@ -307,6 +334,7 @@ impl Interp<'_, '_> {
             kinds: None,
             flags_param: None,
             unchecked: false,
+            by_unshare: false,
         })
     }
 
@@ -427,8 +455,19 @@ impl Interp<'_, '_> {
                 bound_to,
                 exit,
                 arg_kinds,
+                discarded,
                 ..
-            } => state = self.call(state, callee, span, bound_to.as_deref(), exit, arg_kinds),
+            } => {
+                let call = CallSite {
+                    callee,
+                    span,
+                    bound_to: bound_to.as_deref(),
+                    exit,
+                    arg_kinds,
+                    discarded: *discarded,
+                };
+                state = self.call(state, call);
+            }
             Event::Escape { what, span } => {
                 let own = vec![Step {
                     function: short_name(self.body),
@@ -472,11 +511,18 @@ impl Interp<'_, '_> {
                 self.outcome.starts_threads = true;
             }
             Event::Handoff { .. } | Event::Reference { .. } => {}
-            Event::ProcessWidePath { span, value } => {
+            Event::ProcessWidePath {
+                span,
+                value,
+                joined_by,
+            } => {
                 let in_scope = self.body.context == ThreadContext::Scope(ScopeKind::Sync);
+                // Joined by a helper: the helper's switch opens a region, as a `setns` here
+                // would.
+                let opened_here = joined_by.as_ref().or(in_scope.then_some(&self.body.span));
                 let region = state.region().cloned().or_else(|| {
-                    in_scope.then(|| RegionStart {
-                        span: self.body.span.clone(),
+                    opened_here.map(|span| RegionStart {
+                        span: span.clone(),
                         via: Vec::new(),
                         guard: false,
                     })
@@ -488,7 +534,7 @@ impl Interp<'_, '_> {
                         kind: FindingKind::ProcessWidePath {
                             span: span.clone(),
                             value: value.clone(),
-                            switch: None,
+                            switch: joined_by.clone(),
                             witness: self.witness(point),
                         },
                         region,
@@ -529,15 +575,15 @@ impl Interp<'_, '_> {
 
     /// A call: its failure exit, the switch or guard it returns with, and what its summary
     /// says it does. What the callee does is judged against the state before its own switch.
-    fn call(
-        &mut self,
-        mut state: State,
-        callee: &Callee,
-        span: &Span,
-        bound_to: Option<&str>,
-        exit: &Option<(ExitKind, Span)>,
-        arg_kinds: &[Option<BTreeSet<FlagKind>>],
-    ) -> State {
+    fn call(&mut self, mut state: State, call: CallSite<'_>) -> State {
+        let CallSite {
+            callee,
+            span,
+            bound_to,
+            exit,
+            arg_kinds,
+            discarded,
+        } = call;
         let target = self.program.resolve(callee);
         if state.region().is_some() || matches!(self.body.context, ThreadContext::Scope(_)) {
             match target {
@@ -580,6 +626,9 @@ impl Interp<'_, '_> {
         }
         if let Some(chain) = guard {
             self.outcome.switches = true;
+            if self.outcome.makes_guard.is_none() {
+                self.outcome.makes_guard = Some(through(chain));
+            }
             if let Some(name) = bound_to {
                 state.guards.push(Guard {
                     name: name.to_owned(),
@@ -594,6 +643,25 @@ impl Interp<'_, '_> {
             }
         } else if let Some(chain) = toggles {
             self.outcome.switches = true;
+            // Its value reports whether the switch happened (a function returning nothing, or
+            // one whose switch is unchecked inside, tells the caller nothing).
+            let reports = matches!(
+                &self.program.bodies[target].owner,
+                BodyOwner::Fn { return_types, .. } if !return_types.is_empty()
+            ) && !summary.unchecked;
+            if discarded && reports && self.contexts.is_some() {
+                self.outcome.findings.push(Finding {
+                    kind: FindingKind::UncheckedCall {
+                        span: span.clone(),
+                        chain: chain.clone(),
+                    },
+                    region: RegionStart {
+                        span: span.clone(),
+                        via: chain.clone(),
+                        guard: false,
+                    },
+                });
+            }
             let kinds = summary
                 .flags_param
                 .and_then(|p| arg_kinds.get(p).cloned().flatten());
@@ -606,7 +674,7 @@ impl Interp<'_, '_> {
                     guard: false,
                 },
                 flags_param: None,
-                unchecked: summary.unchecked,
+                unchecked: summary.unchecked || discarded,
                 elsewhere: false,
             };
             state = self.toggle(state, entered);
@@ -822,6 +890,9 @@ impl Interp<'_, '_> {
             self.body.owner,
             BodyOwner::Closure { spawned: true } | BodyOwner::AsyncBlock { spawned: true }
         );
+        // The API restores when the closure returns, whichever way; only a panic skips it.
+        let restored_on_return =
+            self.body.context == ThreadContext::Scope(ScopeKind::CallingThread);
         // A function that returns switched on its normal path is an `enter` wrapper: its
         // callers are checked. Only the exits that report failure while switched leak.
         let wrapper = ends_on.is_some() && !spawned;
@@ -832,13 +903,16 @@ impl Interp<'_, '_> {
                 exit.kind,
                 ExitKind::Try | ExitKind::Panic | ExitKind::Return { is_err: true }
             );
-            if (wrapper && !fails) || exit.shared.is_none() {
+            if (wrapper && !fails)
+                || exit.shared.is_none()
+                || (restored_on_return && exit.kind != ExitKind::Panic)
+            {
                 continue;
             }
             shared = shared.or(exit.shared);
             leaks.push((exit.region, LeakWay::Exit(exit.kind), exit.span));
         }
-        let end_shared = if end.dead || is_drop {
+        let end_shared = if end.dead || is_drop || restored_on_return {
             None
         } else {
             self.shared_at(end)
@@ -895,6 +969,16 @@ impl Interp<'_, '_> {
     }
 }
 
+/// A call event's parts, as the interpreter reads them.
+struct CallSite<'e> {
+    callee: &'e Callee,
+    span: &'e Span,
+    bound_to: Option<&'e str>,
+    exit: &'e Option<(ExitKind, Span)>,
+    arg_kinds: &'e [Option<BTreeSet<FlagKind>>],
+    discarded: bool,
+}
+
 /// A switch (or a call that switches) about to be applied to the state.
 struct Entered {
     op: SwitchOp,
@@ -902,8 +986,8 @@ struct Entered {
     start: RegionStart,
     flags_param: Option<usize>,
     unchecked: bool,
-    /// Its namespace file names another namespace than the one the thread came from: a
-    /// `setns` into it enters even while switched.
+    /// Its namespace file names another namespace than the one the thread came from: after an
+    /// `unshare`, a `setns` into it enters rather than restores.
     elsewhere: bool,
 }
 
@@ -925,19 +1009,22 @@ fn toggle(raw: Raw, entered: Entered) -> Raw {
         return raw;
     }
     let kinds = kinds.filter(|k| !k.is_empty());
+    let by_unshare = op == SwitchOp::Unshare;
     match raw {
         Raw::Off => Raw::On(Region {
             start,
             kinds,
             flags_param,
             unchecked,
+            by_unshare,
         }),
         Raw::On(region) => {
             let overlaps = match (&region.kinds, &kinds) {
                 (Some(a), Some(b)) => !a.is_disjoint(b),
                 _ => true,
             };
-            if op == SwitchOp::Setns && overlaps && !elsewhere {
+            let enters = elsewhere && region.by_unshare;
+            if op == SwitchOp::Setns && overlaps && !enters {
                 Raw::Off
             } else {
                 let kinds = match (region.kinds, kinds) {
@@ -952,6 +1039,7 @@ fn toggle(raw: Raw, entered: Entered) -> Raw {
                     kinds,
                     flags_param: None,
                     unchecked: region.unchecked || unchecked,
+                    by_unshare: region.by_unshare,
                 })
             }
         }
@@ -961,10 +1049,10 @@ fn toggle(raw: Raw, entered: Entered) -> Raw {
                 kinds,
                 flags_param,
                 unchecked,
+                by_unshare,
             };
             match op {
                 SwitchOp::Unshare => Raw::On(entered),
-                SwitchOp::Setns if elsewhere => Raw::On(entered),
                 SwitchOp::Setns => Raw::Maybe {
                     region: region.or(Some(entered)),
                     witness: None,

@@ -5,11 +5,13 @@
 
 use crate::parse::ident_name;
 use crate::resolve::CrateTree;
+use crate::source::{FileId, SourceDb, SourceFile};
 use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
 use std::collections::BTreeMap;
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
+use syn::spanned::Spanned;
 
 /// One `(matcher) => { transcriber }` rule.
 #[derive(Debug, Clone)]
@@ -18,17 +20,48 @@ struct Rule {
     transcriber: TokenStream,
 }
 
-/// The crate's `macro_rules!` macros by name.
-#[derive(Debug, Default)]
-pub struct MacroTable {
-    macros: BTreeMap<String, Vec<Rule>>,
+/// A crate-local macro: its rules and where it is written.
+#[derive(Debug)]
+struct Macro<'src> {
+    rules: Vec<Rule>,
+    definition: Definition<'src>,
 }
 
-impl MacroTable {
-    /// Collects every `macro_rules!` of the crate whose rules use no repetition.
-    pub fn collect(tree: &CrateTree) -> Self {
+/// Where a macro is written: its file and the lines of its `macro_rules!` item.
+#[derive(Debug, Clone, Copy)]
+pub struct Definition<'src> {
+    /// The file.
+    pub file: FileId,
+    /// The file's text, to measure the macro's tokens in.
+    pub source: &'src SourceFile,
+    /// A token of the item, to tell other tokens of its file apart.
+    anchor: proc_macro2::Span,
+    first_line: usize,
+    last_line: usize,
+}
+
+impl Definition<'_> {
+    /// Whether the macro's item holds `token`: a token of its file (proc-macro2 joins only
+    /// spans of one file) on one of its lines.
+    pub fn holds(&self, token: proc_macro2::Span) -> bool {
+        token.join(self.anchor).is_some()
+            && (self.first_line..=self.last_line).contains(&token.start().line)
+    }
+}
+
+/// The crate's `macro_rules!` macros by name.
+#[derive(Debug, Default)]
+pub struct MacroTable<'src> {
+    macros: BTreeMap<String, Macro<'src>>,
+}
+
+impl<'src> MacroTable<'src> {
+    /// Collects every `macro_rules!` of the crate whose rules use no repetition; `db` holds
+    /// the files they are written in.
+    pub fn collect(tree: &CrateTree, db: &'src SourceDb) -> Self {
         let mut table = MacroTable::default();
         for id in tree.ids() {
+            let file = tree.module(id).file;
             for item in &tree.module(id).items {
                 let syn::Item::Macro(m) = item else {
                     continue;
@@ -39,18 +72,35 @@ impl MacroTable {
                 let (Some(name), Some(rules)) = (&m.ident, parse_rules(&m.mac.tokens)) else {
                     continue;
                 };
-                table.macros.insert(ident_name(name), rules);
+                let definition = Definition {
+                    file,
+                    source: db.get(file),
+                    anchor: m.mac.path.span(),
+                    first_line: m.mac.path.span().start().line,
+                    last_line: m.mac.delimiter.span().close().end().line,
+                };
+                table
+                    .macros
+                    .insert(ident_name(name), Macro { rules, definition });
             }
         }
         table
     }
 
-    /// Expands an invocation of a crate-local macro with the first rule that matches.
-    pub fn expand(&self, name: &str, input: &TokenStream) -> Option<TokenStream> {
-        let rules = self.macros.get(name)?;
-        rules.iter().find_map(|rule| {
+    /// Expands an invocation of a crate-local macro with the first rule that matches, and
+    /// says where the macro is written.
+    pub fn expand(
+        &self,
+        name: &str,
+        input: &TokenStream,
+    ) -> Option<(TokenStream, Definition<'src>)> {
+        let found = self.macros.get(name)?;
+        found.rules.iter().find_map(|rule| {
             let bindings = match_rule(&rule.matcher, input)?;
-            Some(transcribe(rule.transcriber.clone(), &bindings))
+            Some((
+                transcribe(rule.transcriber.clone(), &bindings),
+                found.definition,
+            ))
         })
     }
 }
@@ -221,14 +271,27 @@ fn transcribe(transcriber: TokenStream, bindings: &Bindings) -> TokenStream {
 mod tests {
     use super::*;
 
-    fn table(src: &str) -> MacroTable {
-        let file: syn::File = syn::parse_str(src).expect("parses");
+    fn source(src: &str) -> SourceFile {
+        SourceFile::new("lib.rs".into(), "lib.rs".into(), src.into())
+    }
+
+    fn table(source: &SourceFile) -> MacroTable<'_> {
+        let file: syn::File = syn::parse_str(&source.text).expect("parses");
         let mut table = MacroTable::default();
         for item in file.items {
             if let syn::Item::Macro(m) = item
                 && let (Some(name), Some(rules)) = (m.ident, parse_rules(&m.mac.tokens))
             {
-                table.macros.insert(name.to_string(), rules);
+                let definition = Definition {
+                    file: FileId(0),
+                    source,
+                    anchor: m.mac.path.span(),
+                    first_line: 1,
+                    last_line: 1,
+                };
+                table
+                    .macros
+                    .insert(name.to_string(), Macro { rules, definition });
             }
         }
         table
@@ -236,11 +299,12 @@ mod tests {
 
     #[test]
     fn substitutes_fragments_and_picks_the_matching_rule() {
-        let t = table(
+        let source = source(
             "macro_rules! in_ns { ($ns:expr, $body:block) => {{ enter($ns)?; let r = $body; leave()?; r }}; ($ns:expr) => { enter($ns) }; }",
         );
+        let t = table(&source);
         let input: TokenStream = "pod, { work()?; Ok(()) }".parse().expect("tokens");
-        let expanded = t.expand("in_ns", &input).expect("expands").to_string();
+        let expanded = t.expand("in_ns", &input).expect("expands").0.to_string();
         assert!(expanded.contains("enter"), "{expanded}");
         assert!(expanded.contains("work"), "{expanded}");
         let single: TokenStream = "pod".parse().expect("tokens");
@@ -251,7 +315,8 @@ mod tests {
 
     #[test]
     fn macros_with_repetitions_are_not_expanded() {
-        let t = table("macro_rules! many { ($($x:expr),*) => { $( f($x); )* }; }");
+        let source = source("macro_rules! many { ($($x:expr),*) => { $( f($x); )* }; }");
+        let t = table(&source);
         let input: TokenStream = "1, 2".parse().expect("tokens");
         assert!(t.expand("many", &input).is_none());
     }

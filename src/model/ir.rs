@@ -94,6 +94,8 @@ pub enum Event {
         /// When the call's value is handed to a thread API (`tokio::spawn(serve(conn))`): the
         /// context the API runs it in. Only an `async fn`'s value is code that runs there.
         handed_to: Option<ThreadContext>,
+        /// Whether the call's result is thrown away (`let _ = enter(&ns);`).
+        discarded: bool,
     },
     /// A function item handed to a thread API by name (`thread::spawn(worker_main)`): it runs
     /// there, not here.
@@ -122,6 +124,8 @@ pub enum Event {
         span: Span,
         /// The path.
         value: String,
+        /// When the file opened from it is handed to a function that joins it: that call.
+        joined_by: Option<Span>,
     },
     /// A way out of the body.
     Exit {
@@ -239,6 +243,9 @@ pub enum BodyOwner {
         /// A method of a trait impl or a trait's provided method: a call through a trait
         /// object or a generic may reach it.
         trait_method: bool,
+        /// Declared in code compiled for tests (`#[cfg(test)]`, `#[cfg(any(test, ..))]`):
+        /// tests call it, here or in the crates that use it.
+        test_support: bool,
     },
     /// The initializer of a `const` or `static` that names functions (a table of test cases):
     /// they run wherever the item is named.

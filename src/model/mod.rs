@@ -140,6 +140,9 @@ pub struct CrateFacts {
     pub switches: Vec<SwitchCall>,
     /// Process-wide namespace paths used.
     pub path_uses: Vec<PathUse>,
+    /// Paths naming the calling thread (`/proc/thread-self/..`) handed to a thread pool
+    /// (`tokio::fs`), which opens them on one of its threads.
+    pub pool_thread_paths: Vec<PathUse>,
     /// Whether the crate names an approved scope API (nsscope).
     pub uses_scopes: bool,
     /// Every function, closure and async block with its events.
@@ -164,6 +167,11 @@ impl CrateFacts {
             }));
         self.path_uses
             .extend(other.path_uses.into_iter().map(|mut l| {
+                l.body = l.body.map(|b| b.saturating_add(offset));
+                l
+            }));
+        self.pool_thread_paths
+            .extend(other.pool_thread_paths.into_iter().map(|mut l| {
                 l.body = l.body.map(|b| b.saturating_add(offset));
                 l
             }));

@@ -89,12 +89,8 @@ impl Diagnostics {
         };
         let mut entries = Vec::with_capacity(diagnostics.len());
         for (d, line) in diagnostics.iter().zip(lines) {
-            let span = |s: &Span| {
-                Some(Span {
-                    file: file(s.file)?,
-                    range: s.range.clone(),
-                })
-            };
+            // Where a macro wrote the code is a note of its own by now: the place is enough.
+            let span = |s: &Span| Some(Span::new(file(s.file)?, s.range.clone()));
             let mut secondary = Vec::with_capacity(d.secondary.len());
             for label in &d.secondary {
                 secondary.push((span(&label.span)?, text(&label.message)));

@@ -129,10 +129,7 @@ mod tests {
             &UNCHECKED_NAMESPACE_SWITCH,
             format!("the result of `{api}` is ignored"),
             Label {
-                span: Span {
-                    file,
-                    range: start..start + call.len(),
-                },
+                span: Span::new(file, start..start + call.len()),
                 message: String::new(),
             },
         );

@@ -217,10 +217,7 @@ fn fix_json(db: &SourceDb, fix: Fix) -> Message {
         .edits
         .into_iter()
         .map(|edit| {
-            let span = Span {
-                file: edit.file,
-                range: edit.range,
-            };
+            let span = Span::new(edit.file, edit.range);
             span_json(
                 db,
                 &span,

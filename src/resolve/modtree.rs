@@ -102,10 +102,7 @@ impl Loader<'_> {
         match parsed {
             Ok(ast) => Some((id, ast)),
             Err(failure) => {
-                let span = crate::diagnostic::Span {
-                    file: id,
-                    range: failure.offset..failure.offset,
-                };
+                let span = crate::diagnostic::Span::new(id, failure.offset..failure.offset);
                 self.diagnostics.push(
                     Diagnostic::input(
                         Level::Deny,
@@ -243,10 +240,7 @@ fn add_module(
             continue;
         }
         let label = Label {
-            span: Span {
-                file,
-                range: range_in(loader.db.get(file), item_mod.ident.span()),
-            },
+            span: Span::new(file, range_in(loader.db.get(file), item_mod.ident.span())),
             message: String::new(),
         };
         let candidates = match &path_attr {

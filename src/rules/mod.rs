@@ -55,7 +55,34 @@ pub fn check_all(input: &RuleInput<'_>) -> Vec<Diagnostic> {
     for rule in RULES {
         rule(input, &mut out);
     }
+    for diagnostic in &mut out {
+        macro_notes(diagnostic);
+    }
     out
+}
+
+/// For each label on code a crate-local macro wrote (reported at the invocation), a note
+/// that points at the place in the macro, as rustc's "in this macro invocation" does.
+fn macro_notes(diagnostic: &mut Diagnostic) {
+    let origins: Vec<_> = diagnostic
+        .primary
+        .iter()
+        .chain(&diagnostic.secondary)
+        .filter_map(|label| label.span.expansion.as_deref())
+        .cloned()
+        .collect();
+    let mut seen = Vec::new();
+    for origin in origins {
+        if seen.contains(&origin) {
+            continue;
+        }
+        diagnostic.children.push(Child {
+            kind: ChildKind::Note,
+            message: format!("in this expansion of `{}!`, written here", origin.name),
+            span: Some(origin.definition.clone()),
+        });
+        seen.push(origin);
+    }
 }
 
 /// Notes that lead down a chain of calls: "`open_probe` binds a UDP socket" at its place.

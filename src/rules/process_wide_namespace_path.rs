@@ -46,6 +46,26 @@ pub fn check(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+    // A path naming the calling thread, opened by a pool on one of its own threads: the
+    // wrong thread's namespace on every path.
+    for used in &input.facts.pool_thread_paths {
+        let value = &used.value;
+        out.push(
+            Diagnostic::lint(
+                &PROCESS_WIDE_NAMESPACE_PATH,
+                format!("`{value}` is opened on a pool thread: it names that thread's namespace"),
+                Label {
+                    span: used.span.clone(),
+                    message: "opened by the runtime's blocking pool, not by this thread".to_owned(),
+                },
+            )
+            .with_note(
+                "`/proc/thread-self` names the thread that opens it: `tokio::fs` opens files on \
+                 its blocking pool, whose threads may be in other namespaces than the caller's",
+            )
+            .with_help("open it on the calling thread with `std::fs`, then hand the file over"),
+        );
+    }
     if !input.strict {
         return;
     }

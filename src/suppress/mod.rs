@@ -123,10 +123,7 @@ pub fn comment_allows(id: FileId, file: &SourceFile) -> Vec<Allow> {
             reason: directive.reason,
             action,
             form,
-            origin: Span {
-                file: id,
-                range: directive.range,
-            },
+            origin: Span::new(id, directive.range),
         });
     }
     allows
@@ -195,10 +192,7 @@ impl AttributeCollector {
                     reason,
                     action,
                     form: Form::Attribute,
-                    origin: Span {
-                        file: self.file,
-                        range: attr.span().byte_range(),
-                    },
+                    origin: Span::new(self.file, attr.span().byte_range()),
                 });
             }
         }
@@ -542,10 +536,7 @@ mod tests {
             &RAW_NAMESPACE_SWITCH,
             "m",
             Label {
-                span: Span {
-                    file: FileId(0),
-                    range: at..at + 3,
-                },
+                span: Span::new(FileId(0), at..at + 3),
                 message: String::new(),
             },
         )];

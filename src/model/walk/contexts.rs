@@ -269,7 +269,12 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     /// And the `const`s and functions whose value is a string literal (a path a call may use).
     pub(super) fn find_returned_values(&self, items: &'ast [syn::Item], out: &mut ReturnedValues) {
         let module = self.resolver.tree().canonical(self.module);
-        let mut functions: Vec<(String, Option<String>, &'ast syn::Block)> = Vec::new();
+        let mut functions: Vec<(
+            String,
+            Option<String>,
+            &'ast syn::Signature,
+            &'ast syn::Block,
+        )> = Vec::new();
         for item in items {
             match item {
                 syn::Item::Const(c) => {
@@ -286,7 +291,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 }
                 syn::Item::Fn(f) => {
                     let canonical = format!("{module}::{}", ident_name(&f.sig.ident));
-                    functions.push((canonical, None, &f.block));
+                    functions.push((canonical, None, &f.sig, &f.block));
                 }
                 syn::Item::Impl(imp) => {
                     let syn::Type::Path(ty) = &*imp.self_ty else {
@@ -298,14 +303,17 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                     for impl_item in &imp.items {
                         if let syn::ImplItem::Fn(f) = impl_item {
                             let canonical = format!("{ty}::{}", ident_name(&f.sig.ident));
-                            functions.push((canonical, Some(ty.clone()), &f.block));
+                            functions.push((canonical, Some(ty.clone()), &f.sig, &f.block));
                         }
                     }
                 }
                 _ => {}
             }
         }
-        for (canonical, self_type, block) in functions {
+        for (canonical, self_type, sig, block) in functions {
+            if let Some(param) = self.joined_parameter(&sig.inputs, block) {
+                out.joins.insert(canonical.clone(), param);
+            }
             let mut fields = super::paths::FieldPaths {
                 walker: self,
                 opened: Vec::new(),

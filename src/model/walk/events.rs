@@ -27,7 +27,14 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 if IGNORING_ADAPTERS.contains(&m.method.to_string().as_str())
                     || ERROR_ADAPTERS.contains(&m.method.to_string().as_str()) =>
             {
-                self.mark_discarded(&m.receiver)
+                // `.map_err(|e| { report(e); _exit(1) })`: the failure ends the thread's
+                // work, so the result is not ignored.
+                let handled = m.args.iter().any(
+                    |arg| matches!(strip(arg), syn::Expr::Closure(c) if self.diverges(&c.body)),
+                );
+                if !handled {
+                    self.mark_discarded(&m.receiver);
+                }
             }
             _ => {}
         }
@@ -70,8 +77,36 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     }
 
     pub(super) fn record_switch(&mut self, call: &'ast syn::ExprCall, switch: &Switch) {
-        let flags_arg = switch.flags_arg.and_then(|i| call.args.iter().nth(i));
-        let kinds = flags_arg.and_then(|arg| kinds_of(arg, self));
+        let args: Vec<&syn::Expr> = call.args.iter().collect();
+        let span = self.span_between(ends::call_ends(call));
+        let discarded = self.discarded.contains(&address(call));
+        self.record_switch_call(&args, span, discarded, switch);
+    }
+
+    /// Records a method that is a raw switch (`ns.enter()?` of a namespace crate).
+    pub(super) fn record_switch_method(
+        &mut self,
+        call: &'ast syn::ExprMethodCall,
+        switch: &Switch,
+    ) {
+        let args: Vec<&syn::Expr> = call.args.iter().collect();
+        let span = self.span_between(ends::method_call_ends(call));
+        let discarded = self.discarded.contains(&address(call));
+        self.record_switch_call(&args, span, discarded, switch);
+    }
+
+    fn record_switch_call(
+        &mut self,
+        args: &[&syn::Expr],
+        span: crate::diagnostic::Span,
+        discarded: bool,
+        switch: &Switch,
+    ) {
+        let flags_arg = switch.flags_arg.and_then(|i| args.get(i).copied());
+        let kinds = match &switch.kinds {
+            Some(fixed) => Some(fixed.iter().copied().collect()),
+            None => flags_arg.and_then(|arg| kinds_of(arg, self)),
+        };
         let fs_unshared_before = self.fs_unshared;
         if switch.op == SwitchOp::Unshare
             && kinds
@@ -87,16 +122,15 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             }
             _ => None,
         });
-        let discarded = self.discarded.contains(&address(call));
-        let (target, target_path) = match switch.op {
-            SwitchOp::Setns => self.switch_target(call.args.first()),
-            SwitchOp::Unshare => (SwitchTarget::Unknown, None),
+        let (target, target_path) = match (switch.op, &switch.receiver) {
+            (SwitchOp::Setns, None) => self.switch_target(args.first().copied()),
+            _ => (SwitchTarget::Unknown, None),
         };
         self.events.emit(Event::Switch {
             op: switch.op,
             kinds: kinds.clone(),
             flags_param: flags_param.filter(|_| kinds.is_none()),
-            span: self.span_between(ends::call_ends(call)),
+            span: span.clone(),
             checked: !(switch.checked_result && discarded),
             target,
             target_path,
@@ -105,7 +139,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             self.facts.switches.push(SwitchCall {
                 api: switch.path.clone(),
                 op: switch.op,
-                span: self.span_between(ends::call_ends(call)),
+                span,
                 kinds,
                 checked_result: switch.checked_result,
                 discarded,
@@ -136,6 +170,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         arg_kinds: Vec<Option<BTreeSet<FlagKind>>>,
         arg_consts: Vec<Option<bool>>,
         handed_to: Option<ThreadContext>,
+        discarded: bool,
     ) {
         let path = match &callee {
             Callee::Path(p) => Some(p.clone()),
@@ -178,6 +213,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             arg_kinds,
             arg_consts,
             handed_to,
+            discarded,
         });
     }
 
@@ -251,6 +287,15 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             callee: Callee::Path(canonical),
             span,
         });
+    }
+
+    /// The way out of a branch that hands a switch's failure back as the function's value.
+    pub(super) fn failure_return(&self, at: &dyn Spanned) -> Event {
+        Event::Exit {
+            kind: ExitKind::Return { is_err: true },
+            span: self.span(at.span()),
+            diverges: true,
+        }
     }
 
     /// Notes that the body has started a thread or runtime (once).

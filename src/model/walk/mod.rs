@@ -3,6 +3,7 @@
 mod contexts;
 mod ends;
 mod events;
+mod expansion;
 mod paths;
 mod syntax;
 mod traverse;
@@ -17,7 +18,7 @@ use super::macros::{MacroBody, parse_macro_body};
 use super::{CrateFacts, OuterHandleUse, PathUse, SwitchCall, ThreadContext};
 use crate::catalog::{Catalog, FlagKind, ScopeKind, Switch, SwitchOp};
 use crate::diagnostic::Span;
-use crate::parse::{ident_name, range_between, range_in};
+use crate::parse::{ident_name, range_between};
 use crate::resolve::{ModuleId, Resolver, Scope, WrittenPath};
 use crate::source::{FileId, SourceDb, SourceFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -39,17 +40,20 @@ pub fn extract_facts(
     library: bool,
 ) -> CrateFacts {
     let tree = resolver.tree();
+    let aliases = type_aliases(resolver);
     let mut tables = CrateTables {
         consts: crate_constants(resolver),
         const_types: const_types(resolver),
         short_names: short_names(resolver),
         trait_methods: trait_methods(tree),
         scope_crates: catalog.scope_crates(),
-        macros: MacroTable::collect(tree),
-        fields: struct_fields(resolver),
+        macros: MacroTable::collect(tree, db),
+        fields: struct_fields(resolver, &aliases),
+        aliases,
         forwarders: BTreeMap::new(),
         fork_wrappers: BTreeMap::new(),
         ns_files: BTreeMap::new(),
+        joins: BTreeMap::new(),
         string_values: BTreeMap::new(),
         field_paths: BTreeMap::new(),
         public_modules: public_modules(tree, library),
@@ -77,6 +81,7 @@ pub fn extract_facts(
     }
     tables.fork_wrappers = returned.forks;
     tables.ns_files = returned.ns_files;
+    tables.joins = returned.joins;
     tables.string_values = returned.strings;
     tables.field_paths = returned.fields;
     for id in tree.ids() {
@@ -151,13 +156,15 @@ struct CrateTables<'ast> {
     consts: BTreeMap<String, (ModuleId, &'ast syn::Expr)>,
     /// The declared types of the crate's `const`s and `static`s.
     const_types: BTreeMap<String, String>,
+    /// The crate's type aliases.
+    aliases: BTreeMap<String, (ModuleId, syn::Type)>,
     /// Items the crate re-exports under a shorter path: definition → shortest path (inside
     /// a crate the catalogue describes, `connection::new_connection` is `new_connection`).
     short_names: BTreeMap<String, String>,
     /// The names of the methods of the crate's own traits.
     trait_methods: BTreeSet<String>,
     scope_crates: BTreeSet<&'ast str>,
-    macros: MacroTable,
+    macros: MacroTable<'ast>,
     fields: BTreeMap<String, BTreeMap<String, String>>,
     forwarders: Forwarders,
     /// Functions (canonical paths) whose result is a fork's (`fn my_fork() -> io::Result<i32>`),
@@ -165,6 +172,8 @@ struct CrateTables<'ast> {
     fork_wrappers: BTreeMap<String, String>,
     /// Functions that return a namespace file opened from a path, with what joining it does.
     ns_files: BTreeMap<String, SwitchTarget>,
+    /// Functions that join the namespace of one of their parameters, with its index.
+    joins: BTreeMap<String, usize>,
     /// `const`s, `static`s and functions whose value is a string literal, with its span.
     string_values: BTreeMap<String, (String, crate::diagnostic::Span)>,
     /// Struct fields some constructor fills with a file opened from a path, with the path.
@@ -222,6 +231,8 @@ struct ReturnedValues {
     strings: BTreeMap<String, (String, crate::diagnostic::Span)>,
     /// Struct fields filled with a file opened from a path.
     fields: BTreeMap<(String, String), (String, crate::diagnostic::Span)>,
+    /// Functions that join the namespace of one of their parameters, with its index.
+    joins: BTreeMap<String, usize>,
 }
 
 /// Which modules of the tree code outside the crate can reach (see
@@ -384,7 +395,10 @@ fn const_types(resolver: &Resolver<'_>) -> BTreeMap<String, String> {
 }
 
 /// The declared field types of the crate's structs: struct canonical path → field → type.
-fn struct_fields(resolver: &Resolver<'_>) -> BTreeMap<String, BTreeMap<String, String>> {
+fn struct_fields(
+    resolver: &Resolver<'_>,
+    aliases: &BTreeMap<String, (ModuleId, syn::Type)>,
+) -> BTreeMap<String, BTreeMap<String, String>> {
     let tree = resolver.tree();
     let mut fields = BTreeMap::new();
     for id in tree.ids() {
@@ -395,9 +409,8 @@ fn struct_fields(resolver: &Resolver<'_>) -> BTreeMap<String, BTreeMap<String, S
             let owner = format!("{}::{}", tree.canonical(id), s.ident.unraw());
             let mut types = BTreeMap::new();
             for field in &s.fields {
-                if let (Some(name), syn::Type::Path(ty)) = (&field.ident, &field.ty)
-                    && let Some(canonical) =
-                        resolver.resolve(id, &[], &WrittenPath::from_syn(&ty.path))
+                if let Some(name) = &field.ident
+                    && let Some(canonical) = pointee(resolver, aliases, id, &field.ty, 0)
                 {
                     types.insert(ident_name(name), canonical);
                 }
@@ -407,6 +420,59 @@ fn struct_fields(resolver: &Resolver<'_>) -> BTreeMap<String, BTreeMap<String, S
     }
     fields
 }
+
+/// The crate's type aliases (`type Shared = Arc<NetNs>;`), by canonical path.
+fn type_aliases(resolver: &Resolver<'_>) -> BTreeMap<String, (ModuleId, syn::Type)> {
+    let tree = resolver.tree();
+    let mut aliases = BTreeMap::new();
+    for id in tree.ids() {
+        for item in &tree.module(id).items {
+            if let syn::Item::Type(alias) = item {
+                aliases.insert(
+                    format!("{}::{}", tree.canonical(id), alias.ident.unraw()),
+                    (id, (*alias.ty).clone()),
+                );
+            }
+        }
+    }
+    aliases
+}
+
+/// The type whose methods a value of type `ty` (written in `module`) has: through
+/// references, `Arc`, `Rc`, `Box` and the crate's type aliases.
+fn pointee(
+    resolver: &Resolver<'_>,
+    aliases: &BTreeMap<String, (ModuleId, syn::Type)>,
+    module: ModuleId,
+    ty: &syn::Type,
+    depth: usize,
+) -> Option<String> {
+    if depth > 8 {
+        return None;
+    }
+    match ty {
+        syn::Type::Reference(r) => pointee(resolver, aliases, module, &r.elem, depth + 1),
+        syn::Type::Paren(p) => pointee(resolver, aliases, module, &p.elem, depth + 1),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let canonical = resolver.resolve(module, &[], &WrittenPath::from_syn(&p.path))?;
+            if let Some((alias_module, target)) = aliases.get(&canonical) {
+                return pointee(resolver, aliases, *alias_module, target, depth + 1);
+            }
+            if SMART_POINTERS.contains(&canonical.as_str())
+                && let Some(syn::PathArguments::AngleBracketed(args)) =
+                    p.path.segments.last().map(|s| &s.arguments)
+                && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+            {
+                return pointee(resolver, aliases, module, inner, depth + 1);
+            }
+            Some(canonical)
+        }
+        _ => None,
+    }
+}
+
+/// Pointers whose methods are their target's (`Deref`).
+const SMART_POINTERS: &[&str] = &["std::sync::Arc", "std::rc::Rc", "std::boxed::Box"];
 
 /// A local binding: its name, for `let x = expr` the initializer, its type when known, and
 /// for a namespace-bound handle what made it and where.
@@ -422,6 +488,7 @@ struct Walker<'a, 'ast> {
     catalog: &'a Catalog,
     consts: &'a BTreeMap<String, (ModuleId, &'ast syn::Expr)>,
     const_types: &'a BTreeMap<String, String>,
+    aliases: &'a BTreeMap<String, (ModuleId, syn::Type)>,
     short_names: &'a BTreeMap<String, String>,
     trait_methods: &'a BTreeSet<String>,
     scope_crates: &'a BTreeSet<&'a str>,
@@ -461,7 +528,7 @@ struct Walker<'a, 'ast> {
     /// that names `test`).
     in_test_code: bool,
     /// The crate's own `macro_rules!` macros, for expansion.
-    macros: &'a MacroTable,
+    macros: &'a MacroTable<'ast>,
     /// Declared field types of the crate's structs.
     fields: &'a BTreeMap<String, BTreeMap<String, String>>,
     /// How many macro expansions deep the walk is.
@@ -482,10 +549,17 @@ struct Walker<'a, 'ast> {
     not_values: BTreeSet<usize>,
     /// The type of the one parameter of closures given to a value's combinator, by address.
     closure_params: HashMap<usize, TypeRef>,
+    /// The `match` or `if` that is the value of the function being walked, by address.
+    tail_branch: Option<usize>,
+    /// Inside the expansion of one of the crate's macros: the invocation, where everything
+    /// found there is reported (the expanded tokens carry the definition's places).
+    expansion: Option<expansion::Expansion<'ast>>,
     /// Functions whose result is a fork's, with the fork's child pattern.
     fork_wrappers: &'a BTreeMap<String, String>,
     /// Functions that return a namespace file, with what joining it does.
     ns_files: &'a BTreeMap<String, SwitchTarget>,
+    /// Functions that join the namespace of one of their parameters, with its index.
+    joins: &'a BTreeMap<String, usize>,
     /// Constants and functions whose value is a string literal.
     string_values: &'a BTreeMap<String, (String, crate::diagnostic::Span)>,
     /// Struct fields filled with a file opened from a path.
@@ -508,6 +582,7 @@ struct Saved {
     threads_started: bool,
     current_body: Option<u32>,
     params: Vec<String>,
+    tail_branch: Option<usize>,
 }
 
 pub(super) fn address<T>(node: &T) -> usize {
@@ -531,6 +606,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             catalog,
             consts: &tables.consts,
             const_types: &tables.const_types,
+            aliases: &tables.aliases,
             short_names: &tables.short_names,
             trait_methods: &tables.trait_methods,
             scope_crates: &tables.scope_crates,
@@ -564,8 +640,11 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             handed: HashMap::new(),
             not_values: BTreeSet::new(),
             closure_params: HashMap::new(),
+            tail_branch: None,
+            expansion: None,
             fork_wrappers: &tables.fork_wrappers,
             ns_files: &tables.ns_files,
+            joins: &tables.joins,
             string_values: &tables.string_values,
             field_paths: &tables.field_paths,
             public_modules: &tables.public_modules,
@@ -596,10 +675,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     pub(super) fn span_maker(
         &self,
     ) -> impl Fn(proc_macro2::Span, proc_macro2::Span) -> Span + use<'a> {
-        let (file, source) = (self.file, self.source);
-        move |first, last| Span {
-            file,
-            range: range_between(source, first, last),
+        let (file, source, expansion) = (self.file, self.source, self.expansion.clone());
+        move |first, last| match &expansion {
+            Some(expansion) => expansion.span((file, source), first, last),
+            None => Span::new(file, range_between(source, first, last)),
         }
     }
 
@@ -614,6 +693,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             threads_started: self.threads_started,
             current_body: self.current_body,
             params: self.params.clone(),
+            tail_branch: self.tail_branch,
         }
     }
 
@@ -627,6 +707,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         self.threads_started = saved.threads_started;
         self.current_body = saved.current_body;
         self.params = saved.params;
+        self.tail_branch = saved.tail_branch;
     }
 
     pub(super) fn enter_thread(&mut self, context: ThreadContext) {
@@ -695,6 +776,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             catalog: self.catalog,
             consts: self.consts,
             const_types: self.const_types,
+            aliases: self.aliases,
             short_names: self.short_names,
             trait_methods: self.trait_methods,
             scope_crates: self.scope_crates,
@@ -737,8 +819,11 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             handed: HashMap::new(),
             not_values: BTreeSet::new(),
             closure_params: HashMap::new(),
+            tail_branch: self.tail_branch,
+            expansion: self.expansion.clone(),
             fork_wrappers: self.fork_wrappers,
             ns_files: self.ns_files,
+            joins: self.joins,
             string_values: self.string_values,
             field_paths: self.field_paths,
             public_modules: self.public_modules,
@@ -773,6 +858,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             external: self.is_external(attrs, vis),
             diverges: matches!(&sig.output, syn::ReturnType::Type(_, ty) if matches!(**ty, syn::Type::Never(_))),
             trait_method: self.impl_is_trait || self.in_trait,
+            test_support: self.in_test_code || attrs.iter().any(is_test_cfg),
         };
         let context = match entry {
             Some(Entry::Root(context)) => context,
@@ -877,6 +963,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         self.current_body = Some(index);
         self.threads_started = false;
         self.params = Vec::new();
+        self.tail_branch = None;
         walk(self);
         let events = std::mem::replace(&mut self.events, outer_events).finish();
         if let Some(body) = self.facts.bodies.get_mut(index as usize) {
@@ -893,6 +980,11 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         body: &'ast syn::Block,
     ) {
         self.fn_name = Some(name.to_owned());
+        self.tail_branch = match body.stmts.last() {
+            Some(syn::Stmt::Expr(syn::Expr::Match(m), None)) => Some(address(m)),
+            Some(syn::Stmt::Expr(syn::Expr::If(i), None)) => Some(address(i)),
+            _ => None,
+        };
         self.params = sig
             .inputs
             .iter()

@@ -140,6 +140,12 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         Some((value, if inside { written } else { at }))
     }
 
+    /// [`Walker::path_used`], for absolute paths only (not an error message beside them).
+    fn absolute_path_used(&self, arg: &syn::Expr) -> Option<(String, crate::diagnostic::Span)> {
+        self.path_used(arg)
+            .filter(|(value, _)| value.starts_with('/'))
+    }
+
     /// Records the paths a call uses (its arguments, and for a method its receiver), unless
     /// it only compares or probes them: a process-wide namespace path is a fact and an event,
     /// a path whose contents follow the thread's namespace is a sensitive operation.
@@ -148,6 +154,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         method: Option<&str>,
         receiver: Option<&'e syn::Expr>,
         args: impl Iterator<Item = &'e syn::Expr>,
+        escapes: bool,
     ) {
         if method.is_some_and(|m| {
             NOT_A_USE.contains(&m) || CONVERSIONS.contains(&m) || is_result_combinator(m)
@@ -160,6 +167,16 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             .filter_map(|e| self.path_used(e))
             .collect();
         for (value, span) in values {
+            if escapes
+                && (classify_namespace_path(&value) == SwitchTarget::OwnThread
+                    || value.starts_with("/proc/thread-self/"))
+            {
+                self.facts.pool_thread_paths.push(PathUse {
+                    span: span.clone(),
+                    value: value.clone(),
+                    body: self.current_body,
+                });
+            }
             if let Some(what) = self.catalog.sensitive_path(&value) {
                 self.events.emit(Event::Sensitive {
                     what: what.to_owned(),
@@ -170,6 +187,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 self.events.emit(Event::ProcessWidePath {
                     span: span.clone(),
                     value: value.clone(),
+                    joined_by: None,
                 });
                 self.facts.path_uses.push(PathUse {
                     span,
@@ -192,21 +210,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         let Some(fd) = fd else {
             return unknown;
         };
-        let mut expr = strip(fd);
-        loop {
-            expr = match expr {
-                syn::Expr::MethodCall(m)
-                    if matches!(
-                        m.method.to_string().as_str(),
-                        "as_fd" | "as_raw_fd" | "as_ref" | "borrow" | "clone" | "unwrap" | "expect"
-                    ) =>
-                {
-                    strip(&m.receiver)
-                }
-                syn::Expr::Try(t) => strip(&t.expr),
-                _ => break,
-            };
-        }
+        let expr = file_of_fd(fd);
         // `self.origin`: the file a constructor of this type stored in that field.
         if let syn::Expr::Field(f) = expr
             && let syn::Member::Named(field) = &f.member
@@ -242,6 +246,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             let used = (target == SwitchTarget::ProcessWide).then_some((span, path));
             return (target, used);
         }
+        if self.opened_from_parameter(init) {
+            // A namespace the caller names (`/run/netns/<name>`): joining it enters.
+            return (SwitchTarget::Elsewhere, None);
+        }
         // A helper that returns the file (`let me = Self::current()?`).
         let mut call = strip(init);
         while let syn::Expr::Try(t) = call {
@@ -258,27 +266,75 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
     }
 
+    /// The index of the parameter a function passes to `setns` as the namespace to join
+    /// (`fn join_netns(fd: impl AsFd) { setns(fd.as_fd(), ..) }`), if it does.
+    pub(super) fn joined_parameter(
+        &self,
+        inputs: &syn::punctuated::Punctuated<syn::FnArg, syn::Token![,]>,
+        block: &syn::Block,
+    ) -> Option<usize> {
+        let params: Vec<Option<String>> = inputs
+            .iter()
+            .map(|input| match input {
+                syn::FnArg::Typed(t) => binding_name(&t.pat),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let mut scan = JoinedParameter {
+            walker: self,
+            params: &params,
+            found: None,
+        };
+        scan.visit_block(block);
+        scan.found
+    }
+
     /// The path a file is opened from (`File::open("/run/netns/a")`,
     /// `open(&format!("/proc/self/task/{}/ns/net", gettid()), ..)`): the first path value
-    /// among the call's arguments, through `?`, `unwrap`, `expect` and error adapters.
+    /// among the call's arguments, through `?` and methods that take no path (`unwrap`,
+    /// error adapters of any name: `.wrap("open host netns")`).
     pub(super) fn opened_path(
         &self,
         expr: &syn::Expr,
     ) -> Option<(String, crate::diagnostic::Span)> {
         match strip(expr) {
             syn::Expr::Try(t) => self.opened_path(&t.expr),
-            syn::Expr::MethodCall(m)
-                if matches!(
-                    m.method.to_string().as_str(),
-                    "unwrap" | "expect" | "context" | "with_context" | "map_err" | "map" | "into"
-                ) =>
-            {
-                self.opened_path(&m.receiver)
-            }
-            syn::Expr::MethodCall(m) => m.args.iter().find_map(|a| self.path_used(a)),
-            syn::Expr::Call(c) => c.args.iter().find_map(|a| self.path_used(a)),
+            syn::Expr::MethodCall(m) => m
+                .args
+                .iter()
+                .find_map(|a| self.absolute_path_used(a))
+                .or_else(|| self.opened_path(&m.receiver)),
+            syn::Expr::Call(c) => c.args.iter().find_map(|a| self.absolute_path_used(a)),
             _ => None,
         }
+    }
+
+    /// Whether a file is opened from a path the function was given (`File::open(netns_path)`).
+    fn opened_from_parameter(&self, expr: &syn::Expr) -> bool {
+        let call_args: Vec<&syn::Expr> = match events::strip_error_adapters(expr) {
+            syn::Expr::Try(t) => return self.opened_from_parameter(&t.expr),
+            syn::Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
+                return self.opened_from_parameter(&m.receiver);
+            }
+            syn::Expr::MethodCall(m) => m.args.iter().collect(),
+            syn::Expr::Call(c) => c.args.iter().collect(),
+            _ => return false,
+        };
+        call_args.into_iter().any(|arg| {
+            let mut arg = strip(arg);
+            while let syn::Expr::MethodCall(m) = arg
+                && CONVERSIONS.contains(&m.method.to_string().as_str())
+            {
+                arg = strip(&m.receiver);
+            }
+            matches!(arg, syn::Expr::Path(p) if p.path.get_ident().is_some_and(|i| {
+                let name = ident_name(i);
+                self.params.contains(&name)
+                    && self.locals.iter().filter(|l| l.name == name).count() == 1
+            }))
+        })
     }
 
     /// What joining the namespace file a function body returns does: the file is opened from
@@ -401,6 +457,60 @@ impl<'ast> Visit<'ast> for FieldPaths<'_, '_, 'ast> {
 
     fn visit_item(&mut self, _: &'ast syn::Item) {
         // Nested items are scanned as items of their own.
+    }
+}
+
+/// The file behind a `setns` argument: through `.as_fd()`, `.as_raw_fd()`, `.as_ref()`,
+/// `.borrow()`, `.clone()`, `.unwrap()`, `.expect(..)` and `?`.
+fn file_of_fd(fd: &syn::Expr) -> &syn::Expr {
+    let mut expr = strip(fd);
+    loop {
+        expr = match expr {
+            syn::Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "as_fd" | "as_raw_fd" | "as_ref" | "borrow" | "clone" | "unwrap" | "expect"
+                ) =>
+            {
+                strip(&m.receiver)
+            }
+            syn::Expr::Try(t) => strip(&t.expr),
+            _ => return expr,
+        };
+    }
+}
+
+/// Finds a `setns` call in a function body whose namespace is one of the function's
+/// parameters.
+struct JoinedParameter<'w, 'a, 'ast> {
+    walker: &'w Walker<'a, 'ast>,
+    /// The function's parameter names, by position (`None` for `self` and patterns).
+    params: &'w [Option<String>],
+    found: Option<usize>,
+}
+
+impl<'ast> Visit<'ast> for JoinedParameter<'_, '_, 'ast> {
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        let joined = self
+            .walker
+            .resolve_callee(&call.func)
+            .and_then(|path| self.walker.switch_for(&path, call))
+            .filter(|switch| switch.op == SwitchOp::Setns && switch.receiver.is_none())
+            .and_then(|_| match file_of_fd(call.args.first()?) {
+                syn::Expr::Path(p) => p.path.get_ident().map(ident_name),
+                _ => None,
+            })
+            .and_then(|name| {
+                self.params
+                    .iter()
+                    .position(|param| param.as_deref() == Some(&name))
+            });
+        self.found = self.found.or(joined);
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {
+        // Nested items are functions of their own.
     }
 }
 

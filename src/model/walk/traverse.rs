@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::parse::ident_name;
+use expansion::Expansion;
 
 /// `Result`/`Option` methods whose closure receives the value (`and_then(|env| ..)`).
 const PASSES_VALUE: &[&str] = &[
@@ -221,10 +222,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             }
         }
         let declared = match &local.pat {
-            syn::Pat::Type(t) => match &*t.ty {
-                syn::Type::Path(p) => self.resolve_type(&p.path).map(TypeRef::Named),
-                _ => None,
-            },
+            syn::Pat::Type(t) => self.declared_type(&t.ty),
             _ => None,
         };
         let ty = declared.or_else(|| init.and_then(|e| self.type_of(e)));
@@ -275,7 +273,10 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         visit::visit_expr_call(self, call);
         let span = self.span_between(ends::call_ends(call));
         self.events.current().extend(handoffs);
-        self.note_path_uses(None, None, call.args.iter());
+        let escapes = path
+            .as_deref()
+            .is_some_and(|p| self.catalog.escape_what(self.catalog_name(p)).is_some());
+        self.note_path_uses(None, None, call.args.iter(), escapes);
         if let Some(path) = &path {
             if self.starts_threads(path) {
                 self.threads_start();
@@ -292,10 +293,28 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
                     // `tokio::spawn(connection)`: the task only drives a handle made already;
                     // where it is polled does not change the namespace it talks to.
                 } else {
+                    if let Some(&param) = self.joins.get(&path)
+                        && let (_, Some((used, value))) =
+                            self.switch_target(call.args.iter().nth(param))
+                    {
+                        self.events.emit(Event::ProcessWidePath {
+                            span: used,
+                            value,
+                            joined_by: Some(span.clone()),
+                        });
+                    }
                     let arg_kinds = self.arg_kinds(call.args.iter());
                     let arg_consts = arg_consts(call.args.iter());
                     let handed_to = self.handed.remove(&address(call));
-                    self.emit_call(Callee::Path(path), span, arg_kinds, arg_consts, handed_to);
+                    let discarded = self.discarded.contains(&address(call));
+                    self.emit_call(
+                        Callee::Path(path),
+                        span,
+                        arg_kinds,
+                        arg_consts,
+                        handed_to,
+                        discarded,
+                    );
                 }
             }
             None => {
@@ -331,7 +350,13 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         visit::visit_expr_method_call(self, call);
         self.events.current().extend(handoffs);
         let method = ident_name(&call.method);
-        self.note_path_uses(Some(&method), Some(&call.receiver), call.args.iter());
+        let escapes = self.method_escape(call).is_some();
+        self.note_path_uses(
+            Some(&method),
+            Some(&call.receiver),
+            call.args.iter(),
+            escapes,
+        );
         // Read off the tree, not printed: long builder chains stay linear.
         let (first, last) = ends::method_call_ends(call);
         let span = self.span_maker();
@@ -364,7 +389,14 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             // `map_err`, `ok`, `unwrap_or`: the value's own methods, not workspace code.
             return;
         }
-        let callee = match self.type_of(&call.receiver) {
+        let receiver = self.type_of(&call.receiver);
+        if let Some(TypeRef::Named(ty)) = &receiver
+            && let Some(switch) = self.catalog.switch_method(ty, &method)
+        {
+            self.record_switch_method(call, switch);
+            return;
+        }
+        let callee = match receiver {
             Some(receiver) => Callee::Method { receiver, method },
             // A method of one of the crate's traits on a receiver whose type the walk cannot
             // tell (`Arc<dyn Network>`): whichever implementation runs, it runs here.
@@ -374,7 +406,8 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let arg_kinds = self.arg_kinds(call.args.iter());
         let arg_consts = arg_consts(call.args.iter());
         let handed_to = self.handed.remove(&address(call));
-        self.emit_call(callee, span(), arg_kinds, arg_consts, handed_to);
+        let discarded = self.discarded.contains(&address(call));
+        self.emit_call(callee, span(), arg_kinds, arg_consts, handed_to, discarded);
     }
 
     fn visit_expr_assign(&mut self, expr: &'ast syn::ExprAssign) {
@@ -427,13 +460,8 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_await(&mut self, expr: &'ast syn::ExprAwait) {
         self.visit_expr(&expr.base);
-        let start = range_in(self.source, expr.dot_token.span).start;
-        let end = range_in(self.source, expr.await_token.span).end;
         let await_event = Event::Await {
-            span: crate::diagnostic::Span {
-                file: self.file,
-                range: start..end.max(start),
-            },
+            span: self.span_between((expr.dot_token.span, expr.await_token.span)),
         };
         // `enter(ns).await`: the call's effect (a switch, a guard) comes with the value the
         // await produces, so the await happens before it.
@@ -569,10 +597,14 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
                 self.visit_arm(arm);
             }
             let mut events = self.events.close();
-            if let Some(switch) = &switch
-                && !is_err_pattern(&arm.pat)
-            {
-                events.insert(0, switch.clone());
+            if let Some(switch) = &switch {
+                if !is_err_pattern(&arm.pat) {
+                    events.insert(0, switch.clone());
+                } else if self.tail_branch == Some(address(expr)) {
+                    // The function's value: it reports the switch's failure to its caller, as
+                    // `setns(..)?` would.
+                    events.push(self.failure_return(&arm.pat));
+                }
             }
             arms.push(events);
         }
@@ -613,12 +645,17 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         }
         let mut else_events = self.events.close();
         if let Some((success_is_then, switch)) = checked {
-            let success = if success_is_then {
-                &mut then_events
+            let tail = self.tail_branch == Some(address(expr));
+            let (success, failure) = if success_is_then {
+                (&mut then_events, &mut else_events)
             } else {
-                &mut else_events
+                (&mut else_events, &mut then_events)
             };
             success.insert(0, switch);
+            if tail {
+                // The function's value: it reports the switch's failure to its caller.
+                failure.push(self.failure_return(&expr.cond));
+            }
         }
         let test = self.param_test(&expr.cond);
         self.events.emit(Event::Branch {
@@ -642,10 +679,18 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             .then(|| self.macros.expand(&name, &mac.tokens))
             .flatten();
         let body = match &expanded {
-            Some(tokens) => parse_macro_body(&quote::quote!({ #tokens })),
+            Some((tokens, _)) => parse_macro_body(&quote::quote!({ #tokens })),
             None => parse_macro_body(&mac.tokens),
         };
+        let (first, last) = (mac.path.span(), mac.delimiter.span().close());
+        let site = self.span_between((first, last));
         let mut inner = self.macro_walker();
+        if let Some((_, definition)) = expanded.as_ref() {
+            inner.expansion = Some(match inner.expansion.take() {
+                Some(outer) => outer.nested(name.clone(), *definition),
+                None => Expansion::new(site, name.clone(), *definition),
+            });
+        }
         match &body {
             MacroBody::Exprs(exprs) => exprs.iter().for_each(|e| inner.visit_expr(e)),
             MacroBody::Stmts(stmts) => stmts.iter().for_each(|s| inner.visit_stmt(s)),

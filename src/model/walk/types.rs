@@ -46,10 +46,12 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     /// The type a declaration names (`NetNs`, `&NetNs`, `&mut Worker`).
     pub(super) fn declared_type(&self, ty: &syn::Type) -> Option<TypeRef> {
         match ty {
-            syn::Type::Path(p) => self.resolve_type(&p.path).map(TypeRef::Named),
-            syn::Type::Reference(r) => self.declared_type(&r.elem),
-            syn::Type::Paren(p) => self.declared_type(&p.elem),
-            _ => None,
+            syn::Type::Path(p) if p.path.is_ident("Self") => {
+                self.impl_type.clone().map(TypeRef::Named)
+            }
+            _ => {
+                super::pointee(self.resolver, self.aliases, self.module, ty, 0).map(TypeRef::Named)
+            }
         }
     }
 
@@ -87,18 +89,15 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                     .map(TypeRef::Named)
             }
             syn::Expr::Field(f) => {
-                let syn::Expr::Path(base) = strip(&f.base) else {
+                // `self.ns`, `ctx.ns`, `self.ctx.ns`: the declared type of the field.
+                let TypeRef::Named(owner) = self.type_within(&f.base, depth + 1)? else {
                     return None;
                 };
-                if !base.path.is_ident("self") {
-                    return None;
-                }
                 let syn::Member::Named(field) = &f.member else {
                     return None;
                 };
-                let owner = self.impl_type.as_ref()?;
                 self.fields
-                    .get(owner)?
+                    .get(&owner)?
                     .get(&ident_name(field))
                     .cloned()
                     .map(TypeRef::Named)
