@@ -110,6 +110,22 @@ impl Error {
     }
 }
 
+/// What a failed `setns` back into a namespace of `kind` says about the thread, from its
+/// error number.
+pub(crate) fn restore_failure_hint(kind: NsKind, errno: Option<i32>) -> &'static str {
+    match errno {
+        Some(libc::EPERM) => {
+            "the thread lacks CAP_SYS_ADMIN (did the code in the scope drop it or change \
+             credentials?); its namespace is now unknown"
+        }
+        Some(libc::EINVAL) if kind == NsKind::Mnt => {
+            "the thread shares its root and working directory (CLONE_FS) with another thread; \
+             its namespace is now unknown"
+        }
+        _ => "the thread's namespace is now unknown",
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -177,9 +193,8 @@ impl fmt::Display for Error {
             ),
             Error::RestoreFailed { kind, source } => write!(
                 f,
-                "could not return the thread to its {kind} namespace: {source}; the thread's \
-                 namespace is now unknown (did the closure drop CAP_SYS_ADMIN or change \
-                 credentials?)"
+                "could not return the thread to its {kind} namespace: {source}; {}",
+                restore_failure_hint(*kind, source.raw_os_error())
             ),
             Error::PoisonedWorker { kind } => write!(
                 f,
@@ -216,5 +231,32 @@ impl From<Error> for io::Error {
             _ => io::ErrorKind::Other,
         };
         io::Error::new(kind, e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use super::Error;
+    use crate::kind::NsKind;
+
+    fn restore_failed(kind: NsKind, errno: i32) -> String {
+        Error::RestoreFailed {
+            kind,
+            source: io::Error::from_raw_os_error(errno),
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn a_failed_restore_names_the_cause_its_error_number_points_to() {
+        assert!(restore_failed(NsKind::Net, libc::EPERM).contains("CAP_SYS_ADMIN"));
+        let shared_fs = restore_failed(NsKind::Mnt, libc::EINVAL);
+        assert!(shared_fs.contains("CLONE_FS"), "{shared_fs}");
+        assert!(!shared_fs.contains("CAP_SYS_ADMIN"), "{shared_fs}");
+        let other = restore_failed(NsKind::Net, libc::ENOMEM);
+        assert!(!other.contains("CAP_SYS_ADMIN"), "{other}");
+        assert!(other.contains("unknown"), "{other}");
     }
 }

@@ -187,6 +187,7 @@
 #![cfg(target_os = "linux")]
 
 mod error;
+mod fatal;
 mod kind;
 mod methods;
 mod namespace;

@@ -38,7 +38,9 @@ macro_rules! scope_methods {
             /// the restore fails (for instance because `f` dropped `CAP_SYS_ADMIN`), the
             /// process **aborts** with a message, because a thread stuck in an unknown
             /// namespace would silently run all the caller's later code (and every thread it
-            /// spawns) in the wrong place, and nothing can bring it back.
+            /// spawns) in the wrong place, and nothing can bring it back. The path to that
+            /// abort neither panics nor allocates, so a caller's `catch_unwind` cannot stop
+            /// it, and a closed or broken stderr only loses the message.
             ///
             /// Do not hand work to other threads from `f` (they are not in the namespace), and
             /// do not `.await` inside it. Refused for `mnt` (the current thread shares its

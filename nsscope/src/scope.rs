@@ -7,7 +7,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, restore_failure_hint};
+use crate::fatal;
 use crate::kind::{NsKind, Scope};
 use crate::namespace::{Namespace, NsHandle, current_ns, wrap};
 use crate::sys;
@@ -70,17 +71,17 @@ struct Restore<'a> {
 impl Drop for Restore<'_> {
     fn drop(&mut self) {
         if let Err(e) = sys::setns(self.host.as_fd(), self.host.kind()) {
-            let err = Error::RestoreFailed {
-                kind: self.host.kind(),
-                source: e,
-            };
-            eprintln!(
-                "nsscope: run_here: {err}. Aborting: a thread left in an unknown {} namespace \
-                 would run all the caller's later code there (host was {}).",
-                self.host.kind(),
+            let kind = self.host.kind();
+            let errno = e.raw_os_error();
+            // No panic and no allocation from here on: see `fatal`.
+            fatal::abort_with(format_args!(
+                "nsscope: run_here: could not return the thread to its {kind} namespace: {}; \
+                 {}. Aborting: a thread left in an unknown {kind} namespace would run all the \
+                 caller's later code there (host was {}).\n",
+                fatal::Errno(errno),
+                restore_failure_hint(kind, errno),
                 self.host
-            );
-            std::process::abort();
+            ));
         }
     }
 }
