@@ -1,5 +1,6 @@
 //! The scopes, written once for every handle type.
 
+use std::io;
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::process::CommandExt;
 use std::panic::resume_unwind;
@@ -22,13 +23,30 @@ pub(crate) fn check(kind: NsKind, scope: Scope) -> Result<()> {
     }
 }
 
-/// Prepares a thread nsscope owns for entering `kind`: mnt needs a private `fs_struct`.
-pub(crate) fn prepare_owned_thread(kind: NsKind) -> Result<()> {
+/// Prepares a thread nsscope owns for entering `kind`: mnt needs a private filesystem
+/// context (root and working directory, `fs_struct`).
+///
+/// The kernel refuses to switch the mount namespace of a context other threads share, and a
+/// thread shares its creator's until it unshares it; a thread that has been joined may still
+/// hold it for a moment (the kernel wakes the joiner before the exiting thread lets go). So
+/// every entry and re-entry of a mnt namespace takes a private copy first; when the context
+/// is already private that costs one cheap system call.
+pub(crate) fn prepare_owned_thread(kind: NsKind) -> io::Result<()> {
     if kind == NsKind::Mnt {
-        sys::unshare(libc::CLONE_FS)
-            .map_err(|e| Error::io("unsharing the filesystem context (CLONE_FS)", e))?;
+        sys::unshare(libc::CLONE_FS)?;
     }
     Ok(())
+}
+
+/// Moves a thread nsscope owns into `target`, the first time or again.
+pub(crate) fn enter_owned(target: &Namespace) -> io::Result<()> {
+    prepare_owned_thread(target.kind())?;
+    sys::setns(target.as_fd(), target.kind())
+}
+
+/// [`enter_owned`], with an error that says what failed.
+fn enter_owned_thread(target: &Namespace) -> Result<()> {
+    enter_owned(target).map_err(|e| Error::from_io(format!("entering {target}"), None, e))
 }
 
 /// Moves the calling thread into `target`.
@@ -50,8 +68,7 @@ where
     std::thread::scope(|s| {
         let handle = std::thread::Builder::new()
             .spawn_scoped(s, move || -> Result<R> {
-                prepare_owned_thread(target.kind())?;
-                enter(target)?;
+                enter_owned_thread(target)?;
                 Ok(f(host))
                 // The thread ends here, still inside the namespace: nothing to restore.
             })
@@ -113,7 +130,7 @@ where
     let handle = std::thread::Builder::new()
         .name(format!("nsscope-{}", target.kind()))
         .spawn(move || {
-            let entered = prepare_owned_thread(target.kind()).and_then(|()| enter(&target));
+            let entered = enter_owned_thread(&target);
             drop(target);
             let ok = entered.is_ok();
             if ready_tx.send(entered).is_err() || !ok {
@@ -159,8 +176,7 @@ where
     std::thread::scope(|s| {
         let handle = std::thread::Builder::new()
             .spawn_scoped(s, move || -> Result<T> {
-                prepare_owned_thread(target.kind())?;
-                enter(target)?;
+                enter_owned_thread(target)?;
                 // Built after entering: its blocking pool threads are created from here and
                 // inherit the namespace.
                 let rt = crate::rt::build()?;

@@ -28,8 +28,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, Result};
 use crate::kind::{NsKind, Scope};
 use crate::namespace::{Namespace, NsHandle, current_ns, wrap};
-use crate::scope::{check, enter, prepare_owned_thread};
-use crate::sys;
+use crate::scope::{check, enter_owned};
 
 /// How long the worker keeps looking for the next call before it sleeps.
 const WORKER_SPIN: Duration = Duration::from_micros(20);
@@ -196,10 +195,10 @@ impl<T> ReplySlot<T> {
 ///
 /// Dropping the worker lets queued calls finish, then joins its thread.
 ///
-/// For `mnt` the re-entry also resets the thread's root and working directory to the
-/// namespace's, and it fails (poisoning the worker) once the worker's thread shares its
-/// filesystem context with threads it created (including tokio's blocking pool): create
-/// threads from a `mnt` worker only when it will not take further calls.
+/// For `mnt` the re-entry first gives the worker's thread a private copy of its filesystem
+/// context (threads a call created share it, even for a moment after they were joined), and
+/// resets its root and working directory to the namespace's; threads the calls created keep
+/// theirs.
 ///
 /// With feature `tokio` the thread also runs a current-thread runtime built after entering
 /// the namespace: `spawn_async` runs futures there, and
@@ -379,7 +378,8 @@ fn worker_main<H: NsHandle>(
     ready: SyncSender<Result<()>>,
 ) {
     let kind: NsKind = target.kind();
-    let entered = prepare_owned_thread(kind).and_then(|()| enter(&target));
+    let entered =
+        enter_owned(&target).map_err(|e| Error::from_io(format!("entering {target}"), None, e));
     #[cfg(feature = "tokio")]
     let (entered, rt) = match entered.and_then(|()| crate::rt::build()) {
         Ok(rt) => (Ok(()), Some(rt)),
@@ -396,7 +396,7 @@ fn worker_main<H: NsHandle>(
 
     shared.worker_cpu.store(current_cpu(), Ordering::Relaxed);
     let restore = || -> Result<()> {
-        sys::setns(std::os::fd::AsFd::as_fd(&target), kind).map_err(|source| {
+        enter_owned(&target).map_err(|source| {
             shared.poisoned.store(true, Ordering::Release);
             Error::RestoreFailed { kind, source }
         })
