@@ -108,6 +108,8 @@ pub enum Scope {
     RunAsync,
     /// `command`: a child process that enters before `exec`.
     Command,
+    /// `thread_start_hook`: the new threads of a thread pool.
+    ThreadStartHook,
 }
 
 impl Scope {
@@ -120,6 +122,7 @@ impl Scope {
             Scope::Worker => "worker",
             Scope::RunAsync => "run_async",
             Scope::Command => "command",
+            Scope::ThreadStartHook => "thread_start_hook",
         }
     }
 
@@ -128,7 +131,11 @@ impl Scope {
         match self {
             Scope::Command => true,
             Scope::RunHere => kind.in_process() && !matches!(kind, NsKind::Mnt),
-            Scope::Run | Scope::Spawn | Scope::Worker | Scope::RunAsync => kind.in_process(),
+            Scope::Run
+            | Scope::Spawn
+            | Scope::Worker
+            | Scope::RunAsync
+            | Scope::ThreadStartHook => kind.in_process(),
         }
     }
 }

@@ -135,12 +135,25 @@
 //!
 //! A new thread starts in the namespaces of the thread that creates it (unlike goroutines).
 //! So a thread spawned inside a scope stays in that namespace for its whole life, after the
-//! scope ends too; so do the blocking threads of a runtime built inside a scope. Conversely,
-//! work handed from inside a scope to a thread that already exists (an outer tokio runtime's
-//! `spawn` or `spawn_blocking`, rayon, a thread pool) runs in *that* thread's namespace, not
-//! the scope's. Sockets, netlink sockets and resolvers stay bound to the namespace they were
+//! scope ends too. Sockets, netlink sockets and resolvers stay bound to the namespace they were
 //! created in, wherever they are used later. `/proc/self/...` names the main thread; inside a
 //! scope read `/proc/thread-self/...`.
+//!
+//! **Thread pools grow from whichever thread asks.** Work handed from inside a scope to a pool
+//! thread that already exists (an outer tokio runtime's `spawn` or `spawn_blocking`, rayon, any
+//! thread pool) runs in *that* thread's namespace, not the scope's. But a pool with no idle
+//! thread creates one from the thread that hands it work: `spawn_blocking` or `block_in_place`
+//! of an outer runtime, or rayon's global pool used for the first time, called inside `run` or
+//! `run_here`, creates a pool thread *inside* the namespace, and that thread keeps serving the
+//! pool's later work, the host's included, from there. Guard such a pool by building it with
+//! the host's [`thread_start_hook`](Namespace::thread_start_hook) (tokio's
+//! `Builder::on_thread_start`, rayon's `ThreadPoolBuilder::start_handler`): every new thread of
+//! the pool then moves back to the host before it takes work. Pools nsscope does not build and
+//! nobody guarded cannot be fixed from inside a scope: hand them no work there.
+//!
+//! The runtimes nsscope builds (`run_async`, `Worker::spawn_async`) guard themselves the other
+//! way round: their thread-start hook puts every blocking thread in the namespace, so a `Handle`
+//! that leaks out and grows the blocking pool from a host thread still gets a thread inside.
 //!
 //! # Cost
 //!
@@ -192,6 +205,7 @@ mod kind;
 mod methods;
 mod namespace;
 mod netns;
+mod pool;
 #[cfg(feature = "tokio")]
 mod rt;
 mod scope;

@@ -73,9 +73,15 @@ macro_rules! scope_methods {
             /// current-thread tokio runtime, built inside the namespace.
             ///
             /// `tokio::spawn`, `spawn_blocking` and DNS (`lookup_host`) inside it stay in the
-            /// namespace, because every thread of that runtime is created from the entered
-            /// thread. The runtime, its tasks and its blocking threads are gone when this
-            /// returns. `f` may borrow from the caller; its future need not be `Send`.
+            /// namespace: tasks run on the entered thread, and the runtime's thread-start hook
+            /// puts every blocking thread in the namespace, even one created when a `Handle`
+            /// that leaked out grows the pool from another thread. `f` may borrow from the
+            /// caller; its future need not be `Send`.
+            ///
+            /// When `f`'s future is done the runtime shuts down: tasks still pending are
+            /// dropped, and this waits for `spawn_blocking` tasks that have started (a blocking
+            /// task that never returns makes `run_async` never return); queued ones that have
+            /// not started are dropped.
             #[cfg(feature = "tokio")]
             pub fn run_async<F, T>(&self, f: F) -> Result<T>
             where
@@ -83,6 +89,29 @@ macro_rules! scope_methods {
                 T: Send,
             {
                 scope::run_async::<$handle, F, T>(self.namespace(), f)
+            }
+
+            /// A hook for a thread pool's thread-start callback that puts each new thread of
+            /// the pool in this namespace, whichever thread made the pool grow.
+            ///
+            /// A pool creates a thread from the thread that hands it work when it has no idle
+            /// one, and a new thread starts in its creator's namespaces. So code in a scope that
+            /// calls an outer pool (`tokio::task::spawn_blocking` or `block_in_place` of an
+            /// outer runtime, rayon's global pool on first use) can create a pool thread inside
+            /// the scope's namespace, which then serves the pool's later work there. Built with
+            /// this hook on the host namespace, the pool moves such threads back out: pass it
+            /// to tokio's `Builder::on_thread_start`, or call it from rayon's
+            /// `ThreadPoolBuilder::start_handler`.
+            ///
+            /// The hook checks the new thread's namespace (one `readlink`) and enters only when
+            /// it differs; for `mnt`, a thread it moves first takes a private root and working
+            /// directory, and starts at the namespace's root. If entering fails, the process
+            /// aborts with a message: the pool offers no way to refuse a thread.
+            ///
+            /// Errors: [`UnsupportedKind`](crate::Error::UnsupportedKind) for user, pid and
+            /// time.
+            pub fn thread_start_hook(&self) -> Result<impl Fn() + Send + Sync + 'static> {
+                crate::pool::thread_start_hook(self.namespace())
             }
 
             /// Makes `cmd` start its child inside the namespace: the child calls `setns`

@@ -179,7 +179,7 @@ where
                 enter_owned_thread(target)?;
                 // Built after entering: its blocking pool threads are created from here and
                 // inherit the namespace.
-                let rt = crate::rt::build()?;
+                let rt = crate::rt::build(target)?;
                 Ok(rt.block_on(f(host)))
             })
             .map_err(|e| Error::io("spawning the scope thread", e))?;

@@ -381,7 +381,7 @@ fn worker_main<H: NsHandle>(
     let entered =
         enter_owned(&target).map_err(|e| Error::from_io(format!("entering {target}"), None, e));
     #[cfg(feature = "tokio")]
-    let (entered, rt) = match entered.and_then(|()| crate::rt::build()) {
+    let (entered, rt) = match entered.and_then(|()| crate::rt::build(&target)) {
         Ok(rt) => (Ok(()), Some(rt)),
         Err(e) => (Err(e), None),
     };
