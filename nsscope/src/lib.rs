@@ -199,6 +199,7 @@
 //! is slower on a busy machine.
 #![cfg(target_os = "linux")]
 
+mod command;
 mod error;
 mod fatal;
 mod kind;

@@ -115,15 +115,30 @@ macro_rules! scope_methods {
             }
 
             /// Makes `cmd` start its child inside the namespace: the child calls `setns`
-            /// between `fork` and `exec` (async-signal-safe), as `nsenter` and
-            /// `ip netns exec` do. Works for every kind, including user, pid and time.
+            /// between `fork` and `exec` (async-signal-safe), as `nsenter` does. Works for
+            /// every kind, including user, pid and time.
+            ///
+            /// std applies the `Command`'s `gid`, `uid` and `current_dir` in the child
+            /// *before* that `setns`, which has two consequences:
+            ///
+            /// - A `uid` other than 0 has dropped the capabilities `setns` needs: spawning
+            ///   fails with `PermissionDenied` (`EPERM`). For the kinds `run` enters, fork
+            ///   from inside the namespace instead, `ns.run(|_| cmd.spawn())`: the child is
+            ///   born inside, and std then applies `uid`, `gid` and `current_dir` there. (The
+            ///   child's parent thread is then `run`'s, which exits at once: a child that sets
+            ///   `PR_SET_PDEATHSIG` gets its signal right away.)
+            /// - For `mnt`, `setns` moves the working directory to the namespace's root. The
+            ///   `current_dir` set on `cmd` *before* this call is therefore looked up again
+            ///   inside the namespace (a relative one from its root), and spawning fails if it
+            ///   does not exist there. A `current_dir` set on the returned `Command` is
+            ///   applied outside only, and lost.
             ///
             /// For pid the kernel moves only the child's *children*: the program itself keeps
             /// its pid namespace, so a program that must be a member should fork once more (as
             /// `nsenter --fork` does). To enter several namespaces, chain calls; they apply in
             /// order (enter a user namespace first when it grants the rights for the others).
             pub fn command(&self, cmd: Command) -> Command {
-                scope::command(self.namespace(), cmd)
+                crate::command::command(self.namespace(), cmd)
             }
         }
     };

@@ -1,11 +1,8 @@
 //! The scopes, written once for every handle type.
 
 use std::io;
-use std::os::fd::{AsFd, AsRawFd};
-use std::os::unix::process::CommandExt;
+use std::os::fd::AsFd;
 use std::panic::resume_unwind;
-use std::process::Command;
-use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use crate::error::{Error, Result, restore_failure_hint};
@@ -149,18 +146,6 @@ where
             std::io::Error::other("the thread exited before entering the namespace"),
         )),
     }
-}
-
-pub(crate) fn command(target: &Namespace, mut cmd: Command) -> Command {
-    let fd = Arc::clone(&target.fd);
-    let flag = target.kind().clone_flag();
-    // SAFETY: the closure only calls setns(2) and reads errno, both async-signal-safe; it
-    // allocates nothing and takes no lock. The fd stays open because the closure owns an Arc
-    // of it; O_CLOEXEC closes it in the child at exec.
-    unsafe {
-        cmd.pre_exec(move || sys::setns_raw(fd.as_raw_fd(), flag));
-    }
-    cmd
 }
 
 #[cfg(feature = "tokio")]

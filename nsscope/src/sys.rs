@@ -1,7 +1,7 @@
 //! Thin wrappers over the system calls nsscope needs. Every raw namespace switch of the crate
 //! lives here, each with its reason.
 
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
@@ -27,6 +27,16 @@ pub(crate) fn setns_raw(fd: RawFd, flag: libc::c_int) -> io::Result<()> {
     // nslint: allow(raw_namespace_switch) -- runs in the child after fork, right before exec (what `ip netns exec` does)
     let rc = unsafe { libc::setns(fd, flag) };
     if rc == -1 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
+/// `chdir(path)`: async-signal-safe, for a child between `fork` and `exec`.
+pub(crate) fn chdir(path: &CStr) -> io::Result<()> {
+    // SAFETY: a valid C string that outlives the call.
+    if unsafe { libc::chdir(path.as_ptr()) } == -1 {
         Err(io::Error::last_os_error())
     } else {
         Ok(())

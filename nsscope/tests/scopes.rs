@@ -384,54 +384,6 @@ fn listener_created_in_run_keeps_working_after_the_scope() {
 }
 
 #[test]
-fn command_child_is_in_the_target_namespace() {
-    require_root!("command_child_is_in_the_target_namespace");
-    let ns = NetNs::new().expect("new netns");
-    let mut cmd = Command::new("readlink");
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
-    cmd.arg("/proc/self/ns/net");
-    let out = ns.command(cmd).output().expect("run readlink");
-    assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        format!("net:[{}]", ns.id().inode())
-    );
-    // The parent is untouched.
-    assert_eq!(
-        NetNs::current().expect("current").id().inode(),
-        thread_net()
-    );
-    assert_ne!(thread_net(), ns.id().inode());
-}
-
-#[test]
-fn command_enters_kinds_refused_in_process() {
-    require_root!("command_enters_kinds_refused_in_process");
-    // A user namespace owned by a helper process.
-    let mut helper = Command::new("unshare")
-        .args(["--user", "--map-root-user", "sleep", "30"])
-        .spawn()
-        .expect("start unshare --user");
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let userns = Namespace::of_pid(helper.id(), NsKind::User).expect("open user ns");
-    let mut cmd = Command::new("readlink");
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
-    cmd.arg("/proc/self/ns/user");
-    let out = userns.command(cmd).output().expect("run readlink");
-    let _ = helper.kill();
-    let _ = helper.wait();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        format!("user:[{}]", userns.id().inode())
-    );
-}
-
-#[test]
 fn named_namespaces_interoperate_with_iproute2() {
     require_root!("named_namespaces_interoperate_with_iproute2");
     // nsscope -> ip
