@@ -174,6 +174,12 @@ impl fmt::Display for Error {
                      multithreaded processes (EINVAL); use `command` to start a child process \
                      inside it"
                 ),
+                NsKind::Time => write!(
+                    f,
+                    "time namespaces cannot be entered by `{scope}`: setns would move the calling \
+                     thread's clocks, and the kernel refuses it in a multithreaded process \
+                     (EUSERS); use `command` to start a child process inside it"
+                ),
                 _ => write!(
                     f,
                     "{kind} namespaces cannot be entered by `{scope}`: setns only changes the \

@@ -52,7 +52,10 @@
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let ns = nsscope::NetNs::open_named("blue")?;
-//! let interfaces = ns.run_here(|_host| std::fs::read_dir("/sys/class/net").map(|d| d.count()))??;
+//! // `/proc/thread-self/net` shows the thread's namespace. (`/sys/class/net` would not: sysfs
+//! // shows the network namespace it was mounted in, whichever thread reads it.)
+//! let dev = ns.run_here(|_host| std::fs::read_to_string("/proc/thread-self/net/dev"))??;
+//! let interfaces = dev.lines().skip(2).count();
 //! # let _ = interfaces; Ok(()) }
 //! ```
 //!
@@ -104,8 +107,9 @@
 //! ```
 //!
 //! **[`command`](NetNs::command)** — a child process that enters before `exec` (an
-//! async-signal-safe `setns` in `pre_exec`), like `ip netns exec`. The only way into user,
-//! pid and time namespaces.
+//! async-signal-safe `setns` in `pre_exec`), as `nsenter` does. The only way into user, pid
+//! and time namespaces. It enters the namespace and nothing else: unlike `ip netns exec`, it
+//! remounts no `/sys` and binds no `/etc/netns/NAME` files.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -124,9 +128,10 @@
 //! | mnt | yes (the thread unshares `CLONE_FS` first) | refused | yes |
 //! | user, pid, time | refused | refused | yes |
 //!
-//! The kernel refuses `user` for multithreaded processes; `pid` and `time` only change what
-//! children get, and a thread whose pid namespace for children differs can no longer create
-//! threads. Joining a `mnt` namespace fails while the thread shares its root and working
+//! The kernel refuses to move a thread of a multithreaded process into a `user` namespace
+//! (`EINVAL`) or a `time` namespace (`EUSERS`; `setns` would move the caller's own clocks);
+//! `pid` only changes what children get, and a thread whose pid namespace for children
+//! differs can no longer create threads. Joining a `mnt` namespace fails while the thread shares its root and working
 //! directory (`fs_struct`) with others, so only threads nsscope owns, after
 //! `unshare(CLONE_FS)`, enter one; they start at the namespace's root. Refusals are
 //! [`Error::UnsupportedKind`], whose message points to `command`.

@@ -118,6 +118,11 @@ macro_rules! scope_methods {
             /// between `fork` and `exec` (async-signal-safe), as `nsenter` does. Works for
             /// every kind, including user, pid and time.
             ///
+            /// It enters the namespace and nothing else. Unlike `ip netns exec`, it does not
+            /// remount `/sys` (which keeps showing the interfaces of the network namespace it
+            /// was mounted in) nor bind `/etc/netns/NAME` files over `/etc`; read
+            /// `/proc/self/net` in the child, or use netlink, to see the namespace's own.
+            ///
             /// std applies the `Command`'s `gid`, `uid` and `current_dir` in the child
             /// *before* that `setns`, which has two consequences:
             ///

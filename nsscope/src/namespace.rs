@@ -85,8 +85,11 @@ impl Namespace {
         current_ns(kind)
     }
 
-    /// Wraps an already open namespace file descriptor, checking its kind when `kind` is given.
+    /// Wraps an already open namespace file descriptor, checking its kind when `kind` is
+    /// given, and sets its `FD_CLOEXEC` flag like every descriptor nsscope holds.
     pub fn from_fd(fd: OwnedFd, kind: Option<NsKind>) -> Result<Namespace> {
+        sys::set_cloexec(fd.as_fd())
+            .map_err(|e| Error::io("setting FD_CLOEXEC on a namespace descriptor", e))?;
         Namespace::from_fd_checked(fd, kind, None)
     }
 

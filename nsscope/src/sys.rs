@@ -70,6 +70,19 @@ pub(crate) fn ns_type(fd: BorrowedFd<'_>) -> io::Result<Option<libc::c_int>> {
     Ok(Some(rc))
 }
 
+/// Sets `FD_CLOEXEC` on `fd`.
+pub(crate) fn set_cloexec(fd: BorrowedFd<'_>) -> io::Result<()> {
+    // SAFETY: F_GETFD and F_SETFD on an open fd take and return plain integers.
+    let flags = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFD) };
+    // SAFETY: as above.
+    if flags == -1
+        || unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, flags | libc::FD_CLOEXEC) } == -1
+    {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// (st_dev, st_ino) of an open file.
 pub(crate) fn fstat_id(fd: BorrowedFd<'_>) -> io::Result<(u64, u64)> {
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();

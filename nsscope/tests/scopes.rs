@@ -2,99 +2,13 @@
 
 mod common;
 
-use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::Command;
 
-use common::{thread_net, thread_ns};
-use nsscope::{Error, Namespace, NetNs, NsKind, Scope};
-
-#[test]
-fn handles_compare_by_inode_and_check_kind() {
-    let a = Namespace::of_pid(std::process::id(), NsKind::Uts).expect("open own uts");
-    let b = Namespace::open("/proc/thread-self/ns/uts", NsKind::Uts).expect("open thread uts");
-    assert_eq!(a, b);
-    assert_eq!(a.id().inode(), thread_ns("uts"));
-    let set: HashSet<Namespace> = [
-        a.clone(),
-        b,
-        Namespace::current(NsKind::Uts).expect("current"),
-    ]
-    .into_iter()
-    .collect();
-    assert_eq!(set.len(), 1);
-    assert_eq!(
-        a.path(),
-        Some(std::path::Path::new(&format!(
-            "/proc/{}/ns/uts",
-            std::process::id()
-        )))
-    );
-    assert_eq!(a.kind(), NsKind::Uts);
-    assert_eq!(
-        Namespace::open_any("/proc/thread-self/ns/ipc")
-            .expect("open any")
-            .kind(),
-        NsKind::Ipc
-    );
-
-    match Namespace::open("/proc/thread-self/ns/uts", NsKind::Net) {
-        Err(Error::WrongKind {
-            expected: NsKind::Net,
-            found: NsKind::Uts,
-            ..
-        }) => {}
-        other => panic!("expected WrongKind, got {other:?}"),
-    }
-    match NetNs::open("/proc/self/status") {
-        Err(e @ Error::NotANamespace { .. }) => assert!(e.to_string().contains("not a namespace")),
-        other => panic!("expected NotANamespace, got {other:?}"),
-    }
-    match NetNs::open("/nonexistent/nsscope") {
-        Err(Error::NotFound { .. }) => {}
-        other => panic!("expected NotFound, got {other:?}"),
-    }
-    match NetNs::try_from(a) {
-        Err(Error::WrongKind { .. }) => {}
-        other => panic!("expected WrongKind, got {other:?}"),
-    }
-    let net = NetNs::current().expect("current net");
-    assert_eq!(net.id().inode(), thread_net());
-    assert!(net.is_current().expect("is_current"));
-}
-
-#[test]
-fn refuses_user_pid_time_in_process_and_points_to_command() {
-    for kind in [NsKind::User, NsKind::Pid, NsKind::Time] {
-        let ns = match Namespace::current(kind) {
-            Ok(ns) => ns,
-            Err(Error::NotFound { .. }) if kind == NsKind::Time => continue, // no CONFIG_TIME_NS
-            Err(e) => panic!("open {kind}: {e}"),
-        };
-        let refusals = [
-            (Scope::Run, ns.run(|_| ()).err()),
-            (Scope::RunHere, ns.run_here(|_| ()).err()),
-            (Scope::Spawn, ns.spawn(|_| ()).err()),
-            (Scope::Worker, ns.worker().err()),
-        ];
-        for (scope, err) in refusals {
-            match err {
-                Some(e @ Error::UnsupportedKind { kind: k, scope: s }) => {
-                    assert_eq!((k, s), (kind, scope));
-                    assert!(e.to_string().contains("`command`"), "{e}");
-                }
-                other => panic!("{kind} through {scope}: expected UnsupportedKind, got {other:?}"),
-            }
-        }
-    }
-    let mnt = Namespace::current(NsKind::Mnt).expect("current mnt");
-    match mnt.run_here(|_| ()) {
-        Err(e @ Error::UnsupportedKind { .. }) => assert!(e.to_string().contains("CLONE_FS")),
-        other => panic!("mnt run_here: expected UnsupportedKind, got {other:?}"),
-    }
-}
+use common::thread_net;
+use nsscope::{Error, NetNs};
 
 #[test]
 fn run_enters_and_the_caller_never_moves() {
