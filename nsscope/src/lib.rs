@@ -205,6 +205,7 @@
 #![cfg(target_os = "linux")]
 
 mod command;
+mod current;
 mod error;
 mod fatal;
 mod kind;
@@ -212,6 +213,7 @@ mod methods;
 mod namespace;
 mod netns;
 mod pool;
+mod procfs;
 #[cfg(feature = "tokio")]
 mod rt;
 mod scope;

@@ -6,9 +6,10 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
 use std::sync::Mutex;
 
+use crate::current::open_current_uncached;
 use crate::error::{Error, Result};
 use crate::kind::NsKind;
-use crate::namespace::{Namespace, NsHandle, NsId, open_current_uncached};
+use crate::namespace::{Namespace, NsHandle, NsId};
 use crate::sys;
 
 /// Where `ip netns add` mounts named namespaces.

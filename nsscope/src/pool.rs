@@ -6,10 +6,11 @@
 //! built inside a namespace gets a thread outside when a leaked handle grows it from outside.
 //! The hook here runs first on every new pool thread and moves it where it belongs.
 
+use crate::current::current_inode;
 use crate::error::Result;
 use crate::fatal;
 use crate::kind::Scope;
-use crate::namespace::{Namespace, current_inode};
+use crate::namespace::Namespace;
 use crate::scope::{check, enter_owned};
 
 /// A thread-start hook that moves each new thread into `target` (see the module docs).

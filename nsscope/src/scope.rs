@@ -5,11 +5,12 @@ use std::os::fd::AsFd;
 use std::panic::resume_unwind;
 use std::thread::JoinHandle;
 
+use crate::current::{self, current_ns};
 use crate::error::{Error, Result, restore_failure_hint};
 use crate::fatal;
 use crate::kind::{NsKind, Scope};
-use crate::namespace::{Namespace, NsHandle, current_ns, wrap};
-use crate::sys;
+use crate::namespace::{Namespace, NsHandle, wrap};
+use crate::{procfs, sys};
 
 /// Refuses kinds this scope cannot enter.
 pub(crate) fn check(kind: NsKind, scope: Scope) -> Result<()> {
@@ -30,6 +31,8 @@ pub(crate) fn check(kind: NsKind, scope: Scope) -> Result<()> {
 /// is already private that costs one cheap system call.
 pub(crate) fn prepare_owned_thread(kind: NsKind) -> io::Result<()> {
     if kind == NsKind::Mnt {
+        // While the thread still sees the process's own /proc: see `procfs`.
+        procfs::root()?;
         sys::unshare(libc::CLONE_FS)?;
     }
     Ok(())
@@ -84,18 +87,21 @@ struct Restore<'a> {
 
 impl Drop for Restore<'_> {
     fn drop(&mut self) {
-        if let Err(e) = sys::setns(self.host.as_fd(), self.host.kind()) {
-            let kind = self.host.kind();
-            let errno = e.raw_os_error();
-            // No panic and no allocation from here on: see `fatal`.
-            fatal::abort_with(format_args!(
-                "nsscope: run_here: could not return the thread to its {kind} namespace: {}; \
+        match sys::setns(self.host.as_fd(), self.host.kind()) {
+            Ok(()) => current::moved_to(self.host),
+            Err(e) => {
+                let kind = self.host.kind();
+                let errno = e.raw_os_error();
+                // No panic and no allocation from here on: see `fatal`.
+                fatal::abort_with(format_args!(
+                    "nsscope: run_here: could not return the thread to its {kind} namespace: {}; \
                  {}. Aborting: a thread left in an unknown {kind} namespace would run all the \
                  caller's later code there (host was {}).\n",
-                fatal::Errno(errno),
-                restore_failure_hint(kind, errno),
-                self.host
-            ));
+                    fatal::Errno(errno),
+                    restore_failure_hint(kind, errno),
+                    self.host
+                ));
+            }
         }
     }
 }

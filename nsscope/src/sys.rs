@@ -113,6 +113,43 @@ pub(crate) fn open(path: &Path, flags: libc::c_int, mode: libc::mode_t) -> io::R
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
+/// `openat(dir, path, flags | O_CLOEXEC)`.
+pub(crate) fn openat(dir: BorrowedFd<'_>, path: &CStr, flags: libc::c_int) -> io::Result<OwnedFd> {
+    // SAFETY: a valid C string and an open directory fd; the result is checked.
+    let fd = unsafe { libc::openat(dir.as_raw_fd(), path.as_ptr(), flags | libc::O_CLOEXEC) };
+    if fd == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a fresh fd that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Whether `fd` is a file of the namespace file system (nsfs).
+pub(crate) fn is_nsfs(fd: BorrowedFd<'_>) -> io::Result<bool> {
+    Ok(file_system_magic(fd)? == libc::NSFS_MAGIC as u64)
+}
+
+/// Whether `fd` is a file of a proc file system.
+pub(crate) fn is_procfs(fd: BorrowedFd<'_>) -> io::Result<bool> {
+    Ok(file_system_magic(fd)? == libc::PROC_SUPER_MAGIC as u64)
+}
+
+/// The magic number of the file system `fd` lives on (`f_type` of `fstatfs`).
+#[allow(
+    clippy::unnecessary_cast,
+    reason = "f_type and the magic constants have types that differ between targets"
+)]
+fn file_system_magic(fd: BorrowedFd<'_>) -> io::Result<u64> {
+    let mut st = std::mem::MaybeUninit::<libc::statfs>::uninit();
+    // SAFETY: fstatfs fills `st` on success.
+    if unsafe { libc::fstatfs(fd.as_raw_fd(), st.as_mut_ptr()) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: initialised by the successful fstatfs.
+    let st = unsafe { st.assume_init() };
+    Ok(st.f_type as u64)
+}
+
 /// The inode number a `/proc/.../ns/<kind>` link points at, read through an `O_PATH` fd of the
 /// link itself (no path walk).
 pub(crate) fn ns_link_inode(link: BorrowedFd<'_>) -> io::Result<u64> {

@@ -25,9 +25,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{JoinHandle, Thread};
 use std::time::{Duration, Instant};
 
+use crate::current::{self, current_ns};
 use crate::error::{Error, Result};
 use crate::kind::{NsKind, Scope};
-use crate::namespace::{Namespace, NsHandle, current_ns, wrap};
+use crate::namespace::{Namespace, NsHandle, wrap};
 use crate::scope::{check, enter_owned};
 
 /// How long the worker keeps looking for the next call before it sleeps.
@@ -396,10 +397,12 @@ fn worker_main<H: NsHandle>(
 
     shared.worker_cpu.store(current_cpu(), Ordering::Relaxed);
     let restore = || -> Result<()> {
-        enter_owned(&target).map_err(|source| {
-            shared.poisoned.store(true, Ordering::Release);
-            Error::RestoreFailed { kind, source }
-        })
+        enter_owned(&target)
+            .map(|()| current::moved_to(&target))
+            .map_err(|source| {
+                shared.poisoned.store(true, Ordering::Release);
+                Error::RestoreFailed { kind, source }
+            })
     };
     loop {
         #[cfg(not(feature = "tokio"))]

@@ -113,3 +113,21 @@ fn mnt_worker_survives_calls_that_spawn_and_join_threads() {
         mnt.id().inode()
     );
 }
+
+#[test]
+fn scopes_nested_in_a_container_s_mount_namespace_find_their_thread() {
+    require_root!("scopes_nested_in_a_container_s_mount_namespace_find_their_thread");
+    // A container: its own pid namespace, and a /proc mounted for it, where this process's
+    // threads do not exist.
+    let container = common::Helper::start(&["--pid", "--fork", "--mount-proc"], "true");
+    let mnt = nsscope::Namespace::of_pid(container.pid(), NsKind::Mnt).expect("open mnt");
+    let net = nsscope::NetNs::new().expect("netns");
+    let (inside, host) = mnt
+        .run(|_| {
+            net.run_here(|host| (net.is_current(), host.clone()))
+                .expect("run_here nested in the container's mount namespace")
+        })
+        .expect("run");
+    assert!(inside.expect("is_current"));
+    assert_eq!(host, nsscope::NetNs::current().expect("current"));
+}

@@ -186,3 +186,17 @@ impl Drop for PrivateMountNs {
         let _ = std::fs::remove_dir(&self.dir);
     }
 }
+
+/// The descriptors of this process that name the namespace `kind:[inode]`.
+pub fn fds_naming(kind: &str, inode: u64) -> Vec<String> {
+    let want = format!("{kind}:[{inode}]");
+    std::fs::read_dir("/proc/self/fd")
+        .expect("list /proc/self/fd")
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let target = std::fs::read_link(entry.path()).ok()?;
+            (target.to_str() == Some(want.as_str()))
+                .then(|| entry.file_name().to_string_lossy().into_owned())
+        })
+        .collect()
+}
