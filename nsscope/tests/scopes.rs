@@ -431,4 +431,84 @@ mod with_tokio {
             ns.id().inode()
         );
     }
+
+    #[test]
+    fn worker_calls_run_inside_after_a_task_moved_the_thread() {
+        require_root!("worker_calls_run_inside_after_a_task_moved_the_thread");
+        let ns = NetNs::new().expect("new netns");
+        let host = NetNs::current().expect("host");
+        let worker = ns.worker().expect("worker");
+        let wandered = worker
+            .spawn_async(move |_| async move {
+                let fd = std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(&host));
+                // nslint: allow(raw_namespace_switch) -- test: a task that moves the worker's thread
+                let rc = unsafe { libc::setns(fd, libc::CLONE_NEWNET) };
+                assert_eq!(rc, 0);
+                thread_net()
+            })
+            .expect("spawn_async");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        assert_ne!(rt.block_on(wandered).expect("task"), ns.id().inode());
+        for _ in 0..3 {
+            assert_eq!(
+                worker.run(|_| thread_net()).expect("run"),
+                ns.id().inode(),
+                "a call ran where a task had moved the thread"
+            );
+        }
+    }
+
+    #[test]
+    fn worker_tasks_progress_under_back_to_back_calls() {
+        require_root!("worker_tasks_progress_under_back_to_back_calls");
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        use std::time::{Duration, Instant};
+        const CALLERS: usize = 16;
+        let ns = NetNs::new().expect("new netns");
+        let worker = Arc::new(ns.worker().expect("worker"));
+        let (task_ran, stop, calls) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicU64::new(0)),
+        );
+        // Each caller queues its next call as soon as its last returns; with calls of 5 ms,
+        // some 75 ms of calls are always waiting, so the worker is never idle.
+        let callers: Vec<_> = (0..CALLERS)
+            .map(|_| {
+                let (worker, stop, calls) =
+                    (Arc::clone(&worker), Arc::clone(&stop), Arc::clone(&calls));
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::Acquire) {
+                        worker
+                            .run(|_| std::thread::sleep(Duration::from_millis(5)))
+                            .expect("call");
+                        calls.fetch_add(1, Ordering::Relaxed);
+                    }
+                })
+            })
+            .collect();
+        while calls.load(Ordering::Relaxed) < 2 * CALLERS as u64 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let flag = Arc::clone(&task_ran);
+        let _task = worker
+            .spawn_async(move |_| async move { flag.store(true, Ordering::Release) })
+            .expect("spawn_async");
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while !task_ran.load(Ordering::Acquire) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let ran_while_busy = task_ran.load(Ordering::Acquire);
+        stop.store(true, Ordering::Release);
+        for caller in callers {
+            caller.join().expect("caller");
+        }
+        assert!(
+            ran_while_busy,
+            "the task never ran while calls kept the worker busy for a second"
+        );
+    }
 }

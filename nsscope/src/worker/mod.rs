@@ -1,13 +1,16 @@
 //! A persistent thread that lives in a namespace and takes calls.
 //!
-//! [`handoff`] carries calls to the worker's thread and answers back.
+//! [`handoff`] carries calls to the worker's thread and answers back; with feature `tokio`,
+//! [`tasks`] runs the worker's futures between calls.
 
 mod handoff;
+#[cfg(feature = "tokio")]
+mod tasks;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread::JoinHandle;
 
 use crate::current::{self, current_ns};
@@ -15,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::kind::{NsKind, Scope};
 use crate::namespace::{Namespace, NsHandle, wrap};
 use crate::scope::{check, enter_owned};
-use handoff::{CpuHints, ReplySender, ReplySlot, look_for_next};
+use handoff::{CpuHints, ReplySender, ReplySlot};
 
 type Restorer<'a> = &'a dyn Fn() -> Result<()>;
 type Job<H> = Box<dyn for<'a> FnOnce(&'a H, Restorer<'a>) + Send>;
@@ -47,8 +50,11 @@ struct Shared {
 /// theirs.
 ///
 /// With feature `tokio` the thread also runs a current-thread runtime built after entering
-/// the namespace: `spawn_async` runs futures there, and
-/// `tokio::spawn` inside calls spawns onto it. Tasks make progress while the worker is idle.
+/// the namespace: `spawn_async` runs futures there, `tokio::spawn` inside calls spawns onto
+/// it, and its blocking threads are kept in the namespace whichever thread makes the pool
+/// grow. Tasks run while the worker waits for calls and, while calls keep it busy, get a turn
+/// between two calls at least every millisecond. Task code may move the thread too: after
+/// tasks have run, the worker re-enters its namespace before the next call.
 pub struct Worker<H: NsHandle = Namespace> {
     jobs: Option<Sender<Job<H>>>,
     thread: Option<JoinHandle<()>>,
@@ -248,57 +254,43 @@ fn worker_main<H: NsHandle>(
                 Error::RestoreFailed { kind, source }
             })
     };
+    #[cfg(feature = "tokio")]
+    let mut tasks = tasks::Tasks::new(&rt);
     loop {
         #[cfg(not(feature = "tokio"))]
         let next = next_job(&jobs, &shared);
         #[cfg(feature = "tokio")]
-        let next = next_job(&jobs, &rt, &shared);
+        let next = tasks.next_job(&jobs, &shared);
         let Some(job) = next else { break };
+        // Tasks may have moved the thread: back inside before the call (or poisoned, and the
+        // call dropped unanswered).
+        #[cfg(feature = "tokio")]
+        if tasks.ran_since_last_call() && restore().is_err() {
+            break;
+        }
         job(&host, &restore);
         if shared.poisoned.load(Ordering::Acquire) {
             break;
         }
+        #[cfg(feature = "tokio")]
+        tasks.turn_if_due();
     }
     // Queued jobs are dropped with the receiver; their callers see the worker as poisoned.
 }
 
+/// The next call: looked for patiently, then waited for parked. `None` once the worker's
+/// handle is gone.
 #[cfg(not(feature = "tokio"))]
 fn next_job<H>(jobs: &Receiver<Job<H>>, shared: &Shared) -> Option<Job<H>> {
-    let mut next = look_for_next(jobs, &shared.cpus);
+    let mut next = handoff::look_for_next(jobs, &shared.cpus);
     loop {
         match next {
             Ok(job) => return Some(job),
-            Err(TryRecvError::Disconnected) => return None,
+            Err(mpsc::TryRecvError::Disconnected) => return None,
             // Woken by `submit` (or `Drop`); `park` may also return spuriously.
-            Err(TryRecvError::Empty) => std::thread::park(),
+            Err(mpsc::TryRecvError::Empty) => std::thread::park(),
         }
         shared.cpus.worker_is_here();
         next = jobs.try_recv();
-    }
-}
-
-#[cfg(feature = "tokio")]
-fn next_job<H>(
-    jobs: &Receiver<Job<H>>,
-    rt: &tokio::runtime::Runtime,
-    shared: &Shared,
-) -> Option<Job<H>> {
-    match look_for_next(jobs, &shared.cpus) {
-        Ok(job) => Some(job),
-        Err(TryRecvError::Disconnected) => None,
-        // Sleep inside the runtime so spawned tasks make progress meanwhile.
-        Err(TryRecvError::Empty) => {
-            let next = rt.block_on(async {
-                loop {
-                    match jobs.try_recv() {
-                        Ok(job) => return Some(job),
-                        Err(TryRecvError::Disconnected) => return None,
-                        Err(TryRecvError::Empty) => shared.wake.notified().await,
-                    }
-                }
-            });
-            shared.cpus.worker_is_here();
-            next
-        }
     }
 }
