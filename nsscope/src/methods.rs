@@ -42,9 +42,13 @@ macro_rules! scope_methods {
             /// abort neither panics nor allocates, so a caller's `catch_unwind` cannot stop
             /// it, and a closed or broken stderr only loses the message.
             ///
-            /// Do not hand work to other threads from `f` (they are not in the namespace), and
-            /// do not `.await` inside it. Refused for `mnt` (the current thread shares its
-            /// root and working directory with others) and for user, pid and time.
+            /// The restore covers the namespace's kind only: if `f` switches the thread's
+            /// namespaces of other kinds, they stay switched.
+            ///
+            /// Do not hand work to other threads from `f` (they are not in the namespace, and a
+            /// pool that grows a thread from `f` grows it inside: see the crate docs), and do
+            /// not `.await` inside it. Refused for `mnt` (the current thread shares its root
+            /// and working directory with others) and for user, pid and time.
             pub fn run_here<F, R>(&self, f: F) -> Result<R>
             where
                 F: FnOnce(&$handle) -> R,
@@ -79,9 +83,9 @@ macro_rules! scope_methods {
             /// caller; its future need not be `Send`.
             ///
             /// When `f`'s future is done the runtime shuts down: tasks still pending are
-            /// dropped, and this waits for `spawn_blocking` tasks that have started (a blocking
-            /// task that never returns makes `run_async` never return); queued ones that have
-            /// not started are dropped.
+            /// dropped, and this waits for every `spawn_blocking` task that has started, even
+            /// one nobody awaits (a blocking task that never returns keeps `run_async` from
+            /// returning).
             #[cfg(feature = "tokio")]
             pub fn run_async<F, T>(&self, f: F) -> Result<T>
             where

@@ -353,6 +353,31 @@ fn named_namespaces_interoperate_with_iproute2() {
     }
 }
 
+#[test]
+fn run_here_restores_only_the_kind_it_entered() {
+    require_root!("run_here_restores_only_the_kind_it_entered");
+    let ns = NetNs::new().expect("new netns");
+    // On a thread of its own: it ends with a UTS namespace of its own.
+    std::thread::spawn(move || {
+        let (net, uts) = (thread_net(), common::thread_ns("uts"));
+        ns.run_here(|_| {
+            // SAFETY: a plain system call; this thread is the test's own.
+            // nslint: allow(raw_namespace_switch) -- test: the closure switches a kind run_here did not enter
+            let rc = unsafe { libc::unshare(libc::CLONE_NEWUTS) };
+            assert_eq!(rc, 0);
+        })
+        .expect("run_here");
+        assert_eq!(thread_net(), net, "the entered kind is restored");
+        assert_ne!(
+            common::thread_ns("uts"),
+            uts,
+            "other kinds stay where the closure put them"
+        );
+    })
+    .join()
+    .expect("thread");
+}
+
 #[cfg(feature = "tokio")]
 mod with_tokio {
     use super::*;
@@ -510,5 +535,64 @@ mod with_tokio {
             ran_while_busy,
             "the task never ran while calls kept the worker busy for a second"
         );
+    }
+
+    /// Starts a blocking task that reports when it has started, then sets `done` after a
+    /// while; returns once it has started.
+    async fn start_slow_blocking_task(done: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+        let _unawaited = tokio::task::spawn_blocking(move || {
+            let _ = started_tx.send(());
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            done.store(true, std::sync::atomic::Ordering::Release);
+        });
+        started_rx.await.expect("blocking task started");
+    }
+
+    #[test]
+    fn run_async_and_dropping_a_worker_wait_for_started_blocking_tasks() {
+        require_root!("run_async_and_dropping_a_worker_wait_for_started_blocking_tasks");
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let ns = NetNs::new().expect("new netns");
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        ns.run_async(async move |_: &NetNs| start_slow_blocking_task(flag).await)
+            .expect("run_async");
+        assert!(done.load(Ordering::Acquire), "run_async returned first");
+
+        let worker = ns.worker().expect("worker");
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        let started = worker
+            .spawn_async(move |_| start_slow_blocking_task(flag))
+            .expect("spawn_async");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        rt.block_on(started).expect("started");
+        drop(worker);
+        assert!(
+            done.load(Ordering::Acquire),
+            "the worker's drop returned first"
+        );
+    }
+
+    #[test]
+    fn dropping_a_worker_cancels_its_pending_tasks() {
+        require_root!("dropping_a_worker_cancels_its_pending_tasks");
+        let ns = NetNs::new().expect("new netns");
+        let worker = ns.worker().expect("worker");
+        let pending = worker
+            .spawn_async(|_| std::future::pending::<()>())
+            .expect("spawn_async");
+        drop(worker);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        match rt.block_on(pending) {
+            Err(e) => assert!(e.is_cancelled(), "{e}"),
+            Ok(()) => panic!("a pending future completed"),
+        }
     }
 }

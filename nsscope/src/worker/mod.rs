@@ -39,10 +39,14 @@ struct Shared {
 /// queued and run one at a time, in order, on the worker's thread; the handle is `Send` and
 /// `Sync`, so many threads can share one worker. After every call the worker re-enters its
 /// namespace (one `setns`, the same restore `run_here` does), so a call that wandered off
-/// cannot leak into the next one. If that ever fails, the worker is *poisoned*: the call gets
-/// [`Error::RestoreFailed`], later calls get [`Error::PoisonedWorker`], and its thread exits.
+/// cannot leak into the next one; like `run_here`'s, that restore covers the namespace's kind
+/// only. If it ever fails, the worker is *poisoned*: the call gets [`Error::RestoreFailed`],
+/// later calls get [`Error::PoisonedWorker`], and its thread exits.
 ///
-/// Dropping the worker lets queued calls finish, then joins its thread.
+/// Dropping the worker lets queued calls finish, then joins its thread. With feature `tokio`
+/// its runtime shuts down on the way: tasks still pending are cancelled (their `JoinHandle`
+/// reports a cancelled `JoinError`), and the drop waits for every `spawn_blocking` task that
+/// has started.
 ///
 /// For `mnt` the re-entry first gives the worker's thread a private copy of its filesystem
 /// context (threads a call created share it, even for a moment after they were joined), and
