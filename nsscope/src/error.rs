@@ -21,7 +21,7 @@ pub enum Error {
         path: PathBuf,
     },
     /// The file exists but is not a namespace (not an nsfs file, or a plain file under
-    /// `/run/netns` with nothing mounted on it).
+    /// run directory of named namespaces with nothing mounted on it).
     NotANamespace {
         /// The file that was opened.
         path: PathBuf,
@@ -49,7 +49,7 @@ pub enum Error {
         /// The scope that was asked to enter it.
         scope: Scope,
     },
-    /// A namespace name (for `/run/netns`) is not acceptable.
+    /// A name for a named namespace is not acceptable.
     InvalidName {
         /// The rejected name.
         name: String,
@@ -138,7 +138,7 @@ impl fmt::Display for Error {
             Error::NotANamespace { path } => write!(
                 f,
                 "{} is not a namespace file: pass a /proc/<pid>/ns/<kind> path or a bind mount of \
-                 one (such as /run/netns/<name>); a plain file there means nothing is mounted on it",
+                 one (such as /var/run/netns/<name>); a plain file there means nothing is mounted on it",
                 path.display()
             ),
             Error::WrongKind {

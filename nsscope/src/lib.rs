@@ -19,7 +19,7 @@
 //! # fn main() -> nsscope::Result<()> {
 //! let fresh = NetNs::new()?;                         // anonymous, on a throwaway thread
 //! let named = NetNs::create_named("blue")?;          // like `ip netns add blue`
-//! let same = NetNs::open_named("blue")?;             // /run/netns or /var/run/netns
+//! let same = NetNs::open_named("blue")?;             // /var/run/netns (or /run/netns)
 //! assert_eq!(named, same);
 //! let of_init = Namespace::of_pid(1, NsKind::Uts)?;  // /proc/1/ns/uts
 //! let here = NetNs::current()?;                      // /proc/thread-self/ns/net
@@ -210,6 +210,7 @@ mod error;
 mod fatal;
 mod kind;
 mod methods;
+mod named;
 mod namespace;
 mod netns;
 mod pool;
@@ -222,6 +223,7 @@ mod worker;
 
 pub use error::{Error, Result};
 pub use kind::{NsKind, Scope};
+pub use named::{NETNS_RUN_DIR, NETNS_VAR_RUN_DIR, NetnsDir};
 pub use namespace::{Namespace, NsHandle, NsId};
-pub use netns::{NETNS_RUN_DIR, NETNS_VAR_RUN_DIR, NetNs};
+pub use netns::NetNs;
 pub use worker::Worker;

@@ -58,7 +58,7 @@ pub struct Namespace {
 }
 
 impl Namespace {
-    /// Opens the namespace file at `path` (`/proc/<pid>/ns/<kind>`, `/run/netns/<name>`, any
+    /// Opens the namespace file at `path` (`/proc/<pid>/ns/<kind>`, `/var/run/netns/<name>`, any
     /// bind mount of one) and checks with `NS_GET_NSTYPE` that it is a namespace of `kind`.
     ///
     /// Errors: [`Error::NotFound`], [`Error::NotANamespace`], [`Error::WrongKind`],
@@ -111,6 +111,12 @@ impl Namespace {
     /// Whether the calling thread is in this namespace right now.
     pub fn is_current(&self) -> Result<bool> {
         Ok(current_inode(self.kind)? == self.id.ino)
+    }
+
+    /// The same handle, showing `path` as the path it was opened from.
+    pub(crate) fn with_path(mut self, path: &Path) -> Namespace {
+        self.path = Some(Arc::from(path));
+        self
     }
 
     fn open_checked(path: &Path, kind: Option<NsKind>) -> Result<Namespace> {

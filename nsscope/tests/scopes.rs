@@ -298,62 +298,6 @@ fn listener_created_in_run_keeps_working_after_the_scope() {
 }
 
 #[test]
-fn named_namespaces_interoperate_with_iproute2() {
-    require_root!("named_namespaces_interoperate_with_iproute2");
-    // nsscope -> ip
-    let name = common::unique("named");
-    let ns = NetNs::create_named(&name).expect("create_named");
-    assert_eq!(
-        ns.path(),
-        Some(std::path::Path::new(&format!("/run/netns/{name}")))
-    );
-    assert!(
-        common::ip(&["netns", "list"])
-            .lines()
-            .any(|l| l.split_whitespace().next() == Some(name.as_str())),
-        "ip netns list shows {name}"
-    );
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
-    let inside = common::ip(&["netns", "exec", &name, "readlink", "/proc/self/ns/net"]);
-    assert_eq!(inside.trim(), format!("net:[{}]", ns.id().inode()));
-    assert!(NetNs::list_named().expect("list").contains(&name));
-    assert_eq!(NetNs::open_named(&name).expect("open_named"), ns);
-    match NetNs::create_named(&name) {
-        Err(Error::AlreadyExists { .. }) => {}
-        other => panic!("expected AlreadyExists, got {other:?}"),
-    }
-    NetNs::remove_named(&name).expect("remove_named");
-    assert!(!common::ip(&["netns", "list"]).contains(&name));
-    match NetNs::open_named(&name) {
-        Err(Error::NotFound { .. }) => {}
-        other => panic!("expected NotFound, got {other:?}"),
-    }
-    // The handle keeps the namespace alive after removal.
-    assert_eq!(ns.run(|_| thread_net()).expect("run"), ns.id().inode());
-
-    // ip -> nsscope
-    let name2 = common::unique("ipadd");
-    common::ip(&["netns", "add", &name2]);
-    let opened = NetNs::open_named(&name2);
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
-    let inside = common::ip(&["netns", "exec", &name2, "readlink", "/proc/self/ns/net"]);
-    common::ip(&["netns", "delete", &name2]);
-    let opened = opened.expect("open_named on an ip-made namespace");
-    assert_eq!(inside.trim(), format!("net:[{}]", opened.id().inode()));
-    assert_eq!(
-        opened.run(|_| thread_net()).expect("run"),
-        opened.id().inode()
-    );
-
-    for bad in ["", ".", "..", "a/b"] {
-        match NetNs::create_named(bad) {
-            Err(Error::InvalidName { .. }) => {}
-            other => panic!("{bad:?}: expected InvalidName, got {other:?}"),
-        }
-    }
-}
-
-#[test]
 fn run_here_restores_only_the_kind_it_entered() {
     require_root!("run_here_restores_only_the_kind_it_entered");
     let ns = NetNs::new().expect("new netns");
