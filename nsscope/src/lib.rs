@@ -219,6 +219,7 @@ mod procfs;
 mod rt;
 mod scope;
 mod sys;
+mod target;
 mod worker;
 
 pub use error::{Error, Result};

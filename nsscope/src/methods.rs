@@ -6,6 +6,7 @@ use std::thread::JoinHandle;
 
 use crate::error::Result;
 use crate::namespace::{Namespace, NsHandle};
+
 use crate::netns::NetNs;
 use crate::scope;
 use crate::worker::Worker;
@@ -28,7 +29,7 @@ macro_rules! scope_methods {
                 F: FnOnce(&$handle) -> R + Send,
                 R: Send,
             {
-                scope::run::<$handle, F, R>(self.namespace(), f)
+                scope::run(self, f)
             }
 
             /// Runs `f` inside the namespace on the *current* thread, then puts the thread
@@ -53,7 +54,7 @@ macro_rules! scope_methods {
             where
                 F: FnOnce(&$handle) -> R,
             {
-                scope::run_here::<$handle, F, R>(self.namespace(), f)
+                scope::run_here(self, f)
             }
 
             /// Starts a named long-lived thread inside the namespace running `f`.
@@ -65,7 +66,7 @@ macro_rules! scope_methods {
                 F: FnOnce(&$handle) -> R + Send + 'static,
                 R: Send + 'static,
             {
-                scope::spawn::<$handle, F, R>(self.namespace(), f)
+                scope::spawn(self, f)
             }
 
             /// Starts a [`Worker`]: a persistent thread that enters once and takes many calls.
@@ -92,7 +93,7 @@ macro_rules! scope_methods {
                 F: AsyncFnOnce(&$handle) -> T + Send,
                 T: Send,
             {
-                scope::run_async::<$handle, F, T>(self.namespace(), f)
+                scope::run_async(self, f)
             }
 
             /// A hook for a thread pool's thread-start callback that puts each new thread of
