@@ -49,6 +49,11 @@ pub enum Error {
         /// The scope that was asked to enter it.
         scope: Scope,
     },
+    /// A set of namespaces was given two of one kind.
+    DuplicateKind {
+        /// The kind given twice.
+        kind: NsKind,
+    },
     /// A name for a named namespace is not acceptable.
     InvalidName {
         /// The rejected name.
@@ -188,6 +193,10 @@ impl fmt::Display for Error {
                      child process inside it"
                 ),
             },
+            Error::DuplicateKind { kind } => write!(
+                f,
+                "a set holds one namespace of each kind, and was given two {kind} namespaces"
+            ),
             Error::InvalidName { name, reason } => {
                 write!(f, "invalid namespace name {name:?}: {reason}")
             }
@@ -230,6 +239,7 @@ impl From<Error> for io::Error {
             Error::PermissionDenied { .. } => io::ErrorKind::PermissionDenied,
             Error::AlreadyExists { .. } => io::ErrorKind::AlreadyExists,
             Error::InvalidName { .. }
+            | Error::DuplicateKind { .. }
             | Error::NotANamespace { .. }
             | Error::WrongKind { .. }
             | Error::UnsupportedKind { .. } => io::ErrorKind::InvalidInput,

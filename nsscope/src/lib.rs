@@ -218,6 +218,7 @@ mod procfs;
 #[cfg(feature = "tokio")]
 mod rt;
 mod scope;
+mod set;
 mod sys;
 mod target;
 mod worker;
@@ -227,4 +228,5 @@ pub use kind::{NsKind, Scope};
 pub use named::{NETNS_RUN_DIR, NETNS_VAR_RUN_DIR, NetnsDir};
 pub use namespace::{Namespace, NsHandle, NsId};
 pub use netns::NetNs;
+pub use set::NsSet;
 pub use worker::Worker;

@@ -148,7 +148,7 @@ macro_rules! scope_methods {
             /// `nsenter --fork` does). To enter several namespaces, chain calls; they apply in
             /// order (enter a user namespace first when it grants the rights for the others).
             pub fn command(&self, cmd: Command) -> Command {
-                crate::command::command(self.namespace(), cmd)
+                crate::command::command([self.namespace()], cmd)
             }
         }
     };

@@ -21,15 +21,50 @@ pub(crate) fn setns(fd: BorrowedFd<'_>, kind: NsKind) -> io::Result<()> {
     }
 }
 
-/// `setns` for a child between `fork` and `exec`: no allocation, async-signal-safe.
-pub(crate) fn setns_raw(fd: RawFd, flag: libc::c_int) -> io::Result<()> {
-    // SAFETY: a plain system call; `fd` is kept open by the `Command` that owns the closure.
-    // nslint: allow(raw_namespace_switch) -- runs in the child after fork, right before exec (what `ip netns exec` does)
-    let rc = unsafe { libc::setns(fd, flag) };
+/// `setns(fd, flags)` on a raw descriptor: a namespace with its `CLONE_NEW*` flag, or a
+/// pidfd with the flags of every kind to enter. No allocation: async-signal-safe, for a child
+/// between `fork` and `exec` too.
+pub(crate) fn setns_flags(fd: RawFd, flags: libc::c_int) -> io::Result<()> {
+    // SAFETY: a plain system call; callers keep `fd` open for its duration.
+    // nslint: allow(raw_namespace_switch) -- a pidfd entry of a set on a thread nsscope restores or discards, or a child between fork and exec (what nsenter does)
+    let rc = unsafe { libc::setns(fd, flags) };
     if rc == -1 {
         Err(io::Error::last_os_error())
     } else {
         Ok(())
+    }
+}
+
+/// `pidfd_open(pid, 0)`: a descriptor that names process `pid` for as long as it is open.
+pub(crate) fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
+    let pid = libc::pid_t::try_from(pid)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "pid out of range"))?;
+    // SAFETY: pidfd_open takes a pid and flags; the result is checked.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    let fd = RawFd::try_from(fd).map_err(|_| io::Error::other("pidfd_open returned no fd"))?;
+    // SAFETY: a fresh fd that nothing else owns (pidfds are close-on-exec).
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Whether the process behind `pidfd` is still running (signal 0 through the pidfd).
+pub(crate) fn pidfd_is_alive(pidfd: BorrowedFd<'_>) -> io::Result<bool> {
+    // SAFETY: signal 0 checks for existence and sends nothing; no siginfo, no flags.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            pidfd.as_raw_fd(),
+            0,
+            std::ptr::null::<libc::siginfo_t>(),
+            0,
+        )
+    };
+    match rc {
+        0 => Ok(true),
+        _ if io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH) => Ok(false),
+        _ => Err(io::Error::last_os_error()),
     }
 }
 
