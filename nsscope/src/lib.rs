@@ -10,21 +10,35 @@
 //! # Handles
 //!
 //! [`Namespace`] holds any kind ([`NsKind`]); [`NetNs`] is a network namespace, the common
-//! case. Both own an `O_CLOEXEC` file descriptor, check the kind with `NS_GET_NSTYPE` when
-//! opened (a non-namespace file or the wrong kind is an [`Error`]), and compare and hash by
-//! the (device, inode) pair of the namespace ([`NsId`]).
+//! case; [`NsSet`] holds several of different kinds. Each owns `O_CLOEXEC` file descriptors,
+//! checks the kind with `NS_GET_NSTYPE` when opened (after checking that the file is on nsfs: a
+//! non-namespace file or the wrong kind is an [`Error`]), and compares and hashes by the
+//! (device, inode) pair of the namespace ([`NsId`]). Named network namespaces live in a run
+//! directory ([`NetnsDir`]) as `ip netns` keeps them.
 //!
-//! ```no_run
+//! The examples here need root (`CAP_SYS_ADMIN`), and run in CI.
+//!
+//! ```
 //! use nsscope::{Namespace, NetNs, NsKind};
 //! # fn main() -> nsscope::Result<()> {
-//! let fresh = NetNs::new()?;                         // anonymous, on a throwaway thread
-//! let named = NetNs::create_named("blue")?;          // like `ip netns add blue`
-//! let same = NetNs::open_named("blue")?;             // /var/run/netns (or /run/netns)
+//! # if unsafe { libc::geteuid() } != 0 {
+//! #     // Not root: CI sets NSLINT_REQUIRE_PRIVILEGED=1 and fails here; elsewhere skip.
+//! #     assert_ne!(std::env::var("NSLINT_REQUIRE_PRIVILEGED").as_deref(), Ok("1"), "needs root");
+//! #     return Ok(());
+//! # }
+//! let name = format!("nsscope-doc-handles-{}", std::process::id());
+//! let fresh = NetNs::new()?;                          // anonymous, on a throwaway thread
+//! let named = NetNs::create_named(&name)?;            // like `ip netns add NAME`
+//! let same = NetNs::open_named(&name)?;               // /var/run/netns/NAME (or /run/netns)
 //! assert_eq!(named, same);
-//! let of_init = Namespace::of_pid(1, NsKind::Uts)?;  // /proc/1/ns/uts
-//! let here = NetNs::current()?;                      // /proc/thread-self/ns/net
-//! # drop((fresh, of_init, here));
-//! NetNs::remove_named("blue")?;                      // like `ip netns delete blue`
+//! let alias = fresh.attach_named(&format!("{name}-b"))?; // like `ip netns attach NAME PID`
+//! assert_eq!(alias, fresh);
+//! let mine = Namespace::of_pid(std::process::id(), NsKind::Uts)?; // /proc/<pid>/ns/uts
+//! let here = NetNs::current()?;                       // /proc/thread-self/ns/net
+//! assert_ne!(here, fresh);
+//! # drop(mine);
+//! NetNs::remove_named(&name)?;                        // like `ip netns delete NAME`
+//! NetNs::remove_named(&format!("{name}-b"))?;
 //! # Ok(()) }
 //! ```
 //!
@@ -35,13 +49,19 @@
 //! **[`run`](NetNs::run)** — a fresh thread that enters, runs the closure and dies. The
 //! closure may borrow from the caller; a panic resumes in the caller.
 //!
-//! ```no_run
+//! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # if unsafe { libc::geteuid() } != 0 {
+//! #     // Not root: CI sets NSLINT_REQUIRE_PRIVILEGED=1 and fails here; elsewhere skip.
+//! #     assert_ne!(std::env::var("NSLINT_REQUIRE_PRIVILEGED").as_deref(), Ok("1"), "needs root");
+//! #     return Ok(());
+//! # }
 //! let ns = nsscope::NetNs::new()?;
 //! let port = 8080;
 //! let listener = ns.run(|_host| std::net::TcpListener::bind(("0.0.0.0", port)))??;
 //! // `listener` stays in `ns` for its whole life, whichever thread uses it.
-//! # drop(listener); Ok(()) }
+//! assert_eq!(listener.local_addr()?.port(), port);
+//! # Ok(()) }
 //! ```
 //!
 //! **[`run_here`](NetNs::run_here)** — the current thread enters and is put back on every
@@ -49,27 +69,41 @@
 //! thread in an unknown namespace cannot be recovered, and carrying on would run the caller's
 //! later code in the wrong place. Refused for `mnt`.
 //!
-//! ```no_run
+//! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let ns = nsscope::NetNs::open_named("blue")?;
+//! # if unsafe { libc::geteuid() } != 0 {
+//! #     // Not root: CI sets NSLINT_REQUIRE_PRIVILEGED=1 and fails here; elsewhere skip.
+//! #     assert_ne!(std::env::var("NSLINT_REQUIRE_PRIVILEGED").as_deref(), Ok("1"), "needs root");
+//! #     return Ok(());
+//! # }
+//! let ns = nsscope::NetNs::new()?;
 //! // `/proc/thread-self/net` shows the thread's namespace. (`/sys/class/net` would not: sysfs
 //! // shows the network namespace it was mounted in, whichever thread reads it.)
 //! let dev = ns.run_here(|_host| std::fs::read_to_string("/proc/thread-self/net/dev"))??;
-//! let interfaces = dev.lines().skip(2).count();
-//! # let _ = interfaces; Ok(()) }
+//! let interfaces: Vec<&str> = dev.lines().skip(2).filter_map(|l| l.split(':').next()).collect();
+//! assert_eq!(interfaces, ["    lo"]); // a fresh namespace has a loopback interface only
+//! # Ok(()) }
 //! ```
 //!
 //! **[`spawn`](NetNs::spawn)** — a named long-lived thread inside the namespace.
 //!
-//! ```no_run
-//! # fn main() -> nsscope::Result<()> {
-//! let ns = nsscope::NetNs::open_named("blue")?;
-//! let server = ns.spawn(|_host| {
-//!     let listener = std::net::TcpListener::bind("0.0.0.0:7000")?;
-//!     for stream in listener.incoming() { drop(stream?); }
-//!     std::io::Result::Ok(())
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # if unsafe { libc::geteuid() } != 0 {
+//! #     // Not root: CI sets NSLINT_REQUIRE_PRIVILEGED=1 and fails here; elsewhere skip.
+//! #     assert_ne!(std::env::var("NSLINT_REQUIRE_PRIVILEGED").as_deref(), Ok("1"), "needs root");
+//! #     return Ok(());
+//! # }
+//! let ns = nsscope::NetNs::new()?;
+//! let (requests, inbox) = std::sync::mpsc::channel::<&str>();
+//! // Serves until `requests` is dropped, inside `ns` (and so is every thread it spawns).
+//! let server = ns.spawn(move |_host| {
+//!     inbox.into_iter().map(|path| std::fs::read_to_string(path).map(|text| text.len())).count()
 //! })?;
-//! # drop(server); Ok(()) }
+//! requests.send("/proc/thread-self/net/dev")?;
+//! drop(requests);
+//! assert_eq!(server.join().expect("server thread"), 1);
+//! # Ok(()) }
 //! ```
 //!
 //! **[`worker`](NetNs::worker)** — a persistent thread that enters once and takes many calls
@@ -77,13 +111,18 @@
 //! current-thread runtime built after entering. A worker that ever fails to stay in its
 //! namespace is poisoned and refuses further calls.
 //!
-//! ```no_run
+//! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let ns = nsscope::NetNs::open_named("blue")?;
+//! # if unsafe { libc::geteuid() } != 0 {
+//! #     // Not root: CI sets NSLINT_REQUIRE_PRIVILEGED=1 and fails here; elsewhere skip.
+//! #     assert_ne!(std::env::var("NSLINT_REQUIRE_PRIVILEGED").as_deref(), Ok("1"), "needs root");
+//! #     return Ok(());
+//! # }
+//! let ns = nsscope::NetNs::new()?;
 //! let worker = ns.worker()?;
 //! for _ in 0..1000 {
-//!     let n = worker.run(|_host| std::fs::read_to_string("/proc/thread-self/net/dev"))??;
-//! #   let _ = n;
+//!     let dev = worker.run(|_host| std::fs::read_to_string("/proc/thread-self/net/dev"))??;
+//!     assert_eq!(dev.lines().count(), 3); // two header lines, then `lo`
 //! }
 //! # Ok(()) }
 //! ```
@@ -92,16 +131,24 @@
 //! built inside the namespace, so `tokio::spawn`, `spawn_blocking` and DNS inside it stay
 //! there.
 //!
-//! ```no_run
+//! ```
 //! # #[cfg(feature = "tokio")]
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let ns = nsscope::NetNs::open_named("blue")?;
-//! let addr = ns.run_async(async |_host: &nsscope::NetNs| {
-//!     let l = tokio::net::TcpListener::bind("0.0.0.0:0").await?;
-//!     let resolved = tokio::net::lookup_host("localhost:80").await?.count();
-//!     std::io::Result::Ok((l.local_addr()?, resolved))
+//! # if unsafe { libc::geteuid() } != 0 {
+//! #     // Not root: CI sets NSLINT_REQUIRE_PRIVILEGED=1 and fails here; elsewhere skip.
+//! #     assert_ne!(std::env::var("NSLINT_REQUIRE_PRIVILEGED").as_deref(), Ok("1"), "needs root");
+//! #     return Ok(());
+//! # }
+//! use nsscope::NetNs;
+//! let ns = NetNs::new()?;
+//! let (addr, blocking_ran_in) = ns.run_async(async |_host: &NetNs| {
+//!     let listener = tokio::net::TcpListener::bind("0.0.0.0:0").await?;
+//!     let ran_in = tokio::task::spawn_blocking(NetNs::current).await??;
+//!     std::io::Result::Ok((listener.local_addr()?, ran_in))
 //! })??;
-//! # let _ = addr; Ok(()) }
+//! assert_eq!(blocking_ran_in, ns);
+//! assert_ne!(addr.port(), 0);
+//! # Ok(()) }
 //! # #[cfg(not(feature = "tokio"))]
 //! # fn main() {}
 //! ```
@@ -109,31 +156,69 @@
 //! **[`command`](NetNs::command)** — a child process that enters before `exec` (an
 //! async-signal-safe `setns` in `pre_exec`), as `nsenter` does. The only way into user, pid
 //! and time namespaces. It enters the namespace and nothing else: unlike `ip netns exec`, it
-//! remounts no `/sys` and binds no `/etc/netns/NAME` files.
+//! remounts no `/sys` and binds no `/etc/netns/NAME` files. std applies a `Command`'s `uid`
+//! before that `setns` (which then fails) and its `current_dir` before it too (nsscope looks
+//! a `mnt` namespace's up again inside): see [`command`](Namespace::command).
 //!
-//! ```no_run
+//! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let ns = nsscope::NetNs::open_named("blue")?;
+//! # if unsafe { libc::geteuid() } != 0 {
+//! #     // Not root: CI sets NSLINT_REQUIRE_PRIVILEGED=1 and fails here; elsewhere skip.
+//! #     assert_ne!(std::env::var("NSLINT_REQUIRE_PRIVILEGED").as_deref(), Ok("1"), "needs root");
+//! #     return Ok(());
+//! # }
+//! let ns = nsscope::NetNs::new()?;
 //! let mut cmd = std::process::Command::new("ip");
 //! cmd.args(["link", "set", "lo", "up"]);
-//! let status = ns.command(cmd).status()?;
-//! # let _ = status; Ok(()) }
+//! assert!(ns.command(cmd).status()?.success());
+//! # Ok(()) }
+//! ```
+//!
+//! **Several kinds at once** — an [`NsSet`] enters a process's net and mnt (or any set) in one
+//! step: one `setns` on a pidfd of the process where the kernel supports it (Linux 5.8 and
+//! later), else one kind at a time; through `run`, `run_here` (no mnt), `spawn` and `command`.
+//!
+//! ```
+//! # use std::io::BufRead;
+//! use nsscope::{NsKind, NsSet};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # if unsafe { libc::geteuid() } != 0 {
+//! #     // Not root: CI sets NSLINT_REQUIRE_PRIVILEGED=1 and fails here; elsewhere skip.
+//! #     assert_ne!(std::env::var("NSLINT_REQUIRE_PRIVILEGED").as_deref(), Ok("1"), "needs root");
+//! #     return Ok(());
+//! # }
+//! # let mut container = std::process::Command::new("unshare")
+//! #     .args(["--net", "--uts", "sh", "-c", "hostname box && echo ready && exec sleep 30"])
+//! #     .stdout(std::process::Stdio::piped())
+//! #     .spawn()?;
+//! # let mut ready = String::new();
+//! # std::io::BufReader::new(container.stdout.take().expect("piped")).read_line(&mut ready)?;
+//! // A process with network and UTS namespaces of its own (`unshare --net --uts`).
+//! let pid = container.id();
+//! let set = NsSet::of_pid(pid, &[NsKind::Net, NsKind::Uts])?;
+//! let hostname = set.run(|_host| std::fs::read_to_string("/proc/sys/kernel/hostname"))??;
+//! assert_eq!(hostname.trim(), "box");
+//! # container.kill()?;
+//! # container.wait()?;
+//! # Ok(()) }
 //! ```
 //!
 //! # Kinds
 //!
-//! | kind | `run`, `spawn`, `worker`, `run_async` | `run_here` | `command` |
+//! | kind | `run`, `spawn`, `worker`, `run_async`, `thread_start_hook` | `run_here` | `command` |
 //! |---|---|---|---|
 //! | net, uts, ipc, cgroup | yes | yes | yes |
-//! | mnt | yes (the thread unshares `CLONE_FS` first) | refused | yes |
+//! | mnt | yes (the thread takes a private root and working directory first) | refused | yes |
 //! | user, pid, time | refused | refused | yes |
 //!
-//! The kernel refuses to move a thread of a multithreaded process into a `user` namespace
-//! (`EINVAL`) or a `time` namespace (`EUSERS`; `setns` would move the caller's own clocks);
-//! `pid` only changes what children get, and a thread whose pid namespace for children
-//! differs can no longer create threads. Joining a `mnt` namespace fails while the thread shares its root and working
-//! directory (`fs_struct`) with others, so only threads nsscope owns, after
-//! `unshare(CLONE_FS)`, enter one; they start at the namespace's root. Refusals are
+//! The same rules hold for every member of an [`NsSet`]. The kernel refuses to move a thread of
+//! a multithreaded process into a `user` namespace (`EINVAL`) or a `time` namespace (`EUSERS`;
+//! `setns` would move the caller's own clocks); `pid` only changes what children get, and a
+//! thread whose pid namespace for children differs can no longer create threads. Joining a
+//! `mnt` namespace fails while the thread shares its root and working directory (`fs_struct`)
+//! with others, so only threads nsscope owns enter one, each time after `unshare(CLONE_FS)`
+//! (threads the code in a scope created, even joined ones, may still share it); they start at
+//! the namespace's root. A restore puts back the kind it entered only. Refusals are
 //! [`Error::UnsupportedKind`], whose message points to `command`.
 //!
 //! # What threads inherit
@@ -155,6 +240,32 @@
 //! `Builder::on_thread_start`, rayon's `ThreadPoolBuilder::start_handler`): every new thread of
 //! the pool then moves back to the host before it takes work. Pools nsscope does not build and
 //! nobody guarded cannot be fixed from inside a scope: hand them no work there.
+//!
+//! ```
+//! # #[cfg(feature = "tokio")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # if unsafe { libc::geteuid() } != 0 {
+//! #     // Not root: CI sets NSLINT_REQUIRE_PRIVILEGED=1 and fails here; elsewhere skip.
+//! #     assert_ne!(std::env::var("NSLINT_REQUIRE_PRIVILEGED").as_deref(), Ok("1"), "needs root");
+//! #     return Ok(());
+//! # }
+//! use nsscope::NetNs;
+//! let host = NetNs::current()?;
+//! let runtime = tokio::runtime::Builder::new_multi_thread()
+//!     .on_thread_start(host.thread_start_hook()?)
+//!     .build()?;
+//! let ns = NetNs::new()?;
+//! runtime.block_on(async {
+//!     // The pool grows a blocking thread from this thread, inside `ns` for the moment...
+//!     let task = ns.run_here(|_| tokio::task::spawn_blocking(NetNs::current))?;
+//!     // ...and the hook moved it back to the host before it ran anything.
+//!     assert_eq!(task.await??, host);
+//!     Ok::<_, Box<dyn std::error::Error>>(())
+//! })?;
+//! # Ok(()) }
+//! # #[cfg(not(feature = "tokio"))]
+//! # fn main() {}
+//! ```
 //!
 //! The runtimes nsscope builds (`run_async`, `Worker::spawn_async`) guard themselves the other
 //! way round: their thread-start hook puts every blocking thread in the namespace, so a `Handle`

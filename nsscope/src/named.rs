@@ -35,6 +35,28 @@ static RUN_DIR_SETUP: Mutex<()> = Mutex::new(());
 /// makes it a shared mount point, so that a name also reaches mount namespaces copied from
 /// this one later, and removing it there frees the namespace everywhere. A directory of your
 /// own therefore stays a mount point: unmount it (`umount DIR`) before deleting it.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # if unsafe { libc::geteuid() } != 0 {
+/// #     // Not root: CI sets NSLINT_REQUIRE_PRIVILEGED=1 and fails here; elsewhere skip.
+/// #     assert_ne!(std::env::var("NSLINT_REQUIRE_PRIVILEGED").as_deref(), Ok("1"), "needs root");
+/// #     return Ok(());
+/// # }
+/// use nsscope::NetnsDir;
+/// let path = std::env::temp_dir().join(format!("nsscope-doc-dir-{}", std::process::id()));
+/// let dir = NetnsDir::new(&path);
+/// let blue = dir.create("blue")?;
+/// assert_eq!(dir.list()?, ["blue"]);
+/// assert_eq!(dir.open("blue")?, blue);
+/// // Apart from the system's: `ip netns list` and `NetNs::list_named` do not show it.
+/// dir.remove("blue")?;
+/// # let c_path = std::ffi::CString::new(path.to_str().expect("utf-8"))?;
+/// # // The directory became a mount point: unmount it before deleting it.
+/// # assert_eq!(unsafe { libc::umount2(c_path.as_ptr(), libc::MNT_DETACH) }, 0);
+/// # std::fs::remove_dir(&path)?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetnsDir {
     dir: PathBuf,
