@@ -1,12 +1,11 @@
-//! The scope methods, identical on [`Namespace`] and [`NetNs`]; the closure's `host` has the
-//! same type as the receiver.
+//! The scope methods and the thread-start hook, identical on [`Namespace`] and [`NetNs`]; the
+//! closure's `host` has the same type as the receiver.
 
 use std::process::Command;
 use std::thread::JoinHandle;
 
 use crate::error::Result;
 use crate::namespace::{Namespace, NsHandle};
-
 use crate::netns::NetNs;
 use crate::scope;
 use crate::worker::Worker;

@@ -183,6 +183,13 @@ impl NsSet {
 
     /// Moves the calling thread into every member. On an error, also says how many members
     /// (in entry order) the thread may have been moved into.
+    #[cfg_attr(
+        nslint,
+        allow(
+            nslint::switch_without_restore,
+            reason = "entering is this function's job: every caller (a scope) restores or discards the thread"
+        )
+    )]
     fn enter_members(&self) -> std::result::Result<(), (usize, Error)> {
         let mut moved_all = false;
         if let Some(pidfd) = &self.process {

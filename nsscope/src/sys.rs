@@ -81,7 +81,7 @@ pub(crate) fn chdir(path: &CStr) -> io::Result<()> {
 /// `unshare(flags)` on the calling thread.
 pub(crate) fn unshare(flags: libc::c_int) -> io::Result<()> {
     // SAFETY: a plain system call on the calling thread.
-    // nslint: allow(raw_namespace_switch) -- only called on threads nsscope owns (fresh scope threads, workers, throwaway creators)
+    // nslint: allow(raw_namespace_switch) -- only on threads nsscope owns (scope threads, workers, throwaway creators) or a pool thread its start hook is placing
     let rc = unsafe { libc::unshare(flags) };
     if rc == -1 {
         Err(io::Error::last_os_error())

@@ -58,6 +58,7 @@ fn entering_a_time_namespace_is_refused_to_a_multithreaded_process() {
     let fd = time.as_fd().as_raw_fd();
     // SAFETY: a plain system call on an fd `time` keeps open. It fails before moving anything.
     // nslint: allow(raw_namespace_switch) -- test: shows the kernel's refusal that nsscope documents
+    // nslint: allow(thread_unsafe_namespace_kind) -- test: the refusal is what it checks
     let rc = unsafe { libc::setns(fd, libc::CLONE_NEWTIME) };
     let err = std::io::Error::last_os_error();
     drop(stop_tx);
@@ -112,7 +113,6 @@ fn sysfs_shows_the_namespace_it_was_mounted_in_not_the_thread_s() {
 
     // `command` enters the namespace and remounts nothing, unlike `ip netns exec`.
     let mut cmd = Command::new("sh");
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
     cmd.args([
         "-c",
         "ls /sys/class/net && echo -- && cat /proc/self/net/dev",

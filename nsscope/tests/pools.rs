@@ -93,6 +93,7 @@ fn an_outer_pool_grown_inside_a_scope_keeps_a_thread_there_unless_guarded() {
             // The pool has no idle blocking thread: it creates one from this thread, which
             // is inside `ns` for the duration of the scope.
             let task = ns
+                // nslint: allow(work_escapes_scope) -- test: the hazard itself, unguarded and guarded
                 .run_here(|_| tokio::task::spawn_blocking(thread_net))
                 .expect("run_here");
             let inside_call = task.await.expect("blocking task");
@@ -125,6 +126,7 @@ fn a_guarded_outer_runtime_keeps_the_worker_block_in_place_starts_in_the_host() 
         tokio::spawn(async move {
             // block_in_place hands this worker's place to a new thread, created from here:
             // inside `ns`.
+            // nslint: allow(work_escapes_scope) -- test: the hazard the guard must catch
             ns.run_here(|_| tokio::task::block_in_place(|| ()))
                 .expect("run_here");
         })

@@ -82,8 +82,8 @@ fn run_here_aborts_when_restore_fails_and_stderr_is_a_closed_pipe() {
     assert_eq!(
         out.status.signal(),
         Some(libc::SIGABRT),
-        "the child must abort even when writing the message fails; status {:?} (exit code {CAME_BACK}: \
-         run_here came back)",
+        "the child must abort even when writing the message fails; status {:?} \
+         (exit code {CAME_BACK}: run_here came back)",
         out.status
     );
 }

@@ -161,7 +161,6 @@ fn command_enters_every_kind_of_a_set_user_first() {
         "user first: it grants the rights for the others"
     );
     let mut cmd = Command::new("sh");
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
     cmd.args(["-c", "readlink /proc/self/ns/user /proc/self/ns/net"]);
     let out = set.command(cmd).output().expect("run sh");
     assert!(
