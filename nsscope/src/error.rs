@@ -21,7 +21,7 @@ pub enum Error {
         path: PathBuf,
     },
     /// The file exists but is not a namespace (not an nsfs file, or a plain file under
-    /// `/run/netns` with nothing mounted on it).
+    /// run directory of named namespaces with nothing mounted on it).
     NotANamespace {
         /// The file that was opened.
         path: PathBuf,
@@ -49,7 +49,12 @@ pub enum Error {
         /// The scope that was asked to enter it.
         scope: Scope,
     },
-    /// A namespace name (for `/run/netns`) is not acceptable.
+    /// A set of namespaces was given two of one kind.
+    DuplicateKind {
+        /// The kind given twice.
+        kind: NsKind,
+    },
+    /// A name for a named namespace is not acceptable.
     InvalidName {
         /// The rejected name.
         name: String,
@@ -110,6 +115,22 @@ impl Error {
     }
 }
 
+/// What a failed `setns` back into a namespace of `kind` says about the thread, from its
+/// error number.
+pub(crate) fn restore_failure_hint(kind: NsKind, errno: Option<i32>) -> &'static str {
+    match errno {
+        Some(libc::EPERM) => {
+            "the thread lacks CAP_SYS_ADMIN (did the code in the scope drop it or change \
+             credentials?); its namespace is now unknown"
+        }
+        Some(libc::EINVAL) if kind == NsKind::Mnt => {
+            "the thread shares its root and working directory (CLONE_FS) with another thread; \
+             its namespace is now unknown"
+        }
+        _ => "the thread's namespace is now unknown",
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -122,7 +143,7 @@ impl fmt::Display for Error {
             Error::NotANamespace { path } => write!(
                 f,
                 "{} is not a namespace file: pass a /proc/<pid>/ns/<kind> path or a bind mount of \
-                 one (such as /run/netns/<name>); a plain file there means nothing is mounted on it",
+                 one (such as /var/run/netns/<name>); a plain file there means nothing is mounted on it",
                 path.display()
             ),
             Error::WrongKind {
@@ -158,6 +179,12 @@ impl fmt::Display for Error {
                      multithreaded processes (EINVAL); use `command` to start a child process \
                      inside it"
                 ),
+                NsKind::Time => write!(
+                    f,
+                    "time namespaces cannot be entered by `{scope}`: setns would move the calling \
+                     thread's clocks, and the kernel refuses it in a multithreaded process \
+                     (EUSERS); use `command` to start a child process inside it"
+                ),
                 _ => write!(
                     f,
                     "{kind} namespaces cannot be entered by `{scope}`: setns only changes the \
@@ -166,6 +193,10 @@ impl fmt::Display for Error {
                      child process inside it"
                 ),
             },
+            Error::DuplicateKind { kind } => write!(
+                f,
+                "a set holds one namespace of each kind, and was given two {kind} namespaces"
+            ),
             Error::InvalidName { name, reason } => {
                 write!(f, "invalid namespace name {name:?}: {reason}")
             }
@@ -177,9 +208,8 @@ impl fmt::Display for Error {
             ),
             Error::RestoreFailed { kind, source } => write!(
                 f,
-                "could not return the thread to its {kind} namespace: {source}; the thread's \
-                 namespace is now unknown (did the closure drop CAP_SYS_ADMIN or change \
-                 credentials?)"
+                "could not return the thread to its {kind} namespace: {source}; {}",
+                restore_failure_hint(*kind, source.raw_os_error())
             ),
             Error::PoisonedWorker { kind } => write!(
                 f,
@@ -209,6 +239,7 @@ impl From<Error> for io::Error {
             Error::PermissionDenied { .. } => io::ErrorKind::PermissionDenied,
             Error::AlreadyExists { .. } => io::ErrorKind::AlreadyExists,
             Error::InvalidName { .. }
+            | Error::DuplicateKind { .. }
             | Error::NotANamespace { .. }
             | Error::WrongKind { .. }
             | Error::UnsupportedKind { .. } => io::ErrorKind::InvalidInput,
@@ -216,5 +247,32 @@ impl From<Error> for io::Error {
             _ => io::ErrorKind::Other,
         };
         io::Error::new(kind, e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use super::Error;
+    use crate::kind::NsKind;
+
+    fn restore_failed(kind: NsKind, errno: i32) -> String {
+        Error::RestoreFailed {
+            kind,
+            source: io::Error::from_raw_os_error(errno),
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn a_failed_restore_names_the_cause_its_error_number_points_to() {
+        assert!(restore_failed(NsKind::Net, libc::EPERM).contains("CAP_SYS_ADMIN"));
+        let shared_fs = restore_failed(NsKind::Mnt, libc::EINVAL);
+        assert!(shared_fs.contains("CLONE_FS"), "{shared_fs}");
+        assert!(!shared_fs.contains("CAP_SYS_ADMIN"), "{shared_fs}");
+        let other = restore_failed(NsKind::Net, libc::ENOMEM);
+        assert!(!other.contains("CAP_SYS_ADMIN"), "{other}");
+        assert!(other.contains("unknown"), "{other}");
     }
 }

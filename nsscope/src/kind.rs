@@ -22,7 +22,7 @@ pub enum NsKind {
     User,
     /// Cgroup root view.
     Cgroup,
-    /// Boot and monotonic clock offsets. Affects children only: never entered in-process.
+    /// Boot and monotonic clock offsets. Refused for multithreaded processes by the kernel.
     Time,
 }
 
@@ -74,9 +74,10 @@ impl NsKind {
 
     /// Whether a thread of a running process can enter this kind and come back.
     ///
-    /// False for `User` (the kernel refuses multithreaded processes), `Pid` and `Time`
-    /// (they only change what *children* get, and a thread whose pid namespace for children
-    /// differs can no longer create threads). Those are entered through
+    /// False for `User` and `Time` (the kernel refuses to move a thread of a multithreaded
+    /// process into them: `EINVAL` and `EUSERS`) and for `Pid` (it only changes what
+    /// *children* get, and a thread whose pid namespace for children differs can no longer
+    /// create threads). Those are entered through
     /// [`Namespace::command`](crate::Namespace::command).
     pub const fn in_process(self) -> bool {
         !matches!(self, NsKind::User | NsKind::Pid | NsKind::Time)
@@ -108,6 +109,8 @@ pub enum Scope {
     RunAsync,
     /// `command`: a child process that enters before `exec`.
     Command,
+    /// `thread_start_hook`: the new threads of a thread pool.
+    ThreadStartHook,
 }
 
 impl Scope {
@@ -120,6 +123,7 @@ impl Scope {
             Scope::Worker => "worker",
             Scope::RunAsync => "run_async",
             Scope::Command => "command",
+            Scope::ThreadStartHook => "thread_start_hook",
         }
     }
 
@@ -128,7 +132,11 @@ impl Scope {
         match self {
             Scope::Command => true,
             Scope::RunHere => kind.in_process() && !matches!(kind, NsKind::Mnt),
-            Scope::Run | Scope::Spawn | Scope::Worker | Scope::RunAsync => kind.in_process(),
+            Scope::Run
+            | Scope::Spawn
+            | Scope::Worker
+            | Scope::RunAsync
+            | Scope::ThreadStartHook => kind.in_process(),
         }
     }
 }

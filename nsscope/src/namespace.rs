@@ -1,16 +1,15 @@
-//! Namespace handles and the per-thread cache of "where am I".
+//! Namespace handles.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 
+use crate::current::{current_inode, current_ns};
 use crate::error::{Error, Result};
 use crate::kind::NsKind;
-use crate::sys;
+use crate::{procfs, sys};
 
 /// The identity of a namespace: the (device, inode) pair of its nsfs file.
 ///
@@ -59,7 +58,7 @@ pub struct Namespace {
 }
 
 impl Namespace {
-    /// Opens the namespace file at `path` (`/proc/<pid>/ns/<kind>`, `/run/netns/<name>`, any
+    /// Opens the namespace file at `path` (`/proc/<pid>/ns/<kind>`, `/var/run/netns/<name>`, any
     /// bind mount of one) and checks with `NS_GET_NSTYPE` that it is a namespace of `kind`.
     ///
     /// Errors: [`Error::NotFound`], [`Error::NotANamespace`], [`Error::WrongKind`],
@@ -85,8 +84,11 @@ impl Namespace {
         current_ns(kind)
     }
 
-    /// Wraps an already open namespace file descriptor, checking its kind when `kind` is given.
+    /// Wraps an already open namespace file descriptor, checking its kind when `kind` is
+    /// given, and sets its `FD_CLOEXEC` flag like every descriptor nsscope holds.
     pub fn from_fd(fd: OwnedFd, kind: Option<NsKind>) -> Result<Namespace> {
+        sys::set_cloexec(fd.as_fd())
+            .map_err(|e| Error::io("setting FD_CLOEXEC on a namespace descriptor", e))?;
         Namespace::from_fd_checked(fd, kind, None)
     }
 
@@ -111,9 +113,23 @@ impl Namespace {
         Ok(current_inode(self.kind)? == self.id.ino)
     }
 
+    /// The same handle, showing `path` as the path it was opened from.
+    pub(crate) fn with_path(mut self, path: &Path) -> Namespace {
+        self.path = Some(Arc::from(path));
+        self
+    }
+
     fn open_checked(path: &Path, kind: Option<NsKind>) -> Result<Namespace> {
-        let fd = sys::open(path, libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOCTTY, 0)
-            .map_err(|e| Error::from_io(format!("opening {}", path.display()), Some(path), e))?;
+        let failed = |e| Error::from_io(format!("opening {}", path.display()), Some(path), e);
+        // O_PATH finds the file without opening it: a device node or a FIFO that is not a
+        // namespace never sees an open (or an ioctl).
+        let located = sys::open(path, libc::O_PATH, 0).map_err(failed)?;
+        if !sys::is_nsfs(located.as_fd()).map_err(failed)? {
+            return Err(Error::NotANamespace {
+                path: path.to_path_buf(),
+            });
+        }
+        let fd = procfs::reopen(located.as_fd(), libc::O_RDONLY).map_err(failed)?;
         Namespace::from_fd_checked(fd, kind, Some(path))
     }
 
@@ -123,6 +139,12 @@ impl Namespace {
         path: Option<&Path>,
     ) -> Result<Namespace> {
         let shown = || path.map_or_else(|| PathBuf::from("<file descriptor>"), Path::to_path_buf);
+        // NS_GET_NSTYPE only on nsfs files: another file's driver could act on the request.
+        let nsfs = sys::is_nsfs(fd.as_fd())
+            .map_err(|e| Error::io(format!("querying the type of {}", shown().display()), e))?;
+        if !nsfs {
+            return Err(Error::NotANamespace { path: shown() });
+        }
         let flag = sys::ns_type(fd.as_fd())
             .map_err(|e| Error::io(format!("querying the type of {}", shown().display()), e))?
             .ok_or_else(|| Error::NotANamespace { path: shown() })?;
@@ -150,12 +172,6 @@ impl Namespace {
             id: NsId { dev, ino },
             path: path.map(Arc::from),
         })
-    }
-
-    /// Drops the remembered path (for handles whose path names "whoever opens it").
-    pub(crate) fn without_path(mut self) -> Namespace {
-        self.path = None;
-        self
     }
 }
 
@@ -227,126 +243,4 @@ impl NsHandle for Namespace {
 
 pub(crate) fn wrap<H: NsHandle>(ns: Namespace) -> H {
     <H as sealed::Sealed>::wrap(ns)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Where is this thread? A per-thread cache.
-//
-// Opening /proc/thread-self/ns/<kind> costs about three setns calls, so every thread keeps an
-// O_PATH handle on its own ns links and the last namespace handle it opened per kind. Each
-// look-up still asks the kernel (readlink on the O_PATH handle, no path walk) which namespace
-// the thread is in, so a switch made behind nsscope's back is noticed and never "restored"
-// into a stale namespace. After fork the child starts with an empty cache.
-
-static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
-static ATFORK: Once = Once::new();
-
-extern "C" fn after_fork_in_child() {
-    FORK_GENERATION.fetch_add(1, Ordering::Relaxed);
-}
-
-struct Slot {
-    link: OwnedFd,
-    ns: Option<Namespace>,
-}
-
-struct ThreadCache {
-    generation: u64,
-    slots: [Option<Slot>; 8],
-}
-
-thread_local! {
-    static CACHE: RefCell<ThreadCache> = const {
-        RefCell::new(ThreadCache { generation: 0, slots: [const { None }; 8] })
-    };
-}
-
-fn thread_link_path(kind: NsKind) -> PathBuf {
-    PathBuf::from(format!("/proc/thread-self/ns/{}", kind.proc_name()))
-}
-
-/// Opens the calling thread's namespace of `kind` without the cache.
-pub(crate) fn open_current_uncached(kind: NsKind) -> Result<Namespace> {
-    Ok(Namespace::open_checked(&thread_link_path(kind), Some(kind))?.without_path())
-}
-
-fn with_slot<T>(
-    kind: NsKind,
-    f: impl FnOnce(&mut Slot) -> Result<T>,
-    fallback: impl FnOnce() -> Result<T>,
-) -> Result<T> {
-    ATFORK.call_once(|| {
-        // SAFETY: registers a handler that only bumps an atomic counter.
-        unsafe {
-            libc::pthread_atfork(None, None, Some(after_fork_in_child));
-        }
-    });
-    let generation = FORK_GENERATION.load(Ordering::Relaxed);
-    let attempt = CACHE.try_with(|cache| {
-        let Ok(mut cache) = cache.try_borrow_mut() else {
-            return None;
-        };
-        if cache.generation != generation {
-            cache.slots = [const { None }; 8];
-            cache.generation = generation;
-        }
-        let slot = cache.slots.get_mut(kind.index())?;
-        if slot.is_none() {
-            let path = thread_link_path(kind);
-            let link = match sys::open(&path, libc::O_PATH | libc::O_NOFOLLOW, 0) {
-                Ok(link) => link,
-                Err(e) => {
-                    return Some(Err(Error::from_io(
-                        format!("opening {}", path.display()),
-                        Some(&path),
-                        e,
-                    )));
-                }
-            };
-            *slot = Some(Slot { link, ns: None });
-        }
-        slot.as_mut().map(f)
-    });
-    match attempt {
-        Ok(Some(result)) => result,
-        // Thread-local storage is being torn down, or a re-entrant call: go the slow way.
-        _ => fallback(),
-    }
-}
-
-fn read_link(slot: &Slot, kind: NsKind) -> Result<u64> {
-    sys::ns_link_inode(slot.link.as_fd()).map_err(|e| {
-        Error::io(
-            format!("reading /proc/thread-self/ns/{}", kind.proc_name()),
-            e,
-        )
-    })
-}
-
-/// The namespace of `kind` the calling thread is in now.
-pub(crate) fn current_ns(kind: NsKind) -> Result<Namespace> {
-    with_slot(
-        kind,
-        |slot| {
-            let ino = read_link(slot, kind)?;
-            if let Some(ns) = &slot.ns {
-                if ns.id.ino == ino {
-                    return Ok(ns.clone());
-                }
-            }
-            let ns = open_current_uncached(kind)?;
-            slot.ns = Some(ns.clone());
-            Ok(ns)
-        },
-        || open_current_uncached(kind),
-    )
-}
-
-/// The inode of the calling thread's namespace of `kind`.
-pub(crate) fn current_inode(kind: NsKind) -> Result<u64> {
-    with_slot(
-        kind,
-        |slot| read_link(slot, kind),
-        || Ok(open_current_uncached(kind)?.id.ino),
-    )
 }

@@ -1,23 +1,15 @@
 //! Network namespaces, including named ones managed as `ip netns` does.
 
 use std::fmt;
-use std::io;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
-use std::sync::Mutex;
 
+use crate::current::open_current_uncached;
 use crate::error::{Error, Result};
 use crate::kind::NsKind;
-use crate::namespace::{Namespace, NsHandle, NsId, open_current_uncached};
+use crate::named::NetnsDir;
+use crate::namespace::{Namespace, NsHandle, NsId};
 use crate::sys;
-
-/// Where `ip netns add` mounts named namespaces.
-pub const NETNS_RUN_DIR: &str = "/run/netns";
-/// The historical location, also searched by [`NetNs::open_named`].
-pub const NETNS_VAR_RUN_DIR: &str = "/var/run/netns";
-
-/// Serialises the one-time setup of the shared `/run/netns` mount within this process.
-static RUN_DIR_SETUP: Mutex<()> = Mutex::new(());
 
 /// A network namespace: a [`Namespace`] whose kind is known to be [`NsKind::Net`].
 ///
@@ -38,94 +30,35 @@ impl NetNs {
         })
     }
 
-    /// Creates a named namespace exactly as `ip netns add NAME` does: makes `/run/netns` a
-    /// shared mount point (so unmounts propagate), creates `/run/netns/NAME` exclusively, and
-    /// bind-mounts a fresh namespace onto it. `ip netns list` and `ip netns exec` see it.
+    /// Creates a fresh namespace named `name` in the system's run directory, as
+    /// `ip netns add NAME` does: [`NetnsDir::system`]`().create(name)`.
     ///
     /// Errors: [`Error::InvalidName`], [`Error::AlreadyExists`], [`Error::PermissionDenied`].
     pub fn create_named(name: &str) -> Result<NetNs> {
-        validate_name(name)?;
-        let dir = Path::new(NETNS_RUN_DIR);
-        prepare_run_dir(dir)?;
-        let path = dir.join(name);
-        let placeholder = sys::open(&path, libc::O_RDONLY | libc::O_CREAT | libc::O_EXCL, 0)
-            .map_err(|e| match e.raw_os_error() {
-                Some(libc::EEXIST) => Error::AlreadyExists { path: path.clone() },
-                _ => Error::from_io(format!("creating {}", path.display()), None, e),
-            })?;
-        drop(placeholder);
-        let mounted = on_throwaway_thread(|| {
-            sys::unshare(libc::CLONE_NEWNET)
-                .map_err(|e| Error::io("creating a network namespace (unshare CLONE_NEWNET)", e))?;
-            sys::mount(Path::new("/proc/thread-self/ns/net"), &path, libc::MS_BIND).map_err(|e| {
-                Error::from_io(format!("bind-mounting onto {}", path.display()), None, e)
-            })
-        });
-        if let Err(e) = mounted {
-            let _ = std::fs::remove_file(&path);
-            return Err(e);
-        }
-        Namespace::open(&path, NsKind::Net).map(NetNs)
+        NetnsDir::system().create(name)
     }
 
-    /// Removes a named namespace as `ip netns delete NAME` does: lazily unmounts and deletes
-    /// `/run/netns/NAME`. The namespace itself lives on while handles or processes use it.
+    /// Names this namespace `name` in the system's run directory, as `ip netns attach NAME
+    /// PID` does for a process's: [`NetnsDir::system`]`().attach(name, self)`.
+    pub fn attach_named(&self, name: &str) -> Result<NetNs> {
+        NetnsDir::system().attach(name, self)
+    }
+
+    /// Removes the name `name` as `ip netns delete NAME` does:
+    /// [`NetnsDir::system`]`().remove(name)`. The namespace itself lives on while handles or
+    /// processes use it.
     pub fn remove_named(name: &str) -> Result<()> {
-        validate_name(name)?;
-        let path = Path::new(NETNS_RUN_DIR).join(name);
-        if let Err(e) = sys::umount_detach(&path) {
-            // EINVAL: not a mount point (a stale placeholder); ENOENT is reported by unlink.
-            if !matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOENT)) {
-                return Err(Error::from_io(
-                    format!("unmounting {}", path.display()),
-                    None,
-                    e,
-                ));
-            }
-        }
-        std::fs::remove_file(&path)
-            .map_err(|e| Error::from_io(format!("removing {}", path.display()), Some(&path), e))
+        NetnsDir::system().remove(name)
     }
 
-    /// Opens the named namespace `NAME` from `/run/netns/NAME`, or `/var/run/netns/NAME`.
+    /// Opens the namespace named `name`: [`NetnsDir::system`]`().open(name)`.
     pub fn open_named(name: &str) -> Result<NetNs> {
-        validate_name(name)?;
-        let mut first_err = None;
-        for dir in [NETNS_RUN_DIR, NETNS_VAR_RUN_DIR] {
-            match NetNs::open(Path::new(dir).join(name)) {
-                Ok(ns) => return Ok(ns),
-                Err(Error::NotFound { .. }) => {
-                    if first_err.is_none() {
-                        first_err = Some(Error::NotFound {
-                            path: Path::new(NETNS_RUN_DIR).join(name),
-                        });
-                    }
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Err(first_err.unwrap_or_else(|| Error::NotFound {
-            path: Path::new(NETNS_RUN_DIR).join(name),
-        }))
+        NetnsDir::system().open(name)
     }
 
-    /// The names under `/run/netns` (what `ip netns list` shows), sorted.
+    /// The names `ip netns list` shows, sorted: [`NetnsDir::system`]`().list()`.
     pub fn list_named() -> Result<Vec<String>> {
-        let dir = Path::new(NETNS_RUN_DIR);
-        let entries = match std::fs::read_dir(dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io(format!("listing {}", dir.display()), e)),
-        };
-        let mut names = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::io(format!("listing {}", dir.display()), e))?;
-            if let Some(name) = entry.file_name().to_str() {
-                names.push(name.to_owned());
-            }
-        }
-        names.sort();
-        Ok(names)
+        NetnsDir::system().list()
     }
 
     /// Opens the network namespace file at `path`, checking its kind.
@@ -156,6 +89,11 @@ impl NetNs {
     /// Whether the calling thread is in this namespace right now.
     pub fn is_current(&self) -> Result<bool> {
         self.0.is_current()
+    }
+
+    /// The same handle, showing `path` as the path it was opened from.
+    pub(crate) fn with_path(self, path: &Path) -> NetNs {
+        NetNs(self.0.with_path(path))
     }
 
     /// The underlying [`Namespace`].
@@ -218,70 +156,6 @@ impl fmt::Display for NetNs {
 impl fmt::Debug for NetNs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("NetNs").field(&self.0).finish()
-    }
-}
-
-/// Names as `ip netns` accepts them: one path component.
-fn validate_name(name: &str) -> Result<()> {
-    let reason = if name.is_empty() {
-        Some("it is empty")
-    } else if name == "." || name == ".." {
-        Some("`.` and `..` are not names")
-    } else if name.contains('/') {
-        Some("it contains `/`")
-    } else if name.contains('\0') {
-        Some("it contains a NUL byte")
-    } else if name.len() > 255 {
-        Some("it is longer than 255 bytes")
-    } else {
-        None
-    };
-    match reason {
-        Some(reason) => Err(Error::InvalidName {
-            name: name.to_owned(),
-            reason,
-        }),
-        None => Ok(()),
-    }
-}
-
-/// Makes `dir` exist and be a shared mount point, so namespace mounts propagate between
-/// mount namespaces (and unmounting one frees it everywhere).
-fn prepare_run_dir(dir: &Path) -> Result<()> {
-    let _serial = RUN_DIR_SETUP.lock().unwrap_or_else(|e| e.into_inner());
-    match std::fs::DirBuilder::new().recursive(true).create(dir) {
-        Ok(()) => {}
-        Err(e) => {
-            return Err(Error::from_io(
-                format!("creating {}", dir.display()),
-                None,
-                e,
-            ));
-        }
-    }
-    let mut made_mount_point = false;
-    loop {
-        match sys::mount(Path::new(""), dir, libc::MS_SHARED | libc::MS_REC) {
-            Ok(()) => return Ok(()),
-            Err(e) if e.raw_os_error() == Some(libc::EINVAL) && !made_mount_point => {
-                // Not a mount point yet: bind it onto itself, then try again.
-                sys::mount(dir, dir, libc::MS_BIND | libc::MS_REC).map_err(|e| {
-                    Error::from_io(
-                        format!("bind-mounting {} onto itself", dir.display()),
-                        None,
-                        e,
-                    )
-                })?;
-                made_mount_point = true;
-            }
-            Err(e) => {
-                return Err(Error::from_io(
-                    format!("making {} a shared mount", dir.display()),
-                    None,
-                    e,
-                ));
-            }
-        }
     }
 }
 

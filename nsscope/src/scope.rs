@@ -1,16 +1,20 @@
-//! The scopes, written once for every handle type.
+//! The scopes, written once for every [`Target`]: single namespaces of any handle type, and
+//! sets.
 
-use std::os::fd::{AsFd, AsRawFd};
-use std::os::unix::process::CommandExt;
+use std::fmt;
+use std::io;
+use std::os::fd::AsFd;
 use std::panic::resume_unwind;
-use std::process::Command;
-use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, restore_failure_hint};
+use crate::fatal;
 use crate::kind::{NsKind, Scope};
-use crate::namespace::{Namespace, NsHandle, current_ns, wrap};
-use crate::sys;
+use crate::namespace::Namespace;
+#[cfg(feature = "tokio")]
+use crate::namespace::NsHandle;
+use crate::target::Target;
+use crate::{procfs, sys};
 
 /// Refuses kinds this scope cannot enter.
 pub(crate) fn check(kind: NsKind, scope: Scope) -> Result<()> {
@@ -21,36 +25,55 @@ pub(crate) fn check(kind: NsKind, scope: Scope) -> Result<()> {
     }
 }
 
-/// Prepares a thread nsscope owns for entering `kind`: mnt needs a private `fs_struct`.
-pub(crate) fn prepare_owned_thread(kind: NsKind) -> Result<()> {
+/// Prepares a thread nsscope owns for entering `kind`: mnt needs a private filesystem
+/// context (root and working directory, `fs_struct`).
+///
+/// The kernel refuses to switch the mount namespace of a context other threads share, and a
+/// thread shares its creator's until it unshares it; a thread that has been joined may still
+/// hold it for a moment (the kernel wakes the joiner before the exiting thread lets go). So
+/// every entry and re-entry of a mnt namespace takes a private copy first; when the context
+/// is already private that costs one cheap system call.
+pub(crate) fn prepare_owned_thread(kind: NsKind) -> io::Result<()> {
     if kind == NsKind::Mnt {
-        sys::unshare(libc::CLONE_FS)
-            .map_err(|e| Error::io("unsharing the filesystem context (CLONE_FS)", e))?;
+        // While the thread still sees the process's own /proc: see `procfs`.
+        procfs::root()?;
+        sys::unshare(libc::CLONE_FS)?;
     }
     Ok(())
 }
 
-/// Moves the calling thread into `target`.
-pub(crate) fn enter(target: &Namespace) -> Result<()> {
+/// Moves a thread nsscope owns into `target`, the first time or again.
+pub(crate) fn enter_owned(target: &Namespace) -> io::Result<()> {
+    prepare_owned_thread(target.kind())?;
     sys::setns(target.as_fd(), target.kind())
-        .map_err(|e| Error::from_io(format!("entering {target}"), None, e))
 }
 
-pub(crate) fn run<H, F, R>(target: &Namespace, f: F) -> Result<R>
+/// Gives up on a thread that could not be put back into `host`: see [`fatal`].
+pub(crate) fn abort_unrestored(kind: NsKind, error: &io::Error, host: &dyn fmt::Display) -> ! {
+    let errno = error.raw_os_error();
+    fatal::abort_with(format_args!(
+        "nsscope: run_here: could not return the thread to its {kind} namespace: {}; {}. \
+         Aborting: a thread left in an unknown {kind} namespace would run all the caller's \
+         later code there (host was {host}).\n",
+        fatal::Errno(errno),
+        restore_failure_hint(kind, errno),
+    ))
+}
+
+pub(crate) fn run<T, F, R>(target: &T, f: F) -> Result<R>
 where
-    H: NsHandle,
-    F: FnOnce(&H) -> R + Send,
+    T: Target,
+    F: FnOnce(&T::Host) -> R + Send,
     R: Send,
 {
-    check(target.kind(), Scope::Run)?;
+    target.check(Scope::Run)?;
     // The new thread inherits the caller's namespaces: that is the host.
-    let host: H = wrap(current_ns(target.kind())?);
+    let host = target.host()?;
     let host = &host;
     std::thread::scope(|s| {
         let handle = std::thread::Builder::new()
             .spawn_scoped(s, move || -> Result<R> {
-                prepare_owned_thread(target.kind())?;
-                enter(target)?;
+                target.enter_owned()?;
                 Ok(f(host))
                 // The thread ends here, still inside the namespace: nothing to restore.
             })
@@ -63,56 +86,45 @@ where
 }
 
 /// Puts the thread back on every exit path; aborts if it cannot.
-struct Restore<'a> {
-    host: &'a Namespace,
+struct Restore<'a, T: Target> {
+    host: &'a T::Host,
 }
 
-impl Drop for Restore<'_> {
+impl<T: Target> Drop for Restore<'_, T> {
     fn drop(&mut self) {
-        if let Err(e) = sys::setns(self.host.as_fd(), self.host.kind()) {
-            let err = Error::RestoreFailed {
-                kind: self.host.kind(),
-                source: e,
-            };
-            eprintln!(
-                "nsscope: run_here: {err}. Aborting: a thread left in an unknown {} namespace \
-                 would run all the caller's later code there (host was {}).",
-                self.host.kind(),
-                self.host
-            );
-            std::process::abort();
+        if let Err((kind, error)) = T::restore(self.host) {
+            // No panic and no allocation from here on: see `fatal`.
+            abort_unrestored(kind, &error, self.host);
         }
     }
 }
 
-pub(crate) fn run_here<H, F, R>(target: &Namespace, f: F) -> Result<R>
+pub(crate) fn run_here<T, F, R>(target: &T, f: F) -> Result<R>
 where
-    H: NsHandle,
-    F: FnOnce(&H) -> R,
+    T: Target,
+    F: FnOnce(&T::Host) -> R,
 {
-    check(target.kind(), Scope::RunHere)?;
-    let host: H = wrap(current_ns(target.kind())?);
-    enter(target)?;
-    let _restore = Restore {
-        host: host.namespace(),
-    };
+    target.check(Scope::RunHere)?;
+    let host = target.host()?;
+    target.enter_shared(&host)?;
+    let _restore = Restore::<T> { host: &host };
     Ok(f(&host))
 }
 
-pub(crate) fn spawn<H, F, R>(target: &Namespace, f: F) -> Result<JoinHandle<R>>
+pub(crate) fn spawn<T, F, R>(target: &T, f: F) -> Result<JoinHandle<R>>
 where
-    H: NsHandle,
-    F: FnOnce(&H) -> R + Send + 'static,
+    T: Target,
+    F: FnOnce(&T::Host) -> R + Send + 'static,
     R: Send + 'static,
 {
-    check(target.kind(), Scope::Spawn)?;
-    let host: H = wrap(current_ns(target.kind())?);
+    target.check(Scope::Spawn)?;
+    let host = target.host()?;
     let target = target.clone();
     let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<Result<()>>(1);
     let handle = std::thread::Builder::new()
-        .name(format!("nsscope-{}", target.kind()))
+        .name(target.thread_name())
         .spawn(move || {
-            let entered = prepare_owned_thread(target.kind()).and_then(|()| enter(&target));
+            let entered = target.enter_owned();
             drop(target);
             let ok = entered.is_ok();
             if ready_tx.send(entered).is_err() || !ok {
@@ -133,36 +145,23 @@ where
     }
 }
 
-pub(crate) fn command(target: &Namespace, mut cmd: Command) -> Command {
-    let fd = Arc::clone(&target.fd);
-    let flag = target.kind().clone_flag();
-    // SAFETY: the closure only calls setns(2) and reads errno, both async-signal-safe; it
-    // allocates nothing and takes no lock. The fd stays open because the closure owns an Arc
-    // of it; O_CLOEXEC closes it in the child at exec.
-    unsafe {
-        cmd.pre_exec(move || sys::setns_raw(fd.as_raw_fd(), flag));
-    }
-    cmd
-}
-
 #[cfg(feature = "tokio")]
-pub(crate) fn run_async<H, F, T>(target: &Namespace, f: F) -> Result<T>
+pub(crate) fn run_async<H, F, T>(target: &H, f: F) -> Result<T>
 where
-    H: NsHandle,
+    H: NsHandle + fmt::Display,
     F: AsyncFnOnce(&H) -> T + Send,
     T: Send,
 {
-    check(target.kind(), Scope::RunAsync)?;
-    let host: H = wrap(current_ns(target.kind())?);
+    target.check(Scope::RunAsync)?;
+    let host = target.host()?;
     let host = &host;
     std::thread::scope(|s| {
         let handle = std::thread::Builder::new()
             .spawn_scoped(s, move || -> Result<T> {
-                prepare_owned_thread(target.kind())?;
-                enter(target)?;
-                // Built after entering: its blocking pool threads are created from here and
-                // inherit the namespace.
-                let rt = crate::rt::build()?;
+                target.enter_owned()?;
+                // Built after entering; its thread-start hook keeps every blocking thread in
+                // the namespace.
+                let rt = crate::rt::build(target.namespace())?;
                 Ok(rt.block_on(f(host)))
             })
             .map_err(|e| Error::io("spawning the scope thread", e))?;

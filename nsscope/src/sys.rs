@@ -1,7 +1,7 @@
 //! Thin wrappers over the system calls nsscope needs. Every raw namespace switch of the crate
 //! lives here, each with its reason.
 
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
@@ -21,12 +21,57 @@ pub(crate) fn setns(fd: BorrowedFd<'_>, kind: NsKind) -> io::Result<()> {
     }
 }
 
-/// `setns` for a child between `fork` and `exec`: no allocation, async-signal-safe.
-pub(crate) fn setns_raw(fd: RawFd, flag: libc::c_int) -> io::Result<()> {
-    // SAFETY: a plain system call; `fd` is kept open by the `Command` that owns the closure.
-    // nslint: allow(raw_namespace_switch) -- runs in the child after fork, right before exec (what `ip netns exec` does)
-    let rc = unsafe { libc::setns(fd, flag) };
+/// `setns(fd, flags)` on a raw descriptor: a namespace with its `CLONE_NEW*` flag, or a
+/// pidfd with the flags of every kind to enter. No allocation: async-signal-safe, for a child
+/// between `fork` and `exec` too.
+pub(crate) fn setns_flags(fd: RawFd, flags: libc::c_int) -> io::Result<()> {
+    // SAFETY: a plain system call; callers keep `fd` open for its duration.
+    // nslint: allow(raw_namespace_switch) -- a pidfd entry of a set on a thread nsscope restores or discards, or a child between fork and exec (what nsenter does)
+    let rc = unsafe { libc::setns(fd, flags) };
     if rc == -1 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
+/// `pidfd_open(pid, 0)`: a descriptor that names process `pid` for as long as it is open.
+pub(crate) fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
+    let pid = libc::pid_t::try_from(pid)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "pid out of range"))?;
+    // SAFETY: pidfd_open takes a pid and flags; the result is checked.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    let fd = RawFd::try_from(fd).map_err(|_| io::Error::other("pidfd_open returned no fd"))?;
+    // SAFETY: a fresh fd that nothing else owns (pidfds are close-on-exec).
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Whether the process behind `pidfd` is still running (signal 0 through the pidfd).
+pub(crate) fn pidfd_is_alive(pidfd: BorrowedFd<'_>) -> io::Result<bool> {
+    // SAFETY: signal 0 checks for existence and sends nothing; no siginfo, no flags.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            pidfd.as_raw_fd(),
+            0,
+            std::ptr::null::<libc::siginfo_t>(),
+            0,
+        )
+    };
+    match rc {
+        0 => Ok(true),
+        _ if io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH) => Ok(false),
+        _ => Err(io::Error::last_os_error()),
+    }
+}
+
+/// `chdir(path)`: async-signal-safe, for a child between `fork` and `exec`.
+pub(crate) fn chdir(path: &CStr) -> io::Result<()> {
+    // SAFETY: a valid C string that outlives the call.
+    if unsafe { libc::chdir(path.as_ptr()) } == -1 {
         Err(io::Error::last_os_error())
     } else {
         Ok(())
@@ -36,7 +81,7 @@ pub(crate) fn setns_raw(fd: RawFd, flag: libc::c_int) -> io::Result<()> {
 /// `unshare(flags)` on the calling thread.
 pub(crate) fn unshare(flags: libc::c_int) -> io::Result<()> {
     // SAFETY: a plain system call on the calling thread.
-    // nslint: allow(raw_namespace_switch) -- only called on threads nsscope owns (fresh scope threads, workers, throwaway creators)
+    // nslint: allow(raw_namespace_switch) -- only on threads nsscope owns (scope threads, workers, throwaway creators) or a pool thread its start hook is placing
     let rc = unsafe { libc::unshare(flags) };
     if rc == -1 {
         Err(io::Error::last_os_error())
@@ -58,6 +103,19 @@ pub(crate) fn ns_type(fd: BorrowedFd<'_>) -> io::Result<Option<libc::c_int>> {
         };
     }
     Ok(Some(rc))
+}
+
+/// Sets `FD_CLOEXEC` on `fd`.
+pub(crate) fn set_cloexec(fd: BorrowedFd<'_>) -> io::Result<()> {
+    // SAFETY: F_GETFD and F_SETFD on an open fd take and return plain integers.
+    let flags = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFD) };
+    // SAFETY: as above.
+    if flags == -1
+        || unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, flags | libc::FD_CLOEXEC) } == -1
+    {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// (st_dev, st_ino) of an open file.
@@ -88,6 +146,43 @@ pub(crate) fn open(path: &Path, flags: libc::c_int, mode: libc::mode_t) -> io::R
     }
     // SAFETY: a fresh fd that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// `openat(dir, path, flags | O_CLOEXEC)`.
+pub(crate) fn openat(dir: BorrowedFd<'_>, path: &CStr, flags: libc::c_int) -> io::Result<OwnedFd> {
+    // SAFETY: a valid C string and an open directory fd; the result is checked.
+    let fd = unsafe { libc::openat(dir.as_raw_fd(), path.as_ptr(), flags | libc::O_CLOEXEC) };
+    if fd == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a fresh fd that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Whether `fd` is a file of the namespace file system (nsfs).
+pub(crate) fn is_nsfs(fd: BorrowedFd<'_>) -> io::Result<bool> {
+    Ok(file_system_magic(fd)? == libc::NSFS_MAGIC as u64)
+}
+
+/// Whether `fd` is a file of a proc file system.
+pub(crate) fn is_procfs(fd: BorrowedFd<'_>) -> io::Result<bool> {
+    Ok(file_system_magic(fd)? == libc::PROC_SUPER_MAGIC as u64)
+}
+
+/// The magic number of the file system `fd` lives on (`f_type` of `fstatfs`).
+#[allow(
+    clippy::unnecessary_cast,
+    reason = "f_type and the magic constants have types that differ between targets"
+)]
+fn file_system_magic(fd: BorrowedFd<'_>) -> io::Result<u64> {
+    let mut st = std::mem::MaybeUninit::<libc::statfs>::uninit();
+    // SAFETY: fstatfs fills `st` on success.
+    if unsafe { libc::fstatfs(fd.as_raw_fd(), st.as_mut_ptr()) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: initialised by the successful fstatfs.
+    let st = unsafe { st.assume_init() };
+    Ok(st.f_type as u64)
 }
 
 /// The inode number a `/proc/.../ns/<kind>` link points at, read through an `O_PATH` fd of the

@@ -2,99 +2,13 @@
 
 mod common;
 
-use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::Command;
 
-use common::{thread_net, thread_ns};
-use nsscope::{Error, Namespace, NetNs, NsKind, Scope};
-
-#[test]
-fn handles_compare_by_inode_and_check_kind() {
-    let a = Namespace::of_pid(std::process::id(), NsKind::Uts).expect("open own uts");
-    let b = Namespace::open("/proc/thread-self/ns/uts", NsKind::Uts).expect("open thread uts");
-    assert_eq!(a, b);
-    assert_eq!(a.id().inode(), thread_ns("uts"));
-    let set: HashSet<Namespace> = [
-        a.clone(),
-        b,
-        Namespace::current(NsKind::Uts).expect("current"),
-    ]
-    .into_iter()
-    .collect();
-    assert_eq!(set.len(), 1);
-    assert_eq!(
-        a.path(),
-        Some(std::path::Path::new(&format!(
-            "/proc/{}/ns/uts",
-            std::process::id()
-        )))
-    );
-    assert_eq!(a.kind(), NsKind::Uts);
-    assert_eq!(
-        Namespace::open_any("/proc/thread-self/ns/ipc")
-            .expect("open any")
-            .kind(),
-        NsKind::Ipc
-    );
-
-    match Namespace::open("/proc/thread-self/ns/uts", NsKind::Net) {
-        Err(Error::WrongKind {
-            expected: NsKind::Net,
-            found: NsKind::Uts,
-            ..
-        }) => {}
-        other => panic!("expected WrongKind, got {other:?}"),
-    }
-    match NetNs::open("/proc/self/status") {
-        Err(e @ Error::NotANamespace { .. }) => assert!(e.to_string().contains("not a namespace")),
-        other => panic!("expected NotANamespace, got {other:?}"),
-    }
-    match NetNs::open("/nonexistent/nsscope") {
-        Err(Error::NotFound { .. }) => {}
-        other => panic!("expected NotFound, got {other:?}"),
-    }
-    match NetNs::try_from(a) {
-        Err(Error::WrongKind { .. }) => {}
-        other => panic!("expected WrongKind, got {other:?}"),
-    }
-    let net = NetNs::current().expect("current net");
-    assert_eq!(net.id().inode(), thread_net());
-    assert!(net.is_current().expect("is_current"));
-}
-
-#[test]
-fn refuses_user_pid_time_in_process_and_points_to_command() {
-    for kind in [NsKind::User, NsKind::Pid, NsKind::Time] {
-        let ns = match Namespace::current(kind) {
-            Ok(ns) => ns,
-            Err(Error::NotFound { .. }) if kind == NsKind::Time => continue, // no CONFIG_TIME_NS
-            Err(e) => panic!("open {kind}: {e}"),
-        };
-        let refusals = [
-            (Scope::Run, ns.run(|_| ()).err()),
-            (Scope::RunHere, ns.run_here(|_| ()).err()),
-            (Scope::Spawn, ns.spawn(|_| ()).err()),
-            (Scope::Worker, ns.worker().err()),
-        ];
-        for (scope, err) in refusals {
-            match err {
-                Some(e @ Error::UnsupportedKind { kind: k, scope: s }) => {
-                    assert_eq!((k, s), (kind, scope));
-                    assert!(e.to_string().contains("`command`"), "{e}");
-                }
-                other => panic!("{kind} through {scope}: expected UnsupportedKind, got {other:?}"),
-            }
-        }
-    }
-    let mnt = Namespace::current(NsKind::Mnt).expect("current mnt");
-    match mnt.run_here(|_| ()) {
-        Err(e @ Error::UnsupportedKind { .. }) => assert!(e.to_string().contains("CLONE_FS")),
-        other => panic!("mnt run_here: expected UnsupportedKind, got {other:?}"),
-    }
-}
+use common::thread_net;
+use nsscope::{Error, NetNs};
 
 #[test]
 fn run_enters_and_the_caller_never_moves() {
@@ -384,185 +298,28 @@ fn listener_created_in_run_keeps_working_after_the_scope() {
 }
 
 #[test]
-fn command_child_is_in_the_target_namespace() {
-    require_root!("command_child_is_in_the_target_namespace");
+fn run_here_restores_only_the_kind_it_entered() {
+    require_root!("run_here_restores_only_the_kind_it_entered");
     let ns = NetNs::new().expect("new netns");
-    let mut cmd = Command::new("readlink");
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
-    cmd.arg("/proc/self/ns/net");
-    let out = ns.command(cmd).output().expect("run readlink");
-    assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        format!("net:[{}]", ns.id().inode())
-    );
-    // The parent is untouched.
-    assert_eq!(
-        NetNs::current().expect("current").id().inode(),
-        thread_net()
-    );
-    assert_ne!(thread_net(), ns.id().inode());
-}
-
-#[test]
-fn command_enters_kinds_refused_in_process() {
-    require_root!("command_enters_kinds_refused_in_process");
-    // A user namespace owned by a helper process.
-    let mut helper = Command::new("unshare")
-        .args(["--user", "--map-root-user", "sleep", "30"])
-        .spawn()
-        .expect("start unshare --user");
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let userns = Namespace::of_pid(helper.id(), NsKind::User).expect("open user ns");
-    let mut cmd = Command::new("readlink");
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
-    cmd.arg("/proc/self/ns/user");
-    let out = userns.command(cmd).output().expect("run readlink");
-    let _ = helper.kill();
-    let _ = helper.wait();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        format!("user:[{}]", userns.id().inode())
-    );
-}
-
-#[test]
-fn named_namespaces_interoperate_with_iproute2() {
-    require_root!("named_namespaces_interoperate_with_iproute2");
-    // nsscope -> ip
-    let name = common::unique("named");
-    let ns = NetNs::create_named(&name).expect("create_named");
-    assert_eq!(
-        ns.path(),
-        Some(std::path::Path::new(&format!("/run/netns/{name}")))
-    );
-    assert!(
-        common::ip(&["netns", "list"])
-            .lines()
-            .any(|l| l.split_whitespace().next() == Some(name.as_str())),
-        "ip netns list shows {name}"
-    );
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
-    let inside = common::ip(&["netns", "exec", &name, "readlink", "/proc/self/ns/net"]);
-    assert_eq!(inside.trim(), format!("net:[{}]", ns.id().inode()));
-    assert!(NetNs::list_named().expect("list").contains(&name));
-    assert_eq!(NetNs::open_named(&name).expect("open_named"), ns);
-    match NetNs::create_named(&name) {
-        Err(Error::AlreadyExists { .. }) => {}
-        other => panic!("expected AlreadyExists, got {other:?}"),
-    }
-    NetNs::remove_named(&name).expect("remove_named");
-    assert!(!common::ip(&["netns", "list"]).contains(&name));
-    match NetNs::open_named(&name) {
-        Err(Error::NotFound { .. }) => {}
-        other => panic!("expected NotFound, got {other:?}"),
-    }
-    // The handle keeps the namespace alive after removal.
-    assert_eq!(ns.run(|_| thread_net()).expect("run"), ns.id().inode());
-
-    // ip -> nsscope
-    let name2 = common::unique("ipadd");
-    common::ip(&["netns", "add", &name2]);
-    let opened = NetNs::open_named(&name2);
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
-    let inside = common::ip(&["netns", "exec", &name2, "readlink", "/proc/self/ns/net"]);
-    common::ip(&["netns", "delete", &name2]);
-    let opened = opened.expect("open_named on an ip-made namespace");
-    assert_eq!(inside.trim(), format!("net:[{}]", opened.id().inode()));
-    assert_eq!(
-        opened.run(|_| thread_net()).expect("run"),
-        opened.id().inode()
-    );
-
-    for bad in ["", ".", "..", "a/b"] {
-        match NetNs::create_named(bad) {
-            Err(Error::InvalidName { .. }) => {}
-            other => panic!("{bad:?}: expected InvalidName, got {other:?}"),
-        }
-    }
-}
-
-/// A private mount namespace made for the test, with a tmpfs only it can see.
-struct PrivateMountNs {
-    helper: std::process::Child,
-    dir: std::path::PathBuf,
-}
-
-impl PrivateMountNs {
-    fn new() -> PrivateMountNs {
-        let dir = std::env::temp_dir().join(common::unique("mnt"));
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let script = format!(
-            "mount -t tmpfs nsscope-test {d} && touch {d}/marker && echo ready && exec sleep 60",
-            d = dir.display()
+    // On a thread of its own: it ends with a UTS namespace of its own.
+    std::thread::spawn(move || {
+        let (net, uts) = (thread_net(), common::thread_ns("uts"));
+        ns.run_here(|_| {
+            // SAFETY: a plain system call; this thread is the test's own.
+            // nslint: allow(raw_namespace_switch) -- test: the closure switches a kind run_here did not enter
+            let rc = unsafe { libc::unshare(libc::CLONE_NEWUTS) };
+            assert_eq!(rc, 0);
+        })
+        .expect("run_here");
+        assert_eq!(thread_net(), net, "the entered kind is restored");
+        assert_ne!(
+            common::thread_ns("uts"),
+            uts,
+            "other kinds stay where the closure put them"
         );
-        let mut helper = Command::new("unshare")
-            .args(["--mount", "--propagation", "private", "sh", "-c", &script])
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("start unshare --mount");
-        let mut ready = [0u8; 6];
-        helper
-            .stdout
-            .as_mut()
-            .expect("stdout")
-            .read_exact(&mut ready)
-            .expect("helper ready");
-        assert_eq!(&ready, b"ready\n");
-        PrivateMountNs { helper, dir }
-    }
-}
-
-impl Drop for PrivateMountNs {
-    fn drop(&mut self) {
-        let _ = self.helper.kill();
-        let _ = self.helper.wait();
-        let _ = std::fs::remove_dir(&self.dir);
-    }
-}
-
-#[test]
-fn mnt_is_entered_through_run_spawn_and_worker() {
-    require_root!("mnt_is_entered_through_run_spawn_and_worker");
-    let private = PrivateMountNs::new();
-    let mnt = Namespace::of_pid(private.helper.id(), NsKind::Mnt).expect("open mnt ns");
-    let marker = private.dir.join("marker");
-    assert!(!marker.exists(), "the host does not see the private tmpfs");
-    let host_mnt = thread_ns("mnt");
-
-    let m = marker.clone();
-    let (inside, seen) = mnt
-        .run(|_| (thread_ns("mnt"), m.exists()))
-        .expect("run in mnt");
-    assert_eq!(inside, mnt.id().inode());
-    assert!(seen, "the private tmpfs is visible inside");
-    assert_eq!(thread_ns("mnt"), host_mnt);
-
-    let m = marker.clone();
-    let spawned = mnt
-        .spawn(move |_| (thread_ns("mnt"), m.exists()))
-        .expect("spawn")
-        .join()
-        .expect("join");
-    assert_eq!(spawned, (mnt.id().inode(), true));
-
-    let worker = mnt.worker().expect("mnt worker");
-    for _ in 0..3 {
-        let m = marker.clone();
-        assert_eq!(
-            worker
-                .run(move |_| (thread_ns("mnt"), m.exists()))
-                .expect("worker"),
-            (mnt.id().inode(), true)
-        );
-    }
-    assert!(!marker.exists());
-    assert_eq!(thread_ns("mnt"), host_mnt);
+    })
+    .join()
+    .expect("thread");
 }
 
 #[cfg(feature = "tokio")]
@@ -642,5 +399,144 @@ mod with_tokio {
             rt.block_on(served).expect("join").expect("serve"),
             ns.id().inode()
         );
+    }
+
+    #[test]
+    fn worker_calls_run_inside_after_a_task_moved_the_thread() {
+        require_root!("worker_calls_run_inside_after_a_task_moved_the_thread");
+        let ns = NetNs::new().expect("new netns");
+        let host = NetNs::current().expect("host");
+        let worker = ns.worker().expect("worker");
+        let wandered = worker
+            .spawn_async(move |_| async move {
+                let fd = std::os::fd::AsRawFd::as_raw_fd(&std::os::fd::AsFd::as_fd(&host));
+                // nslint: allow(raw_namespace_switch) -- test: a task that moves the worker's thread
+                let rc = unsafe { libc::setns(fd, libc::CLONE_NEWNET) };
+                assert_eq!(rc, 0);
+                thread_net()
+            })
+            .expect("spawn_async");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        assert_ne!(rt.block_on(wandered).expect("task"), ns.id().inode());
+        for _ in 0..3 {
+            assert_eq!(
+                worker.run(|_| thread_net()).expect("run"),
+                ns.id().inode(),
+                "a call ran where a task had moved the thread"
+            );
+        }
+    }
+
+    #[test]
+    fn worker_tasks_progress_under_back_to_back_calls() {
+        require_root!("worker_tasks_progress_under_back_to_back_calls");
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        use std::time::{Duration, Instant};
+        const CALLERS: usize = 16;
+        let ns = NetNs::new().expect("new netns");
+        let worker = Arc::new(ns.worker().expect("worker"));
+        let (task_ran, stop, calls) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicU64::new(0)),
+        );
+        // Each caller queues its next call as soon as its last returns; with calls of 5 ms,
+        // some 75 ms of calls are always waiting, so the worker is never idle.
+        let callers: Vec<_> = (0..CALLERS)
+            .map(|_| {
+                let (worker, stop, calls) =
+                    (Arc::clone(&worker), Arc::clone(&stop), Arc::clone(&calls));
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::Acquire) {
+                        worker
+                            .run(|_| std::thread::sleep(Duration::from_millis(5)))
+                            .expect("call");
+                        calls.fetch_add(1, Ordering::Relaxed);
+                    }
+                })
+            })
+            .collect();
+        while calls.load(Ordering::Relaxed) < 2 * CALLERS as u64 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let flag = Arc::clone(&task_ran);
+        let _task = worker
+            .spawn_async(move |_| async move { flag.store(true, Ordering::Release) })
+            .expect("spawn_async");
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while !task_ran.load(Ordering::Acquire) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let ran_while_busy = task_ran.load(Ordering::Acquire);
+        stop.store(true, Ordering::Release);
+        for caller in callers {
+            caller.join().expect("caller");
+        }
+        assert!(
+            ran_while_busy,
+            "the task never ran while calls kept the worker busy for a second"
+        );
+    }
+
+    /// Starts a blocking task that reports when it has started, then sets `done` after a
+    /// while; returns once it has started.
+    async fn start_slow_blocking_task(done: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+        let _unawaited = tokio::task::spawn_blocking(move || {
+            let _ = started_tx.send(());
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            done.store(true, std::sync::atomic::Ordering::Release);
+        });
+        started_rx.await.expect("blocking task started");
+    }
+
+    #[test]
+    fn run_async_and_dropping_a_worker_wait_for_started_blocking_tasks() {
+        require_root!("run_async_and_dropping_a_worker_wait_for_started_blocking_tasks");
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let ns = NetNs::new().expect("new netns");
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        ns.run_async(async move |_: &NetNs| start_slow_blocking_task(flag).await)
+            .expect("run_async");
+        assert!(done.load(Ordering::Acquire), "run_async returned first");
+
+        let worker = ns.worker().expect("worker");
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        let started = worker
+            .spawn_async(move |_| start_slow_blocking_task(flag))
+            .expect("spawn_async");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        rt.block_on(started).expect("started");
+        drop(worker);
+        assert!(
+            done.load(Ordering::Acquire),
+            "the worker's drop returned first"
+        );
+    }
+
+    #[test]
+    fn dropping_a_worker_cancels_its_pending_tasks() {
+        require_root!("dropping_a_worker_cancels_its_pending_tasks");
+        let ns = NetNs::new().expect("new netns");
+        let worker = ns.worker().expect("worker");
+        let pending = worker
+            .spawn_async(|_| std::future::pending::<()>())
+            .expect("spawn_async");
+        drop(worker);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        match rt.block_on(pending) {
+            Err(e) => assert!(e.is_cancelled(), "{e}"),
+            Ok(()) => panic!("a pending future completed"),
+        }
     }
 }

@@ -109,3 +109,94 @@ pub fn ip(args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A process that `unshare`d some namespaces, ran a set-up script inside them and now sleeps
+/// there until dropped: namespaces to open by pid.
+pub struct Helper {
+    child: std::process::Child,
+}
+
+impl Helper {
+    /// Runs `unshare ARGS sh -c SCRIPT`, and waits until the script has finished.
+    pub fn start(unshare_args: &[&str], script: &str) -> Helper {
+        use std::io::Read;
+        let script = format!("{script} && echo ready && exec sleep 60");
+        let mut child = std::process::Command::new("unshare")
+            .args(unshare_args)
+            .args(["sh", "-c", &script])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start unshare");
+        let mut ready = [0u8; 6];
+        child
+            .stdout
+            .as_mut()
+            .expect("stdout")
+            .read_exact(&mut ready)
+            .expect("helper ready");
+        assert_eq!(&ready, b"ready\n");
+        Helper { child }
+    }
+
+    /// The pid of the `unshare` process, which is in every namespace it made except a pid
+    /// namespace (that one is for its children).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A private mount namespace made for the test, with a tmpfs on `dir` (holding a file
+/// `marker`) that only it can see.
+pub struct PrivateMountNs {
+    helper: Helper,
+    /// The directory the tmpfs is mounted on (empty outside the namespace).
+    pub dir: std::path::PathBuf,
+}
+
+impl PrivateMountNs {
+    /// Starts the helper process that holds the namespace.
+    pub fn new() -> PrivateMountNs {
+        let dir = std::env::temp_dir().join(unique("mnt"));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let helper = Helper::start(
+            &["--mount", "--propagation", "private"],
+            &format!(
+                "mount -t tmpfs nsscope-test {d} && touch {d}/marker",
+                d = dir.display()
+            ),
+        );
+        PrivateMountNs { helper, dir }
+    }
+
+    /// The namespace.
+    pub fn namespace(&self) -> nsscope::Namespace {
+        nsscope::Namespace::of_pid(self.helper.pid(), nsscope::NsKind::Mnt).expect("open mnt ns")
+    }
+}
+
+impl Drop for PrivateMountNs {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
+
+/// The descriptors of this process that name the namespace `kind:[inode]`.
+pub fn fds_naming(kind: &str, inode: u64) -> Vec<String> {
+    let want = format!("{kind}:[{inode}]");
+    std::fs::read_dir("/proc/self/fd")
+        .expect("list /proc/self/fd")
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let target = std::fs::read_link(entry.path()).ok()?;
+            (target.to_str() == Some(want.as_str()))
+                .then(|| entry.file_name().to_string_lossy().into_owned())
+        })
+        .collect()
+}
