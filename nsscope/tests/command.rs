@@ -14,7 +14,6 @@ fn command_child_is_in_the_target_namespace() {
     require_root!("command_child_is_in_the_target_namespace");
     let ns = NetNs::new().expect("new netns");
     let mut cmd = Command::new("readlink");
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
     cmd.arg("/proc/self/ns/net");
     let out = ns.command(cmd).output().expect("run readlink");
     assert!(out.status.success());
@@ -41,7 +40,6 @@ fn command_enters_kinds_refused_in_process() {
     std::thread::sleep(std::time::Duration::from_millis(200));
     let userns = Namespace::of_pid(helper.id(), NsKind::User).expect("open user ns");
     let mut cmd = Command::new("readlink");
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
     cmd.arg("/proc/self/ns/user");
     let out = userns.command(cmd).output().expect("run readlink");
     let _ = helper.kill();

@@ -81,7 +81,7 @@ fn mnt_worker_keeps_taking_calls_while_a_thread_it_created_runs() {
 fn exit_slowly() {
     // SAFETY: plain system calls on this thread's own, now private, file table.
     unsafe {
-        // nslint: allow(raw_namespace_switch, switch_without_restore) -- test: CLONE_FILES is no namespace, and this thread exits right after
+        // nslint: allow(raw_namespace_switch) -- test: CLONE_FILES is no namespace, and this thread exits right after
         assert_eq!(libc::unshare(libc::CLONE_FILES), 0);
         for _ in 0..500 {
             assert!(libc::dup(libc::STDIN_FILENO) >= 0);

@@ -25,7 +25,6 @@ fn named_namespaces_interoperate_with_iproute2() {
             .any(|l| l.split_whitespace().next() == Some(name.as_str())),
         "ip netns list shows {name}"
     );
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
     let inside = common::ip(&["netns", "exec", &name, "readlink", "/proc/self/ns/net"]);
     assert_eq!(inside.trim(), format!("net:[{}]", ns.id().inode()));
     assert!(NetNs::list_named().expect("list").contains(&name));
@@ -47,7 +46,6 @@ fn named_namespaces_interoperate_with_iproute2() {
     let name2 = common::unique("ipadd");
     common::ip(&["netns", "add", &name2]);
     let opened = NetNs::open_named(&name2);
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
     let inside = common::ip(&["netns", "exec", &name2, "readlink", "/proc/self/ns/net"]);
     common::ip(&["netns", "delete", &name2]);
     let opened = opened.expect("open_named on an ip-made namespace");
@@ -186,7 +184,6 @@ fn named_namespaces_use_both_run_directories_where_they_differ() {
 
 /// What `ip netns exec NAME readlink /proc/self/ns/net` prints.
 fn net_link_seen_by_ip(name: &str) -> String {
-    // nslint: allow(process_wide_namespace_path) -- read by the child process, for which /proc/self is right
     common::ip(&["netns", "exec", name, "readlink", "/proc/self/ns/net"])
         .trim()
         .to_owned()
