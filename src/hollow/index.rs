@@ -171,14 +171,8 @@ impl Index {
         for (text, names, (body, may_take_closure, erasable_from, header)) in defined {
             let id = self.candidates.len() as u32;
             let names: Vec<u32> = names.iter().map(|n| self.word(word_hash(n))).collect();
-            // The names an item defines are spelled where it defines them (`fn enter`, a
-            // field `routes: ..`): that is no mention of anybody else's.
             let mut numbered = |hashes: Vec<u64>| -> Vec<u32> {
-                hashes
-                    .into_iter()
-                    .map(|hash| self.word(hash))
-                    .filter(|word| !names.contains(word))
-                    .collect()
+                hashes.into_iter().map(|hash| self.word(hash)).collect()
             };
             let spelled = numbered(mentions.next().unwrap_or_default());
             let header = numbered(header);
@@ -541,9 +535,17 @@ fn scan(text: &str) -> Option<Scanned> {
     let mut headers = vec![Vec::new(); items.fns.len()];
     let mut loose = Vec::new();
     let mut next = by_start.iter().copied().peekable();
+    // The names an item defines are spelled where it defines them (`fn enter`, a field
+    // `routes: ..`): that spelling is no mention. Any other is, the item's own names included
+    // (`fn unshare(..) { libc::unshare(..) }` spells a switch).
+    let mut definitions = items.definitions.iter().copied().peekable();
     // One pass over the identifiers: each goes to the candidate it is in, else it is loose.
     for token in tokens.iter().filter(|t| t.kind == Kind::Ident) {
         let at = token.range.start;
+        while definitions.next_if(|&d| d < at).is_some() {}
+        if definitions.next_if_eq(&at).is_some() {
+            continue;
+        }
         while next.next_if(|&k| spans[k].0.end <= at).is_some() {}
         let hash = word_hash(&text[token.range.clone()]);
         match next.peek().copied().filter(|&k| spans[k].0.start <= at) {

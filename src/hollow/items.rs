@@ -53,6 +53,9 @@ pub struct FileItems {
     pub others: Vec<OtherItem>,
     /// Every imported name.
     pub uses: Vec<UseLeaf>,
+    /// Where the identifiers that define the names of `fns` and `others` start, in order: the
+    /// spelling that defines a name is no mention of it.
+    pub definitions: Vec<usize>,
 }
 
 /// Finds the items of a tokenized file. `None` when the brackets do not balance, or when an
@@ -68,6 +71,7 @@ pub fn items(text: &str, tokens: &[Token]) -> Option<FileItems> {
         path_attribute: false,
     };
     scan.item_list(0, tokens.len());
+    scan.out.definitions.sort_unstable();
     (!scan.path_attribute).then_some(scan.out)
 }
 
@@ -228,15 +232,15 @@ impl Scan<'_> {
         let word = self.ident(index).unwrap_or_default();
         let name = self.ident(index + 1).map(str::to_owned);
         match (word, name) {
-            ("fn", Some(name)) => self.function(index, name, end),
+            ("fn", Some(name)) => self.function(index, &name, end),
             ("macro_rules", _) if self.is(index + 1, Kind::Punct(b'!')) => {
-                let defined = self.ident(index + 2).map(str::to_owned);
                 let group = index + 3;
                 if !matches!(self.tokens.get(group).map(|t| t.kind), Some(Kind::Open(_))) {
                     return index + 1;
                 }
+                let defined = self.define(&[index + 2]);
                 let after = self.skip_group(group);
-                self.other(index, after - 1, defined.into_iter().collect());
+                self.other(index, after - 1, defined);
                 after
             }
             ("use", _) => {
@@ -246,17 +250,16 @@ impl Scan<'_> {
                 self.out.uses.extend(leaves);
                 semi + 1
             }
-            ("struct" | "enum" | "union", Some(name)) => self.type_definition(index, name, end),
-            ("type" | "const" | "static", Some(mut name)) => {
-                if name == "mut" {
-                    name = self.ident(index + 2).unwrap_or_default().to_owned();
-                }
+            ("struct" | "enum" | "union", Some(_)) => self.type_definition(index, end),
+            ("type" | "const" | "static", Some(name)) => {
                 if name == "fn" || name == "unsafe" || name == "async" || name == "extern" {
                     // `const fn`, `const unsafe fn`: the function comes next.
                     return index + 1;
                 }
+                let at = if name == "mut" { index + 2 } else { index + 1 };
+                let names = self.define(&[at]);
                 let semi = self.semicolon_from(index + 2, end);
-                self.other(index, semi.min(end.saturating_sub(1)), vec![name]);
+                self.other(index, semi.min(end.saturating_sub(1)), names);
                 semi + 1
             }
             // A macro invocation in item position: its tokens are not items.
@@ -270,6 +273,19 @@ impl Scan<'_> {
             }
             _ => index + 1,
         }
+    }
+
+    /// The names the identifiers at token indices `at` define, noting where they are spelled
+    /// ([`FileItems::definitions`]).
+    fn define(&mut self, at: &[usize]) -> Vec<String> {
+        let mut names = Vec::with_capacity(at.len());
+        for &index in at {
+            if let Some(name) = self.ident(index) {
+                names.push(name.to_owned());
+                self.out.definitions.push(self.tokens[index].range.start);
+            }
+        }
+        names
     }
 
     fn other(&mut self, first: usize, last: usize, names: Vec<String>) {
@@ -297,13 +313,18 @@ impl Scan<'_> {
     }
 
     /// `fn name ... { body }` or `fn name ...;`.
-    fn function(&mut self, index: usize, name: String, end: usize) -> usize {
+    fn function(&mut self, index: usize, name: &str, end: usize) -> usize {
         match self.header_end(index + 2, end) {
             Some(HeaderEnd::Brace(open)) => {
                 let close = self.matching[open];
                 let implicit = self.in_drop_impl && name == "drop";
-                let mut names = if implicit { Vec::new() } else { vec![name] };
-                names.extend(self.nested_names(open + 1, close));
+                let mut defining = if implicit {
+                    Vec::new()
+                } else {
+                    vec![index + 1]
+                };
+                defining.extend(self.nested_names(open + 1, close));
+                let names = self.define(&defining);
                 let may_take_closure = self.may_take_closure(index + 2, open);
                 let erasable_from = (!implicit).then(|| self.item_start(index)).flatten();
                 self.out.fns.push(FnItem {
@@ -412,53 +433,56 @@ impl Scan<'_> {
         false
     }
 
-    /// Names of functions and macros defined anywhere between two token indices.
-    fn nested_names(&self, start: usize, end: usize) -> Vec<String> {
+    /// Where the names of functions and macros defined anywhere between two token indices are
+    /// (token indices).
+    fn nested_names(&self, start: usize, end: usize) -> Vec<usize> {
         let mut names = Vec::new();
         for index in start..end {
             let defines = match self.ident(index) {
-                Some("fn") => self.ident(index + 1),
-                Some("macro_rules") if self.is(index + 1, Kind::Punct(b'!')) => {
-                    self.ident(index + 2)
-                }
-                _ => None,
+                Some("fn") => index + 1,
+                Some("macro_rules") if self.is(index + 1, Kind::Punct(b'!')) => index + 2,
+                _ => continue,
             };
-            names.extend(defines.map(str::to_owned));
+            if self.ident(defines).is_some() {
+                names.push(defines);
+            }
         }
         names
     }
 
     /// `struct`, `enum` or `union`: its name, and a struct's field names.
-    fn type_definition(&mut self, index: usize, name: String, end: usize) -> usize {
+    fn type_definition(&mut self, index: usize, end: usize) -> usize {
         match self.header_end(index + 2, end) {
             Some(HeaderEnd::Brace(open)) => {
                 let close = self.matching[open];
-                let mut names = vec![name];
-                names.extend(self.field_names(open + 1, close));
+                let mut defining = vec![index + 1];
+                defining.extend(self.field_names(open + 1, close));
+                let names = self.define(&defining);
                 self.other(index, close, names);
                 close + 1
             }
             Some(HeaderEnd::Semicolon(at)) => {
-                self.other(index, at, vec![name]);
+                let names = self.define(&[index + 1]);
+                self.other(index, at, names);
                 at + 1
             }
             None => end,
         }
     }
 
-    /// Identifiers followed by a single `:` directly inside a brace group.
-    fn field_names(&self, mut at: usize, end: usize) -> Vec<String> {
+    /// Identifiers followed by a single `:` directly inside a brace group (token indices).
+    fn field_names(&self, mut at: usize, end: usize) -> Vec<usize> {
         let mut names = Vec::new();
         while at < end {
             if let Kind::Open(_) = self.tokens[at].kind {
                 at = self.skip_group(at);
                 continue;
             }
-            if let Some(ident) = self.ident(at)
+            if self.ident(at).is_some()
                 && self.is(at + 1, Kind::Punct(b':'))
                 && !self.is(at + 2, Kind::Punct(b':'))
             {
-                names.push(ident.to_owned());
+                names.push(at);
             }
             at += 1;
         }

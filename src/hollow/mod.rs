@@ -768,6 +768,16 @@ mod tests {
     }
 
     #[test]
+    fn a_body_that_spells_its_own_functions_name_mentions_it() {
+        let text = "fn unshare(f: i32) -> i32 { unsafe { libc::unshare(f) } }\n\
+                    struct List { next: Option<Box<List>> }\n\
+                    fn other(x: i32) -> i32 { x + 1 }\n";
+        let out = kept(&[text], &["unshare"]).remove(0);
+        assert!(out.contains("libc::unshare(f)"), "{out}");
+        assert!(!out.contains("x + 1"), "{out}");
+    }
+
+    #[test]
     fn no_function_is_left_out_whole_where_a_directive_or_a_seed_could_reach_it() {
         let texts = [
             "fn enter() { setns(3, 0); }\n// nslint: allow(switch_without_restore)\nfn quiet() { let _ = 1; }\n",
