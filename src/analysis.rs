@@ -130,18 +130,21 @@ pub fn analyze_with_options(
         .read_since()
         .map_or(now, |early| early.min(now));
     let units = with_pool(|| {
+        let needles = prescan::Needles::new(catalog, &config.catalog);
         let selection = timings::time(Stage::Prescan, || {
             if options.fast_path {
-                select_packages(workspace, catalog, config, &options.prescanned)
+                let forced = |index| config.strict_for(Some(index));
+                prescan::select(workspace, &needles, &forced, &options.prescanned)
             } else {
-                prescan::Selection::all(workspace.crates.len())
+                prescan::Selection::all(workspace.crates.len(), &prescan::Reason::NoFastPath)
             }
         });
-        let sources = options
-            .fast_path
-            .then(|| prescan::analysed_sources(workspace, &selection, &options.prescanned))
-            .flatten()
-            .unwrap_or_default();
+        timings::note_kept(kept_packages(workspace, &selection));
+        let sources = if options.fast_path {
+            prescan::analysed_sources(workspace, &selection, &needles, &options.prescanned)
+        } else {
+            prescan::Sources::default()
+        };
         options.prescanned.forget_texts();
         // Plans are made on the text spans point into: without a byte order mark.
         let planned = crate::source::without_boms(&sources.texts);
@@ -169,7 +172,10 @@ pub fn analyze_with_options(
         let (outputs, hollowing, basis) = std::thread::scope(|scope| {
             let texts = &sources.texts;
             let writer = record_in.map(|dir| {
-                scope.spawn(move || crate::replay::Basis::write(dir, texts, workspace, started))
+                let files = &selection.files;
+                scope.spawn(move || {
+                    crate::replay::Basis::write(dir, texts, workspace, files, started)
+                })
             });
             let (outputs, hollowing, vocabulary) =
                 rounds.analyse(&units, context, cache.as_ref(), record_in.is_some());
@@ -429,16 +435,17 @@ fn units_of(workspace: &Workspace, selection: &prescan::Selection) -> Vec<Unit> 
     units
 }
 
-/// Which packages the fast path keeps: all of them in strict mode (per package).
-fn select_packages(
-    workspace: &Workspace,
-    catalog: &Catalog,
-    config: &Config,
-    prescanned: &prescan::Prescanned,
-) -> prescan::Selection {
-    let needles = prescan::Needles::new(catalog, &config.catalog);
-    let forced = |index| config.strict_for(Some(index));
-    prescan::select(workspace, &needles, &forced, prescanned)
+/// Each analysed package's name with why it is analysed, in package order.
+fn kept_packages(workspace: &Workspace, selection: &prescan::Selection) -> Vec<String> {
+    workspace
+        .crates
+        .iter()
+        .zip(&selection.reasons)
+        .filter_map(|(spec, reason)| {
+            let why = reason.as_ref()?.describe(&workspace.root);
+            Some(format!("{} {why}", spec.name))
+        })
+        .collect()
 }
 
 /// The planner of which bodies to blank before parsing ([`crate::hollow`]); `None` (blank

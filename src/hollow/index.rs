@@ -3,7 +3,7 @@
 //! the code, however long the chains of names are.
 
 use super::items::{self, FileItems};
-use super::lexer::{self, Kind};
+use crate::prescan::lexer::{self, Kind};
 use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

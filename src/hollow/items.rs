@@ -1,8 +1,8 @@
-//! Item boundaries from [`super::lexer`] tokens: where each function's body is, and which names
+//! Item boundaries from [`crate::prescan::lexer`] tokens: where each function's body is, and which names
 //! every other item defines. Only item positions are looked at (the file, and `mod`, `impl`,
 //! `trait` and `extern` blocks); macro invocations and attributes are skipped whole.
 
-use super::lexer::{Kind, Token};
+use crate::prescan::lexer::{Kind, Token};
 use std::ops::Range;
 
 /// A function with a body.
@@ -58,8 +58,7 @@ pub struct FileItems {
     pub definitions: Vec<usize>,
 }
 
-/// Finds the items of a tokenized file. `None` when the brackets do not balance, or when an
-/// attribute says `path = ..` (a module whose file may lie outside the scanned directories).
+/// Finds the items of a tokenized file. `None` when the brackets do not balance.
 pub fn items(text: &str, tokens: &[Token]) -> Option<FileItems> {
     let matching = matching_brackets(tokens)?;
     let mut scan = Scan {
@@ -68,11 +67,10 @@ pub fn items(text: &str, tokens: &[Token]) -> Option<FileItems> {
         matching: &matching,
         out: FileItems::default(),
         in_drop_impl: false,
-        path_attribute: false,
     };
     scan.item_list(0, tokens.len());
     scan.out.definitions.sort_unstable();
-    (!scan.path_attribute).then_some(scan.out)
+    Some(scan.out)
 }
 
 /// Words that may stand between a function item's start and its `fn` (the path of
@@ -146,8 +144,6 @@ struct Scan<'a> {
     /// Inside `impl Drop for ..`: its `drop` is only ever called by the compiler (explicit
     /// calls are refused, E0040), so the name `drop` elsewhere never reaches it.
     in_drop_impl: bool,
-    /// Whether an attribute seen so far says `path = ..` (also inside `cfg_attr`).
-    path_attribute: bool,
 }
 
 impl Scan<'_> {
@@ -210,7 +206,7 @@ impl Scan<'_> {
         (start..end).any(|i| self.ident(i) == Some("Drop") && self.ident(i + 1) == Some("for"))
     }
 
-    fn after_attribute(&mut self, index: usize) -> usize {
+    fn after_attribute(&self, index: usize) -> usize {
         let mut next = index + 1;
         if self.is(next, Kind::Punct(b'!')) {
             next += 1;
@@ -218,13 +214,7 @@ impl Scan<'_> {
         if !self.is(next, Kind::Open(b'[')) {
             return next;
         }
-        let close = self.matching[next];
-        self.path_attribute |= (next + 1..close).any(|i| {
-            self.ident(i) == Some("path")
-                && self.is(i + 1, Kind::Punct(b'='))
-                && !self.is(i + 2, Kind::Punct(b'='))
-        });
-        close + 1
+        self.skip_group(next)
     }
 
     /// Scans the item starting with the identifier at `index`; returns where to go on.
@@ -546,7 +536,7 @@ impl Scan<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hollow::lexer::tokenize;
+    use crate::prescan::lexer::tokenize;
 
     fn scan(text: &str) -> FileItems {
         items(text, &tokenize(text).expect("tokenizes")).expect("balanced")
@@ -663,19 +653,11 @@ mod tests {
     }
 
     #[test]
-    fn path_attributes_are_refused_and_strings_naming_them_are_not() {
-        for text in [
-            "#[path = \"x.rs\"]\nmod x;",
-            "#[cfg_attr(unix, path = \"u.rs\")] mod u;",
-            "mod m { #![path = \"y\"] }",
-        ] {
-            assert!(
-                items(text, &tokenize(text).expect("tokenizes")).is_none(),
-                "{text}"
-            );
-        }
-        let text = "fn f() { let s = \"#[path = \\\"x.rs\\\"]\"; }\n#[cfg(path == 1)] fn g() {}";
-        assert!(items(text, &tokenize(text).expect("tokenizes")).is_some());
+    fn modules_with_path_attributes_are_scanned_like_any_item() {
+        let text =
+            "#[cfg_attr(unix, path = \"u.rs\")] mod u;\n#[path = \"x.rs\"]\nmod x;\nfn f() {}\n";
+        let found = items(text, &tokenize(text).expect("tokenizes")).expect("balanced");
+        assert_eq!(found.fns.len(), 1);
     }
 
     #[test]

@@ -21,15 +21,18 @@
 //! is empty, and no region reads it.
 //!
 //! Whatever the scan cannot vouch for turns hollowing off for the run ([`Planner::new`]
-//! returns `None`): a file whose brackets do not balance or that ends inside a literal.
+//! returns `None`): a file whose brackets do not balance or that ends inside a literal. The
+//! files planned are all the loader can read for the packages concerned, `#[path]` modules
+//! included ([`crate::prescan::package_files`]); a package whose files the fast path cannot
+//! vouch for is not planned, and the loader reads it whole.
 
 mod index;
 mod items;
-mod lexer;
 mod seeds;
 
 pub use seeds::{Seeds, seed_words};
 
+use crate::prescan::lexer;
 use index::{Index, Seeded, Travel, word_hash};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -470,10 +473,10 @@ impl<'f> Planner<'f> {
 }
 
 /// A token of [`scan_file`].
-pub use lexer::Token as ScanToken;
+pub use crate::prescan::lexer::Token as ScanToken;
 
 /// What a [`ScanToken`] is.
-pub use lexer::Kind as ScanKind;
+pub use crate::prescan::lexer::Kind as ScanKind;
 
 /// One file as the planner sees it ([`scan_file`]).
 #[derive(Debug, Clone)]

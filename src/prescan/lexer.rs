@@ -1,6 +1,7 @@
 //! A byte-level tokenizer for Rust source that only tells identifiers, brackets and punctuation
-//! apart, skipping comments and every kind of literal. It is what [`super::items`] reads to
-//! find item boundaries without building a syntax tree.
+//! apart, skipping comments and every kind of literal. The fast path reads its tokens to find
+//! module declarations ([`super::modules`]), and hollowing to find item boundaries, without
+//! building a syntax tree.
 
 use std::ops::Range;
 

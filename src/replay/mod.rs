@@ -54,18 +54,20 @@ pub struct Basis {
 
 impl Basis {
     /// Writes `texts` (every file the planner read) to the cache directory `dir` and surveys
-    /// the workspace's packages; the plan's words are added with [`Basis::with_vocabulary`].
+    /// the workspace's packages, whose files the fast path listed (`package_files`, see
+    /// [`Survey::take`]); the plan's words are added with [`Basis::with_vocabulary`].
     /// Runs beside the analysis, so that the record at the run's end only has to add what
     /// the analysis found.
     pub fn write(
         dir: &Path,
         texts: &[(PathBuf, String)],
         workspace: &Workspace,
+        package_files: &[Option<Vec<PathBuf>>],
         started: SystemTime,
     ) -> Option<Basis> {
         let started = nanos(started);
         let (name, ranges) = record::write_texts(dir, texts)?;
-        let survey = Survey::take(workspace, started)?;
+        let survey = Survey::take(workspace, package_files, started)?;
         let files = texts
             .iter()
             .zip(ranges)
@@ -211,7 +213,7 @@ impl Replay {
             let settled = stamp.settled(started);
             let Some((hash, at)) = file.text.clone() else {
                 // Only searched for needles: still none, still nothing to analyse.
-                if prescan::text_matches(&text, needles) {
+                if prescan::could_matter(&text, needles) {
                     return None;
                 }
                 record.files[index].stamp = settled;
