@@ -3,71 +3,14 @@
 //! and without it, and a package that reaches namespace code only through a workspace
 //! dependency — or that provides the helper a switched caller reaches — is still analysed.
 
-use nslint::analysis::{Analysis, Options, analyze_with_options};
-use nslint::catalog::Catalog;
-use nslint::config::CommandLine;
+mod fast_path_support;
+
+use fast_path_support::{rendered, run};
 use nslint::discover::{CargoSelection, Workspace, discover_cargo, discover_paths};
 use std::path::{Path, PathBuf};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-fn run(workspace: &Workspace, fast_path: bool) -> Analysis {
-    let config = nslint::config::load(workspace, &CommandLine::default())
-        .unwrap_or_else(|e| panic!("configuration: {e}"));
-    let mut catalog = Catalog::builtin().expect("catalogue parses");
-    catalog.extend(config.catalog.clone());
-    analyze_with_options(
-        workspace,
-        &catalog,
-        &config,
-        Options {
-            fast_path,
-            cache_dir: None,
-            record: false,
-            prescanned: Default::default(),
-        },
-    )
-}
-
-/// Everything a run reports, with file ids turned into names.
-fn rendered(analysis: &Analysis) -> Vec<String> {
-    let name = |id| analysis.db.get(id).display_name.clone();
-    let mut out: Vec<String> = analysis
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let primary = d
-                .primary
-                .as_ref()
-                .map(|p| (name(p.span.file), p.span.range.clone()));
-            let children: Vec<_> = d
-                .children
-                .iter()
-                .map(|c| {
-                    (
-                        c.message.clone(),
-                        c.span.as_ref().map(|s| (name(s.file), s.range.clone())),
-                    )
-                })
-                .collect();
-            format!(
-                "{:?} {:?} {} {primary:?} {children:?}",
-                d.origin, d.level, d.message
-            )
-        })
-        .collect();
-    out.extend(analysis.suppressed.iter().map(|s| {
-        format!(
-            "suppressed {} at {:?} by {}:{:?}",
-            s.diagnostic.message,
-            s.diagnostic.primary.as_ref().map(|p| p.span.range.clone()),
-            name(s.by.file),
-            s.by.range
-        )
-    }));
-    out
 }
 
 fn cargo_workspace(root: &Path) -> Workspace {
