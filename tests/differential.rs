@@ -39,8 +39,12 @@ fn the_fast_path_finds_what_a_full_run_finds_in_the_crates_this_workspace_builds
     assert!(findings >= 10, "only {findings} findings to compare");
     let extra = std::env::var_os("NSLINT_DIFFERENTIAL_DIRS").unwrap_or_default();
     for dir in std::env::split_paths(&extra).filter(|d| !d.as_os_str().is_empty()) {
-        assert!(dir.is_dir(), "NSLINT_DIFFERENTIAL_DIRS: {} is no directory", dir.display());
-        compare(&dir.display().to_string(), &[dir.clone()]);
+        assert!(
+            dir.is_dir(),
+            "NSLINT_DIFFERENTIAL_DIRS: {} is no directory",
+            dir.display()
+        );
+        compare(&dir.display().to_string(), std::slice::from_ref(&dir));
     }
 }
 
