@@ -462,7 +462,8 @@ fn new_planner<'f>(
     let strict = (0..workspace.crates.len()).any(|index| config.strict_for(Some(index)))
         || config.strict_for(None);
     let seeds = hollow::seed_words(catalog, &config.catalog);
-    hollow::Planner::new(sources, seeds, strict)
+    let members = workspace.crates.iter().map(CrateSpec::lib_name).collect();
+    hollow::Planner::new(sources, seeds, &members, strict)
 }
 
 /// The number of threads analysis uses: `NSLINT_THREADS`, else `RAYON_NUM_THREADS`, else

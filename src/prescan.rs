@@ -56,10 +56,11 @@ impl Needles {
             words.insert(last_segment(name).to_owned());
             api_crates.insert(first_segment(&switch.path).to_owned());
         }
+        // Code reaches a scope only by naming its crate (`nsscope`), unless it is that crate,
+        // which is analysed as an API crate: the scope's type (`Worker`) is no needle.
         for scope in &catalog.scopes {
             for path in [&scope.path, &scope.receiver].into_iter().flatten() {
                 words.insert(first_segment(path).to_owned());
-                words.insert(last_segment(path).to_owned());
                 api_crates.insert(first_segment(path).to_owned());
             }
         }

@@ -30,7 +30,7 @@ mod index;
 mod items;
 mod seeds;
 
-pub use seeds::{Seeds, seed_words};
+pub use seeds::{Qualified, Seeds, seed_words};
 
 use crate::prescan::lexer;
 use index::{Index, Seeded, Travel, word_hash};
@@ -206,13 +206,24 @@ pub struct Planner<'f> {
 
 impl<'f> Planner<'f> {
     /// Scans `files` (path and text); `None` when some file cannot be scanned, and then
-    /// nothing may be blanked.
+    /// nothing may be blanked. A qualified seed ([`Seeds::qualified`]) counts when some file
+    /// spells its crate or `members` (the workspace's crate names) holds it.
     ///
     /// With `strict`, every sensitive operation is reported on its own and its callers decide
     /// whether it is only called from scopes, so every body that reaches a word of either
     /// kind is kept with all its callers, and demands change nothing.
-    pub fn new(files: &'f [(PathBuf, String)], seeds: Seeds, strict: bool) -> Option<Self> {
+    pub fn new(
+        files: &'f [(PathBuf, String)],
+        mut seeds: Seeds,
+        members: &BTreeSet<String>,
+        strict: bool,
+    ) -> Option<Self> {
         let index = Index::build(files)?;
+        for Qualified { krate, word } in std::mem::take(&mut seeds.qualified) {
+            if members.contains(&krate) || !index.known_words([krate.as_str()]).is_empty() {
+                seeds.switching.push(word);
+            }
+        }
         let every_seed = || {
             [&seeds.switching, &seeds.reached, &seeds.contexts]
                 .into_iter()
@@ -670,8 +681,9 @@ mod tests {
             switching: words(switching),
             reached: words(reached),
             contexts: words(reached),
+            qualified: Vec::new(),
         };
-        let plan = Planner::new(&files, seeds, strict)
+        let plan = Planner::new(&files, seeds, &BTreeSet::new(), strict)
             .expect("scannable")
             .plan(demand);
         files
@@ -868,7 +880,15 @@ mod tests {
             switching: words(&["x"]),
             ..Seeds::default()
         };
-        assert!(Planner::new(&files(&["fn a() { \"open }"]), seeds, false).is_none());
+        assert!(
+            Planner::new(
+                &files(&["fn a() { \"open }"]),
+                seeds,
+                &BTreeSet::new(),
+                false
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -921,8 +941,9 @@ mod tests {
             switching: words(&["setns"]),
             reached: Vec::new(),
             contexts: Vec::new(),
+            qualified: Vec::new(),
         };
-        let planner = Planner::new(&files, seeds, false).expect("scannable");
+        let planner = Planner::new(&files, seeds, &BTreeSet::new(), false).expect("scannable");
         let demand = Demand::default();
         let plan = planner.plan(&demand);
         let vocabulary = planner.vocabulary(&demand, &plan).expect("not strict");
@@ -938,7 +959,8 @@ mod tests {
                 "{word}"
             );
         }
-        let strict = Planner::new(&files, Seeds::default(), true).expect("scannable");
+        let strict =
+            Planner::new(&files, Seeds::default(), &BTreeSet::new(), true).expect("scannable");
         assert_eq!(strict.vocabulary(&demand, &strict.plan(&demand)), None);
     }
 }

@@ -18,6 +18,19 @@ pub struct Seeds {
     /// The words of thread and pool APIs and of forks among `reached`: a helper that spells
     /// one (or a scope) and takes a closure may forward it there, or run it in a child.
     pub contexts: Vec<String>,
+    /// Switching words that count only where their crate is (`Worker` of `nsscope`): code
+    /// reaches a crate's items only by spelling the crate's name, unless it is that crate.
+    /// The crate's name itself is in `switching`.
+    pub qualified: Vec<Qualified>,
+}
+
+/// A switching word of a crate's API ([`Seeds::qualified`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Qualified {
+    /// The crate's name (`nsscope`).
+    pub krate: String,
+    /// The word (`Worker`).
+    pub word: String,
 }
 
 /// The [`Seeds`] of a catalogue (built-in plus configured entries) and of the entries
@@ -34,17 +47,18 @@ pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
     };
     for switch in &catalog.switches {
         // Crates declare their own `extern "C" { fn setns(..); }`: the name itself counts.
-        switching.insert(last_segment(&switch.path).to_owned());
-        switching.extend(
-            switch
-                .syscall
-                .as_deref()
-                .map(|s| last_segment(s).to_owned()),
-        );
+        // A syscall is a switch only with its number, which the call spells (`syscall` alone
+        // is everywhere in a sandbox).
+        let name = switch.syscall.as_deref().unwrap_or(&switch.path);
+        switching.insert(last_segment(name).to_owned());
     }
+    let mut qualified = BTreeSet::new();
     for scope in &catalog.scopes {
-        add(&scope.path, &mut switching);
-        add(&scope.receiver, &mut switching);
+        for path in [&scope.path, &scope.receiver].into_iter().flatten() {
+            let krate = first_segment(path);
+            switching.insert(krate.to_owned());
+            qualified.insert((krate.to_owned(), call_word(path).to_owned()));
+        }
     }
     for path in &catalog.process_wide_paths {
         switching.insert(path.prefix.trim_end_matches('/').to_owned());
@@ -87,7 +101,16 @@ pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
         switching: list(switching),
         reached: list(reached),
         contexts: list(contexts),
+        qualified: qualified
+            .into_iter()
+            .filter(|(krate, word)| krate != word)
+            .map(|(krate, word)| Qualified { krate, word })
+            .collect(),
     }
+}
+
+fn first_segment(path: &str) -> &str {
+    path.split("::").next().unwrap_or(path)
 }
 
 /// The word that every call of a catalogue path spells, directly or in the `use` that brings
@@ -129,15 +152,20 @@ mod tests {
         assert_eq!(call_word("nsscope::NetNs"), "NetNs");
         let seeds = seed_words(&Catalog::builtin().expect("catalogue"), &Catalog::default());
         let has = |list: &[String], word: &str| list.iter().any(|w| w == word);
-        for word in [
-            "setns",
-            "SYS_setns",
-            "NetNs",
-            "Worker",
-            "/proc/self/ns",
-            "nslint",
-        ] {
+        for word in ["setns", "SYS_setns", "nsscope", "/proc/self/ns", "nslint"] {
             assert!(has(&seeds.switching, word), "{word}");
+        }
+        for word in ["syscall", "Worker", "NetNs"] {
+            assert!(!has(&seeds.switching, word), "{word}");
+        }
+        for word in ["Worker", "NetNs"] {
+            assert!(
+                seeds
+                    .qualified
+                    .iter()
+                    .any(|q| q.word == word && q.krate == "nsscope"),
+                "{word}"
+            );
         }
         for word in ["thread", "par_iter", "UdpSocket", "tokio", "Command"] {
             assert!(has(&seeds.reached, word), "{word}");
