@@ -17,9 +17,11 @@ pub struct RealCorpus {
     pub target: f64,
 }
 
-/// The real corpora: tokio's workspace (no namespace code) and syd, a sandbox of about
-/// 390k lines with many raw switches (from `lintcheck/corpus.toml`).
-pub const CORPORA: [RealCorpus; 2] = [
+/// The real corpora: tokio's workspace (no namespace code); the registry crates of
+/// `lintcheck/corpus.toml` but syd as one workspace (container runtimes, sandboxes, netlink
+/// and netns libraries: about 236k lines, namespace code in most crates); and syd alone, a
+/// sandbox of about 390k lines with raw switches throughout.
+pub const CORPORA: [RealCorpus; 3] = [
     RealCorpus {
         name: "tokio",
         what: "tokio's workspace, no namespace code",
@@ -31,6 +33,27 @@ pub const CORPORA: [RealCorpus; 2] = [
             ("tokio-test", "0.4.4"),
         ],
         target: 0.25,
+    },
+    RealCorpus {
+        name: "containers",
+        what: "lintcheck's registry crates but syd, one workspace",
+        crates: &[
+            ("libcontainer", "0.7.0"),
+            ("hakoniwa", "1.8.0"),
+            ("birdcage", "0.8.1"),
+            ("gaol", "0.2.1"),
+            ("unshare", "0.7.0"),
+            ("cntr", "2.0.0"),
+            ("boxlite", "0.11.0"),
+            ("containerd-shim", "0.12.0"),
+            ("virtiofsd", "1.14.0"),
+            ("netns-rs", "0.2.0"),
+            ("rtnetlink", "0.24.0"),
+            ("netavark", "2.1.0"),
+            ("bpfman", "0.6.0"),
+            ("vopono_core", "1.0.2"),
+        ],
+        target: 1.0,
     },
     RealCorpus {
         name: "syd",

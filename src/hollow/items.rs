@@ -33,6 +33,54 @@ pub struct OtherItem {
     /// The names it defines: its own, and a struct's field names (a method call through a
     /// field is typed by the field's declaration).
     pub names: Vec<String>,
+    /// A struct's named fields, each from its name to the end of its type.
+    pub fields: Vec<Field>,
+    /// Whether it is one such field, split from its struct ([`FileItems::with_fields_apart`]):
+    /// its name is only ever a field's, never a path's first segment.
+    pub is_field: bool,
+    /// Whether code that names it may run what it spells: a macro, or a constant or static
+    /// (which may hold a function). A type or a field cannot.
+    pub hides_calls: bool,
+}
+
+/// A named field of a struct or union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// From its name to the end of its type.
+    pub text: Range<usize>,
+    /// Its name.
+    pub name: String,
+}
+
+impl FileItems {
+    /// The items with each struct split into its header (its own name) and its fields (each
+    /// its own name): a field's name matters to the code that spells it only when the field's
+    /// own type does, not when another field's does.
+    pub fn with_fields_apart(mut self) -> FileItems {
+        let mut others = Vec::with_capacity(self.others.len());
+        for item in std::mem::take(&mut self.others) {
+            let Some(first) = item.fields.first() else {
+                others.push(item);
+                continue;
+            };
+            others.push(OtherItem {
+                text: item.text.start..first.text.start,
+                names: item.names.into_iter().take(1).collect(),
+                fields: Vec::new(),
+                is_field: false,
+                hides_calls: false,
+            });
+            others.extend(item.fields.into_iter().map(|field| OtherItem {
+                text: field.text,
+                names: vec![field.name],
+                fields: Vec::new(),
+                is_field: true,
+                hides_calls: false,
+            }));
+        }
+        self.others = others;
+        self
+    }
 }
 
 /// One imported name of a `use` item.
@@ -282,9 +330,13 @@ impl Scan<'_> {
         let (Some(start), Some(stop)) = (self.tokens.get(first), self.tokens.get(last)) else {
             return;
         };
+        let hides_calls = matches!(self.ident(first), Some("macro_rules" | "const" | "static"));
         self.out.others.push(OtherItem {
             text: start.range.start..stop.range.end,
             names,
+            fields: Vec::new(),
+            is_field: false,
+            hides_calls,
         });
     }
 
@@ -445,10 +497,23 @@ impl Scan<'_> {
         match self.header_end(index + 2, end) {
             Some(HeaderEnd::Brace(open)) => {
                 let close = self.matching[open];
+                let fields = self.field_names(open + 1, close);
                 let mut defining = vec![index + 1];
-                defining.extend(self.field_names(open + 1, close));
+                defining.extend(&fields);
                 let names = self.define(&defining);
                 self.other(index, close, names);
+                let apart: Vec<Field> = fields
+                    .iter()
+                    .map(|&at| Field {
+                        text: self.tokens[at].range.start
+                            ..self.tokens[self.field_end(at, close)].range.end,
+                        name: self.text[self.tokens[at].range.clone()].to_owned(),
+                    })
+                    .collect();
+                let is_enum = self.ident(index) == Some("enum");
+                if let Some(item) = self.out.others.last_mut().filter(|_| !is_enum) {
+                    item.fields = apart;
+                }
                 close + 1
             }
             Some(HeaderEnd::Semicolon(at)) => {
@@ -458,6 +523,20 @@ impl Scan<'_> {
             }
             None => end,
         }
+    }
+
+    /// The last token of the field whose name is at `at`: before the next `,` at this level,
+    /// or before `close`.
+    fn field_end(&self, at: usize, close: usize) -> usize {
+        let mut index = at;
+        while index + 1 < close {
+            match self.tokens[index + 1].kind {
+                Kind::Punct(b',') => break,
+                Kind::Open(_) => index = self.matching[index + 1],
+                _ => index += 1,
+            }
+        }
+        index
     }
 
     /// Identifiers followed by a single `:` directly inside a brace group (token indices).

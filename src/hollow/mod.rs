@@ -172,8 +172,10 @@ pub struct Planner<'f> {
     files: &'f [(PathBuf, String)],
     index: Index,
     strict: bool,
-    /// Where the switching seeds are (with strict, every seed).
+    /// Where the raw-switch seeds are (with strict, every seed).
     switching_seeds: Seeded,
+    /// Where the scope seeds are (none with strict: they are among `switching_seeds`).
+    scope_seeds: Seeded,
     /// For each candidate, the range its blanking comment covers (`None`: not blankable).
     comments: Vec<Option<Range<usize>>>,
     /// Where each file's doc comments are.
@@ -221,13 +223,19 @@ impl<'f> Planner<'f> {
         let index = Index::build(files)?;
         for Qualified { krate, word } in std::mem::take(&mut seeds.qualified) {
             if members.contains(&krate) || !index.known_words([krate.as_str()]).is_empty() {
-                seeds.switching.push(word);
+                seeds.scoped.push(word);
             }
         }
         let every_seed = || {
-            [&seeds.switching, &seeds.reached, &seeds.contexts]
-                .into_iter()
-                .flatten()
+            [
+                &seeds.calls,
+                &seeds.switching,
+                &seeds.scoped,
+                &seeds.reached,
+                &seeds.contexts,
+            ]
+            .into_iter()
+            .flatten()
         };
         let seed_words = index.known_words(every_seed().map(String::as_str));
         let directive_free = files
@@ -242,24 +250,30 @@ impl<'f> Planner<'f> {
             .collect();
         let mut known_up_front = Vec::new();
         let mut whole_up_front = Vec::new();
-        let (switching_seeds, reaching, forwarders, switching_names) = if strict {
+        let no_seeds = Seeded::default();
+        let (switching_seeds, scope_seeds, reaching, forwarders, switching_names) = if strict {
             let mut all = seeds.switching;
+            all.extend(seeds.scoped);
             all.extend(seeds.reached);
-            (index.seeds(files, &all), Vec::new(), Vec::new(), Vec::new())
+            let all = index.seeds(files, &all, &seeds.calls);
+            (all, no_seeds, Vec::new(), Vec::new(), Vec::new())
         } else {
-            let switching_seeds = index.seeds(files, &seeds.switching);
-            let switching = index.closure(&switching_seeds, &[], Travel::NotFunctions);
-            let reached = index.seeds(files, &seeds.reached);
+            let switching_seeds = index.seeds(files, &seeds.switching, &seeds.calls);
+            let scope_seeds = index.seeds(files, &seeds.scoped, &[]);
+            let switching = switching_reach(&index, &switching_seeds, &scope_seeds, &[]);
+            let reached = index.seeds(files, &seeds.reached, &[]);
             let reaching = index.closure_reach(&reached, &[], Travel::AllNames);
             let mut handing = seeds.contexts;
             handing.extend(seeds.switching);
-            let handing = index.seeds(files, &handing);
+            handing.extend(seeds.scoped);
+            let handing = index.seeds(files, &handing, &seeds.calls);
             let forwarders = index.closure_reach(&handing, &[], Travel::ClosureTakers);
-            let names = index.function_names(&switching);
+            let names = index.function_names(&switching.relevant);
             known_up_front = or(&reaching.known, &forwarders.known);
             whole_up_front = or(&reaching.whole_files, &forwarders.whole_files);
             (
                 switching_seeds,
+                scope_seeds,
                 reaching.relevant,
                 forwarders.relevant,
                 names,
@@ -284,6 +298,7 @@ impl<'f> Planner<'f> {
             files,
             strict,
             switching_seeds,
+            scope_seeds,
             comments,
             docs: Arc::new(docs),
             reaching,
@@ -331,10 +346,11 @@ impl<'f> Planner<'f> {
         if self.strict {
             return None;
         }
-        let switching = self.index.closure_reach(
+        let switching = switching_reach(
+            &self.index,
             &self.switching_seeds,
+            &self.scope_seeds,
             &self.callers_words(demand),
-            Travel::NotFunctions,
         );
         let mut spelled = or(&switching.known, &self.known_up_front);
         for word in self.callers_words(demand) {
@@ -412,9 +428,13 @@ impl<'f> Planner<'f> {
                 .closure(&self.switching_seeds, &[], Travel::AllNames)
         } else {
             let callers_of = self.callers_words(demand);
-            let switching =
-                self.index
-                    .closure(&self.switching_seeds, &callers_of, Travel::NotFunctions);
+            let switching = switching_reach(
+                &self.index,
+                &self.switching_seeds,
+                &self.scope_seeds,
+                &callers_of,
+            )
+            .relevant;
             // What the switching bodies call one level down is a guess at what their regions
             // read; analysis demands the rest, round by round.
             let mut read = self.index.mentioned_among(&switching, &self.reaching);
@@ -481,6 +501,21 @@ impl<'f> Planner<'f> {
             kept_in,
         }
     }
+}
+
+/// The bodies that matter for switching: those that spell a raw switch, or reach one through
+/// a macro, constant, static or import ([`Travel::Values`]), or call one of `callers_of`; and
+/// those that spell a scope word, found through types and fields too
+/// ([`Travel::NotFunctions`]), since a scope is a method of the type a value has.
+fn switching_reach(
+    index: &Index,
+    raw: &Seeded,
+    scopes: &Seeded,
+    callers_of: &[u32],
+) -> index::Reach {
+    let raw = index.closure_reach(raw, callers_of, Travel::Values);
+    let scoped = index.closure_reach(scopes, &[], Travel::NotFunctions);
+    raw.or(&scoped)
 }
 
 /// A token of [`scan_file`].
@@ -676,13 +711,19 @@ mod tests {
         strict: bool,
         demand: &Demand,
     ) -> Vec<String> {
-        let files = files(texts);
         let seeds = Seeds {
+            calls: Vec::new(),
             switching: words(switching),
+            scoped: Vec::new(),
             reached: words(reached),
             contexts: words(reached),
             qualified: Vec::new(),
         };
+        kept_with_seeds(texts, seeds, strict, demand)
+    }
+
+    fn kept_with_seeds(texts: &[&str], seeds: Seeds, strict: bool, demand: &Demand) -> Vec<String> {
+        let files = files(texts);
         let plan = Planner::new(&files, seeds, &BTreeSet::new(), strict)
             .expect("scannable")
             .plan(demand);
@@ -829,19 +870,56 @@ mod tests {
 
     #[test]
     fn renames_aliases_fields_and_globs_carry_words() {
-        let out = kept(
+        let seeds = Seeds {
+            calls: words(&["setns"]),
+            scoped: words(&["TcpListener", "NetNs", "fs"]),
+            ..Seeds::default()
+        };
+        let out = kept_with_seeds(
             &[
                 "use nix::sched::setns as go;\nfn a() { go() }\n",
                 "type Sock = TcpListener;\nfn b() { Sock::bind(x) }\nfn c() { bind_all() }\n",
-                "struct Pod { ns: NetNs }\nfn d(p: &Pod) { p.ns.run() }\nfn e() { p.other.stop() }\n",
+                "struct Pod { ns: NetNs, name: String }\nfn d(p: &Pod) { p.ns.run() }\n\
+                 fn e() { p.other.stop() }\nfn g(p: &Pod) { p.name.len() }\n",
                 "use tokio::fs::*;\nfn f() { read(p) }\n",
             ],
-            &["setns", "TcpListener", "NetNs", "fs"],
+            seeds,
+            false,
+            &Demand::default(),
         );
         assert!(out[0].contains("go()"));
         assert!(out[1].contains("Sock::bind") && !out[1].contains("bind_all"));
         assert!(out[2].contains("p.ns.run()") && !out[2].contains("stop"));
+        assert!(
+            !out[2].contains("p.name.len()"),
+            "a field beside a scope's is no scope"
+        );
         assert!(out[3].contains("read(p)"));
+    }
+
+    #[test]
+    fn raw_switches_travel_through_macros_constants_and_imports_not_types() {
+        let seeds = Seeds {
+            calls: words(&["setns", "unshare"]),
+            ..Seeds::default()
+        };
+        let text = "const ENTER: unsafe fn(i32, i32) -> i32 = libc::setns;\n\
+                    fn via_const() { unsafe { ENTER(3, 0) }; }\n\
+                    macro_rules! enter { () => { setns(3, 0) } }\n\
+                    fn via_macro() { enter!() }\n\
+                    struct Failure { during: Step<setns>, code: i32 }\n\
+                    fn typed() -> Failure { make_failure() }\n\
+                    fn coded(f: &Failure) -> i32 { f.code + f.during.id() }\n\
+                    use unshare::Command;\n\
+                    fn spawned() { Command::new(\"x\").status() }\n\
+                    fn calls() { libc::unshare(0) }\n";
+        let out = kept_with_seeds(&[text], seeds, false, &Demand::default()).remove(0);
+        for kept in ["ENTER(3, 0)", "enter!()", "libc::unshare(0)"] {
+            assert!(out.contains(kept), "{kept} kept:\n{out}");
+        }
+        for blanked in ["make_failure()", "f.code", "Command::new"] {
+            assert!(!out.contains(blanked), "{blanked} blanked:\n{out}");
+        }
     }
 
     #[test]
@@ -939,9 +1017,7 @@ mod tests {
         ]);
         let seeds = Seeds {
             switching: words(&["setns"]),
-            reached: Vec::new(),
-            contexts: Vec::new(),
-            qualified: Vec::new(),
+            ..Seeds::default()
         };
         let planner = Planner::new(&files, seeds, &BTreeSet::new(), false).expect("scannable");
         let demand = Demand::default();
