@@ -2,7 +2,7 @@
 //! analysis has demanded so far, models again the targets the new plan changes, and asks
 //! analysis what it demands next.
 
-use super::{Unit, UnitContext, UnitOutput, load_or_run, store_unit};
+use super::units::{Unit, UnitContext, UnitOutput, load_or_run, store_unit};
 use crate::cache::Cache;
 use crate::discover::{CrateSpec, Workspace};
 use crate::effects;
