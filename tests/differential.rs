@@ -11,7 +11,7 @@
 
 mod fast_path_support;
 
-use fast_path_support::{rendered, run};
+use fast_path_support::{Way, rendered, run};
 use nslint::discover::discover_paths;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -54,22 +54,25 @@ fn the_fast_path_finds_what_a_full_run_finds_in_the_crates_this_workspace_builds
 fn compare(what: &str, paths: &[PathBuf]) -> usize {
     let workspace = discover_paths(paths);
     assert!(!workspace.crates.is_empty(), "{what}: no package found");
-    let fast = rendered(&run(&workspace, true));
-    let full = rendered(&run(&workspace, false));
-    let (fast_set, full_set): (BTreeSet<&String>, BTreeSet<&String>) =
-        (fast.iter().collect(), full.iter().collect());
+    let full = rendered(&run(&workspace, Way::Full));
+    let full_set: BTreeSet<&String> = full.iter().collect();
     let is_problem = |d: &&&String| d.starts_with("Input ");
-    let lost: Vec<&&String> = full_set
-        .difference(&fast_set)
-        .filter(|d| !is_problem(d))
-        .collect();
-    let added: Vec<&&String> = fast_set.difference(&full_set).collect();
-    assert!(
-        lost.is_empty() && added.is_empty(),
-        "{what}: the fast path changed the findings ({} packages)\nonly without it: \
-         {lost:#?}\nonly with it: {added:#?}",
-        workspace.crates.len()
-    );
+    let mut fast = Vec::new();
+    for way in [Way::Fast, Way::FastCached] {
+        fast = rendered(&run(&workspace, way));
+        let fast_set: BTreeSet<&String> = fast.iter().collect();
+        let lost: Vec<&&String> = full_set
+            .difference(&fast_set)
+            .filter(|d| !is_problem(d))
+            .collect();
+        let added: Vec<&&String> = fast_set.difference(&full_set).collect();
+        assert!(
+            lost.is_empty() && added.is_empty(),
+            "{what}: the fast path ({way:?}) changed the findings ({} packages)\nonly without \
+             it: {lost:#?}\nonly with it: {added:#?}",
+            workspace.crates.len()
+        );
+    }
     let findings = |all: &[String]| all.iter().filter(|d| !d.starts_with("Input ")).count();
     assert_eq!(findings(&fast), findings(&full), "{what}: findings repeat");
     eprintln!(

@@ -5,7 +5,7 @@
 
 mod fast_path_support;
 
-use fast_path_support::{rendered, run};
+use fast_path_support::{Way, rendered, run};
 use nslint::discover::{CargoSelection, Workspace, discover_cargo, discover_paths};
 use std::path::{Path, PathBuf};
 
@@ -52,9 +52,14 @@ fn fast_path_finds_what_a_full_run_finds_on_every_fixture() {
     }
     let mut compared = 0;
     for (name, workspace) in &workspaces {
-        let fast = rendered(&run(workspace, true));
-        let full = rendered(&run(workspace, false));
-        assert_eq!(fast, full, "{name}: the fast path changed the findings");
+        let full = rendered(&run(workspace, Way::Full));
+        for way in [Way::Fast, Way::FastCached] {
+            let fast = rendered(&run(workspace, way));
+            assert_eq!(
+                fast, full,
+                "{name}: the fast path ({way:?}) changed the findings"
+            );
+        }
         compared += usize::from(!full.is_empty());
     }
     assert!(compared >= 10, "only {compared} fixtures had findings");
@@ -124,8 +129,8 @@ fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
         "pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n",
     );
     let workspace = cargo_workspace(root);
-    let fast = run(&workspace, true);
-    let full = run(&workspace, false);
+    let fast = run(&workspace, Way::Fast);
+    let full = run(&workspace, Way::Full);
     assert_eq!(rendered(&fast), rendered(&full));
     let files: Vec<String> = fast
         .db
@@ -249,9 +254,9 @@ fn hollowed_bodies_never_change_what_is_found() {
          _ => {}\n    }\n}\n",
     );
     let workspace = cargo_workspace(root);
-    let hollowed = run(&workspace, true);
+    let hollowed = run(&workspace, Way::FastCached);
     let fast = rendered(&hollowed);
-    let full = rendered(&run(&workspace, false));
+    let full = rendered(&run(&workspace, Way::Full));
     assert_eq!(fast, full, "hollowing changed the findings");
     assert!(
         full.iter().filter(|d| d.contains("Lint")).count() >= 4,
@@ -368,9 +373,9 @@ fn dependencies_are_loaded_when_a_region_reads_them() {
          pub fn elsewhere() -> std::io::Result<()> {\n    idle::unused().map(drop)\n}\n",
     );
     let workspace = cargo_workspace(root);
-    let hollowed = run(&workspace, true);
+    let hollowed = run(&workspace, Way::FastCached);
     let fast = rendered(&hollowed);
-    let full = rendered(&run(&workspace, false));
+    let full = rendered(&run(&workspace, Way::Full));
     assert_eq!(fast, full, "lazy dependencies changed the findings");
     for what in ["binds a TCP listener", "binds a UDP socket"] {
         assert!(

@@ -335,6 +335,22 @@ impl<'f> Planner<'f> {
         }
     }
 
+    /// A plan that blanks nothing and makes every doc comment plain (what a run that gives up
+    /// on hollowing still saves); it keeps every body.
+    pub fn docs_only(&self) -> Hollowing {
+        Hollowing {
+            blanks: FxHashMap::default(),
+            docs: Arc::clone(&self.docs),
+            kept: self
+                .index
+                .candidates
+                .iter()
+                .filter(|c| c.body.is_some())
+                .count(),
+            kept_in: self.files.iter().map(|(path, _)| path.clone()).collect(),
+        }
+    }
+
     /// Whether [`Planner::plan`] depends on the demand (not in strict mode).
     pub fn is_demand_driven(&self) -> bool {
         !self.strict

@@ -6,19 +6,31 @@ use nslint::catalog::Catalog;
 use nslint::config::CommandLine;
 use nslint::discover::Workspace;
 
-/// Analyses `workspace` with its configuration, with or without the fast path.
-pub fn run(workspace: &Workspace, fast_path: bool) -> Analysis {
+/// How a test run is carried out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Way {
+    /// Without the fast path: everything analysed in full.
+    Full,
+    /// With the fast path and no cache, as a one-shot run (CI): hollowing may be given up.
+    Fast,
+    /// With the fast path and a cache, as an editor's run: hollowing always goes on.
+    FastCached,
+}
+
+/// Analyses `workspace` with its configuration, the `way` given.
+pub fn run(workspace: &Workspace, way: Way) -> Analysis {
     let config = nslint::config::load(workspace, &CommandLine::default())
         .unwrap_or_else(|e| panic!("configuration: {e}"));
     let mut catalog = Catalog::builtin().expect("catalogue parses");
     catalog.extend(config.catalog.clone());
+    let cache = tempfile::tempdir().expect("a cache directory");
     analyze_with_options(
         workspace,
         &catalog,
         &config,
         Options {
-            fast_path,
-            cache_dir: None,
+            fast_path: way != Way::Full,
+            cache_dir: (way == Way::FastCached).then(|| cache.path().to_path_buf()),
             record: false,
             prescanned: Default::default(),
         },
