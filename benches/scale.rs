@@ -264,6 +264,7 @@ fn main() {
         options.sparse_percent,
     );
     report.push_str(&render_real(&real_rows));
+    let _ = writeln!(report, "\nload average at the end: {}", load_average());
     println!("{report}");
     let path = options.target.join("bench-report.md");
     std::fs::write(&path, &report).expect("the report is written");
@@ -352,7 +353,9 @@ fn measure(
             })
             .collect(),
     );
-    let nslint = |extra_cache: bool| {
+    // Cold runs keep no cache (`--no-cache`, issue 19's terms); warm runs keep theirs in
+    // `cache`.
+    let nslint = |warm: bool| {
         let mut command = Command::new(BIN);
         command
             .arg("nslint")
@@ -369,8 +372,10 @@ fn measure(
         if has_timings {
             command.arg("--timings");
         }
-        if extra_cache {
+        if warm && has_cache {
             command.arg("--cache-dir").arg(cache);
+        } else if has_cache {
+            command.arg("--no-cache");
         }
         command
     };
@@ -385,10 +390,7 @@ fn measure(
     let mut pair = 0;
     while pair < runs || (started.elapsed() < options.pair_time && pair < MAX_PAIRS) {
         let mut cold = || {
-            if cache.exists() {
-                std::fs::remove_dir_all(cache).expect("the old cache is removed");
-            }
-            let run = run_measured(&mut nslint(has_cache), Some(&out));
+            let run = run_measured(&mut nslint(false), Some(&out));
             check_exit("cold", dir, &run, &out);
             run
         };
@@ -411,10 +413,15 @@ fn measure(
     let cold_peak_kib = colds.iter().map(|r| r.max_rss_kib).max().unwrap_or(0);
     let cold = median_run(colds);
     let warm = (mode == Mode::Full).then(|| {
+        if cache.exists() {
+            std::fs::remove_dir_all(cache).expect("the old cache is removed");
+        }
+        // Fills the cache, unmeasured.
+        run_measured(&mut nslint(true), Some(&out));
         let mut warms = Vec::new();
         for i in 0..runs {
             edit(&stats.edit_target, i);
-            let run = run_measured(&mut nslint(has_cache), Some(&out));
+            let run = run_measured(&mut nslint(true), Some(&out));
             check_exit("warm", dir, &run, &out);
             warms.push(run);
         }
@@ -592,14 +599,18 @@ fn machine_info() -> String {
         &std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned()),
         &["-V"],
     );
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load: Vec<&str> = load.split_whitespace().take(3).collect();
     format!(
         "machine: {cpu}, {cores} cores, {mem_gib:.1} GiB, Linux {}; {rustc}; nslint {commit}; \
          {date}; load average at start {}",
         kernel.trim(),
-        load.join(" ")
+        load_average()
     )
+}
+
+/// The 1, 5 and 15 minute load averages: a busy machine makes every figure worse.
+fn load_average() -> String {
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
 }
 
 fn secs(d: Duration) -> f64 {
@@ -724,13 +735,16 @@ fn render(
          \"pairs\" column). \"full\" = every crate touches namespaces, \
          \"{sparse_percent}%\" = {sparse_percent}% of crates do. Parse floor = `syn::parse_file` on \
          every .rs file of the same corpus, one thread, in a child process, files already in memory, \
-         mimalloc (nslint's allocator); each cold run is paired with a floor run right before \
+         mimalloc (nslint's allocator); each cold run (`--no-cache`) is paired with a floor run right before \
          it or, every other pair, right after it, and a cold / parse floor ratio is the median \
          over pairs of cold over floor (the machine's speed drifts; a pair mostly shares it). \
          Read floor = `grep -r setns`. nslint runs with `--workspace --message-format json` \
          (includes `cargo metadata`); cold = no nslint cache, OS page cache warm. Peak = max \
          RSS of the child (wait4), over the cold runs.\n"
     );
+    if rows.is_empty() {
+        return out;
+    }
     let _ = writeln!(out, "## Wall time (lines/s)\n");
     let _ = writeln!(
         out,
