@@ -610,7 +610,10 @@ fn machine_info() -> String {
 /// The 1, 5 and 15 minute load averages: a busy machine makes every figure worse.
 fn load_average() -> String {
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    load.split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn secs(d: Duration) -> f64 {

@@ -23,7 +23,7 @@
 //! kept in [`Selection::reasons`].
 
 mod early;
-pub mod lexer;
+pub(crate) mod lexer;
 mod modules;
 
 pub use early::{EarlyScan, Prescanned};

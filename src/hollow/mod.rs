@@ -7,18 +7,31 @@
 //! what it reads are the summaries of the functions it calls, and of what those call.
 //!
 //! So planning goes by rounds ([`Planner::plan`]). The first keeps the bodies that spell a
-//! switching word, their direct callers, and what those call one level down; names travel
-//! through types, fields, constants, macros and imports. Analysis of what was kept then says
-//! which functions return switched, return a guard or forward a closure (their callers are
-//! kept next), and which functions regions read (their bodies are kept next): a [`Demand`].
-//! Rounds go on until analysis demands nothing new. A byte-level tokenizer (`lexer.rs`,
-//! `items.rs`) finds every item and what it spells, an inverted index makes each round
-//! linear, and every other body's inside is turned into a block comment of the same length
-//! ([`hollow_text`]), so syn skips it and every span stays where it was. A function whose body
-//! is blanked and whose names no code that is not blanked spells goes whole, signature
-//! included (`Index::erasable`): nothing kept can call or name it. Decisions are by
-//! words, never by resolution, so a plan only ever keeps too much: a blanked body's summary
-//! is empty, and no region reads it.
+//! switching word ([`Seeds`]), their direct callers, what those call one level down (in the
+//! packages analysed for their own sake), and the helpers a kept body may hand a closure to.
+//! Names travel as they can carry what they name: a raw switch through macros, constants,
+//! statics and imports (a type or field cannot make a body call anything it does not spell); a
+//! scope through types and struct fields too, field by field (a scope is a method of the type
+//! a value has). A word that leads a path (`io::Error`) is a word of its own, defined only by
+//! modules, crates, types and imports, never by a field or a function. Analysis of what was
+//! kept then says which functions return switched, return a guard or forward a closure (their
+//! callers are kept next), which functions regions read (their bodies are kept next) and which
+//! calls from regions reach nothing loaded yet: a [`Demand`]. Rounds go on until analysis
+//! demands nothing new; a package analysed only for its dependents is loaded once a plan keeps
+//! one of its bodies, and a warm run starts from the demand the last run kept.
+//!
+//! A byte-level tokenizer (the fast path's `lexer.rs`, and `items.rs`) finds every item and what it
+//! spells, an inverted index (`index.rs`) makes each round linear, and every other body's
+//! inside is turned into a block comment of the same length ([`hollow_text`]), so syn skips it
+//! and every span stays where it was; doc comments, which syn would turn into attributes and
+//! nothing reads, become plain comments the same way. A function whose body is blanked goes
+//! whole, signature and outer attributes included (`Index::erasable`), when no code that is not
+//! blanked spells a name it defines (every signature, `use` leaf, attribute, macro call and
+//! item header counts, and so do the seeds and what analysis demanded), it is not a `Drop`
+//! impl's `drop` (which nobody calls by name), and its file spells no `nslint` directive:
+//! nothing kept can call or name it. Decisions are by words, never by resolution, so a plan
+//! only ever keeps too much: a blanked body's summary is empty, and no region reads it. Strict
+//! mode keeps every body that reaches a word with all its callers, in one round.
 //!
 //! Whatever the scan cannot vouch for turns hollowing off for the run ([`Planner::new`]
 //! returns `None`): a file whose brackets do not balance or that ends inside a literal. The

@@ -34,14 +34,14 @@ pub fn tokenize(text: &str) -> Option<Vec<Token>> {
     tokenize_noting_docs(text).map(|(tokens, _)| tokens)
 }
 
-/// [`tokenize`], also returning where each doc comment's third byte is (the `/` of `///`,
+/// `tokenize`, also returning where each doc comment's third byte is (the `/` of `///`,
 /// the `!` of `//!`, the `*` of `/**`, the `!` of `/*!`): a space there makes it a plain
 /// comment.
 pub fn tokenize_noting_docs(text: &str) -> Option<(Vec<Token>, Vec<usize>)> {
     lex(text, |_| {})
 }
 
-/// Where `text`'s comments are, in order; `None` as for [`tokenize`].
+/// Where `text`'s comments are, in order; `None` as for `tokenize`.
 pub fn comments(text: &str) -> Option<Vec<Range<usize>>> {
     let mut comments = Vec::new();
     lex(text, |comment| comments.push(comment))?;
