@@ -2,7 +2,7 @@
 //! every other item defines. Only item positions are looked at (the file, and `mod`, `impl`,
 //! `trait` and `extern` blocks); macro invocations and attributes are skipped whole.
 
-use crate::prescan::lexer::{Kind, Token};
+use crate::prescan::lexer::{Kind, Token, Tokens};
 use std::ops::Range;
 
 /// A function with a body.
@@ -110,8 +110,7 @@ pub struct FileItems {
 pub fn items(text: &str, tokens: &[Token]) -> Option<FileItems> {
     let matching = matching_brackets(tokens)?;
     let mut scan = Scan {
-        text,
-        tokens,
+        code: Tokens { text, tokens },
         matching: &matching,
         out: FileItems::default(),
         in_drop_impl: false,
@@ -185,8 +184,7 @@ enum HeaderEnd {
 }
 
 struct Scan<'a> {
-    text: &'a str,
-    tokens: &'a [Token],
+    code: Tokens<'a>,
     matching: &'a [usize],
     out: FileItems,
     /// Inside `impl Drop for ..`: its `drop` is only ever called by the compiler (explicit
@@ -195,15 +193,6 @@ struct Scan<'a> {
 }
 
 impl Scan<'_> {
-    fn ident(&self, index: usize) -> Option<&str> {
-        let token = self.tokens.get(index)?;
-        (token.kind == Kind::Ident).then(|| &self.text[token.range.clone()])
-    }
-
-    fn is(&self, index: usize, kind: Kind) -> bool {
-        self.tokens.get(index).is_some_and(|t| t.kind == kind)
-    }
-
     /// The index after the group opening at `index`.
     fn skip_group(&self, index: usize) -> usize {
         self.matching[index] + 1
@@ -212,7 +201,7 @@ impl Scan<'_> {
     /// The index of the first `;` at this level from `index` (groups skipped), or of the end.
     fn semicolon_from(&self, mut index: usize, end: usize) -> usize {
         while index < end {
-            match self.tokens[index].kind {
+            match self.code.tokens[index].kind {
                 Kind::Punct(b';') => return index,
                 Kind::Open(_) => index = self.skip_group(index),
                 _ => index += 1,
@@ -225,7 +214,7 @@ impl Scan<'_> {
     fn item_list(&mut self, mut index: usize, end: usize) {
         let mut impl_start = None;
         while index < end {
-            index = match self.tokens[index].kind {
+            index = match self.code.tokens[index].kind {
                 Kind::Punct(b'#') => self.after_attribute(index),
                 Kind::Open(b'{') => {
                     // An `impl`, `trait`, `mod` or `extern` block (or a const argument).
@@ -238,7 +227,7 @@ impl Scan<'_> {
                     self.in_drop_impl = outer;
                     close + 1
                 }
-                Kind::Ident if self.ident(index) == Some("impl") => {
+                Kind::Ident if self.code.ident(index) == Some("impl") => {
                     impl_start = Some(index);
                     index + 1
                 }
@@ -251,15 +240,16 @@ impl Scan<'_> {
 
     /// Whether the `impl` header between two token indices is `impl .. Drop for ..`.
     fn implements_drop(&self, start: usize, end: usize) -> bool {
-        (start..end).any(|i| self.ident(i) == Some("Drop") && self.ident(i + 1) == Some("for"))
+        (start..end)
+            .any(|i| self.code.ident(i) == Some("Drop") && self.code.ident(i + 1) == Some("for"))
     }
 
     fn after_attribute(&self, index: usize) -> usize {
         let mut next = index + 1;
-        if self.is(next, Kind::Punct(b'!')) {
+        if self.code.is(next, Kind::Punct(b'!')) {
             next += 1;
         }
-        if !self.is(next, Kind::Open(b'[')) {
+        if !self.code.is(next, Kind::Open(b'[')) {
             return next;
         }
         self.skip_group(next)
@@ -267,13 +257,16 @@ impl Scan<'_> {
 
     /// Scans the item starting with the identifier at `index`; returns where to go on.
     fn item_at(&mut self, index: usize, end: usize) -> usize {
-        let word = self.ident(index).unwrap_or_default();
-        let name = self.ident(index + 1).map(str::to_owned);
+        let word = self.code.ident(index).unwrap_or_default();
+        let name = self.code.ident(index + 1).map(str::to_owned);
         match (word, name) {
             ("fn", Some(name)) => self.function(index, &name, end),
-            ("macro_rules", _) if self.is(index + 1, Kind::Punct(b'!')) => {
+            ("macro_rules", _) if self.code.is(index + 1, Kind::Punct(b'!')) => {
                 let group = index + 3;
-                if !matches!(self.tokens.get(group).map(|t| t.kind), Some(Kind::Open(_))) {
+                if !matches!(
+                    self.code.tokens.get(group).map(|t| t.kind),
+                    Some(Kind::Open(_))
+                ) {
                     return index + 1;
                 }
                 let defined = self.define(&[index + 2]);
@@ -301,9 +294,9 @@ impl Scan<'_> {
                 semi + 1
             }
             // A macro invocation in item position: its tokens are not items.
-            _ if self.is(index + 1, Kind::Punct(b'!'))
+            _ if self.code.is(index + 1, Kind::Punct(b'!'))
                 && matches!(
-                    self.tokens.get(index + 2).map(|t| t.kind),
+                    self.code.tokens.get(index + 2).map(|t| t.kind),
                     Some(Kind::Open(_))
                 ) =>
             {
@@ -318,19 +311,25 @@ impl Scan<'_> {
     fn define(&mut self, at: &[usize]) -> Vec<String> {
         let mut names = Vec::with_capacity(at.len());
         for &index in at {
-            if let Some(name) = self.ident(index) {
+            if let Some(name) = self.code.ident(index) {
                 names.push(name.to_owned());
-                self.out.definitions.push(self.tokens[index].range.start);
+                self.out
+                    .definitions
+                    .push(self.code.tokens[index].range.start);
             }
         }
         names
     }
 
     fn other(&mut self, first: usize, last: usize, names: Vec<String>) {
-        let (Some(start), Some(stop)) = (self.tokens.get(first), self.tokens.get(last)) else {
+        let (Some(start), Some(stop)) = (self.code.tokens.get(first), self.code.tokens.get(last))
+        else {
             return;
         };
-        let hides_calls = matches!(self.ident(first), Some("macro_rules" | "const" | "static"));
+        let hides_calls = matches!(
+            self.code.ident(first),
+            Some("macro_rules" | "const" | "static")
+        );
         self.out.others.push(OtherItem {
             text: start.range.start..stop.range.end,
             names,
@@ -344,7 +343,7 @@ impl Scan<'_> {
     /// at a `;`, at this level (other groups skipped); `None` at `end`.
     fn header_end(&self, mut from: usize, end: usize) -> Option<HeaderEnd> {
         while from < end {
-            match self.tokens[from].kind {
+            match self.code.tokens[from].kind {
                 Kind::Open(b'{') => return Some(HeaderEnd::Brace(from)),
                 Kind::Open(_) => from = self.skip_group(from),
                 Kind::Punct(b';') => return Some(HeaderEnd::Semicolon(from)),
@@ -370,8 +369,8 @@ impl Scan<'_> {
                 let may_take_closure = self.may_take_closure(index + 2, open);
                 let erasable_from = (!implicit).then(|| self.item_start(index)).flatten();
                 self.out.fns.push(FnItem {
-                    text: self.tokens[index].range.start..self.tokens[close].range.end,
-                    body: self.tokens[open].range.end..self.tokens[close].range.start,
+                    text: self.code.tokens[index].range.start..self.code.tokens[close].range.end,
+                    body: self.code.tokens[open].range.end..self.code.tokens[close].range.start,
                     names,
                     may_take_closure,
                     erasable_from,
@@ -390,11 +389,12 @@ impl Scan<'_> {
         let mut first = index;
         loop {
             let Some(before) = first.checked_sub(1) else {
-                return Some(self.tokens[first].range.start);
+                return Some(self.code.tokens[first].range.start);
             };
-            match self.tokens[before].kind {
+            match self.code.tokens[before].kind {
                 Kind::Ident
                     if self
+                        .code
                         .ident(before)
                         .is_some_and(|w| FN_QUALIFIERS.contains(&w)) =>
                 {
@@ -403,10 +403,10 @@ impl Scan<'_> {
                 Kind::Close(b')') => {
                     // `pub(crate)`, `pub(in a::b)`: no nested group.
                     let open = (0..before).rev().find(|&i| {
-                        !matches!(self.tokens[i].kind, Kind::Ident | Kind::Punct(b':'))
+                        !matches!(self.code.tokens[i].kind, Kind::Ident | Kind::Punct(b':'))
                     })?;
-                    if !self.is(open, Kind::Open(b'('))
-                        || self.ident(open.checked_sub(1)?) != Some("pub")
+                    if !self.code.is(open, Kind::Open(b'('))
+                        || self.code.ident(open.checked_sub(1)?) != Some("pub")
                     {
                         return None;
                     }
@@ -414,16 +414,16 @@ impl Scan<'_> {
                 }
                 Kind::Close(b']') => {
                     let open = self.opening(before)?;
-                    match self.tokens[open.checked_sub(1)?].kind {
+                    match self.code.tokens[open.checked_sub(1)?].kind {
                         // `#[..]`: the item's own attribute.
                         Kind::Punct(b'#') => first = open - 1,
                         // `#![..]`: the enclosing file's or block's, which ends before the item.
-                        Kind::Punct(b'!') => return Some(self.tokens[first].range.start),
+                        Kind::Punct(b'!') => return Some(self.code.tokens[first].range.start),
                         _ => return None,
                     }
                 }
                 Kind::Punct(b';') | Kind::Open(b'{') | Kind::Close(b'}') => {
-                    return Some(self.tokens[first].range.start);
+                    return Some(self.code.tokens[first].range.start);
                 }
                 _ => return None,
             }
@@ -434,7 +434,7 @@ impl Scan<'_> {
     fn opening(&self, close: usize) -> Option<usize> {
         let mut depth = 0usize;
         for index in (0..close).rev() {
-            match self.tokens[index].kind {
+            match self.code.tokens[index].kind {
                 Kind::Close(_) => depth += 1,
                 Kind::Open(_) if depth == 0 => return Some(index),
                 Kind::Open(_) => depth -= 1,
@@ -448,10 +448,10 @@ impl Scan<'_> {
     /// body) may take a closure: it has generic parameters, or a parameter's type names
     /// anything but primitives (`impl Fn`, `Box<dyn Fn>`, a struct, an alias).
     fn may_take_closure(&self, start: usize, end: usize) -> bool {
-        let Some(open) = (start..end).find(|&i| self.is(i, Kind::Open(b'('))) else {
+        let Some(open) = (start..end).find(|&i| self.code.is(i, Kind::Open(b'('))) else {
             return true;
         };
-        if (start..open).any(|i| self.is(i, Kind::Punct(b'<'))) {
+        if (start..open).any(|i| self.code.is(i, Kind::Punct(b'<'))) {
             return true;
         }
         let close = self.matching[open];
@@ -459,13 +459,13 @@ impl Scan<'_> {
         let mut in_type = false;
         let mut depth = 0usize;
         for index in open + 1..close {
-            match self.tokens[index].kind {
+            match self.code.tokens[index].kind {
                 Kind::Open(_) => depth += 1,
                 Kind::Close(_) => depth = depth.saturating_sub(1),
                 Kind::Punct(b',') if depth == 0 => in_type = false,
                 Kind::Punct(b':') if depth == 0 => in_type = true,
                 Kind::Ident
-                    if in_type && !self.ident(index).is_some_and(is_primitive_type_word) =>
+                    if in_type && !self.code.ident(index).is_some_and(is_primitive_type_word) =>
                 {
                     return true;
                 }
@@ -480,12 +480,12 @@ impl Scan<'_> {
     fn nested_names(&self, start: usize, end: usize) -> Vec<usize> {
         let mut names = Vec::new();
         for index in start..end {
-            let defines = match self.ident(index) {
+            let defines = match self.code.ident(index) {
                 Some("fn") => index + 1,
-                Some("macro_rules") if self.is(index + 1, Kind::Punct(b'!')) => index + 2,
+                Some("macro_rules") if self.code.is(index + 1, Kind::Punct(b'!')) => index + 2,
                 _ => continue,
             };
-            if self.ident(defines).is_some() {
+            if self.code.ident(defines).is_some() {
                 names.push(defines);
             }
         }
@@ -505,12 +505,12 @@ impl Scan<'_> {
                 let apart: Vec<Field> = fields
                     .iter()
                     .map(|&at| Field {
-                        text: self.tokens[at].range.start
-                            ..self.tokens[self.field_end(at, close)].range.end,
-                        name: self.text[self.tokens[at].range.clone()].to_owned(),
+                        text: self.code.tokens[at].range.start
+                            ..self.code.tokens[self.field_end(at, close)].range.end,
+                        name: self.code.text[self.code.tokens[at].range.clone()].to_owned(),
                     })
                     .collect();
-                let is_enum = self.ident(index) == Some("enum");
+                let is_enum = self.code.ident(index) == Some("enum");
                 if let Some(item) = self.out.others.last_mut().filter(|_| !is_enum) {
                     item.fields = apart;
                 }
@@ -530,7 +530,7 @@ impl Scan<'_> {
     fn field_end(&self, at: usize, close: usize) -> usize {
         let mut index = at;
         while index + 1 < close {
-            match self.tokens[index + 1].kind {
+            match self.code.tokens[index + 1].kind {
                 Kind::Punct(b',') => break,
                 Kind::Open(_) => index = self.matching[index + 1],
                 _ => index += 1,
@@ -543,13 +543,13 @@ impl Scan<'_> {
     fn field_names(&self, mut at: usize, end: usize) -> Vec<usize> {
         let mut names = Vec::new();
         while at < end {
-            if let Kind::Open(_) = self.tokens[at].kind {
+            if let Kind::Open(_) = self.code.tokens[at].kind {
                 at = self.skip_group(at);
                 continue;
             }
-            if self.ident(at).is_some()
-                && self.is(at + 1, Kind::Punct(b':'))
-                && !self.is(at + 2, Kind::Punct(b':'))
+            if self.code.ident(at).is_some()
+                && self.code.is(at + 1, Kind::Punct(b':'))
+                && !self.code.is(at + 2, Kind::Punct(b':'))
             {
                 names.push(at);
             }
@@ -580,13 +580,13 @@ impl Scan<'_> {
         };
         let mut rename = None;
         while at < end {
-            match self.tokens[at].kind {
-                Kind::Ident if self.ident(at) == Some("as") => {
-                    rename = self.ident(at + 1).map(str::to_owned);
+            match self.code.tokens[at].kind {
+                Kind::Ident if self.code.ident(at) == Some("as") => {
+                    rename = self.code.ident(at + 1).map(str::to_owned);
                     at += 2;
                     continue;
                 }
-                Kind::Ident => prefix.extend(self.ident(at).map(str::to_owned)),
+                Kind::Ident => prefix.extend(self.code.ident(at).map(str::to_owned)),
                 Kind::Punct(b'*') => {
                     prefix.push("*".to_owned());
                     let segments = prefix.clone();

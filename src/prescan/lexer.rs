@@ -27,6 +27,28 @@ pub struct Token {
     pub range: Range<usize>,
 }
 
+/// A text with its tokens, as the scanners read them.
+#[derive(Debug, Clone, Copy)]
+pub struct Tokens<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its tokens, in order.
+    pub tokens: &'a [Token],
+}
+
+impl<'a> Tokens<'a> {
+    /// The identifier at token index `index`, if that token is one.
+    pub fn ident(&self, index: usize) -> Option<&'a str> {
+        let token = self.tokens.get(index)?;
+        (token.kind == Kind::Ident).then(|| &self.text[token.range.clone()])
+    }
+
+    /// Whether the token at `index` is of `kind`.
+    pub fn is(&self, index: usize, kind: Kind) -> bool {
+        self.tokens.get(index).is_some_and(|t| t.kind == kind)
+    }
+}
+
 /// Tokenizes `text`. Literals, lifetimes and comments produce no tokens. `None` when the text
 /// ends inside a comment or literal.
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! Declarations are read from [`super::lexer`] tokens at item level (the file and inline
 //! modules), never inside functions or macros, as the module tree reads them.
 
-use super::lexer::{self, Kind, Token};
+use super::lexer::{self, Kind, Tokens};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -139,8 +139,10 @@ fn candidates(file: &Path, as_mod_rs: bool, declared: &[Declared]) -> Vec<(PathB
 fn declarations(text: &str) -> Option<Vec<Declared>> {
     let (tokens, _) = lexer::tokenize_noting_docs(text)?;
     let mut reader = Reader {
-        text,
-        tokens: &tokens,
+        code: Tokens {
+            text,
+            tokens: &tokens,
+        },
         out: Vec::new(),
     };
     reader.items(0, tokens.len(), &mut Vec::new())?;
@@ -148,25 +150,15 @@ fn declarations(text: &str) -> Option<Vec<Declared>> {
 }
 
 struct Reader<'a> {
-    text: &'a str,
-    tokens: &'a [Token],
+    code: Tokens<'a>,
     out: Vec<Declared>,
 }
 
 impl Reader<'_> {
-    fn ident(&self, index: usize) -> Option<&str> {
-        let token = self.tokens.get(index)?;
-        (token.kind == Kind::Ident).then(|| &self.text[token.range.clone()])
-    }
-
-    fn is(&self, index: usize, kind: Kind) -> bool {
-        self.tokens.get(index).is_some_and(|t| t.kind == kind)
-    }
-
     /// The index of the bracket closing the one at `open`.
     fn closing(&self, open: usize) -> Option<usize> {
         let mut depth = 0usize;
-        for (index, token) in self.tokens.iter().enumerate().skip(open) {
+        for (index, token) in self.code.tokens.iter().enumerate().skip(open) {
             match token.kind {
                 Kind::Open(_) => depth += 1,
                 Kind::Close(_) => {
@@ -190,11 +182,11 @@ impl Reader<'_> {
     ) -> Option<()> {
         let mut paths = Paths::default();
         while index < end {
-            match self.tokens[index].kind {
+            match self.code.tokens[index].kind {
                 Kind::Punct(b'#') => {
-                    let inner = self.is(index + 1, Kind::Punct(b'!'));
+                    let inner = self.code.is(index + 1, Kind::Punct(b'!'));
                     let open = index + 1 + usize::from(inner);
-                    if !self.is(open, Kind::Open(b'[')) {
+                    if !self.code.is(open, Kind::Open(b'[')) {
                         index += 1;
                         continue;
                     }
@@ -204,18 +196,18 @@ impl Reader<'_> {
                         // An inner `path` attribute: no rule to follow.
                         return None;
                     }
-                    match self.ident(open + 1) {
+                    match self.code.ident(open + 1) {
                         Some("path") => paths.plain = found.into_iter().next(),
                         _ => paths.conditional.extend(found),
                     }
                     index = close + 1;
                     continue;
                 }
-                Kind::Ident if self.ident(index) == Some("mod") => {
-                    if let Some(name) = self.ident(index + 1) {
+                Kind::Ident if self.code.ident(index) == Some("mod") => {
+                    if let Some(name) = self.code.ident(index + 1) {
                         let name = name.trim_start_matches("r#").to_owned();
                         let taken = std::mem::take(&mut paths);
-                        if self.is(index + 2, Kind::Punct(b';')) {
+                        if self.code.is(index + 2, Kind::Punct(b';')) {
                             self.out.push(Declared {
                                 within: within.clone(),
                                 name,
@@ -224,7 +216,7 @@ impl Reader<'_> {
                             index += 3;
                             continue;
                         }
-                        if self.is(index + 2, Kind::Open(b'{')) {
+                        if self.code.is(index + 2, Kind::Open(b'{')) {
                             let close = self.closing(index + 2)?;
                             within.push((name, taken.all().cloned().collect()));
                             self.items(index + 3, close, within)?;
@@ -254,13 +246,17 @@ impl Reader<'_> {
     fn path_values(&self, start: usize, end: usize) -> Option<Vec<String>> {
         let mut values = Vec::new();
         for index in start..end {
-            if self.ident(index) == Some("path")
-                && self.is(index + 1, Kind::Punct(b'='))
-                && !self.is(index + 2, Kind::Punct(b'='))
+            if self.code.ident(index) == Some("path")
+                && self.code.is(index + 1, Kind::Punct(b'='))
+                && !self.code.is(index + 2, Kind::Punct(b'='))
             {
-                let from = self.tokens[index + 1].range.end;
-                let to = self.tokens.get(index + 2).map_or(from, |t| t.range.start);
-                values.push(string_value(self.text[from..to].trim())?);
+                let from = self.code.tokens[index + 1].range.end;
+                let to = self
+                    .code
+                    .tokens
+                    .get(index + 2)
+                    .map_or(from, |t| t.range.start);
+                values.push(string_value(self.code.text[from..to].trim())?);
             }
         }
         Some(values)
