@@ -83,10 +83,9 @@ fn package(root: &Path, name: &str, deps: &[&str], lib: &str) {
     write(root, &format!("{name}/src/lib.rs"), lib);
 }
 
-#[test]
-fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
+/// A workspace where `app` reaches namespace code only through its dependency `nshelp`,
+/// which needs `sockutil`'s summaries; `unrelated` has nothing to do with either.
+fn reaching_workspace(root: &Path) {
     write(
         root,
         "Cargo.toml",
@@ -128,6 +127,13 @@ fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
         &[],
         "pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n",
     );
+}
+
+#[test]
+fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    reaching_workspace(root);
     let workspace = cargo_workspace(root);
     let fast = run(&workspace, Way::Fast);
     let full = run(&workspace, Way::Full);
@@ -167,6 +173,39 @@ fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
         lints_in("nshelp/src/lib.rs").contains(&"unscoped_namespace_op"),
         "the dependency's socket is seen through its summary: {:?}",
         rendered(&fast)
+    );
+}
+
+/// `--timings` says why each package is analysed (issue 19), and leaves out the others.
+#[test]
+fn timings_say_why_each_package_is_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    reaching_workspace(root);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-nslint"))
+        .args([
+            "--workspace",
+            "--no-cache",
+            "--timings",
+            "--message-format=short",
+        ])
+        .current_dir(root)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut kept: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("nslint-kept: "))
+        .collect();
+    kept.sort_unstable();
+    assert_eq!(
+        kept,
+        [
+            "app depends on `nshelp`",
+            "nshelp `setns` in nshelp/src/lib.rs",
+            "sockutil a dependency of `nshelp`",
+        ],
+        "{stderr}"
     );
 }
 
