@@ -11,12 +11,17 @@
 //!   are short and the noisiest, get more pairs;
 //! - `NSLINT_BENCH_SEED=7` corpus seed; `NSLINT_BENCH_SPARSE_PERCENT=5` the share of crates
 //!   with namespace code in the sparse corpus;
-//! - `NSLINT_BENCH_ONLY=generate` writes the corpora and stops (for profiling).
+//! - `NSLINT_BENCH_ONLY=generate` writes the corpora and stops (for profiling);
+//! - `NSLINT_BENCH_REAL=tokio,syd` the real corpora to measure ([`real::CORPORA`]; `none` for
+//!   none), fetched through cargo at exact versions; `NSLINT_BENCH_SIZES=none` measures only
+//!   those.
 //!
-//! Corpora go to `<target>/nslint-bench/`, the report to `<target>/bench-report.md`. Targets
-//! are printed PASS/FAIL; a miss does not fail the process (this is a measurement).
+//! Corpora go to `<target>/nslint-bench/` (real ones to `real/`), the report to
+//! `<target>/bench-report.md`. Targets are printed PASS/FAIL; a miss does not fail the process
+//! (this is a measurement).
 
 mod corpus;
+mod real;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -71,6 +76,8 @@ struct CorpusResult {
 
 struct Options {
     sizes: Vec<usize>,
+    /// The real corpora to measure, by name.
+    real: Vec<String>,
     runs: usize,
     /// How long the floor / cold pairs of one corpus go on at least.
     pair_time: Duration,
@@ -86,6 +93,7 @@ impl Options {
         let sizes = var("NSLINT_BENCH_SIZES")
             .map(|v| {
                 v.split(',')
+                    .filter(|s| s.trim() != "none")
                     .map(|s| {
                         s.trim()
                             .replace('_', "")
@@ -107,8 +115,18 @@ impl Options {
             .and_then(Path::parent)
             .expect("the binary lives in <target>/<profile>/")
             .to_path_buf();
+        let real = var("NSLINT_BENCH_REAL").map_or_else(
+            || real::CORPORA.iter().map(|c| c.name.to_owned()).collect(),
+            |v| {
+                v.split(',')
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty() && s != "none")
+                    .collect()
+            },
+        );
         Options {
             sizes,
+            real,
             runs: number("NSLINT_BENCH_RUNS", 3).max(1) as usize,
             pair_time: Duration::from_secs(number("NSLINT_BENCH_PAIR_SECONDS", 20)),
             seed: number("NSLINT_BENCH_SEED", 7),
@@ -194,10 +212,50 @@ fn main() {
             rows.push((size, full.clone(), sparse.clone()));
         }
     }
+    let mut real_rows: Vec<(&real::RealCorpus, CorpusResult)> = Vec::new();
+    for corpus in real::CORPORA
+        .iter()
+        .filter(|c| options.real.iter().any(|r| r == c.name))
+    {
+        let started = Instant::now();
+        let (dir, stats) = match real::assemble(corpus, &bench_dir.join("real")) {
+            Ok(found) => found,
+            Err(error) => {
+                eprintln!("warning: real corpus `{}` skipped: {error}", corpus.name);
+                continue;
+            }
+        };
+        eprintln!(
+            "assembled {} ({} crates, {} files, {} lines) in {:.1}s",
+            dir.display(),
+            stats.crates,
+            stats.files,
+            stats.lines,
+            started.elapsed().as_secs_f64()
+        );
+        if options.only_generate {
+            continue;
+        }
+        // The warm runs edit a file of the fetched sources: it is put back afterwards.
+        let edited = std::fs::read(&stats.edit_target).expect("the edit target is readable");
+        let target = stats.edit_target.clone();
+        let cache = bench_dir.join(format!("cache-real-{}", corpus.name));
+        let result = measure(
+            &dir,
+            stats,
+            Mode::Full,
+            &cache,
+            has_cache,
+            has_timings,
+            &options,
+        );
+        std::fs::write(&target, edited).expect("the edit target is restored");
+        real_rows.push((corpus, result));
+    }
     if options.only_generate {
         return;
     }
-    let report = render(
+    let mut report = render(
         &rows,
         &machine,
         has_cache,
@@ -205,6 +263,8 @@ fn main() {
         options.pair_time,
         options.sparse_percent,
     );
+    report.push_str(&render_real(&real_rows));
+    let _ = writeln!(report, "\nload average at the end: {}", load_average());
     println!("{report}");
     let path = options.target.join("bench-report.md");
     std::fs::write(&path, &report).expect("the report is written");
@@ -293,7 +353,9 @@ fn measure(
             })
             .collect(),
     );
-    let nslint = |extra_cache: bool| {
+    // Cold runs keep no cache (`--no-cache`, issue 19's terms); warm runs keep theirs in
+    // `cache`.
+    let nslint = |warm: bool| {
         let mut command = Command::new(BIN);
         command
             .arg("nslint")
@@ -310,8 +372,10 @@ fn measure(
         if has_timings {
             command.arg("--timings");
         }
-        if extra_cache {
+        if warm && has_cache {
             command.arg("--cache-dir").arg(cache);
+        } else if has_cache {
+            command.arg("--no-cache");
         }
         command
     };
@@ -326,10 +390,7 @@ fn measure(
     let mut pair = 0;
     while pair < runs || (started.elapsed() < options.pair_time && pair < MAX_PAIRS) {
         let mut cold = || {
-            if cache.exists() {
-                std::fs::remove_dir_all(cache).expect("the old cache is removed");
-            }
-            let run = run_measured(&mut nslint(has_cache), Some(&out));
+            let run = run_measured(&mut nslint(false), Some(&out));
             check_exit("cold", dir, &run, &out);
             run
         };
@@ -352,10 +413,15 @@ fn measure(
     let cold_peak_kib = colds.iter().map(|r| r.max_rss_kib).max().unwrap_or(0);
     let cold = median_run(colds);
     let warm = (mode == Mode::Full).then(|| {
+        if cache.exists() {
+            std::fs::remove_dir_all(cache).expect("the old cache is removed");
+        }
+        // Fills the cache, unmeasured.
+        run_measured(&mut nslint(true), Some(&out));
         let mut warms = Vec::new();
         for i in 0..runs {
             edit(&stats.edit_target, i);
-            let run = run_measured(&mut nslint(has_cache), Some(&out));
+            let run = run_measured(&mut nslint(true), Some(&out));
             check_exit("warm", dir, &run, &out);
             warms.push(run);
         }
@@ -533,14 +599,21 @@ fn machine_info() -> String {
         &std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned()),
         &["-V"],
     );
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load: Vec<&str> = load.split_whitespace().take(3).collect();
     format!(
         "machine: {cpu}, {cores} cores, {mem_gib:.1} GiB, Linux {}; {rustc}; nslint {commit}; \
          {date}; load average at start {}",
         kernel.trim(),
-        load.join(" ")
+        load_average()
     )
+}
+
+/// The 1, 5 and 15 minute load averages: a busy machine makes every figure worse.
+fn load_average() -> String {
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    load.split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn secs(d: Duration) -> f64 {
@@ -572,6 +645,70 @@ fn pass(ok: bool) -> &'static str {
     if ok { "PASS" } else { "FAIL" }
 }
 
+/// The real corpora's table and targets (issue 19): cold and warm wall time, peak memory and
+/// the cold / parse floor ratio, measured in the same run.
+fn render_real(rows: &[(&real::RealCorpus, CorpusResult)]) -> String {
+    let mut out = String::new();
+    if rows.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "\n## Real crates (issue 19)\n");
+    let _ = writeln!(
+        out,
+        "Crates fetched through cargo at exact versions, one workspace per corpus; the same \
+         pairs of parse floor and cold runs as above.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| corpus | crates | files | lines | parse floor | cold | warm (cache, 1 file edited) | peak MiB | cold / parse floor | pairs | target | findings |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (corpus, r) in rows {
+        let crates: Vec<String> = corpus
+            .crates
+            .iter()
+            .map(|(n, v)| format!("{n} {v}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {:.1} | {:.2} | {} | ≤ {:.2} {} | {} |",
+            corpus.name,
+            crates.join(", "),
+            r.stats.files,
+            r.stats.lines,
+            timed(r.stats.lines, r.parse_floor),
+            timed(r.stats.lines, r.cold.wall),
+            r.warm
+                .as_ref()
+                .map_or("–".to_owned(), |w| timed(r.stats.lines, w.wall)),
+            mib(r.cold_peak_kib),
+            r.cold_to_floor,
+            r.pairs,
+            corpus.target,
+            pass(r.cold_to_floor <= corpus.target),
+            r.cold.messages,
+        );
+    }
+    let _ = writeln!(out, "\n| corpus | what | cold stages (s) |");
+    let _ = writeln!(out, "|---|---|---|");
+    for (corpus, r) in rows {
+        let stages: Vec<String> = r
+            .cold
+            .stages
+            .iter()
+            .map(|(name, secs)| format!("{name} {secs:.3}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            corpus.name,
+            corpus.what,
+            stages.join(", ")
+        );
+    }
+    out
+}
+
 /// Growth exponent between the smallest and largest sizes: 1.0 is linear.
 fn exponent(x0: f64, y0: f64, x1: f64, y1: f64) -> f64 {
     (y1 / y0).ln() / (x1 / x0).ln()
@@ -601,13 +738,16 @@ fn render(
          \"pairs\" column). \"full\" = every crate touches namespaces, \
          \"{sparse_percent}%\" = {sparse_percent}% of crates do. Parse floor = `syn::parse_file` on \
          every .rs file of the same corpus, one thread, in a child process, files already in memory, \
-         mimalloc (nslint's allocator); each cold run is paired with a floor run right before \
+         mimalloc (nslint's allocator); each cold run (`--no-cache`) is paired with a floor run right before \
          it or, every other pair, right after it, and a cold / parse floor ratio is the median \
          over pairs of cold over floor (the machine's speed drifts; a pair mostly shares it). \
          Read floor = `grep -r setns`. nslint runs with `--workspace --message-format json` \
          (includes `cargo metadata`); cold = no nslint cache, OS page cache warm. Peak = max \
          RSS of the child (wait4), over the cold runs.\n"
     );
+    if rows.is_empty() {
+        return out;
+    }
     let _ = writeln!(out, "## Wall time (lines/s)\n");
     let _ = writeln!(
         out,

@@ -13,13 +13,18 @@
 //!   effects need their summaries (a helper without namespace code may open the socket that
 //!   a switched caller reaches, like the demo's `netutil`);
 //! - whatever the scan cannot vouch for is analysed: a file that cannot be read as UTF-8, a
-//!   `#[path = ..]` attribute (a module may live outside the scanned directories), a directory
-//!   reached through a symbolic link, a dependency whose package cannot be identified.
+//!   directory reached through a symbolic link, a `#[path]` attribute whose value is no plain
+//!   string, a dependency whose package cannot be identified.
 //!
+//! A package's files are the Rust files below its target roots' directories and the files
+//! `#[path]` attributes lead to, followed as the module tree follows them (`modules.rs`).
 //! Strict mode turns the fast path off for the packages it applies to. The needles are derived
-//! from the catalogue ([`Needles::new`]), never written here.
+//! from the catalogue ([`Needles::new`]), never written here. Why each package is analysed is
+//! kept in [`Selection::reasons`].
 
 mod early;
+pub(crate) mod lexer;
+mod modules;
 
 pub use early::{EarlyScan, Prescanned};
 
@@ -48,13 +53,20 @@ impl Needles {
         let mut api_crates = BTreeSet::new();
         for switch in &catalog.switches {
             let name = switch.syscall.as_deref().unwrap_or(&switch.path);
-            words.insert(last_segment(name).to_owned());
+            // A method of a crate's type (`netns_rs::NetNs::enter`) is reached through the
+            // crate's name; the method's (`enter`) is everywhere.
+            let needle = match switch.receiver {
+                Some(_) => first_segment(name),
+                None => last_segment(name),
+            };
+            words.insert(needle.to_owned());
             api_crates.insert(first_segment(&switch.path).to_owned());
         }
+        // Code reaches a scope only by naming its crate (`nsscope`), unless it is that crate,
+        // which is analysed as an API crate: the scope's type (`Worker`) is no needle.
         for scope in &catalog.scopes {
             for path in [&scope.path, &scope.receiver].into_iter().flatten() {
                 words.insert(first_segment(path).to_owned());
-                words.insert(last_segment(path).to_owned());
                 api_crates.insert(first_segment(path).to_owned());
             }
         }
@@ -98,6 +110,15 @@ impl Needles {
                     .map(|m| (m.start(), m.len())),
             ),
             None => Box::new(std::iter::once((0, text.len().max(1)))),
+        }
+    }
+
+    /// The first needle `text` holds, as an index into [`Needles::words`]; without an
+    /// automaton, the first needle.
+    pub fn first(&self, text: &[u8]) -> Option<usize> {
+        match &self.matcher {
+            Some(matcher) => matcher.find(text).map(|m| m.pattern().as_usize()),
+            None => Some(0),
         }
     }
 
@@ -170,6 +191,72 @@ fn last_segment(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)
 }
 
+/// What the byte scan found in one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// The first needle it holds, as an index into [`Needles::words`].
+    pub needle: Option<usize>,
+    /// Whether it may declare a module with a `#[path]` attribute ([`has_path_attribute`]).
+    pub path_attribute: bool,
+}
+
+impl Verdict {
+    /// The verdict on a file's text.
+    pub fn of(text: &str, needles: &Needles) -> Verdict {
+        Verdict {
+            needle: needles.first(text.as_bytes()),
+            path_attribute: has_path_attribute(text),
+        }
+    }
+}
+
+/// Why a package is analysed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The fast path is off.
+    NoFastPath,
+    /// Strict mode applies to it.
+    Strict,
+    /// It is a crate catalogue entries live in (`nsscope`).
+    ApiCrate,
+    /// A file spells a needle.
+    Needle {
+        /// The needle.
+        word: String,
+        /// The first file (in path order) that spells it.
+        file: PathBuf,
+    },
+    /// The scan cannot vouch for its files, for this reason.
+    Unvouched(String),
+    /// It depends on this package, analysed for its own sake.
+    DependsOn(String),
+    /// This analysed package depends on it (for the summaries of what it calls).
+    NeededBy(String),
+    /// An analysed package has a dependency that cannot be identified (a renamed one), so
+    /// every package is.
+    UnknownDependency(String),
+}
+
+impl Reason {
+    /// The reason in words, with file names shown relative to `root`.
+    pub fn describe(&self, root: &Path) -> String {
+        match self {
+            Reason::NoFastPath => "the fast path is off".to_owned(),
+            Reason::Strict => "strict mode".to_owned(),
+            Reason::ApiCrate => "a crate the catalogue names".to_owned(),
+            Reason::Needle { word, file } => {
+                format!("`{word}` in {}", crate::source::display_name(file, root))
+            }
+            Reason::Unvouched(why) => format!("not vouched for: {why}"),
+            Reason::DependsOn(package) => format!("depends on `{package}`"),
+            Reason::NeededBy(package) => format!("a dependency of `{package}`"),
+            Reason::UnknownDependency(package) => {
+                format!("`{package}` has a dependency that cannot be identified")
+            }
+        }
+    }
+}
+
 /// What the scan decided for each package of a workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
@@ -180,15 +267,22 @@ pub struct Selection {
     pub core: Vec<bool>,
     /// For each package, whether its own files matched (or could not be vouched for).
     pub matching: Vec<bool>,
+    /// For each package, why it is analysed (`None`: it is left out).
+    pub reasons: Vec<Option<Reason>>,
+    /// For each package, its files ([`package_files`]); `None` when the scan cannot vouch for
+    /// them, or did not look (the fast path off).
+    pub files: Vec<Option<Vec<PathBuf>>>,
 }
 
 impl Selection {
-    /// Every package analysed (the fast path off).
-    pub fn all(count: usize) -> Self {
+    /// Every package analysed, for `reason`, without looking at files.
+    pub fn all(count: usize, reason: &Reason) -> Self {
         Selection {
             analysed: vec![true; count],
             core: vec![true; count],
             matching: vec![true; count],
+            reasons: vec![Some(reason.clone()); count],
+            files: vec![None; count],
         }
     }
 
@@ -196,6 +290,14 @@ impl Selection {
     pub fn analysed_count(&self) -> usize {
         self.analysed.iter().filter(|a| **a).count()
     }
+}
+
+/// What the scan found in one package.
+struct PackageScan {
+    /// Its files; `Err` says why they cannot be vouched for.
+    files: Result<Vec<PathBuf>, String>,
+    /// Why it matches, if it does.
+    matched: Option<Reason>,
 }
 
 /// Scans every package of `workspace` and decides which are analysed. `forced(i)` says that a
@@ -209,41 +311,57 @@ pub fn select(
 ) -> Selection {
     use rayon::prelude::*;
     let crates = &workspace.crates;
-    let matching: Vec<bool> = crates
+    let scans: Vec<PackageScan> = crates
         .par_iter()
         .enumerate()
         .map(|(index, spec)| {
-            forced(index)
-                || needles.api_crates.contains(&spec.lib_name())
-                || package_matches(
-                    spec.targets.iter().map(|t| t.src_path.as_path()),
-                    needles,
-                    prescanned,
-                )
+            let roots: Vec<&Path> = spec.targets.iter().map(|t| t.src_path.as_path()).collect();
+            let found = package_files(&roots, needles, prescanned);
+            let matched = if forced(index) {
+                Some(Reason::Strict)
+            } else if needles.api_crates.contains(&spec.lib_name()) {
+                Some(Reason::ApiCrate)
+            } else {
+                match &found {
+                    Ok((_, needle)) => needle.clone(),
+                    Err(why) => Some(Reason::Unvouched(why.clone())),
+                }
+            };
+            PackageScan {
+                files: found.map(|(files, _)| files),
+                matched,
+            }
         })
         .collect();
+    let matching: Vec<bool> = scans.iter().map(|s| s.matched.is_some()).collect();
+    let mut reasons: Vec<Option<Reason>> = scans.iter().map(|s| s.matched.clone()).collect();
+    let files: Vec<Option<Vec<PathBuf>>> = scans.into_iter().map(|s| s.files.ok()).collect();
     let mut by_lib: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (index, spec) in crates.iter().enumerate() {
         by_lib.entry(spec.lib_name()).or_default().push(index);
     }
     let mut deps: Vec<Vec<usize>> = Vec::with_capacity(crates.len());
-    let mut unknown_dep = vec![false; crates.len()];
+    let mut unknown_dep: Vec<Option<&String>> = vec![None; crates.len()];
     for (index, spec) in crates.iter().enumerate() {
         let mut list = Vec::new();
         for name in &spec.workspace_deps {
             match by_lib.get(name) {
                 Some(found) => list.extend(found.iter().copied().filter(|&d| d != index)),
                 // A renamed dependency: which package it is cannot be told by its name.
-                None => unknown_dep[index] = true,
+                None => unknown_dep[index] = Some(name),
             }
         }
         deps.push(list);
     }
-    let mut analysed: Vec<bool> = matching
-        .iter()
-        .zip(&unknown_dep)
-        .map(|(m, u)| *m || *u)
-        .collect();
+    let mut analysed = matching.clone();
+    for (index, unknown) in unknown_dep.iter().enumerate() {
+        if let Some(name) = unknown.filter(|_| !analysed[index]) {
+            analysed[index] = true;
+            reasons[index] = Some(Reason::Unvouched(format!(
+                "its dependency `{name}` cannot be identified"
+            )));
+        }
+    }
     // Dependents of analysed packages: walk the reversed graph.
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); crates.len()];
     for (index, list) in deps.iter().enumerate() {
@@ -251,71 +369,122 @@ pub fn select(
             dependents[dep].push(index);
         }
     }
-    spread(&mut analysed, &dependents);
-    if analysed
-        .iter()
-        .zip(&unknown_dep)
-        .any(|(a, unknown)| *a && *unknown)
-    {
+    let name = |index: usize| crates[index].name.clone();
+    spread(&mut analysed, &mut reasons, &dependents, |from| {
+        Reason::DependsOn(name(from))
+    });
+    if let Some(index) = (0..crates.len()).find(|&i| analysed[i] && unknown_dep[i].is_some()) {
         // An analysed package needs a dependency nobody can name: analyse everything.
-        return Selection::all(crates.len());
+        return Selection {
+            files,
+            ..Selection::all(crates.len(), &Reason::UnknownDependency(name(index)))
+        };
     }
     let core = analysed.clone();
     // Their dependencies, for the summaries of the helpers they call.
-    spread(&mut analysed, &deps);
+    spread(&mut analysed, &mut reasons, &deps, |from| {
+        Reason::NeededBy(name(from))
+    });
     Selection {
         analysed,
         core,
         matching,
+        reasons,
+        files,
     }
 }
 
-/// Marks everything reachable through `edges` from a marked node.
-fn spread(marked: &mut [bool], edges: &[Vec<usize>]) {
+/// Marks everything reachable through `edges` from a marked node, giving each newly marked
+/// node the reason `why` makes of the node it was reached from.
+fn spread(
+    marked: &mut [bool],
+    reasons: &mut [Option<Reason>],
+    edges: &[Vec<usize>],
+    why: impl Fn(usize) -> Reason,
+) {
     let mut work: Vec<usize> = (0..marked.len()).filter(|&i| marked[i]).collect();
     while let Some(node) = work.pop() {
         for &next in &edges[node] {
             if !marked[next] {
                 marked[next] = true;
+                reasons[next] = Some(why(node));
                 work.push(next);
             }
         }
     }
 }
 
-/// Whether any `.rs` file below the directories of a package's target roots holds a needle,
-/// or cannot be vouched for.
-fn package_matches<'a>(
-    roots: impl Iterator<Item = &'a Path>,
+/// The `.rs` files of a package with target roots `roots`, sorted: every `.rs` file below the
+/// roots' directories (`target/` left out), and the files `#[path]` attributes lead to
+/// (`modules.rs`); with the first needle one of them spells. `Err` says why the list cannot be
+/// vouched for: a directory that cannot be read or that is reached through a symbolic link
+/// (followed by the loader, not by the walk, which could loop), a file that cannot be read as
+/// UTF-8, a `path` attribute that cannot be followed. Each file is judged once: from the early
+/// scan's verdict, else read here (the text is kept for the loader).
+pub fn package_files(
+    roots: &[&Path],
     needles: &Needles,
     prescanned: &Prescanned,
-) -> bool {
-    match package_files(roots) {
-        Some(files) => files.iter().any(|file| {
-            prescanned
-                .verdict(file, needles)
-                .unwrap_or_else(|| matches!(scan_file(file, needles, prescanned), Scan::Matches))
-        }),
-        None => true,
+) -> Result<(Vec<PathBuf>, Option<Reason>), String> {
+    let walked = walk(roots.iter().copied(), None)
+        .ok_or("a directory cannot be read, or is reached through a symbolic link")?;
+    let judge = |file: &Path| {
+        prescanned
+            .verdict(file, needles)
+            .or_else(|| scan_file(file, needles, prescanned))
+            .ok_or_else(|| format!("{} cannot be read as UTF-8 text", file.display()))
+    };
+    let mut verdicts = Vec::with_capacity(walked.len());
+    for file in &walked {
+        verdicts.push(judge(file)?);
     }
-}
-
-/// The `.rs` files of a package: its target roots and every `.rs` file below their
-/// directories (`target/` left out). `None` when the walk cannot vouch for the list: a
-/// directory that cannot be read, or one reached through a symbolic link (followed by the
-/// loader, not by the walk, which could loop).
-fn package_files<'a>(roots: impl Iterator<Item = &'a Path>) -> Option<Vec<PathBuf>> {
-    walk(roots, None)
+    let declaring: Vec<&Path> = walked
+        .iter()
+        .zip(&verdicts)
+        .filter(|(_, v)| v.path_attribute)
+        .map(|(f, _)| f.as_path())
+        .collect();
+    let mut files = walked.clone();
+    if !declaring.is_empty() {
+        let text_of = |file: &Path| {
+            prescanned.text(file).or_else(|| {
+                let text = crate::source::read_text(file).ok()?;
+                prescanned.keep_text(file, text.clone());
+                Some(text)
+            })
+        };
+        let beyond = modules::beyond_walk(roots, &declaring, &walked, &text_of)
+            .map_err(|file| format!("the modules of {} cannot be followed", file.display()))?;
+        for file in beyond {
+            verdicts.push(judge(&file)?);
+            files.push(file);
+        }
+    }
+    let needle = files
+        .iter()
+        .zip(&verdicts)
+        .filter_map(|(file, v)| Some((file, needles.words.get(v.needle?)?)))
+        .min()
+        .map(|(file, word)| Reason::Needle {
+            word: word.clone(),
+            file: file.clone(),
+        });
+    files.sort();
+    Ok((files, needle))
 }
 
 /// A directory with the hash of what it holds ([`contents_of`]).
 pub type DirContents = (PathBuf, u64);
 
-/// Every file the byte scan reads in the workspace's packages, and every directory it
-/// searches with a hash of what it holds ([`contents_of`]); `None` when the scan cannot vouch
-/// for a package (see [`select`]).
-pub fn walk_packages(workspace: &Workspace) -> Option<(Vec<PathBuf>, Vec<DirContents>)> {
-    let mut files = Vec::new();
+/// Every file the byte scan reads in the workspace's packages (those below their target
+/// roots' directories, and `beyond`: the files `#[path]` attributes lead to), and every
+/// directory it searches with a hash of what it holds ([`contents_of`]); `None` when the walk
+/// cannot vouch for a package (see [`package_files`]).
+pub fn walk_packages(
+    workspace: &Workspace,
+    beyond: &[PathBuf],
+) -> Option<(Vec<PathBuf>, Vec<DirContents>)> {
+    let mut files = beyond.to_vec();
     let mut dirs = Vec::new();
     for spec in &workspace.crates {
         files.extend(walk(
@@ -414,87 +583,84 @@ fn walk<'a>(
 pub struct Sources {
     /// Every file with its text, sorted by path.
     pub texts: Vec<(PathBuf, String)>,
-    /// For each entry of [`Workspace::crates`], its files (none when it is not analysed).
+    /// For each entry of [`Workspace::crates`], its files (none when it is not analysed, or
+    /// when the scan cannot vouch for them).
     pub package_files: Vec<Vec<PathBuf>>,
 }
 
-/// The text of every `.rs` file of the analysed packages and of the loose files' directories,
-/// for [`crate::hollow::Planner`] and the loader. `None` when some file cannot be vouched
-/// for: the walk failed (see `package_files`) or a file is unreadable or not UTF-8.
-/// (`#[path]` attributes are refused by the plan's own scan, which tells them from strings
-/// that spell one.) Texts already read for verdicts (by the early scan or the selection) are
-/// taken from `prescanned` instead of read again.
+/// The text of every `.rs` file of the analysed packages and of the loose files' modules,
+/// for [`crate::hollow::Planner`] and the loader. A package whose files the scan cannot vouch
+/// for has none here: the loader reads them, and nothing in them is blanked. Texts already
+/// read for verdicts (by the early scan or the selection) are taken from `prescanned` instead
+/// of read again.
 pub fn analysed_sources(
     workspace: &Workspace,
     selection: &Selection,
+    needles: &Needles,
     prescanned: &Prescanned,
-) -> Option<Sources> {
+) -> Sources {
     use rayon::prelude::*;
     let read = |path: &Path| {
         prescanned
             .take_text(path)
             .or_else(|| crate::source::read_text(path).ok())
     };
-    let per_package: Vec<Option<Vec<(PathBuf, String)>>> = workspace
-        .crates
+    let texts_of = |files: &[PathBuf]| -> Option<Vec<(PathBuf, String)>> {
+        files
+            .iter()
+            .map(|path| Some((path.clone(), read(path)?)))
+            .collect()
+    };
+    let per_package: Vec<Vec<(PathBuf, String)>> = selection
+        .files
         .par_iter()
         .enumerate()
-        .map(|(index, spec)| {
-            if !selection.analysed.get(index).copied().unwrap_or(true) {
-                return Some(Vec::new());
-            }
-            let files = package_files(spec.targets.iter().map(|t| t.src_path.as_path()))?;
+        .map(|(index, files)| {
+            let analysed = selection.analysed.get(index).copied().unwrap_or(true);
             files
-                .into_iter()
-                .map(|path| Some((path.clone(), read(&path)?)))
-                .collect()
+                .as_deref()
+                .filter(|_| analysed)
+                .and_then(texts_of)
+                .unwrap_or_default()
         })
         .collect();
     // Loose files are crates of their own; their modules live beside them.
-    let loose = package_files(workspace.loose_files.iter().map(PathBuf::as_path))?;
+    let loose: Vec<&Path> = workspace.loose_files.iter().map(PathBuf::as_path).collect();
+    let loose = package_files(&loose, needles, prescanned)
+        .ok()
+        .and_then(|(files, _)| texts_of(&files))
+        .unwrap_or_default();
     let mut texts: Vec<(PathBuf, String)> = Vec::new();
     let mut package_files = Vec::with_capacity(per_package.len());
     for package in per_package {
-        let package = package?;
         package_files.push(package.iter().map(|(path, _)| path.clone()).collect());
         texts.extend(package);
     }
-    for path in loose {
-        let text = read(&path)?;
-        texts.push((path, text));
-    }
+    texts.extend(loose);
     texts.sort_by(|a, b| a.0.cmp(&b.0));
     texts.dedup_by(|a, b| a.0 == b.0);
-    Some(Sources {
+    Sources {
         texts,
         package_files,
-    })
-}
-
-enum Scan {
-    Clean,
-    Matches,
+    }
 }
 
 fn is_rust(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rs")
 }
 
-/// Scans one file: a needle, a `#[path]` attribute, or a file the loader would complain about
-/// (unreadable, not UTF-8, too large) all count as a match.
-fn scan_file(path: &Path, needles: &Needles, prescanned: &Prescanned) -> Scan {
-    let Ok(text) = crate::source::read_text(path) else {
-        return Scan::Matches;
-    };
-    let matches = text_matches(&text, needles);
-    // The loader takes it from here if its package is analysed (`analysed_sources`).
+/// Reads and judges one file; `None` when it cannot be read as the loader would read it
+/// (unreadable, not UTF-8, too large). The text is kept for the loader.
+fn scan_file(path: &Path, needles: &Needles, prescanned: &Prescanned) -> Option<Verdict> {
+    let text = crate::source::read_text(path).ok()?;
+    let verdict = Verdict::of(&text, needles);
     prescanned.keep_text(path, text);
-    if matches { Scan::Matches } else { Scan::Clean }
+    Some(verdict)
 }
 
-/// Whether a file's text makes its package worth analysing: a needle, or a `#[path]`
-/// attribute (a module whose file may lie outside the scanned directories).
-pub fn text_matches(text: &str, needles: &Needles) -> bool {
+/// Whether an edit that leaves a file as `text` could change what the fast path decides: the
+/// text holds a needle, or a `#[path]` attribute (which may lead to files of its own).
+pub fn could_matter(text: &str, needles: &Needles) -> bool {
     needles.matches(text.as_bytes()) || has_path_attribute(text)
 }
 

@@ -7,6 +7,7 @@
 //! nanoseconds against the work); only printing is opt-in.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// A pipeline stage.
@@ -74,6 +75,15 @@ impl Count {
 
 static COUNTS: [AtomicU64; Count::ALL.len()] = [const { AtomicU64::new(0) }; Count::ALL.len()];
 
+/// Each analysed package with why the fast path kept it (`crate::prescan::Reason`).
+static KEPT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Notes why each analysed package is analysed: `<package> <reason>` lines, printed as
+/// `nslint-kept:` lines after the counts.
+pub fn note_kept(packages: Vec<String>) {
+    *KEPT.lock().unwrap_or_else(PoisonError::into_inner) = packages;
+}
+
 /// Adds `n` to a count.
 pub fn add(count: Count, n: usize) {
     COUNTS[count as usize].fetch_add(n as u64, Ordering::Relaxed);
@@ -103,7 +113,8 @@ pub fn enabled_by_env() -> bool {
     std::env::var_os("NSLINT_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
-/// The report: one `nslint-timings: <stage> <seconds>` line per stage, then the run's total.
+/// The report: one `nslint-timings: <stage> <seconds>` line per stage, then the run's total,
+/// the counts, and an `nslint-kept: <package> <reason>` line per analysed package.
 /// `read+modules` is loading without parsing.
 pub fn render(run_total: Duration) -> String {
     let load = total(Stage::Load);
@@ -129,7 +140,9 @@ pub fn render(run_total: Duration) -> String {
         let n = COUNTS[*count as usize].load(Ordering::Relaxed);
         format!("nslint-counts: {name:<14} {n:>9}\n")
     });
-    times.chain(counts).collect()
+    let kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+    let kept = kept.iter().map(|line| format!("nslint-kept: {line}\n"));
+    times.chain(counts).chain(kept).collect()
 }
 
 #[cfg(test)]
@@ -144,12 +157,11 @@ mod tests {
         assert!(total(Stage::Effects) >= Duration::from_millis(2));
         add(Count::Rounds, 2);
         let text = render(Duration::from_secs(1));
-        assert_eq!(text.lines().count(), 12 + Count::ALL.len());
-        assert!(
-            text.lines()
-                .all(|l| l.starts_with("nslint-timings: ") || l.starts_with("nslint-counts: "))
-        );
+        let kept = KEPT.lock().map_or(0, |k| k.len());
+        assert_eq!(text.lines().count(), 12 + Count::ALL.len() + kept);
         assert!(text.contains("nslint-counts: rounds"));
         assert!(text.contains("nslint-timings: total"));
+        note_kept(vec!["app depends on `nshelp`".to_owned()]);
+        assert!(render(Duration::from_secs(1)).ends_with("nslint-kept: app depends on `nshelp`\n"));
     }
 }

@@ -3,71 +3,14 @@
 //! and without it, and a package that reaches namespace code only through a workspace
 //! dependency — or that provides the helper a switched caller reaches — is still analysed.
 
-use nslint::analysis::{Analysis, Options, analyze_with_options};
-use nslint::catalog::Catalog;
-use nslint::config::CommandLine;
+mod fast_path_support;
+
+use fast_path_support::{Way, rendered, run};
 use nslint::discover::{CargoSelection, Workspace, discover_cargo, discover_paths};
 use std::path::{Path, PathBuf};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-fn run(workspace: &Workspace, fast_path: bool) -> Analysis {
-    let config = nslint::config::load(workspace, &CommandLine::default())
-        .unwrap_or_else(|e| panic!("configuration: {e}"));
-    let mut catalog = Catalog::builtin().expect("catalogue parses");
-    catalog.extend(config.catalog.clone());
-    analyze_with_options(
-        workspace,
-        &catalog,
-        &config,
-        Options {
-            fast_path,
-            cache_dir: None,
-            record: false,
-            prescanned: Default::default(),
-        },
-    )
-}
-
-/// Everything a run reports, with file ids turned into names.
-fn rendered(analysis: &Analysis) -> Vec<String> {
-    let name = |id| analysis.db.get(id).display_name.clone();
-    let mut out: Vec<String> = analysis
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let primary = d
-                .primary
-                .as_ref()
-                .map(|p| (name(p.span.file), p.span.range.clone()));
-            let children: Vec<_> = d
-                .children
-                .iter()
-                .map(|c| {
-                    (
-                        c.message.clone(),
-                        c.span.as_ref().map(|s| (name(s.file), s.range.clone())),
-                    )
-                })
-                .collect();
-            format!(
-                "{:?} {:?} {} {primary:?} {children:?}",
-                d.origin, d.level, d.message
-            )
-        })
-        .collect();
-    out.extend(analysis.suppressed.iter().map(|s| {
-        format!(
-            "suppressed {} at {:?} by {}:{:?}",
-            s.diagnostic.message,
-            s.diagnostic.primary.as_ref().map(|p| p.span.range.clone()),
-            name(s.by.file),
-            s.by.range
-        )
-    }));
-    out
 }
 
 fn cargo_workspace(root: &Path) -> Workspace {
@@ -91,15 +34,32 @@ fn fast_path_finds_what_a_full_run_finds_on_every_fixture() {
         .map(|e| e.expect("entry").path())
         .collect();
     cases.sort();
+    // A file case alone in a directory of its own: a loose file's modules are looked for
+    // beside it, and the other cases' code must not keep its bodies for it.
+    let isolated = tempfile::tempdir().expect("tempdir");
     for case in cases {
         let name = case.display().to_string();
-        workspaces.push((name, discover_paths(std::slice::from_ref(&case))));
+        let path = match case.file_name().filter(|_| case.is_file()) {
+            Some(file) => {
+                let dir = isolated.path().join(file);
+                std::fs::create_dir_all(&dir).expect("mkdir");
+                std::fs::copy(&case, dir.join(file)).expect("copy");
+                dir.join(file)
+            }
+            None => case,
+        };
+        workspaces.push((name, discover_paths(std::slice::from_ref(&path))));
     }
     let mut compared = 0;
     for (name, workspace) in &workspaces {
-        let fast = rendered(&run(workspace, true));
-        let full = rendered(&run(workspace, false));
-        assert_eq!(fast, full, "{name}: the fast path changed the findings");
+        let full = rendered(&run(workspace, Way::Full));
+        for way in [Way::Fast, Way::FastCached] {
+            let fast = rendered(&run(workspace, way));
+            assert_eq!(
+                fast, full,
+                "{name}: the fast path ({way:?}) changed the findings"
+            );
+        }
         compared += usize::from(!full.is_empty());
     }
     assert!(compared >= 10, "only {compared} fixtures had findings");
@@ -123,10 +83,9 @@ fn package(root: &Path, name: &str, deps: &[&str], lib: &str) {
     write(root, &format!("{name}/src/lib.rs"), lib);
 }
 
-#[test]
-fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
+/// A workspace where `app` reaches namespace code only through its dependency `nshelp`,
+/// which needs `sockutil`'s summaries; `unrelated` has nothing to do with either.
+fn reaching_workspace(root: &Path) {
     write(
         root,
         "Cargo.toml",
@@ -168,9 +127,16 @@ fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
         &[],
         "pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n",
     );
+}
+
+#[test]
+fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    reaching_workspace(root);
     let workspace = cargo_workspace(root);
-    let fast = run(&workspace, true);
-    let full = run(&workspace, false);
+    let fast = run(&workspace, Way::Fast);
+    let full = run(&workspace, Way::Full);
     assert_eq!(rendered(&fast), rendered(&full));
     let files: Vec<String> = fast
         .db
@@ -215,6 +181,39 @@ fn packages_reaching_namespace_code_through_dependencies_are_analysed() {
                 && d.contains("in the region this switch opens: binds a UDP socket")),
         "the dependency's socket is seen through its summary: {:?}",
         rendered(&fast)
+    );
+}
+
+/// `--timings` says why each package is analysed (issue 19), and leaves out the others.
+#[test]
+fn timings_say_why_each_package_is_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    reaching_workspace(root);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-nslint"))
+        .args([
+            "--workspace",
+            "--no-cache",
+            "--timings",
+            "--message-format=short",
+        ])
+        .current_dir(root)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut kept: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("nslint-kept: "))
+        .collect();
+    kept.sort_unstable();
+    assert_eq!(
+        kept,
+        [
+            "app depends on `nshelp`",
+            "nshelp `setns` in nshelp/src/lib.rs",
+            "sockutil a dependency of `nshelp`",
+        ],
+        "{stderr}"
     );
 }
 
@@ -302,9 +301,9 @@ fn hollowed_bodies_never_change_what_is_found() {
          _ => {}\n    }\n}\n",
     );
     let workspace = cargo_workspace(root);
-    let hollowed = run(&workspace, true);
+    let hollowed = run(&workspace, Way::FastCached);
     let fast = rendered(&hollowed);
-    let full = rendered(&run(&workspace, false));
+    let full = rendered(&run(&workspace, Way::Full));
     assert_eq!(fast, full, "hollowing changed the findings");
     assert!(
         full.iter().filter(|d| d.contains("Lint")).count() >= 4,
@@ -421,9 +420,9 @@ fn dependencies_are_loaded_when_a_region_reads_them() {
          pub fn elsewhere() -> std::io::Result<()> {\n    idle::unused().map(drop)\n}\n",
     );
     let workspace = cargo_workspace(root);
-    let hollowed = run(&workspace, true);
+    let hollowed = run(&workspace, Way::FastCached);
     let fast = rendered(&hollowed);
-    let full = rendered(&run(&workspace, false));
+    let full = rendered(&run(&workspace, Way::Full));
     assert_eq!(fast, full, "lazy dependencies changed the findings");
     for what in ["binds a TCP listener", "binds a UDP socket"] {
         assert!(

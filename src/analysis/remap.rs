@@ -22,7 +22,7 @@ fn span(span: &mut Span, map: Map<'_>) {
 
 /// Renumbers everything a unit's analysis produced: `map` gives each local file id its id in
 /// the run's database (ids past its end stay as they are).
-pub(super) fn unit(output: &mut super::UnitOutput, map: &[FileId]) {
+pub(super) fn unit(output: &mut super::units::UnitOutput, map: &[FileId]) {
     let to_global = |id: FileId| map.get(id.0).copied().unwrap_or(id);
     for file in &mut output.files {
         *file = to_global(*file);

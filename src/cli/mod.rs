@@ -3,7 +3,7 @@
 mod check;
 mod emit;
 
-use crate::analysis::{Options, analyze_with_options};
+use crate::analysis::{Options, analyze_beside};
 use crate::baseline::Baseline;
 use crate::catalog::Catalog;
 use crate::config::{CommandLine, LintLevels};
@@ -407,10 +407,15 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
         }
         options.record = true;
     }
-    let outcome =
-        std::panic::catch_unwind(|| analyze_with_options(&workspace, &catalog, &config, options));
-    let mut analysis = match outcome {
-        Ok(a) => a,
+    // What a replay needs is written while the analysis runs.
+    let record_in = options.cache_dir.clone().filter(|_| options.record);
+    let outcome = std::panic::catch_unwind(|| {
+        analyze_beside(&workspace, &catalog, &config, options, |read| {
+            record_in.and_then(|dir| crate::replay::Basis::write(&dir, read))
+        })
+    });
+    let (mut analysis, basis) = match outcome {
+        Ok(done) => done,
         Err(_) => {
             return fail(
                 "internal error: the analysis panicked; please report this with the input",
@@ -437,7 +442,9 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
             Err(message) => return fail(&message),
         }
     }
-    let basis = analysis.replay_basis.take();
+    let basis = basis
+        .zip(analysis.vocabulary.take())
+        .map(|(basis, vocabulary)| basis.with_vocabulary(vocabulary));
     let emitted = timings::time(Stage::Report, || match (&replay, basis) {
         (Some(replay), Some(basis)) if !has_internal_error(&analysis) => {
             let ansi = format.0 == MessageFormat::JsonRenderedAnsi;

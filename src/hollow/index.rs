@@ -3,7 +3,7 @@
 //! the code, however long the chains of names are.
 
 use super::items::{self, FileItems};
-use super::lexer::{self, Kind};
+use crate::prescan::lexer::{self, Kind};
 use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -23,6 +23,9 @@ pub struct Candidate {
     /// For functions: where the item could be left out whole from (see
     /// [`super::items::FnItem::erasable_from`]).
     pub erasable_from: Option<usize>,
+    /// For other items: whether naming it may run what it spells (see
+    /// [`super::items::OtherItem::hides_calls`]).
+    hides_calls: bool,
     /// The words it defines.
     names: Vec<u32>,
     /// The identifiers it spells other than the names it defines (literals and comments
@@ -83,6 +86,17 @@ struct Scanned {
 /// word to the closures, which can only keep more bodies, never fewer.
 pub(super) fn word_hash(word: &str) -> u64 {
     crate::hash::fnv1a64(word.as_bytes())
+}
+
+/// The word a path's leading segment is (`io` in `io::Error`): a word of its own
+/// ([`prefix_form`] of the plain word's hash), since only modules, crates, types, traits and
+/// what imports bring can lead a path, never a field or a function. What defines such a name
+/// defines both forms; a field or a function only the plain one.
+const PREFIX: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The hash of `word::` from the hash of `word` (and back).
+fn prefix_form(hash: u64) -> u64 {
+    hash ^ PREFIX
 }
 
 /// A map keyed by [`word_hash`]es, which need no further hashing.
@@ -160,25 +174,22 @@ impl Index {
             .map(|f| {
                 let header = headers.next().unwrap_or_default();
                 let fun = (Some(f.body), f.may_take_closure, f.erasable_from, header);
-                (f.text, f.names, fun)
+                (f.text, f.names, (false, false), fun)
             })
-            .chain(
-                items
-                    .others
-                    .into_iter()
-                    .map(|o| (o.text, o.names, (None, false, None, Vec::new()))),
-            );
-        for (text, names, (body, may_take_closure, erasable_from, header)) in defined {
+            .chain(items.others.into_iter().map(|o| {
+                let kind = (!o.is_field, o.hides_calls);
+                (o.text, o.names, kind, (None, false, None, Vec::new()))
+            }));
+        for (text, names, (leads_paths, hides_calls), fun) in defined {
+            let (body, may_take_closure, erasable_from, header) = fun;
             let id = self.candidates.len() as u32;
-            let names: Vec<u32> = names.iter().map(|n| self.word(word_hash(n))).collect();
-            // The names an item defines are spelled where it defines them (`fn enter`, a
-            // field `routes: ..`): that is no mention of anybody else's.
+            let mut hashes: Vec<u64> = names.iter().map(|n| word_hash(n)).collect();
+            if leads_paths {
+                hashes.extend(names.iter().map(|n| prefix_form(word_hash(n))));
+            }
+            let names: Vec<u32> = hashes.into_iter().map(|h| self.word(h)).collect();
             let mut numbered = |hashes: Vec<u64>| -> Vec<u32> {
-                hashes
-                    .into_iter()
-                    .map(|hash| self.word(hash))
-                    .filter(|word| !names.contains(word))
-                    .collect()
+                hashes.into_iter().map(|hash| self.word(hash)).collect()
             };
             let spelled = numbered(mentions.next().unwrap_or_default());
             let header = numbered(header);
@@ -195,27 +206,37 @@ impl Index {
                 body,
                 may_take_closure,
                 erasable_from,
+                hides_calls,
                 names,
                 mentions: spelled,
                 header,
             });
         }
         for leaf in items.uses {
-            let id = self.imports.len() as u32;
+            // `a::b::c`: `a` and `b` lead paths, `c` is what is brought.
+            let last = leaf.segments.len().saturating_sub(1);
             let segments: Vec<u32> = leaf
                 .segments
                 .iter()
-                .map(|s| self.word(word_hash(s)))
+                .enumerate()
+                .map(|(at, s)| {
+                    let hash = word_hash(s);
+                    self.word(if at < last { prefix_form(hash) } else { hash })
+                })
                 .collect();
-            for &segment in &segments {
-                self.imported_through[segment as usize].push(id);
+            // The name brought may be a module or type, which leads paths too.
+            for form in [word_hash, |l: &str| prefix_form(word_hash(l))] {
+                let id = self.imports.len() as u32;
+                for &segment in &segments {
+                    self.imported_through[segment as usize].push(id);
+                }
+                let local = leaf.local.as_deref().map(|l| self.word(form(l)));
+                self.imports.push(Import {
+                    file,
+                    segments: segments.clone(),
+                    local,
+                });
             }
-            let local = leaf.local.as_deref().map(|l| self.word(word_hash(l)));
-            self.imports.push(Import {
-                file,
-                segments,
-                local,
-            });
         }
     }
 
@@ -235,22 +256,34 @@ impl Index {
         id
     }
 
-    /// The numbers of those `words` that some scanned file spells or defines.
+    /// The numbers of those `words` that some scanned file spells or defines, in either form
+    /// (plain, or leading a path: [`prefix_form`]).
     pub fn known_words<'w>(&self, words: impl IntoIterator<Item = &'w str>) -> Vec<u32> {
         words
             .into_iter()
-            .filter_map(|w| self.words.get(&word_hash(w)).copied())
+            .flat_map(|w| {
+                let hash = word_hash(w);
+                [hash, prefix_form(hash)]
+            })
+            .filter_map(|hash| self.words.get(&hash).copied())
             .collect()
     }
 
     /// Where `seeds` are found: the numbers of those that are identifiers some file spells
     /// or defines, and the candidates whose text holds one of the others (`/proc/self/ns`,
-    /// looked for in the whole text, literals included).
-    pub fn seeds(&self, files: &[(PathBuf, String)], seeds: &[String]) -> Seeded {
+    /// looked for in the whole text, literals included); then `calls` (functions and
+    /// constants, which never lead a path), in their plain form only.
+    pub fn seeds(&self, files: &[(PathBuf, String)], seeds: &[String], calls: &[String]) -> Seeded {
         let (names, strings): (Vec<&String>, Vec<&String>) =
             seeds.iter().partition(|w| is_identifier(w));
+        let mut words = self.known_words(names.into_iter().map(String::as_str));
+        words.extend(
+            calls
+                .iter()
+                .filter_map(|call| self.words.get(&word_hash(call)).copied()),
+        );
         Seeded {
-            words: self.known_words(names.into_iter().map(String::as_str)),
+            words,
             spelling: self.spelling_any(files, &strings),
         }
     }
@@ -289,6 +322,10 @@ impl Index {
                 if travel == Travel::NotFunctions && candidate.body.is_some() {
                     continue;
                 }
+                if travel == Travel::Values && (candidate.body.is_some() || !candidate.hides_calls)
+                {
+                    continue;
+                }
                 for &name in &candidate.names {
                     if !std::mem::replace(&mut known[name as usize], true) {
                         pending.push(name);
@@ -322,16 +359,18 @@ impl Index {
         }
     }
 
-    /// The hashes of the words `words` marks.
+    /// The hashes of the words `words` marks, each in both forms ([`prefix_form`]): what
+    /// reads them by text ([`super::Vocabulary`]) cannot tell the forms apart.
     pub fn hashes_of(&self, words: &[bool]) -> Vec<u64> {
         let mut hashes: Vec<u64> = self
             .hashes
             .iter()
             .zip(words)
             .filter(|(_, marked)| **marked)
-            .map(|(hash, _)| *hash)
+            .flat_map(|(hash, _)| [*hash, prefix_form(*hash)])
             .collect();
         hashes.sort_unstable();
+        hashes.dedup();
         hashes
     }
 
@@ -496,6 +535,20 @@ pub struct Reach {
     pub whole_files: Vec<bool>,
 }
 
+impl Reach {
+    /// What either of two closures reached.
+    pub fn or(self, other: &Reach) -> Reach {
+        let or = |a: Vec<bool>, b: &[bool]| -> Vec<bool> {
+            a.iter().zip(b).map(|(a, b)| *a || *b).collect()
+        };
+        Reach {
+            relevant: or(self.relevant, &other.relevant),
+            known: or(self.known, &other.known),
+            whole_files: or(self.whole_files, &other.whole_files),
+        }
+    }
+}
+
 /// Seeds as found in the index ([`Index::seeds`]).
 #[derive(Debug, Clone, Default)]
 pub struct Seeded {
@@ -513,6 +566,9 @@ pub enum Travel {
     /// Names of items other than functions (types, fields, constants, macros, imports): a
     /// function's callers are added only when analysis shows they matter.
     NotFunctions,
+    /// Names of macros, constants and statics (and imports): what a call can hide behind. A
+    /// type or field cannot make a body call anything it does not spell.
+    Values,
     /// Only functions that may take a closure matter, and their names travel: the helpers
     /// that may hand a closure to a thread or scope, directly or through one another.
     ClosureTakers,
@@ -524,10 +580,24 @@ pub(super) fn is_identifier(word: &str) -> bool {
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii())
 }
 
+/// Whether the tokens after an identifier make it lead a path: `::` (its colons adjacent)
+/// and then no `<` (`collect::<Vec<_>>()` calls `collect`).
+fn leads_path(after: &[lexer::Token]) -> bool {
+    match after {
+        [first, second, rest @ ..] => {
+            first.kind == Kind::Punct(b':')
+                && second.kind == Kind::Punct(b':')
+                && first.range.end == second.range.start
+                && rest.first().is_none_or(|t| t.kind != Kind::Punct(b'<'))
+        }
+        _ => false,
+    }
+}
+
 /// Tokenizes a file and finds its items and what each spells.
 fn scan(text: &str) -> Option<Scanned> {
     let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
-    let items = items::items(text, &tokens)?;
+    let items = items::items(text, &tokens)?.with_fields_apart();
     // Each candidate's text and, for a function, where its body starts; in candidate order.
     let spans: Vec<(Range<usize>, Option<usize>)> = items
         .fns
@@ -541,11 +611,27 @@ fn scan(text: &str) -> Option<Scanned> {
     let mut headers = vec![Vec::new(); items.fns.len()];
     let mut loose = Vec::new();
     let mut next = by_start.iter().copied().peekable();
+    // The names an item defines are spelled where it defines them (`fn enter`, a field
+    // `routes: ..`): that spelling is no mention. Any other is, the item's own names included
+    // (`fn unshare(..) { libc::unshare(..) }` spells a switch).
+    let mut definitions = items.definitions.iter().copied().peekable();
     // One pass over the identifiers: each goes to the candidate it is in, else it is loose.
-    for token in tokens.iter().filter(|t| t.kind == Kind::Ident) {
+    for (position, token) in tokens.iter().enumerate() {
+        if token.kind != Kind::Ident {
+            continue;
+        }
         let at = token.range.start;
+        while definitions.next_if(|&d| d < at).is_some() {}
+        if definitions.next_if_eq(&at).is_some() {
+            continue;
+        }
         while next.next_if(|&k| spans[k].0.end <= at).is_some() {}
         let hash = word_hash(&text[token.range.clone()]);
+        let hash = if leads_path(&tokens[position + 1..]) {
+            prefix_form(hash)
+        } else {
+            hash
+        };
         match next.peek().copied().filter(|&k| spans[k].0.start <= at) {
             Some(k) => {
                 mentions[k].push(hash);

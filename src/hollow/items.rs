@@ -1,8 +1,8 @@
-//! Item boundaries from [`super::lexer`] tokens: where each function's body is, and which names
+//! Item boundaries from [`crate::prescan::lexer`] tokens: where each function's body is, and which names
 //! every other item defines. Only item positions are looked at (the file, and `mod`, `impl`,
 //! `trait` and `extern` blocks); macro invocations and attributes are skipped whole.
 
-use super::lexer::{Kind, Token};
+use crate::prescan::lexer::{Kind, Token, Tokens};
 use std::ops::Range;
 
 /// A function with a body.
@@ -33,6 +33,54 @@ pub struct OtherItem {
     /// The names it defines: its own, and a struct's field names (a method call through a
     /// field is typed by the field's declaration).
     pub names: Vec<String>,
+    /// A struct's named fields, each from its name to the end of its type.
+    pub fields: Vec<Field>,
+    /// Whether it is one such field, split from its struct ([`FileItems::with_fields_apart`]):
+    /// its name is only ever a field's, never a path's first segment.
+    pub is_field: bool,
+    /// Whether code that names it may run what it spells: a macro, or a constant or static
+    /// (which may hold a function). A type or a field cannot.
+    pub hides_calls: bool,
+}
+
+/// A named field of a struct or union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// From its name to the end of its type.
+    pub text: Range<usize>,
+    /// Its name.
+    pub name: String,
+}
+
+impl FileItems {
+    /// The items with each struct split into its header (its own name) and its fields (each
+    /// its own name): a field's name matters to the code that spells it only when the field's
+    /// own type does, not when another field's does.
+    pub fn with_fields_apart(mut self) -> FileItems {
+        let mut others = Vec::with_capacity(self.others.len());
+        for item in std::mem::take(&mut self.others) {
+            let Some(first) = item.fields.first() else {
+                others.push(item);
+                continue;
+            };
+            others.push(OtherItem {
+                text: item.text.start..first.text.start,
+                names: item.names.into_iter().take(1).collect(),
+                fields: Vec::new(),
+                is_field: false,
+                hides_calls: false,
+            });
+            others.extend(item.fields.into_iter().map(|field| OtherItem {
+                text: field.text,
+                names: vec![field.name],
+                fields: Vec::new(),
+                is_field: true,
+                hides_calls: false,
+            }));
+        }
+        self.others = others;
+        self
+    }
 }
 
 /// One imported name of a `use` item.
@@ -53,22 +101,23 @@ pub struct FileItems {
     pub others: Vec<OtherItem>,
     /// Every imported name.
     pub uses: Vec<UseLeaf>,
+    /// Where the identifiers that define the names of `fns` and `others` start, in order: the
+    /// spelling that defines a name is no mention of it.
+    pub definitions: Vec<usize>,
 }
 
-/// Finds the items of a tokenized file. `None` when the brackets do not balance, or when an
-/// attribute says `path = ..` (a module whose file may lie outside the scanned directories).
+/// Finds the items of a tokenized file. `None` when the brackets do not balance.
 pub fn items(text: &str, tokens: &[Token]) -> Option<FileItems> {
     let matching = matching_brackets(tokens)?;
     let mut scan = Scan {
-        text,
-        tokens,
+        code: Tokens { text, tokens },
         matching: &matching,
         out: FileItems::default(),
         in_drop_impl: false,
-        path_attribute: false,
     };
     scan.item_list(0, tokens.len());
-    (!scan.path_attribute).then_some(scan.out)
+    scan.out.definitions.sort_unstable();
+    Some(scan.out)
 }
 
 /// Words that may stand between a function item's start and its `fn` (the path of
@@ -135,27 +184,15 @@ enum HeaderEnd {
 }
 
 struct Scan<'a> {
-    text: &'a str,
-    tokens: &'a [Token],
+    code: Tokens<'a>,
     matching: &'a [usize],
     out: FileItems,
     /// Inside `impl Drop for ..`: its `drop` is only ever called by the compiler (explicit
     /// calls are refused, E0040), so the name `drop` elsewhere never reaches it.
     in_drop_impl: bool,
-    /// Whether an attribute seen so far says `path = ..` (also inside `cfg_attr`).
-    path_attribute: bool,
 }
 
 impl Scan<'_> {
-    fn ident(&self, index: usize) -> Option<&str> {
-        let token = self.tokens.get(index)?;
-        (token.kind == Kind::Ident).then(|| &self.text[token.range.clone()])
-    }
-
-    fn is(&self, index: usize, kind: Kind) -> bool {
-        self.tokens.get(index).is_some_and(|t| t.kind == kind)
-    }
-
     /// The index after the group opening at `index`.
     fn skip_group(&self, index: usize) -> usize {
         self.matching[index] + 1
@@ -164,7 +201,7 @@ impl Scan<'_> {
     /// The index of the first `;` at this level from `index` (groups skipped), or of the end.
     fn semicolon_from(&self, mut index: usize, end: usize) -> usize {
         while index < end {
-            match self.tokens[index].kind {
+            match self.code.tokens[index].kind {
                 Kind::Punct(b';') => return index,
                 Kind::Open(_) => index = self.skip_group(index),
                 _ => index += 1,
@@ -177,7 +214,7 @@ impl Scan<'_> {
     fn item_list(&mut self, mut index: usize, end: usize) {
         let mut impl_start = None;
         while index < end {
-            index = match self.tokens[index].kind {
+            index = match self.code.tokens[index].kind {
                 Kind::Punct(b'#') => self.after_attribute(index),
                 Kind::Open(b'{') => {
                     // An `impl`, `trait`, `mod` or `extern` block (or a const argument).
@@ -190,7 +227,7 @@ impl Scan<'_> {
                     self.in_drop_impl = outer;
                     close + 1
                 }
-                Kind::Ident if self.ident(index) == Some("impl") => {
+                Kind::Ident if self.code.ident(index) == Some("impl") => {
                     impl_start = Some(index);
                     index + 1
                 }
@@ -203,40 +240,38 @@ impl Scan<'_> {
 
     /// Whether the `impl` header between two token indices is `impl .. Drop for ..`.
     fn implements_drop(&self, start: usize, end: usize) -> bool {
-        (start..end).any(|i| self.ident(i) == Some("Drop") && self.ident(i + 1) == Some("for"))
+        (start..end)
+            .any(|i| self.code.ident(i) == Some("Drop") && self.code.ident(i + 1) == Some("for"))
     }
 
-    fn after_attribute(&mut self, index: usize) -> usize {
+    fn after_attribute(&self, index: usize) -> usize {
         let mut next = index + 1;
-        if self.is(next, Kind::Punct(b'!')) {
+        if self.code.is(next, Kind::Punct(b'!')) {
             next += 1;
         }
-        if !self.is(next, Kind::Open(b'[')) {
+        if !self.code.is(next, Kind::Open(b'[')) {
             return next;
         }
-        let close = self.matching[next];
-        self.path_attribute |= (next + 1..close).any(|i| {
-            self.ident(i) == Some("path")
-                && self.is(i + 1, Kind::Punct(b'='))
-                && !self.is(i + 2, Kind::Punct(b'='))
-        });
-        close + 1
+        self.skip_group(next)
     }
 
     /// Scans the item starting with the identifier at `index`; returns where to go on.
     fn item_at(&mut self, index: usize, end: usize) -> usize {
-        let word = self.ident(index).unwrap_or_default();
-        let name = self.ident(index + 1).map(str::to_owned);
+        let word = self.code.ident(index).unwrap_or_default();
+        let name = self.code.ident(index + 1).map(str::to_owned);
         match (word, name) {
-            ("fn", Some(name)) => self.function(index, name, end),
-            ("macro_rules", _) if self.is(index + 1, Kind::Punct(b'!')) => {
-                let defined = self.ident(index + 2).map(str::to_owned);
+            ("fn", Some(name)) => self.function(index, &name, end),
+            ("macro_rules", _) if self.code.is(index + 1, Kind::Punct(b'!')) => {
                 let group = index + 3;
-                if !matches!(self.tokens.get(group).map(|t| t.kind), Some(Kind::Open(_))) {
+                if !matches!(
+                    self.code.tokens.get(group).map(|t| t.kind),
+                    Some(Kind::Open(_))
+                ) {
                     return index + 1;
                 }
+                let defined = self.define(&[index + 2]);
                 let after = self.skip_group(group);
-                self.other(index, after - 1, defined.into_iter().collect());
+                self.other(index, after - 1, defined);
                 after
             }
             ("use", _) => {
@@ -246,23 +281,22 @@ impl Scan<'_> {
                 self.out.uses.extend(leaves);
                 semi + 1
             }
-            ("struct" | "enum" | "union", Some(name)) => self.type_definition(index, name, end),
-            ("type" | "const" | "static", Some(mut name)) => {
-                if name == "mut" {
-                    name = self.ident(index + 2).unwrap_or_default().to_owned();
-                }
+            ("struct" | "enum" | "union", Some(_)) => self.type_definition(index, end),
+            ("type" | "const" | "static", Some(name)) => {
                 if name == "fn" || name == "unsafe" || name == "async" || name == "extern" {
                     // `const fn`, `const unsafe fn`: the function comes next.
                     return index + 1;
                 }
+                let at = if name == "mut" { index + 2 } else { index + 1 };
+                let names = self.define(&[at]);
                 let semi = self.semicolon_from(index + 2, end);
-                self.other(index, semi.min(end.saturating_sub(1)), vec![name]);
+                self.other(index, semi.min(end.saturating_sub(1)), names);
                 semi + 1
             }
             // A macro invocation in item position: its tokens are not items.
-            _ if self.is(index + 1, Kind::Punct(b'!'))
+            _ if self.code.is(index + 1, Kind::Punct(b'!'))
                 && matches!(
-                    self.tokens.get(index + 2).map(|t| t.kind),
+                    self.code.tokens.get(index + 2).map(|t| t.kind),
                     Some(Kind::Open(_))
                 ) =>
             {
@@ -272,13 +306,36 @@ impl Scan<'_> {
         }
     }
 
+    /// The names the identifiers at token indices `at` define, noting where they are spelled
+    /// ([`FileItems::definitions`]).
+    fn define(&mut self, at: &[usize]) -> Vec<String> {
+        let mut names = Vec::with_capacity(at.len());
+        for &index in at {
+            if let Some(name) = self.code.ident(index) {
+                names.push(name.to_owned());
+                self.out
+                    .definitions
+                    .push(self.code.tokens[index].range.start);
+            }
+        }
+        names
+    }
+
     fn other(&mut self, first: usize, last: usize, names: Vec<String>) {
-        let (Some(start), Some(stop)) = (self.tokens.get(first), self.tokens.get(last)) else {
+        let (Some(start), Some(stop)) = (self.code.tokens.get(first), self.code.tokens.get(last))
+        else {
             return;
         };
+        let hides_calls = matches!(
+            self.code.ident(first),
+            Some("macro_rules" | "const" | "static")
+        );
         self.out.others.push(OtherItem {
             text: start.range.start..stop.range.end,
             names,
+            fields: Vec::new(),
+            is_field: false,
+            hides_calls,
         });
     }
 
@@ -286,7 +343,7 @@ impl Scan<'_> {
     /// at a `;`, at this level (other groups skipped); `None` at `end`.
     fn header_end(&self, mut from: usize, end: usize) -> Option<HeaderEnd> {
         while from < end {
-            match self.tokens[from].kind {
+            match self.code.tokens[from].kind {
                 Kind::Open(b'{') => return Some(HeaderEnd::Brace(from)),
                 Kind::Open(_) => from = self.skip_group(from),
                 Kind::Punct(b';') => return Some(HeaderEnd::Semicolon(from)),
@@ -297,18 +354,23 @@ impl Scan<'_> {
     }
 
     /// `fn name ... { body }` or `fn name ...;`.
-    fn function(&mut self, index: usize, name: String, end: usize) -> usize {
+    fn function(&mut self, index: usize, name: &str, end: usize) -> usize {
         match self.header_end(index + 2, end) {
             Some(HeaderEnd::Brace(open)) => {
                 let close = self.matching[open];
                 let implicit = self.in_drop_impl && name == "drop";
-                let mut names = if implicit { Vec::new() } else { vec![name] };
-                names.extend(self.nested_names(open + 1, close));
+                let mut defining = if implicit {
+                    Vec::new()
+                } else {
+                    vec![index + 1]
+                };
+                defining.extend(self.nested_names(open + 1, close));
+                let names = self.define(&defining);
                 let may_take_closure = self.may_take_closure(index + 2, open);
                 let erasable_from = (!implicit).then(|| self.item_start(index)).flatten();
                 self.out.fns.push(FnItem {
-                    text: self.tokens[index].range.start..self.tokens[close].range.end,
-                    body: self.tokens[open].range.end..self.tokens[close].range.start,
+                    text: self.code.tokens[index].range.start..self.code.tokens[close].range.end,
+                    body: self.code.tokens[open].range.end..self.code.tokens[close].range.start,
                     names,
                     may_take_closure,
                     erasable_from,
@@ -327,11 +389,12 @@ impl Scan<'_> {
         let mut first = index;
         loop {
             let Some(before) = first.checked_sub(1) else {
-                return Some(self.tokens[first].range.start);
+                return Some(self.code.tokens[first].range.start);
             };
-            match self.tokens[before].kind {
+            match self.code.tokens[before].kind {
                 Kind::Ident
                     if self
+                        .code
                         .ident(before)
                         .is_some_and(|w| FN_QUALIFIERS.contains(&w)) =>
                 {
@@ -340,10 +403,10 @@ impl Scan<'_> {
                 Kind::Close(b')') => {
                     // `pub(crate)`, `pub(in a::b)`: no nested group.
                     let open = (0..before).rev().find(|&i| {
-                        !matches!(self.tokens[i].kind, Kind::Ident | Kind::Punct(b':'))
+                        !matches!(self.code.tokens[i].kind, Kind::Ident | Kind::Punct(b':'))
                     })?;
-                    if !self.is(open, Kind::Open(b'('))
-                        || self.ident(open.checked_sub(1)?) != Some("pub")
+                    if !self.code.is(open, Kind::Open(b'('))
+                        || self.code.ident(open.checked_sub(1)?) != Some("pub")
                     {
                         return None;
                     }
@@ -351,16 +414,16 @@ impl Scan<'_> {
                 }
                 Kind::Close(b']') => {
                     let open = self.opening(before)?;
-                    match self.tokens[open.checked_sub(1)?].kind {
+                    match self.code.tokens[open.checked_sub(1)?].kind {
                         // `#[..]`: the item's own attribute.
                         Kind::Punct(b'#') => first = open - 1,
                         // `#![..]`: the enclosing file's or block's, which ends before the item.
-                        Kind::Punct(b'!') => return Some(self.tokens[first].range.start),
+                        Kind::Punct(b'!') => return Some(self.code.tokens[first].range.start),
                         _ => return None,
                     }
                 }
                 Kind::Punct(b';') | Kind::Open(b'{') | Kind::Close(b'}') => {
-                    return Some(self.tokens[first].range.start);
+                    return Some(self.code.tokens[first].range.start);
                 }
                 _ => return None,
             }
@@ -371,7 +434,7 @@ impl Scan<'_> {
     fn opening(&self, close: usize) -> Option<usize> {
         let mut depth = 0usize;
         for index in (0..close).rev() {
-            match self.tokens[index].kind {
+            match self.code.tokens[index].kind {
                 Kind::Close(_) => depth += 1,
                 Kind::Open(_) if depth == 0 => return Some(index),
                 Kind::Open(_) => depth -= 1,
@@ -385,10 +448,10 @@ impl Scan<'_> {
     /// body) may take a closure: it has generic parameters, or a parameter's type names
     /// anything but primitives (`impl Fn`, `Box<dyn Fn>`, a struct, an alias).
     fn may_take_closure(&self, start: usize, end: usize) -> bool {
-        let Some(open) = (start..end).find(|&i| self.is(i, Kind::Open(b'('))) else {
+        let Some(open) = (start..end).find(|&i| self.code.is(i, Kind::Open(b'('))) else {
             return true;
         };
-        if (start..open).any(|i| self.is(i, Kind::Punct(b'<'))) {
+        if (start..open).any(|i| self.code.is(i, Kind::Punct(b'<'))) {
             return true;
         }
         let close = self.matching[open];
@@ -396,13 +459,13 @@ impl Scan<'_> {
         let mut in_type = false;
         let mut depth = 0usize;
         for index in open + 1..close {
-            match self.tokens[index].kind {
+            match self.code.tokens[index].kind {
                 Kind::Open(_) => depth += 1,
                 Kind::Close(_) => depth = depth.saturating_sub(1),
                 Kind::Punct(b',') if depth == 0 => in_type = false,
                 Kind::Punct(b':') if depth == 0 => in_type = true,
                 Kind::Ident
-                    if in_type && !self.ident(index).is_some_and(is_primitive_type_word) =>
+                    if in_type && !self.code.ident(index).is_some_and(is_primitive_type_word) =>
                 {
                     return true;
                 }
@@ -412,53 +475,83 @@ impl Scan<'_> {
         false
     }
 
-    /// Names of functions and macros defined anywhere between two token indices.
-    fn nested_names(&self, start: usize, end: usize) -> Vec<String> {
+    /// Where the names of functions and macros defined anywhere between two token indices are
+    /// (token indices).
+    fn nested_names(&self, start: usize, end: usize) -> Vec<usize> {
         let mut names = Vec::new();
         for index in start..end {
-            let defines = match self.ident(index) {
-                Some("fn") => self.ident(index + 1),
-                Some("macro_rules") if self.is(index + 1, Kind::Punct(b'!')) => {
-                    self.ident(index + 2)
-                }
-                _ => None,
+            let defines = match self.code.ident(index) {
+                Some("fn") => index + 1,
+                Some("macro_rules") if self.code.is(index + 1, Kind::Punct(b'!')) => index + 2,
+                _ => continue,
             };
-            names.extend(defines.map(str::to_owned));
+            if self.code.ident(defines).is_some() {
+                names.push(defines);
+            }
         }
         names
     }
 
     /// `struct`, `enum` or `union`: its name, and a struct's field names.
-    fn type_definition(&mut self, index: usize, name: String, end: usize) -> usize {
+    fn type_definition(&mut self, index: usize, end: usize) -> usize {
         match self.header_end(index + 2, end) {
             Some(HeaderEnd::Brace(open)) => {
                 let close = self.matching[open];
-                let mut names = vec![name];
-                names.extend(self.field_names(open + 1, close));
+                let fields = self.field_names(open + 1, close);
+                let mut defining = vec![index + 1];
+                defining.extend(&fields);
+                let names = self.define(&defining);
                 self.other(index, close, names);
+                let apart: Vec<Field> = fields
+                    .iter()
+                    .map(|&at| Field {
+                        text: self.code.tokens[at].range.start
+                            ..self.code.tokens[self.field_end(at, close)].range.end,
+                        name: self.code.text[self.code.tokens[at].range.clone()].to_owned(),
+                    })
+                    .collect();
+                let is_enum = self.code.ident(index) == Some("enum");
+                if let Some(item) = self.out.others.last_mut().filter(|_| !is_enum) {
+                    item.fields = apart;
+                }
                 close + 1
             }
             Some(HeaderEnd::Semicolon(at)) => {
-                self.other(index, at, vec![name]);
+                let names = self.define(&[index + 1]);
+                self.other(index, at, names);
                 at + 1
             }
             None => end,
         }
     }
 
-    /// Identifiers followed by a single `:` directly inside a brace group.
-    fn field_names(&self, mut at: usize, end: usize) -> Vec<String> {
+    /// The last token of the field whose name is at `at`: before the next `,` at this level,
+    /// or before `close`.
+    fn field_end(&self, at: usize, close: usize) -> usize {
+        let mut index = at;
+        while index + 1 < close {
+            match self.code.tokens[index + 1].kind {
+                Kind::Punct(b',') => break,
+                Kind::Open(_) => index = self.matching[index + 1],
+                _ => index += 1,
+            }
+        }
+        index
+    }
+
+    /// Identifiers followed by a single `:` directly inside a brace group (token indices).
+    fn field_names(&self, mut at: usize, end: usize) -> Vec<usize> {
         let mut names = Vec::new();
         while at < end {
-            if let Kind::Open(_) = self.tokens[at].kind {
+            if let Kind::Open(_) = self.code.tokens[at].kind {
                 at = self.skip_group(at);
                 continue;
             }
-            if let Some(ident) = self.ident(at)
-                && self.is(at + 1, Kind::Punct(b':'))
-                && !self.is(at + 2, Kind::Punct(b':'))
+            if self.code.ident(at).is_some()
+                && self.code.is(at + 1, Kind::Punct(b':'))
+                && !self.code.is(at + 2, Kind::Punct(b':'))
             {
-                names.push(ident.to_owned());
+                names.push(at);
             }
             at += 1;
         }
@@ -487,13 +580,13 @@ impl Scan<'_> {
         };
         let mut rename = None;
         while at < end {
-            match self.tokens[at].kind {
-                Kind::Ident if self.ident(at) == Some("as") => {
-                    rename = self.ident(at + 1).map(str::to_owned);
+            match self.code.tokens[at].kind {
+                Kind::Ident if self.code.ident(at) == Some("as") => {
+                    rename = self.code.ident(at + 1).map(str::to_owned);
                     at += 2;
                     continue;
                 }
-                Kind::Ident => prefix.extend(self.ident(at).map(str::to_owned)),
+                Kind::Ident => prefix.extend(self.code.ident(at).map(str::to_owned)),
                 Kind::Punct(b'*') => {
                     prefix.push("*".to_owned());
                     let segments = prefix.clone();
@@ -522,7 +615,7 @@ impl Scan<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hollow::lexer::tokenize;
+    use crate::prescan::lexer::tokenize;
 
     fn scan(text: &str) -> FileItems {
         items(text, &tokenize(text).expect("tokenizes")).expect("balanced")
@@ -639,19 +732,11 @@ mod tests {
     }
 
     #[test]
-    fn path_attributes_are_refused_and_strings_naming_them_are_not() {
-        for text in [
-            "#[path = \"x.rs\"]\nmod x;",
-            "#[cfg_attr(unix, path = \"u.rs\")] mod u;",
-            "mod m { #![path = \"y\"] }",
-        ] {
-            assert!(
-                items(text, &tokenize(text).expect("tokenizes")).is_none(),
-                "{text}"
-            );
-        }
-        let text = "fn f() { let s = \"#[path = \\\"x.rs\\\"]\"; }\n#[cfg(path == 1)] fn g() {}";
-        assert!(items(text, &tokenize(text).expect("tokenizes")).is_some());
+    fn modules_with_path_attributes_are_scanned_like_any_item() {
+        let text =
+            "#[cfg_attr(unix, path = \"u.rs\")] mod u;\n#[path = \"x.rs\"]\nmod x;\nfn f() {}\n";
+        let found = items(text, &tokenize(text).expect("tokenizes")).expect("balanced");
+        assert_eq!(found.fns.len(), 1);
     }
 
     #[test]

@@ -7,29 +7,45 @@
 //! what it reads are the summaries of the functions it calls, and of what those call.
 //!
 //! So planning goes by rounds ([`Planner::plan`]). The first keeps the bodies that spell a
-//! switching word, their direct callers, and what those call one level down; names travel
-//! through types, fields, constants, macros and imports. Analysis of what was kept then says
-//! which functions return switched, return a guard or forward a closure (their callers are
-//! kept next), and which functions regions read (their bodies are kept next): a [`Demand`].
-//! Rounds go on until analysis demands nothing new. A byte-level tokenizer (`lexer.rs`,
-//! `items.rs`) finds every item and what it spells, an inverted index makes each round
-//! linear, and every other body's inside is turned into a block comment of the same length
-//! ([`hollow_text`]), so syn skips it and every span stays where it was. A function whose body
-//! is blanked and whose names no code that is not blanked spells goes whole, signature
-//! included (`Index::erasable`): nothing kept can call or name it. Decisions are by
-//! words, never by resolution, so a plan only ever keeps too much: a blanked body's summary
-//! is empty, and no region reads it.
+//! switching word ([`Seeds`]), their direct callers, what those call one level down (in the
+//! packages analysed for their own sake), and the helpers a kept body may hand a closure to.
+//! Names travel as they can carry what they name: a raw switch through macros, constants,
+//! statics and imports (a type or field cannot make a body call anything it does not spell); a
+//! scope through types and struct fields too, field by field (a scope is a method of the type
+//! a value has). A word that leads a path (`io::Error`) is a word of its own, defined only by
+//! modules, crates, types and imports, never by a field or a function. Analysis of what was
+//! kept then says which functions return switched, return a guard or forward a closure (their
+//! callers are kept next), which functions regions read (their bodies are kept next) and which
+//! calls from regions reach nothing loaded yet: a [`Demand`]. Rounds go on until analysis
+//! demands nothing new; a package analysed only for its dependents is loaded once a plan keeps
+//! one of its bodies, and a warm run starts from the demand the last run kept.
+//!
+//! A byte-level tokenizer (the fast path's `lexer.rs`, and `items.rs`) finds every item and what it
+//! spells, an inverted index (`index.rs`) makes each round linear, and every other body's
+//! inside is turned into a block comment of the same length ([`hollow_text`]), so syn skips it
+//! and every span stays where it was; doc comments, which syn would turn into attributes and
+//! nothing reads, become plain comments the same way. A function whose body is blanked goes
+//! whole, signature and outer attributes included (`Index::erasable`), when no code that is not
+//! blanked spells a name it defines (every signature, `use` leaf, attribute, macro call and
+//! item header counts, and so do the seeds and what analysis demanded), it is not a `Drop`
+//! impl's `drop` (which nobody calls by name), and its file spells no `nslint` directive:
+//! nothing kept can call or name it. Decisions are by words, never by resolution, so a plan
+//! only ever keeps too much: a blanked body's summary is empty, and no region reads it. Strict
+//! mode keeps every body that reaches a word with all its callers, in one round.
 //!
 //! Whatever the scan cannot vouch for turns hollowing off for the run ([`Planner::new`]
-//! returns `None`): a file whose brackets do not balance or that ends inside a literal.
+//! returns `None`): a file whose brackets do not balance or that ends inside a literal. The
+//! files planned are all the loader can read for the packages concerned, `#[path]` modules
+//! included ([`crate::prescan::package_files`]); a package whose files the fast path cannot
+//! vouch for is not planned, and the loader reads it whole.
 
 mod index;
 mod items;
-mod lexer;
 mod seeds;
 
-pub use seeds::{Seeds, seed_words};
+pub use seeds::{Qualified, Seeds, seed_words};
 
+use crate::prescan::lexer;
 use index::{Index, Seeded, Travel, word_hash};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -169,8 +185,10 @@ pub struct Planner<'f> {
     files: &'f [(PathBuf, String)],
     index: Index,
     strict: bool,
-    /// Where the switching seeds are (with strict, every seed).
+    /// Where the raw-switch seeds are (with strict, every seed).
     switching_seeds: Seeded,
+    /// Where the scope seeds are (none with strict: they are among `switching_seeds`).
+    scope_seeds: Seeded,
     /// For each candidate, the range its blanking comment covers (`None`: not blankable).
     comments: Vec<Option<Range<usize>>>,
     /// Where each file's doc comments are.
@@ -203,17 +221,34 @@ pub struct Planner<'f> {
 
 impl<'f> Planner<'f> {
     /// Scans `files` (path and text); `None` when some file cannot be scanned, and then
-    /// nothing may be blanked.
+    /// nothing may be blanked. A qualified seed ([`Seeds::qualified`]) counts when some file
+    /// spells its crate or `members` (the workspace's crate names) holds it.
     ///
     /// With `strict`, every sensitive operation is reported on its own and its callers decide
     /// whether it is only called from scopes, so every body that reaches a word of either
     /// kind is kept with all its callers, and demands change nothing.
-    pub fn new(files: &'f [(PathBuf, String)], seeds: Seeds, strict: bool) -> Option<Self> {
+    pub fn new(
+        files: &'f [(PathBuf, String)],
+        mut seeds: Seeds,
+        members: &BTreeSet<String>,
+        strict: bool,
+    ) -> Option<Self> {
         let index = Index::build(files)?;
+        for Qualified { krate, word } in std::mem::take(&mut seeds.qualified) {
+            if members.contains(&krate) || !index.known_words([krate.as_str()]).is_empty() {
+                seeds.scoped.push(word);
+            }
+        }
         let every_seed = || {
-            [&seeds.switching, &seeds.reached, &seeds.contexts]
-                .into_iter()
-                .flatten()
+            [
+                &seeds.calls,
+                &seeds.switching,
+                &seeds.scoped,
+                &seeds.reached,
+                &seeds.contexts,
+            ]
+            .into_iter()
+            .flatten()
         };
         let seed_words = index.known_words(every_seed().map(String::as_str));
         let directive_free = files
@@ -228,24 +263,30 @@ impl<'f> Planner<'f> {
             .collect();
         let mut known_up_front = Vec::new();
         let mut whole_up_front = Vec::new();
-        let (switching_seeds, reaching, forwarders, switching_names) = if strict {
+        let no_seeds = Seeded::default();
+        let (switching_seeds, scope_seeds, reaching, forwarders, switching_names) = if strict {
             let mut all = seeds.switching;
+            all.extend(seeds.scoped);
             all.extend(seeds.reached);
-            (index.seeds(files, &all), Vec::new(), Vec::new(), Vec::new())
+            let all = index.seeds(files, &all, &seeds.calls);
+            (all, no_seeds, Vec::new(), Vec::new(), Vec::new())
         } else {
-            let switching_seeds = index.seeds(files, &seeds.switching);
-            let switching = index.closure(&switching_seeds, &[], Travel::NotFunctions);
-            let reached = index.seeds(files, &seeds.reached);
+            let switching_seeds = index.seeds(files, &seeds.switching, &seeds.calls);
+            let scope_seeds = index.seeds(files, &seeds.scoped, &[]);
+            let switching = switching_reach(&index, &switching_seeds, &scope_seeds, &[]);
+            let reached = index.seeds(files, &seeds.reached, &[]);
             let reaching = index.closure_reach(&reached, &[], Travel::AllNames);
             let mut handing = seeds.contexts;
             handing.extend(seeds.switching);
-            let handing = index.seeds(files, &handing);
+            handing.extend(seeds.scoped);
+            let handing = index.seeds(files, &handing, &seeds.calls);
             let forwarders = index.closure_reach(&handing, &[], Travel::ClosureTakers);
-            let names = index.function_names(&switching);
+            let names = index.function_names(&switching.relevant);
             known_up_front = or(&reaching.known, &forwarders.known);
             whole_up_front = or(&reaching.whole_files, &forwarders.whole_files);
             (
                 switching_seeds,
+                scope_seeds,
                 reaching.relevant,
                 forwarders.relevant,
                 names,
@@ -270,6 +311,7 @@ impl<'f> Planner<'f> {
             files,
             strict,
             switching_seeds,
+            scope_seeds,
             comments,
             docs: Arc::new(docs),
             reaching,
@@ -306,6 +348,22 @@ impl<'f> Planner<'f> {
         }
     }
 
+    /// A plan that blanks nothing and makes every doc comment plain (what a run that gives up
+    /// on hollowing still saves); it keeps every body.
+    pub fn docs_only(&self) -> Hollowing {
+        Hollowing {
+            blanks: FxHashMap::default(),
+            docs: Arc::clone(&self.docs),
+            kept: self
+                .index
+                .candidates
+                .iter()
+                .filter(|c| c.body.is_some())
+                .count(),
+            kept_in: self.files.iter().map(|(path, _)| path.clone()).collect(),
+        }
+    }
+
     /// Whether [`Planner::plan`] depends on the demand (not in strict mode).
     pub fn is_demand_driven(&self) -> bool {
         !self.strict
@@ -317,10 +375,11 @@ impl<'f> Planner<'f> {
         if self.strict {
             return None;
         }
-        let switching = self.index.closure_reach(
+        let switching = switching_reach(
+            &self.index,
             &self.switching_seeds,
+            &self.scope_seeds,
             &self.callers_words(demand),
-            Travel::NotFunctions,
         );
         let mut spelled = or(&switching.known, &self.known_up_front);
         for word in self.callers_words(demand) {
@@ -398,9 +457,13 @@ impl<'f> Planner<'f> {
                 .closure(&self.switching_seeds, &[], Travel::AllNames)
         } else {
             let callers_of = self.callers_words(demand);
-            let switching =
-                self.index
-                    .closure(&self.switching_seeds, &callers_of, Travel::NotFunctions);
+            let switching = switching_reach(
+                &self.index,
+                &self.switching_seeds,
+                &self.scope_seeds,
+                &callers_of,
+            )
+            .relevant;
             // What the switching bodies call one level down is a guess at what their regions
             // read; analysis demands the rest, round by round.
             let mut read = self.index.mentioned_among(&switching, &self.reaching);
@@ -469,11 +532,26 @@ impl<'f> Planner<'f> {
     }
 }
 
+/// The bodies that matter for switching: those that spell a raw switch, or reach one through
+/// a macro, constant, static or import ([`Travel::Values`]), or call one of `callers_of`; and
+/// those that spell a scope word, found through types and fields too
+/// ([`Travel::NotFunctions`]), since a scope is a method of the type a value has.
+fn switching_reach(
+    index: &Index,
+    raw: &Seeded,
+    scopes: &Seeded,
+    callers_of: &[u32],
+) -> index::Reach {
+    let raw = index.closure_reach(raw, callers_of, Travel::Values);
+    let scoped = index.closure_reach(scopes, &[], Travel::NotFunctions);
+    raw.or(&scoped)
+}
+
 /// A token of [`scan_file`].
-pub use lexer::Token as ScanToken;
+pub use crate::prescan::lexer::Token as ScanToken;
 
 /// What a [`ScanToken`] is.
-pub use lexer::Kind as ScanKind;
+pub use crate::prescan::lexer::Kind as ScanKind;
 
 /// One file as the planner sees it ([`scan_file`]).
 #[derive(Debug, Clone)]
@@ -662,13 +740,20 @@ mod tests {
         strict: bool,
         demand: &Demand,
     ) -> Vec<String> {
-        let files = files(texts);
         let seeds = Seeds {
+            calls: Vec::new(),
             switching: words(switching),
+            scoped: Vec::new(),
             reached: words(reached),
             contexts: words(reached),
+            qualified: Vec::new(),
         };
-        let plan = Planner::new(&files, seeds, strict)
+        kept_with_seeds(texts, seeds, strict, demand)
+    }
+
+    fn kept_with_seeds(texts: &[&str], seeds: Seeds, strict: bool, demand: &Demand) -> Vec<String> {
+        let files = files(texts);
+        let plan = Planner::new(&files, seeds, &BTreeSet::new(), strict)
             .expect("scannable")
             .plan(demand);
         files
@@ -768,6 +853,16 @@ mod tests {
     }
 
     #[test]
+    fn a_body_that_spells_its_own_functions_name_mentions_it() {
+        let text = "fn unshare(f: i32) -> i32 { unsafe { libc::unshare(f) } }\n\
+                    struct List { next: Option<Box<List>> }\n\
+                    fn other(x: i32) -> i32 { x + 1 }\n";
+        let out = kept(&[text], &["unshare"]).remove(0);
+        assert!(out.contains("libc::unshare(f)"), "{out}");
+        assert!(!out.contains("x + 1"), "{out}");
+    }
+
+    #[test]
     fn no_function_is_left_out_whole_where_a_directive_or_a_seed_could_reach_it() {
         let texts = [
             "fn enter() { setns(3, 0); }\n// nslint: allow(switch_without_restore)\nfn quiet() { let _ = 1; }\n",
@@ -804,19 +899,56 @@ mod tests {
 
     #[test]
     fn renames_aliases_fields_and_globs_carry_words() {
-        let out = kept(
+        let seeds = Seeds {
+            calls: words(&["setns"]),
+            scoped: words(&["TcpListener", "NetNs", "fs"]),
+            ..Seeds::default()
+        };
+        let out = kept_with_seeds(
             &[
                 "use nix::sched::setns as go;\nfn a() { go() }\n",
                 "type Sock = TcpListener;\nfn b() { Sock::bind(x) }\nfn c() { bind_all() }\n",
-                "struct Pod { ns: NetNs }\nfn d(p: &Pod) { p.ns.run() }\nfn e() { p.other.stop() }\n",
+                "struct Pod { ns: NetNs, name: String }\nfn d(p: &Pod) { p.ns.run() }\n\
+                 fn e() { p.other.stop() }\nfn g(p: &Pod) { p.name.len() }\n",
                 "use tokio::fs::*;\nfn f() { read(p) }\n",
             ],
-            &["setns", "TcpListener", "NetNs", "fs"],
+            seeds,
+            false,
+            &Demand::default(),
         );
         assert!(out[0].contains("go()"));
         assert!(out[1].contains("Sock::bind") && !out[1].contains("bind_all"));
         assert!(out[2].contains("p.ns.run()") && !out[2].contains("stop"));
+        assert!(
+            !out[2].contains("p.name.len()"),
+            "a field beside a scope's is no scope"
+        );
         assert!(out[3].contains("read(p)"));
+    }
+
+    #[test]
+    fn raw_switches_travel_through_macros_constants_and_imports_not_types() {
+        let seeds = Seeds {
+            calls: words(&["setns", "unshare"]),
+            ..Seeds::default()
+        };
+        let text = "const ENTER: unsafe fn(i32, i32) -> i32 = libc::setns;\n\
+                    fn via_const() { unsafe { ENTER(3, 0) }; }\n\
+                    macro_rules! enter { () => { setns(3, 0) } }\n\
+                    fn via_macro() { enter!() }\n\
+                    struct Failure { during: Step<setns>, code: i32 }\n\
+                    fn typed() -> Failure { make_failure() }\n\
+                    fn coded(f: &Failure) -> i32 { f.code + f.during.id() }\n\
+                    use unshare::Command;\n\
+                    fn spawned() { Command::new(\"x\").status() }\n\
+                    fn calls() { libc::unshare(0) }\n";
+        let out = kept_with_seeds(&[text], seeds, false, &Demand::default()).remove(0);
+        for kept in ["ENTER(3, 0)", "enter!()", "libc::unshare(0)"] {
+            assert!(out.contains(kept), "{kept} kept:\n{out}");
+        }
+        for blanked in ["make_failure()", "f.code", "Command::new"] {
+            assert!(!out.contains(blanked), "{blanked} blanked:\n{out}");
+        }
     }
 
     #[test]
@@ -855,7 +987,15 @@ mod tests {
             switching: words(&["x"]),
             ..Seeds::default()
         };
-        assert!(Planner::new(&files(&["fn a() { \"open }"]), seeds, false).is_none());
+        assert!(
+            Planner::new(
+                &files(&["fn a() { \"open }"]),
+                seeds,
+                &BTreeSet::new(),
+                false
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -906,10 +1046,9 @@ mod tests {
         ]);
         let seeds = Seeds {
             switching: words(&["setns"]),
-            reached: Vec::new(),
-            contexts: Vec::new(),
+            ..Seeds::default()
         };
-        let planner = Planner::new(&files, seeds, false).expect("scannable");
+        let planner = Planner::new(&files, seeds, &BTreeSet::new(), false).expect("scannable");
         let demand = Demand::default();
         let plan = planner.plan(&demand);
         let vocabulary = planner.vocabulary(&demand, &plan).expect("not strict");
@@ -925,7 +1064,8 @@ mod tests {
                 "{word}"
             );
         }
-        let strict = Planner::new(&files, Seeds::default(), true).expect("scannable");
+        let strict =
+            Planner::new(&files, Seeds::default(), &BTreeSet::new(), true).expect("scannable");
         assert_eq!(strict.vocabulary(&demand, &strict.plan(&demand)), None);
     }
 }

@@ -7,10 +7,17 @@ use std::collections::BTreeSet;
 /// The words a [`super::Planner`] starts from, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Seeds {
-    /// Words of code that moves the thread or names a namespace: raw switches, scopes,
-    /// process-wide namespace paths, entries added by configuration (all their segments) and
-    /// `nslint` directives (so an unused suppression is reported as it would be anyway).
+    /// The names of raw switches (functions, and syscall numbers): a body switches only by
+    /// spelling one, by calling what does, or through a macro, constant or import that does.
+    /// Only their plain spelling counts (never a path's first segment: the `unshare` crate is
+    /// no call of `unshare`).
+    pub calls: Vec<String>,
+    /// Other words of code that names a namespace: process-wide namespace paths and `nslint`
+    /// directives (so an unused suppression is reported as it would be anyway).
     pub switching: Vec<String>,
+    /// Words of scopes, found through the types that hold them too: the scopes' crates (and
+    /// [`Seeds::qualified`] words), and every segment of the entries configuration added.
+    pub scoped: Vec<String>,
     /// Words of work that matters when a switched region reaches it: sensitive operations,
     /// escapes, thread and pool APIs and forks (a helper that forwards a closure to one gives
     /// that closure its thread), namespace-dependent paths, and builder types.
@@ -18,6 +25,19 @@ pub struct Seeds {
     /// The words of thread and pool APIs and of forks among `reached`: a helper that spells
     /// one (or a scope) and takes a closure may forward it there, or run it in a child.
     pub contexts: Vec<String>,
+    /// Scope words that count only where their crate is (`Worker` of `nsscope`): code
+    /// reaches a crate's items only by spelling the crate's name, unless it is that crate.
+    /// The crate's name itself is in `scoped`.
+    pub qualified: Vec<Qualified>,
+}
+
+/// A switching word of a crate's API ([`Seeds::qualified`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Qualified {
+    /// The crate's name (`nsscope`).
+    pub krate: String,
+    /// The word (`Worker`).
+    pub word: String,
 }
 
 /// The [`Seeds`] of a catalogue (built-in plus configured entries) and of the entries
@@ -28,29 +48,32 @@ pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
     // A body holding a directive is kept, so that an unused suppression is reported as it
     // would be without hollowing.
     let mut switching = BTreeSet::from([DIRECTIVE_WORD.to_owned()]);
+    let mut calls = BTreeSet::new();
+    let mut scoped = BTreeSet::new();
     let mut reached = BTreeSet::new();
     let add = |path: &Option<String>, words: &mut BTreeSet<String>| {
         words.extend(path.as_deref().map(|p| call_word(p).to_owned()));
     };
     for switch in &catalog.switches {
         // Crates declare their own `extern "C" { fn setns(..); }`: the name itself counts.
-        switching.insert(last_segment(&switch.path).to_owned());
-        switching.extend(
-            switch
-                .syscall
-                .as_deref()
-                .map(|s| last_segment(s).to_owned()),
-        );
+        // A syscall is a switch only with its number, which the call spells (`syscall` alone
+        // is everywhere in a sandbox).
+        let name = switch.syscall.as_deref().unwrap_or(&switch.path);
+        calls.insert(last_segment(name).to_owned());
     }
+    let mut qualified = BTreeSet::new();
     for scope in &catalog.scopes {
-        add(&scope.path, &mut switching);
-        add(&scope.receiver, &mut switching);
+        for path in [&scope.path, &scope.receiver].into_iter().flatten() {
+            let krate = first_segment(path);
+            scoped.insert(krate.to_owned());
+            qualified.insert((krate.to_owned(), call_word(path).to_owned()));
+        }
     }
     for path in &catalog.process_wide_paths {
         switching.insert(path.prefix.trim_end_matches('/').to_owned());
     }
     for path in crate::prescan::configured_strings(configured) {
-        switching.extend(path.split("::").map(str::to_owned));
+        scoped.extend(path.split("::").map(str::to_owned));
     }
     let mut contexts = BTreeSet::new();
     for context in &catalog.contexts {
@@ -84,10 +107,21 @@ pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
     }
     let list = |set: BTreeSet<String>| set.into_iter().filter(|w| !w.is_empty()).collect();
     Seeds {
+        calls: list(calls),
         switching: list(switching),
+        scoped: list(scoped),
         reached: list(reached),
         contexts: list(contexts),
+        qualified: qualified
+            .into_iter()
+            .filter(|(krate, word)| krate != word)
+            .map(|(krate, word)| Qualified { krate, word })
+            .collect(),
     }
+}
+
+fn first_segment(path: &str) -> &str {
+    path.split("::").next().unwrap_or(path)
 }
 
 /// The word that every call of a catalogue path spells, directly or in the `use` that brings
@@ -129,15 +163,25 @@ mod tests {
         assert_eq!(call_word("nsscope::NetNs"), "NetNs");
         let seeds = seed_words(&Catalog::builtin().expect("catalogue"), &Catalog::default());
         let has = |list: &[String], word: &str| list.iter().any(|w| w == word);
-        for word in [
-            "setns",
-            "SYS_setns",
-            "NetNs",
-            "Worker",
-            "/proc/self/ns",
-            "nslint",
-        ] {
+        for word in ["setns", "SYS_setns", "unshare"] {
+            assert!(has(&seeds.calls, word), "{word}");
+        }
+        for word in ["/proc/self/ns", "nslint"] {
             assert!(has(&seeds.switching, word), "{word}");
+        }
+        assert!(has(&seeds.scoped, "nsscope"));
+        for word in ["syscall", "Worker", "NetNs"] {
+            let all = [&seeds.calls, &seeds.switching, &seeds.scoped];
+            assert!(all.iter().all(|list| !has(list, word)), "{word}");
+        }
+        for word in ["Worker", "NetNs"] {
+            assert!(
+                seeds
+                    .qualified
+                    .iter()
+                    .any(|q| q.word == word && q.krate == "nsscope"),
+                "{word}"
+            );
         }
         for word in ["thread", "par_iter", "UdpSocket", "tokio", "Command"] {
             assert!(has(&seeds.reached, word), "{word}");

@@ -4,13 +4,13 @@
 //! and the scan of every file for needles is the first thing the run does once it knows the
 //! packages. So the scan starts early, on the directory cargo starts from, with the
 //! catalogue's needles: [`EarlyScan::start`] walks it (leaving out `target/` and hidden
-//! directories) and judges each `.rs` file as [`super::text_matches`] does, until
+//! directories) and judges each `.rs` file as [`Verdict::of`] does, until
 //! [`EarlyScan::finish`] stops it. The selection then takes a file's verdict from here when
 //! the needles are the same, and scans the files it does not find itself; the texts read are
 //! kept, so that the files of the packages analysed are not read twice
 //! ([`Prescanned::take_text`]).
 
-use super::{Needles, is_rust, text_matches};
+use super::{Needles, Verdict, is_rust};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,8 +24,8 @@ use std::time::SystemTime;
 pub struct Prescanned {
     /// The needles the verdicts were reached with.
     needles: Vec<String>,
-    /// For each file scanned, whether it makes its package worth analysing.
-    verdicts: HashMap<PathBuf, bool>,
+    /// For each file scanned, what it spells.
+    verdicts: HashMap<PathBuf, Verdict>,
     /// The text of each file scanned, until the run takes it or forgets them all.
     texts: Mutex<HashMap<PathBuf, String>>,
     /// When the scan started: the texts are no older.
@@ -34,7 +34,7 @@ pub struct Prescanned {
 
 impl Prescanned {
     /// The verdict on `file` under `needles`, if it was reached with the same needles.
-    pub fn verdict(&self, file: &Path, needles: &Needles) -> Option<bool> {
+    pub fn verdict(&self, file: &Path, needles: &Needles) -> Option<Verdict> {
         if self.needles != needles.words() {
             return None;
         }
@@ -47,6 +47,16 @@ impl Prescanned {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(file)
+    }
+
+    /// A copy of the text of `file` as the scan read it, leaving it for
+    /// [`Prescanned::take_text`].
+    pub fn text(&self, file: &Path) -> Option<String> {
+        self.texts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(file)
+            .cloned()
     }
 
     /// Keeps a text the selection read, for [`Prescanned::take_text`].
@@ -125,7 +135,7 @@ fn scan(dir: &Path, needles: &Needles, stop: &AtomicBool) -> Prescanned {
             } else if kind.is_file() && is_rust(&path) {
                 // A file that cannot be read gets no verdict: the selection reads it again.
                 if let Ok(text) = crate::source::read_text(&path) {
-                    verdicts.insert(path.clone(), text_matches(&text, needles));
+                    verdicts.insert(path.clone(), Verdict::of(&text, needles));
                     texts.insert(path, text);
                 }
             }
@@ -170,8 +180,13 @@ mod tests {
             "a stopped scan has fewer verdicts, never others"
         );
         let needles = Needles::new(&builtin, &Catalog::default());
-        assert_eq!(prescanned.verdict(&switching, &needles), Some(true));
-        assert_eq!(prescanned.verdict(&plain, &needles), Some(false));
+        let needle = |file: &Path| {
+            prescanned
+                .verdict(file, &needles)
+                .map(|v| v.needle.is_some())
+        };
+        assert_eq!(needle(&switching), Some(true));
+        assert_eq!(needle(&plain), Some(false));
         assert_eq!(
             prescanned.verdict(&built, &needles),
             None,

@@ -13,7 +13,7 @@ pub mod edit;
 mod record;
 mod survey;
 
-use crate::analysis::{Analysis, TargetRef};
+use crate::analysis::{Analysis, Read, TargetRef};
 use crate::cache::Cache;
 use crate::diagnostic::Diagnostic;
 use crate::discover::Workspace;
@@ -53,20 +53,17 @@ pub struct Basis {
 }
 
 impl Basis {
-    /// Writes `texts` (every file the planner read) to the cache directory `dir` and surveys
-    /// the workspace's packages; the plan's words are added with [`Basis::with_vocabulary`].
-    /// Runs beside the analysis, so that the record at the run's end only has to add what
-    /// the analysis found.
-    pub fn write(
-        dir: &Path,
-        texts: &[(PathBuf, String)],
-        workspace: &Workspace,
-        started: SystemTime,
-    ) -> Option<Basis> {
-        let started = nanos(started);
-        let (name, ranges) = record::write_texts(dir, texts)?;
-        let survey = Survey::take(workspace, started)?;
-        let files = texts
+    /// Writes the texts the fast path read to the cache directory `dir` and surveys the
+    /// workspace's packages, whose files the fast path listed ([`Survey::take`]); the plan's
+    /// words are added with [`Basis::with_vocabulary`]. Runs beside the analysis
+    /// ([`crate::analysis::analyze_beside`]), so that the record at the run's end only has to
+    /// add what the analysis found.
+    pub fn write(dir: &Path, read: Read<'_>) -> Option<Basis> {
+        let started = nanos(read.started);
+        let (name, ranges) = record::write_texts(dir, read.texts)?;
+        let survey = Survey::take(read.workspace, read.package_files, started)?;
+        let files = read
+            .texts
             .iter()
             .zip(ranges)
             .map(|((path, text), range)| (path.clone(), (content_hash(text.as_bytes()), range)))
@@ -211,7 +208,7 @@ impl Replay {
             let settled = stamp.settled(started);
             let Some((hash, at)) = file.text.clone() else {
                 // Only searched for needles: still none, still nothing to analyse.
-                if prescan::text_matches(&text, needles) {
+                if prescan::could_matter(&text, needles) {
                     return None;
                 }
                 record.files[index].stamp = settled;

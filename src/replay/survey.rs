@@ -17,11 +17,18 @@ pub struct Survey {
 }
 
 impl Survey {
-    /// Surveys `workspace`'s packages; a stamp too recent for a run that started at `started`
-    /// ([`Stamp::settled`]) is not trusted. `None` when the walk cannot vouch for a package or
-    /// a file is gone.
-    pub fn take(workspace: &Workspace, started: i128) -> Option<Survey> {
-        let (paths, dirs) = prescan::walk_packages(workspace)?;
+    /// Surveys `workspace`'s packages, whose files the fast path listed (`package_files`,
+    /// `#[path]` modules included: [`prescan::package_files`]); a stamp too recent for a run
+    /// that started at `started` ([`Stamp::settled`]) is not trusted. `None` when the fast path
+    /// could not vouch for a package's files or a file is gone.
+    pub fn take(
+        workspace: &Workspace,
+        package_files: &[Option<Vec<PathBuf>>],
+        started: i128,
+    ) -> Option<Survey> {
+        let listed: Option<Vec<&Vec<PathBuf>>> = package_files.iter().map(Option::as_ref).collect();
+        let beyond: Vec<PathBuf> = listed?.into_iter().flatten().cloned().collect();
+        let (paths, dirs) = prescan::walk_packages(workspace, &beyond)?;
         let files = paths
             .into_iter()
             .map(|path| {

@@ -2,7 +2,9 @@
 //!
 //! `x.rs` or `x/mod.rs` next to a mod-rs file (`lib.rs`, `main.rs`, `mod.rs`), in a directory
 //! named after a non-mod-rs parent, inline modules as directories, `#[path]` on file and inline
-//! modules, raw identifiers, and every `#[cfg]` alternative (over-approximating). Inline
+//! modules, raw identifiers, and every `#[cfg]` alternative (over-approximating): a
+//! `cfg_attr(.., path = ..)` on a file module is an alternative file, loaded beside the default
+//! one when both exist. Inline
 //! modules become modules of their own; their items are moved out of the parent.
 
 use crate::diagnostic::Span;
@@ -243,50 +245,70 @@ fn add_module(
             span: Span::new(file, range_in(loader.db.get(file), item_mod.ident.span())),
             message: String::new(),
         };
-        let candidates = match &path_attr {
+        // Each `cfg_attr(.., path = ..)` is an alternative, as each `#[cfg]` is; the default
+        // (`#[path]`, else `x.rs` or `x/mod.rs`) applies when none holds.
+        let conditional: Vec<PathBuf> = conditional_paths(&item_mod.attrs)
+            .iter()
+            .map(|p| path_base.join(p))
+            .collect();
+        let defaults: Vec<PathBuf> = match &path_attr {
             Some(p) => vec![path_base.join(p)],
             None => std::iter::once(&dir)
                 .chain(alternative_dir.as_ref())
                 .flat_map(|d| [d.join(format!("{name}.rs")), d.join(&name).join("mod.rs")])
                 .collect(),
         };
-        let Some(child_file) = candidates.iter().find(|c| c.is_file()).cloned() else {
+        let mut files: Vec<(PathBuf, bool)> = conditional
+            .iter()
+            .filter(|c| c.is_file())
+            .map(|c| (c.clone(), true))
+            .collect();
+        files.extend(
+            defaults
+                .iter()
+                .find(|c| c.is_file())
+                .map(|c| (c.clone(), path_attr.is_some())),
+        );
+        if files.is_empty() {
             if report_missing {
-                let is_cfg = item_mod.attrs.iter().any(|a| a.path().is_ident("cfg"));
-                self::report_missing(loader, &candidates, &name, label, is_cfg);
+                let is_cfg = !conditional.is_empty()
+                    || item_mod.attrs.iter().any(|a| a.path().is_ident("cfg"));
+                let tried: Vec<PathBuf> = conditional.into_iter().chain(defaults).collect();
+                self::report_missing(loader, &tried, &name, label, is_cfg);
             }
             continue;
-        };
-        if !visited.insert(child_file.clone()) {
-            continue;
         }
-        if let Some(system) = system_path(&child_file, &mut loader.real_dirs) {
-            refuse_system_path(loader, &child_file, system, &name, label);
-            continue;
+        for (child_file, through_path) in files {
+            if !visited.insert(child_file.clone()) {
+                continue;
+            }
+            if let Some(system) = system_path(&child_file, &mut loader.real_dirs) {
+                refuse_system_path(loader, &child_file, system, &name, label.clone());
+                continue;
+            }
+            let Some((child_id, ast)) = loader.load(&child_file, Some(label.clone())) else {
+                continue;
+            };
+            let file_dir = child_file.parent().unwrap_or(Path::new(".")).to_path_buf();
+            let is_mod_rs = through_path || child_file.file_name().is_some_and(|f| f == "mod.rs");
+            let child_dir = if is_mod_rs {
+                file_dir.clone()
+            } else {
+                file_dir.join(&name)
+            };
+            children.push(NewModule {
+                path: child_path.clone(),
+                file: child_id,
+                items: ast.items,
+                parent: Some(id),
+                attrs: item_mod.attrs.iter().cloned().chain(ast.attrs).collect(),
+                public: child_public,
+                dir: child_dir,
+                path_base: file_dir,
+                alternative_dir: None,
+                report_missing,
+            });
         }
-        let Some((child_id, ast)) = loader.load(&child_file, Some(label)) else {
-            continue;
-        };
-        let file_dir = child_file.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let is_mod_rs =
-            path_attr.is_some() || child_file.file_name().is_some_and(|f| f == "mod.rs");
-        let child_dir = if is_mod_rs {
-            file_dir.clone()
-        } else {
-            file_dir.join(&name)
-        };
-        children.push(NewModule {
-            path: child_path,
-            file: child_id,
-            items: ast.items,
-            parent: Some(id),
-            attrs: item_mod.attrs.iter().cloned().chain(ast.attrs).collect(),
-            public: child_public,
-            dir: child_dir,
-            path_base: file_dir,
-            alternative_dir: None,
-            report_missing,
-        });
     }
     tree.modules.push(Module {
         path,
@@ -318,6 +340,43 @@ fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
             _ => None,
         }
     })
+}
+
+/// The values of `path = ".."` inside `#[cfg_attr(..)]` attributes, nested ones included.
+fn conditional_paths(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("cfg_attr")) {
+        if let syn::Meta::List(list) = &attr.meta {
+            cfg_attr_paths(list, &mut out);
+        }
+    }
+    out
+}
+
+/// The `path` values among the attributes a `cfg_attr(predicate, attributes..)` applies.
+fn cfg_attr_paths(list: &syn::MetaList, out: &mut Vec<String>) {
+    use syn::punctuated::Punctuated;
+    let Ok(metas) = list.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+    else {
+        return;
+    };
+    for meta in metas.iter().skip(1) {
+        match meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("path") => {
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = &nv.value
+                {
+                    out.push(s.value());
+                }
+            }
+            syn::Meta::List(inner) if inner.path.is_ident("cfg_attr") => {
+                cfg_attr_paths(inner, out);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A module file that is not there: an error, or a warning when the module is behind `#[cfg]`
@@ -366,7 +425,10 @@ const SYSTEM_DIRS: [&str; 3] = ["/proc", "/sys", "/dev"];
 /// The system directory a module file lies in, once symbolic links are resolved. A file that
 /// is no link itself lies where its directory really is; `real_dirs` remembers directories
 /// resolved before, so that a crate's files do not each resolve every component again.
-fn system_path(file: &Path, real_dirs: &mut HashMap<PathBuf, PathBuf>) -> Option<&'static str> {
+pub(crate) fn system_path(
+    file: &Path,
+    real_dirs: &mut HashMap<PathBuf, PathBuf>,
+) -> Option<&'static str> {
     let is_link = std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink());
     let real = match (file.parent(), file.file_name()) {
         (Some(dir), Some(name)) if !is_link => real_dirs

@@ -1,6 +1,7 @@
 //! A byte-level tokenizer for Rust source that only tells identifiers, brackets and punctuation
-//! apart, skipping comments and every kind of literal. It is what [`super::items`] reads to
-//! find item boundaries without building a syntax tree.
+//! apart, skipping comments and every kind of literal. The fast path reads its tokens to find
+//! module declarations ([`super::modules`]), and hollowing to find item boundaries, without
+//! building a syntax tree.
 
 use std::ops::Range;
 
@@ -26,6 +27,28 @@ pub struct Token {
     pub range: Range<usize>,
 }
 
+/// A text with its tokens, as the scanners read them.
+#[derive(Debug, Clone, Copy)]
+pub struct Tokens<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its tokens, in order.
+    pub tokens: &'a [Token],
+}
+
+impl<'a> Tokens<'a> {
+    /// The identifier at token index `index`, if that token is one.
+    pub fn ident(&self, index: usize) -> Option<&'a str> {
+        let token = self.tokens.get(index)?;
+        (token.kind == Kind::Ident).then(|| &self.text[token.range.clone()])
+    }
+
+    /// Whether the token at `index` is of `kind`.
+    pub fn is(&self, index: usize, kind: Kind) -> bool {
+        self.tokens.get(index).is_some_and(|t| t.kind == kind)
+    }
+}
+
 /// Tokenizes `text`. Literals, lifetimes and comments produce no tokens. `None` when the text
 /// ends inside a comment or literal.
 #[cfg(test)]
@@ -33,14 +56,14 @@ pub fn tokenize(text: &str) -> Option<Vec<Token>> {
     tokenize_noting_docs(text).map(|(tokens, _)| tokens)
 }
 
-/// [`tokenize`], also returning where each doc comment's third byte is (the `/` of `///`,
+/// `tokenize`, also returning where each doc comment's third byte is (the `/` of `///`,
 /// the `!` of `//!`, the `*` of `/**`, the `!` of `/*!`): a space there makes it a plain
 /// comment.
 pub fn tokenize_noting_docs(text: &str) -> Option<(Vec<Token>, Vec<usize>)> {
     lex(text, |_| {})
 }
 
-/// Where `text`'s comments are, in order; `None` as for [`tokenize`].
+/// Where `text`'s comments are, in order; `None` as for `tokenize`.
 pub fn comments(text: &str) -> Option<Vec<Range<usize>>> {
     let mut comments = Vec::new();
     lex(text, |comment| comments.push(comment))?;

@@ -1,0 +1,128 @@
+//! The fast path never changes findings, on real code (issue 19): the registry crates this
+//! workspace's `Cargo.lock` names, as cargo unpacked them to build it, are linted together in
+//! path mode with and without the fast path, and every finding and suppression must be the
+//! same. Problems reading code (a missing module file, a parse error) are the documented
+//! exception: a package the fast path skips is not read, so the fast run's problems need only
+//! be among the full run's. The library is called directly: both runs see the same discovered
+//! workspace, and a difference is shown as the findings one run has and the other lacks.
+//!
+//! `NSLINT_DIFFERENTIAL_DIRS` (paths separated by `:`) adds trees to compare the same way, each
+//! linted alone in path mode: the real-crate bench corpora, lintcheck's sources.
+
+mod fast_path_support;
+
+use fast_path_support::{Way, rendered, run};
+use nslint::discover::discover_paths;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The fewest unpacked crates the comparison accepts: a machine that built this workspace
+/// has every one of its registry dependencies (over a hundred).
+const FEWEST_CRATES: usize = 40;
+
+#[test]
+fn the_fast_path_finds_what_a_full_run_finds_in_the_crates_this_workspace_builds_with() {
+    let crates = unpacked_locked_crates();
+    assert!(
+        crates.len() >= FEWEST_CRATES,
+        "only {} of this workspace's registry dependencies are unpacked under {}: build the \
+         workspace first (the comparison must not pass on nothing)",
+        crates.len(),
+        registry_sources().display()
+    );
+    // This repository's runtime crate and demo hold namespace code and suppressions: with them
+    // the comparison has findings to lose.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = crates;
+    paths.extend([repo.join("nsscope"), repo.join("fixtures/demo")]);
+    let findings = compare("the locked registry crates, nsscope and the demo", &paths);
+    assert!(findings >= 10, "only {findings} findings to compare");
+    let extra = std::env::var_os("NSLINT_DIFFERENTIAL_DIRS").unwrap_or_default();
+    for dir in std::env::split_paths(&extra).filter(|d| !d.as_os_str().is_empty()) {
+        assert!(
+            dir.is_dir(),
+            "NSLINT_DIFFERENTIAL_DIRS: {} is no directory",
+            dir.display()
+        );
+        compare(&dir.display().to_string(), std::slice::from_ref(&dir));
+    }
+}
+
+/// Lints `paths` as one path-mode workspace with and without the fast path; fails on any
+/// difference, naming what each run alone reported. Returns the number of findings and
+/// suppressions compared.
+fn compare(what: &str, paths: &[PathBuf]) -> usize {
+    let workspace = discover_paths(paths);
+    assert!(!workspace.crates.is_empty(), "{what}: no package found");
+    let full = rendered(&run(&workspace, Way::Full));
+    let full_set: BTreeSet<&String> = full.iter().collect();
+    let is_problem = |d: &&&String| d.starts_with("Input ");
+    let mut fast = Vec::new();
+    for way in [Way::Fast, Way::FastCached] {
+        fast = rendered(&run(&workspace, way));
+        let fast_set: BTreeSet<&String> = fast.iter().collect();
+        let lost: Vec<&&String> = full_set
+            .difference(&fast_set)
+            .filter(|d| !is_problem(d))
+            .collect();
+        let added: Vec<&&String> = fast_set.difference(&full_set).collect();
+        assert!(
+            lost.is_empty() && added.is_empty(),
+            "{what}: the fast path ({way:?}) changed the findings ({} packages)\nonly without \
+             it: {lost:#?}\nonly with it: {added:#?}",
+            workspace.crates.len()
+        );
+    }
+    let findings = |all: &[String]| all.iter().filter(|d| !d.starts_with("Input ")).count();
+    assert_eq!(findings(&fast), findings(&full), "{what}: findings repeat");
+    eprintln!(
+        "{what}: {} packages, {} findings and suppressions the same with and without the fast \
+         path ({} of {} problems reading code reported with it)",
+        workspace.crates.len(),
+        findings(&full),
+        fast.len() - findings(&fast),
+        full.len() - findings(&full),
+    );
+    findings(&full)
+}
+
+/// Where cargo unpacks registry crates: `$CARGO_HOME/registry/src`.
+fn registry_sources() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .expect("CARGO_HOME or HOME is set");
+    home.join("registry").join("src")
+}
+
+/// The unpacked directory of every registry package of this workspace's `Cargo.lock`, sorted.
+fn unpacked_locked_crates() -> Vec<PathBuf> {
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock");
+    let text = std::fs::read_to_string(&lock).expect("Cargo.lock is readable");
+    let lock: toml::Table = text.parse().expect("Cargo.lock is TOML");
+    let packages = lock
+        .get("package")
+        .and_then(toml::Value::as_array)
+        .expect("Cargo.lock lists packages");
+    let registries: Vec<PathBuf> = std::fs::read_dir(registry_sources())
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    let mut found: Vec<PathBuf> = packages
+        .iter()
+        .filter(|p| {
+            p.get("source")
+                .and_then(toml::Value::as_str)
+                .is_some_and(|s| s.starts_with("registry+"))
+        })
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?;
+            let version = p.get("version")?.as_str()?;
+            registries
+                .iter()
+                .map(|r| r.join(format!("{name}-{version}")))
+                .find(|dir| dir.join("Cargo.toml").is_file())
+        })
+        .collect();
+    found.sort();
+    found
+}
