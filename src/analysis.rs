@@ -14,7 +14,7 @@ mod units;
 
 use crate::catalog::Catalog;
 use crate::config::{Config, LintLevels};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Origin};
 use crate::discover::{CrateSpec, Workspace};
 use crate::effects;
 use crate::hollow::{self, Hollowing, Vocabulary};
@@ -158,10 +158,15 @@ pub fn analyze_beside<B: Send>(
     } = with_pool(|| merge::units(workspace.crates.len(), modelled.units));
     // Effects span the workspace: a helper in one crate switches for a caller in another.
     let effects = timings::time(Stage::Effects, || with_pool(|| effects::analyze(&packages)));
-    let (findings, rule_problems) = timings::time(Stage::Rules, || {
+    let (mut findings, rule_problems) = timings::time(Stage::Rules, || {
         judge::packages(workspace, config, &packages, &effects)
     });
     free(effects, packages);
+    // Code the units could not read is a lint's finding: configured and suppressed like any.
+    let (unread, unit_problems): (Vec<_>, Vec<_>) = unit_problems
+        .into_iter()
+        .partition(|d| matches!(d.origin, Origin::Lint(_)));
+    findings.extend(unread);
     let mut problems = workspace_problems(workspace);
     problems.extend(unit_problems);
     problems.extend(rule_problems);

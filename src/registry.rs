@@ -176,8 +176,17 @@ pub static SUPPRESSION_WITHOUT_REASON: Lint = Lint {
     docs: include_str!("../lints/suppression_without_reason.md"),
 };
 
+/// `unanalyzed_code`: code nslint could not read (a missing module file, an item syn cannot
+/// parse), so nothing in it was analysed.
+pub static UNANALYZED_CODE: Lint = Lint {
+    name: "unanalyzed_code",
+    default_level: Level::Warn,
+    summary: "code nslint could not read, so nothing in it was analysed",
+    docs: include_str!("../lints/unanalyzed_code.md"),
+};
+
 /// Every lint nslint knows, in documentation order.
-pub static LINTS: [&Lint; 11] = [
+pub static LINTS: [&Lint; 12] = [
     &RAW_NAMESPACE_SWITCH,
     &SWITCH_WITHOUT_RESTORE,
     &AWAIT_WHILE_SWITCHED,
@@ -189,6 +198,7 @@ pub static LINTS: [&Lint; 11] = [
     &PROCESS_WIDE_NAMESPACE_PATH,
     &UNUSED_SUPPRESSION,
     &SUPPRESSION_WITHOUT_REASON,
+    &UNANALYZED_CODE,
 ];
 
 /// Looks a lint up by name; `nslint::` prefixes are accepted.

@@ -145,9 +145,14 @@ fn path_mode_lints_loose_files_and_directories_without_cargo() {
     );
     let dir = fixtures().join("cases/modules");
     let (code, stderr) = short(&[dir.to_str().expect("utf-8")]);
-    assert_eq!(code, 1);
+    assert_eq!(
+        code, 1,
+        "the case's user namespace entry is an error: {stderr}"
+    );
     assert!(
-        stderr.contains("src/lib.rs:15:5: error: file not found for module `gone`"),
+        stderr.contains(
+            "src/lib.rs:15:5: warning[nslint::unanalyzed_code]: file not found for module `gone`"
+        ),
         "{stderr}"
     );
     assert!(
@@ -271,4 +276,68 @@ fn loose_files_find_their_modules_like_non_mod_rs_files() {
     );
     // A loose file may not be a crate root: its missing modules are not errors.
     assert!(!stderr.contains("elsewhere"), "{stderr}");
+}
+
+/// Code nslint cannot read (a module a build script generates, a `cfg_attr` path module, an
+/// item in a nightly syntax) is a warning that names it, not a failed run; `-D` makes it one.
+/// (The crate uses a scope, so that the fast path does not rule it out unread.)
+#[test]
+fn code_nslint_cannot_read_is_a_warning_and_exits_0() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files: [(&str, &str); 4] = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"agent\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+        ),
+        (
+            "src/lib.rs",
+            "#![feature(const_trait_impl)]\n\
+             mod bindings;\n\
+             #[cfg_attr(target_os = \"linux\", path = \"sys/linux.rs\")]\n\
+             mod sys;\n\
+             pub struct Ns;\n\
+             impl const Default for Ns { fn default() -> Self { Ns } }\n\
+             pub fn ready() -> bool { sys::ready() }\n\
+             pub fn configure(pod: &nsscope::NetNs) { let _ = pod.run(|_| ready()); }\n",
+        ),
+        ("src/sys/linux.rs", "pub fn ready() -> bool { true }\n"),
+        ("build.rs", "fn main() {}\n"),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let manifest = dir.path().join("Cargo.toml");
+    let manifest = manifest.to_str().expect("utf-8");
+    let (code, stderr) = short(&["--manifest-path", manifest, "--no-cache"]);
+    assert_eq!(code, 0, "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("warning[nslint::unanalyzed_code]"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{stderr}");
+    assert!(
+        warnings[0].starts_with("src/lib.rs:2:5:")
+            && warnings[0].contains("file not found for module `bindings`"),
+        "{stderr}"
+    );
+    assert!(
+        warnings[1].starts_with("src/lib.rs:6:")
+            && warnings[1].contains("this item was not analysed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("error"), "{stderr}");
+    let (code, stderr) = short(&[
+        "--manifest-path",
+        manifest,
+        "--no-cache",
+        "-D",
+        "nslint::unanalyzed_code",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("error[nslint::unanalyzed_code]"),
+        "{stderr}"
+    );
 }

@@ -304,6 +304,7 @@ fn code_nested_100_000_deep_is_too_deeply_nested_not_a_stack_overflow() {
         &[("NSLINT_NO_FAST_PATH", "1")],
         Duration::from_secs(120),
     );
+    // good.rs's unchecked switch is an error; the deep files are warnings (`unanalyzed_code`).
     assert_eq!(assert_clean_exit(&output), 1);
     let found = located(&output);
     for (name, _) in &files {
@@ -641,14 +642,15 @@ fn inputs_found_by_fuzzing_are_diagnostics_not_panics() {
     for (name, bytes) in cases {
         write(dir.path(), name, bytes);
     }
+    // Code nslint cannot read is a warning of its own (`unanalyzed_code`), not a failed run.
     let output = lint(dir.path(), &["--message-format", "json", "."]);
-    assert_eq!(assert_clean_exit(&output), 1);
+    assert_eq!(assert_clean_exit(&output), 0);
     let found = located(&output);
     for (name, _) in cases {
         assert!(
             found
                 .iter()
-                .any(|(file, _, message)| file == name && message.contains("couldn't parse")),
+                .any(|(file, _, message)| file == name && message.contains("was not analysed")),
             "{name}: {found:?}"
         );
     }

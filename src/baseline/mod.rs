@@ -47,10 +47,11 @@ impl KeyMaker {
         let lint = diagnostic.lint_ref()?;
         let span = &diagnostic.primary.as_ref()?.span;
         let file = db.get(span.file);
-        let ast = self
-            .items
-            .entry(span.file)
-            .or_insert_with(|| crate::parse::parse_file(file, Default::default()).ok());
+        let ast = self.items.entry(span.file).or_insert_with(|| {
+            crate::parse::parse_file(file, Default::default())
+                .ok()
+                .map(|parsed| parsed.ast)
+        });
         let item = ast
             .as_ref()
             .map(|ast| enclosing_item(ast, span.range.start))

@@ -10,8 +10,8 @@
 use crate::diagnostic::Span;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::parse::ident_name;
-use crate::parse::{parse_file, range_in};
-use crate::registry::Level;
+use crate::parse::{SkippedItem, parse_file, range_in};
+use crate::registry::{Level, UNANALYZED_CODE};
 use crate::source::{FileId, SourceDb, SourceFile, display_name};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -102,24 +102,52 @@ impl Loader<'_> {
         let parsed = parse_file(&file, self.hollowing.of(path));
         let id = self.db.add(file);
         match parsed {
-            Ok(ast) => Some((id, ast)),
+            Ok(parsed) => {
+                for skipped in parsed.skipped {
+                    self.diagnostics.push(skipped_item(id, skipped));
+                }
+                Some((id, parsed.ast))
+            }
             Err(failure) => {
-                let span = crate::diagnostic::Span::new(id, failure.offset..failure.offset);
+                let span = Span::new(id, failure.offset..failure.offset);
                 self.diagnostics.push(
-                    Diagnostic::input(
-                        Level::Deny,
-                        format!("couldn't parse this file: {}", failure.message),
-                        Some(Label {
+                    Diagnostic::lint(
+                        &UNANALYZED_CODE,
+                        format!("this file was not analysed: {}", failure.message),
+                        Label {
                             span,
                             message: failure.message,
-                        }),
+                        },
                     )
-                    .with_note("nslint skipped this file; findings in it are unknown"),
+                    .with_note(
+                        "findings in this file, and in the modules it declares, are unknown",
+                    ),
                 );
                 None
             }
         }
     }
+}
+
+/// The finding for an item syn could not parse, which the analysis goes without.
+fn skipped_item(file: FileId, skipped: SkippedItem) -> Diagnostic {
+    let SkippedItem { start, failure } = skipped;
+    Diagnostic::lint(
+        &UNANALYZED_CODE,
+        "this item was not analysed: nslint cannot parse it",
+        Label {
+            span: Span::new(file, failure.offset..failure.offset),
+            message: failure.message,
+        },
+    )
+    .with_secondary(
+        Span::new(file, start),
+        "skipped from here to the end of the item",
+    )
+    .with_note(
+        "the rest of the file was analysed; syn reads stable Rust, so an item in a nightly \
+         syntax is skipped",
+    )
 }
 
 /// How a tree's root file was found.
@@ -388,18 +416,20 @@ fn report_missing(
     label: Label,
     is_cfg: bool,
 ) {
-    let level = if is_cfg { Level::Warn } else { Level::Deny };
     let tried = candidates
         .iter()
         .map(|c| format!("`{}`", display_name(c, loader.root)))
         .collect::<Vec<_>>()
         .join(" or ");
-    let mut diagnostic = Diagnostic::input(
-        level,
-        format!("file not found for module `{name}`"),
-        Some(label),
+    let mut diagnostic = Diagnostic::lint(
+        &UNANALYZED_CODE,
+        format!("file not found for module `{name}`; it was not analysed"),
+        label,
     )
-    .with_help(format!("to lint the module `{name}`, create {tried}"));
+    .with_help(format!(
+        "to lint the module `{name}`, create {tried} (a file a build script or generator \
+         writes: generate it before running nslint)"
+    ));
     for candidate in candidates.iter().filter(|c| c.exists()) {
         let what = if candidate.is_dir() {
             "a directory"
