@@ -545,8 +545,10 @@ fn walk(
                 handed_to,
                 ..
             } => {
-                // Through a trait object: every implementation may run here.
-                for &target in program.dyn_targets(callee) {
+                // Through a trait object every implementation may run here; a future handed
+                // over runs where the API puts it.
+                let resolved = program.resolve(callee);
+                for &target in program.dyn_targets(callee).iter().chain(&resolved) {
                     let is_async = matches!(
                         program.bodies[target].owner,
                         BodyOwner::Fn { is_async: true, .. }
@@ -560,21 +562,9 @@ fn walk(
                         consts: arg_consts.clone(),
                     });
                 }
-                let Some(target) = program.resolve(callee) else {
+                let Some(target) = resolved else {
                     continue;
                 };
-                let is_async = matches!(
-                    program.bodies[target].owner,
-                    BodyOwner::Fn { is_async: true, .. }
-                );
-                out.push(Edge {
-                    target,
-                    span: span.clone(),
-                    chosen: handed_to.filter(|_| is_async),
-                    constraints: state.constraints.clone(),
-                    threads_started: state.threads_started,
-                    consts: arg_consts.clone(),
-                });
                 let summary = &summaries[target];
                 state.threads_started |= summary.starts_threads;
                 if summary.never_returns {
