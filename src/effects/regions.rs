@@ -674,7 +674,9 @@ impl Interp<'_, '_> {
                     guard: false,
                 },
                 flags_param: None,
-                unchecked: summary.unchecked || discarded,
+                // A discarded value hides a failure only when it is the one that reports it: a
+                // wrapper that returns nothing panics or exits on failure itself.
+                unchecked: summary.unchecked || (discarded && reports),
                 elsewhere: false,
             };
             state = self.toggle(state, entered);
