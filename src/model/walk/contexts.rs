@@ -236,6 +236,20 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         if let Some(pattern) = self.is_fork_call(expr) {
             return Some(pattern.to_owned());
         }
+        // `pid.cmp(&0)` (or `0.cmp(&pid)`) on a fork whose child is `0`: the child is where the
+        // comparison is `Equal`.
+        if let syn::Expr::MethodCall(m) = strip(expr)
+            && m.method == "cmp"
+            && let Some(arg) = m.args.first()
+        {
+            let is_fork =
+                |e: &syn::Expr| self.fork_pattern_among(e, locals).as_deref() == Some(ZERO_CHILD);
+            if (is_fork(&m.receiver) && is_zero_literal(arg))
+                || (is_zero_literal(&m.receiver) && is_fork(arg))
+            {
+                return Some(ORDERING_EQUAL.to_owned());
+            }
+        }
         // A local bound to the fork's result, through `?`, `unwrap` and error adapters
         // (`match pid.context("fork")? { .. }`).
         let mut expr = strip(expr);
@@ -445,11 +459,9 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         let syn::Expr::Binary(b) = strip(cond) else {
             return None;
         };
-        let is_zero = |e: &syn::Expr| {
-            matches!(strip(e), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })
-                if i.base10_parse::<i64>().ok() == Some(0))
-        };
-        let forks = |e: &syn::Expr| self.fork_pattern_among(e, locals).as_deref() == Some("zero");
+        let is_zero = is_zero_literal;
+        let forks =
+            |e: &syn::Expr| self.fork_pattern_among(e, locals).as_deref() == Some(ZERO_CHILD);
         let (fork_left, fork_right) = (
             forks(&b.left) && is_zero(&b.right),
             forks(&b.right) && is_zero(&b.left),
@@ -538,7 +550,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     pub(super) fn is_child_pattern(&self, pat: &syn::Pat, child: &str) -> bool {
         match pat {
             syn::Pat::Lit(l) => {
-                child == "zero"
+                child == ZERO_CHILD
                     && matches!(&l.lit, syn::Lit::Int(i) if i.base10_parse::<i64>().ok() == Some(0))
             }
             syn::Pat::Path(p) => self.resolve(&p.path).as_deref() == Some(child),
@@ -580,6 +592,18 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 .is_some_and(|contexts| contexts.iter().any(|&(_, c)| threads(c)))
             || path.starts_with("tokio::runtime::")
     }
+}
+
+/// The child pattern of a fork whose child sees `0` (`libc::fork`), as the catalogue writes it.
+const ZERO_CHILD: &str = "zero";
+
+/// What comparing such a fork's result with `0` by `Ord::cmp` gives in the child.
+const ORDERING_EQUAL: &str = "std::cmp::Ordering::Equal";
+
+/// Whether an expression is the integer literal `0` (through `&` and parentheses).
+fn is_zero_literal(expr: &syn::Expr) -> bool {
+    matches!(strip(expr), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })
+        if i.base10_parse::<i64>().ok() == Some(0))
 }
 
 /// Finds context APIs given a closure by name, so the closure's `let` can be placed in that
