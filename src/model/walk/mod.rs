@@ -454,7 +454,9 @@ fn pointee(
         syn::Type::Reference(r) => pointee(resolver, aliases, module, &r.elem, depth + 1),
         syn::Type::Paren(p) => pointee(resolver, aliases, module, &p.elem, depth + 1),
         syn::Type::Path(p) if p.qself.is_none() => {
-            let canonical = resolver.resolve(module, &[], &WrittenPath::from_syn(&p.path))?;
+            let canonical = resolver
+                .resolve(module, &[], &WrittenPath::from_syn(&p.path))
+                .or_else(|| prelude_type(&p.path))?;
             if let Some((alias_module, target)) = aliases.get(&canonical) {
                 return pointee(resolver, aliases, *alias_module, target, depth + 1);
             }
@@ -473,6 +475,21 @@ fn pointee(
 
 /// Pointers whose methods are their target's (`Deref`).
 const SMART_POINTERS: &[&str] = &["std::sync::Arc", "std::rc::Rc", "std::boxed::Box"];
+
+/// The standard prelude's pointer type a single name means where nothing in scope declares
+/// it (`Box<Pod>` without an import).
+fn prelude_type(path: &syn::Path) -> Option<String> {
+    let [segment] = path.segments.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    if path.leading_colon.is_some() {
+        return None;
+    }
+    match segment.ident.to_string().as_str() {
+        "Box" => Some("std::boxed::Box".to_owned()),
+        _ => None,
+    }
+}
 
 /// A local binding: its name, for `let x = expr` the initializer, its type when known, and
 /// for a namespace-bound handle what made it and where.
