@@ -116,6 +116,16 @@ impl ContextMap {
         self.incoming.get(body).map_or(&[], Vec::as_slice)
     }
 
+    /// Whether incoming context `incoming` of `body` was chosen by the call that brought it:
+    /// the body was handed to a thread API as that thread's work (a function item given by
+    /// name, an `async fn`'s future given to a runtime), rather than called on the caller's
+    /// thread.
+    pub fn handed_over(&self, body: usize, incoming: usize) -> bool {
+        self.incoming(body)
+            .get(incoming)
+            .is_some_and(|i| matches!(i.via, Via::Call { from: None, .. }))
+    }
+
     /// The contexts a point of `body` runs in: those whose constant arguments agree with the
     /// parameter tests around it, with the single-threaded phase over once the body (or a
     /// callee) started threads.

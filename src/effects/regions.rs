@@ -381,6 +381,25 @@ impl Interp<'_, '_> {
         .find_map(|wanted| at.iter().find(|p| p.context == wanted).copied())
     }
 
+    /// A shared context at a point that the body was handed over in (its end hands that
+    /// thread back, as a spawned closure's does).
+    fn handed_shared_at(&self, state: &State) -> Option<AtPoint> {
+        let contexts = self.contexts?;
+        self.at(state)
+            .into_iter()
+            .find(|p| p.context.is_shared() && contexts.handed_over(self.index, p.incoming))
+    }
+
+    /// Whether any context of the body was chosen by a hand-over to a shared thread.
+    fn handed_anywhere(&self) -> bool {
+        self.contexts.is_some_and(|c| {
+            c.incoming(self.index)
+                .iter()
+                .enumerate()
+                .any(|(at, i)| i.context.is_shared() && c.handed_over(self.index, at))
+        })
+    }
+
     /// A context at a point on a thread other than the process's main one (where `/proc/self`
     /// names another thread's namespaces).
     fn off_main_at(&self, state: &State) -> Option<AtPoint> {
@@ -895,9 +914,12 @@ impl Interp<'_, '_> {
         // The API restores when the closure returns, whichever way; only a panic skips it.
         let restored_on_return =
             self.body.context == ThreadContext::Scope(ScopeKind::CallingThread);
+        // A function handed to a thread API by name (or an `async fn`'s future handed to a
+        // runtime) is that thread's whole work, as a spawned closure is.
+        let handed = !spawned && self.handed_anywhere();
         // A function that returns switched on its normal path is an `enter` wrapper: its
         // callers are checked. Only the exits that report failure while switched leak.
-        let wrapper = ends_on.is_some() && !spawned;
+        let wrapper = ends_on.is_some() && !spawned && !handed;
         let mut shared = None;
         let mut leaks: Vec<(RegionStart, LeakWay, Span)> = Vec::new();
         for exit in self.exits.drain(..) {
@@ -919,7 +941,13 @@ impl Interp<'_, '_> {
         } else {
             self.shared_at(end)
         };
-        if let (Some(start), true, Some(point)) = (ends_on, spawned, end_shared) {
+        // The thread it hands back at its end: a spawned closure's, or the one it was handed to.
+        let hands_back = match (spawned, handed) {
+            (true, _) => end_shared,
+            (false, true) if !end.dead => self.handed_shared_at(end),
+            _ => None,
+        };
+        if let (Some(start), Some(point)) = (ends_on, hands_back) {
             shared = shared.or(Some(point));
             leaks.push((start.clone(), LeakWay::EndOfBody, self.body.span.clone()));
         }
