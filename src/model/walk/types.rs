@@ -106,6 +106,14 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 let syn::Expr::Path(callee) = &*c.func else {
                     return None;
                 };
+                // A function whose result type the catalogue knows (`[[builder]]` entries of a
+                // module: `netns_rs::get_from_current_thread()` returns a `NetNs`).
+                if let Some(path) = self.resolve_callee(&c.func)
+                    && let Some((owner, function)) = path.rsplit_once("::")
+                    && let Some(returns) = self.catalog.method_returns(owner, function)
+                {
+                    return Some(TypeRef::Named(returns.to_owned()));
+                }
                 if callee.path.segments.len() >= 2 {
                     let mut ty = callee.path.clone();
                     ty.segments.pop();
