@@ -352,9 +352,17 @@ impl Interp<'_, '_> {
     }
 
     fn run(&mut self, events: &[Event], mut state: State) -> State {
-        for event in events {
+        for (index, event) in events.iter().enumerate() {
             if state.dead {
                 break;
+            }
+            if let Some(next) = events.get(index + 1)
+                && failure_of(event, next)
+                && restores(&state, next)
+            {
+                // A failed restore is left to `unchecked_namespace_switch`: the `?` on the way
+                // back is no leak of the region it was meant to end.
+                continue;
             }
             state = self.step(event, state);
         }
@@ -1019,6 +1027,53 @@ struct Entered {
     /// Its namespace file names another namespace than the one the thread came from: after an
     /// `unshare`, a `setns` into it enters rather than restores.
     elsewhere: bool,
+}
+
+/// Whether `exit` is the exit taken when the raw switch `next` fails (`setns(..)?`): the walk
+/// puts it right before the switch, and its span ends after the switch starts (exits before a
+/// switch in the code end before it).
+fn failure_of(exit: &Event, next: &Event) -> bool {
+    match (exit, next) {
+        (
+            Event::Exit {
+                span: exit,
+                diverges: false,
+                ..
+            },
+            Event::Switch { span: switch, .. },
+        ) => exit.file == switch.file && exit.range.end > switch.range.start,
+        _ => false,
+    }
+}
+
+/// Whether the raw switch `switch` switches the thread back in `state` (it ends the region).
+fn restores(state: &State, switch: &Event) -> bool {
+    let Event::Switch {
+        op,
+        kinds,
+        target,
+        span,
+        ..
+    } = switch
+    else {
+        return false;
+    };
+    if !matches!(state.raw, Raw::On(_)) {
+        return false;
+    }
+    let entered = Entered {
+        op: *op,
+        kinds: kinds.clone(),
+        start: RegionStart {
+            span: span.clone(),
+            via: Vec::new(),
+            guard: false,
+        },
+        flags_param: None,
+        unchecked: false,
+        elsewhere: *target == SwitchTarget::Elsewhere,
+    };
+    matches!(toggle(state.raw.clone(), entered), Raw::Off)
 }
 
 /// The state after a switch (or a call that switches).

@@ -323,8 +323,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     }
 
     /// An exit that happens only on some outcomes of `operand` (`?`, `unwrap`). On a raw
-    /// switch it is dropped (a failed switch switches nothing); on a call just recorded it is
-    /// attached to the call, whose effect decides whether it leaves a region.
+    /// switch it goes before the switch (a failed switch switches nothing); on a call just
+    /// recorded it is attached to the call, whose effect decides whether it leaves a region.
     pub(super) fn conditional_exit(
         &mut self,
         kind: ExitKind,
@@ -339,7 +339,14 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             diverges: false,
         };
         match list.last_mut() {
-            Some(Event::Switch { span, .. }) if *span == operand_span => {}
+            Some(Event::Switch { span, .. }) if *span == operand_span => {
+                // The switch failed, so it switched nothing: the exit is taken in the state
+                // before it, and leaves whatever region was open then. Placed before the
+                // switch, it is told apart from exits before it by coming later in the text.
+                let switch = list.pop();
+                list.push(exit);
+                list.extend(switch);
+            }
             Some(Event::Call {
                 span, exit: slot, ..
             }) if *span == operand_span => {
