@@ -483,6 +483,7 @@ impl Interp<'_, '_> {
                 exit,
                 arg_kinds,
                 discarded,
+                handed_to,
                 ..
             } => {
                 let call = CallSite {
@@ -492,6 +493,7 @@ impl Interp<'_, '_> {
                     exit,
                     arg_kinds,
                     discarded: *discarded,
+                    handed_to: *handed_to,
                 };
                 state = self.call(state, call);
             }
@@ -610,8 +612,20 @@ impl Interp<'_, '_> {
             exit,
             arg_kinds,
             discarded,
+            handed_to,
         } = call;
         let target = self.program.resolve(callee);
+        // `tokio::spawn(serve(conn))`: an `async fn`'s body runs where its future is handed,
+        // not here; making the future does nothing to this thread.
+        if handed_to.is_some()
+            && let Some(target) = target
+            && matches!(
+                self.program.bodies[target].owner,
+                BodyOwner::Fn { is_async: true, .. }
+            )
+        {
+            return state;
+        }
         if state.region().is_some() || matches!(self.body.context, ThreadContext::Scope(_)) {
             match target {
                 Some(target) => self.outcome.region_calls.push(target),
@@ -1015,6 +1029,8 @@ struct CallSite<'e> {
     exit: &'e Option<(ExitKind, Span)>,
     arg_kinds: &'e [Option<BTreeSet<FlagKind>>],
     discarded: bool,
+    /// The context a thread API runs the call's value in (`tokio::spawn(serve(conn))`).
+    handed_to: Option<ThreadContext>,
 }
 
 /// A switch (or a call that switches) about to be applied to the state.
