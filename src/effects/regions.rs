@@ -1046,8 +1046,8 @@ struct Entered {
 }
 
 /// Whether `exit` is the exit taken when the raw switch `next` fails (`setns(..)?`): the walk
-/// puts it right before the switch, and its span ends after the switch starts (exits before a
-/// switch in the code end before it).
+/// puts it right before the switch, spanning from the switch's start to the `?` (an exit in the
+/// code before the switch ends before it starts).
 fn failure_of(exit: &Event, next: &Event) -> bool {
     match (exit, next) {
         (
@@ -1057,7 +1057,11 @@ fn failure_of(exit: &Event, next: &Event) -> bool {
                 ..
             },
             Event::Switch { span: switch, .. },
-        ) => exit.file == switch.file && exit.range.end > switch.range.start,
+        ) => {
+            exit.file == switch.file
+                && exit.range.start == switch.range.start
+                && exit.range.end >= switch.range.end
+        }
         _ => false,
     }
 }

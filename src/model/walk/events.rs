@@ -339,12 +339,28 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             diverges: false,
         };
         match list.last_mut() {
-            Some(Event::Switch { span, .. }) if *span == operand_span => {
+            Some(Event::Switch { span: at, .. }) if *at == operand_span => {
                 // The switch failed, so it switched nothing: the exit is taken in the state
                 // before it, and leaves whatever region was open then. Placed before the
-                // switch, it is told apart from exits before it by coming later in the text.
+                // switch, it spans the switch up to the `?` (an `unwrap` call already does),
+                // which tells it apart from an exit in the code before the switch.
+                let Event::Exit { kind, span, .. } = exit else {
+                    return;
+                };
+                let span = if span.file == at.file && span.range.end >= at.range.start {
+                    crate::diagnostic::Span {
+                        range: at.range.start..span.range.end.max(at.range.end),
+                        ..span
+                    }
+                } else {
+                    span
+                };
                 let switch = list.pop();
-                list.push(exit);
+                list.push(Event::Exit {
+                    kind,
+                    span,
+                    diverges: false,
+                });
                 list.extend(switch);
             }
             Some(Event::Call {
