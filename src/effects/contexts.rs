@@ -79,6 +79,10 @@ pub struct Incoming {
     pub via: Via,
     /// Whether it comes from a test (whose use of a function says nothing of its contract).
     pub test: bool,
+    /// Whether the code runs inside a future that `block_on` drives on that thread (the root
+    /// future, and what it awaits): an `.await` there parks the thread, it does not move the
+    /// future to another one.
+    pub blocked_on: bool,
 }
 
 impl Incoming {
@@ -237,6 +241,8 @@ struct Edge {
     threads_started: bool,
     /// Constant arguments.
     consts: Vec<Option<bool>>,
+    /// Whether the callee is a future that `block_on` drives on the caller's thread.
+    blocked_on: bool,
 }
 
 /// Computes every body's contexts to a fixpoint.
@@ -320,6 +326,7 @@ pub fn compute(program: &Program<'_>, summaries: &[Summary]) -> ContextMap {
                     consts: Vec::new(),
                     via: Via::Root(Root::Entry("a test elsewhere")),
                     test: true,
+                    blocked_on: false,
                 },
             );
         }
@@ -359,6 +366,7 @@ impl Propagation<'_, '_> {
                 consts: Vec::new(),
                 via: Via::Root(root),
                 test: false,
+                blocked_on: false,
             },
         );
     }
@@ -371,11 +379,12 @@ impl Propagation<'_, '_> {
                 if !source.agrees_with(&edge.constraints) {
                     continue;
                 }
-                let (context, from) = match edge.chosen {
-                    Some(chosen) => (chosen, None),
+                let (context, from, blocked_on) = match edge.chosen {
+                    Some(chosen) => (chosen, None, false),
                     None => (
                         after_start(source.context, edge.threads_started),
                         Some(index),
+                        source.blocked_on || edge.blocked_on,
                     ),
                 };
                 let incoming = Incoming {
@@ -387,6 +396,7 @@ impl Propagation<'_, '_> {
                         from,
                     },
                     test: source.test,
+                    blocked_on,
                 };
                 push(&mut self.map, edge.target, incoming, &mut self.pending);
             }
@@ -448,7 +458,10 @@ fn push(
         incoming.consts.clear();
     }
     if list.iter().any(|i| {
-        i.context == incoming.context && i.consts == incoming.consts && i.test == incoming.test
+        i.context == incoming.context
+            && i.consts == incoming.consts
+            && i.test == incoming.test
+            && i.blocked_on == incoming.blocked_on
     }) {
         return;
     }
@@ -468,6 +481,7 @@ fn root_of(program: &Program<'_>, index: usize) -> Option<Incoming> {
                 body.context,
                 ThreadContext::TestThread | ThreadContext::OwnRuntime
             ),
+            blocked_on: false,
         }),
         _ => None,
     }
@@ -494,6 +508,13 @@ fn inherited(
 ) -> Option<Incoming> {
     let source = &map.incoming[parent][from];
     let chosen = program.bodies[child].context;
+    // A future an API drives on the thread that calls it (`Runtime::block_on`'s root future):
+    // the parent's thread, which its awaits park.
+    let driven_here = chosen == ThreadContext::Caller
+        && matches!(
+            program.bodies[child].owner,
+            BodyOwner::AsyncBlock { spawned: true } | BodyOwner::Closure { spawned: true }
+        );
     let context = match chosen {
         // A region around the closure on the calling thread: it runs where its parent runs.
         ThreadContext::Caller | ThreadContext::Scope(ScopeKind::CallingThread) => source.context,
@@ -506,6 +527,7 @@ fn inherited(
                 consts: Vec::new(),
                 via: Via::Root(Root::Handed),
                 test: source.test,
+                blocked_on: false,
             });
         }
     };
@@ -514,6 +536,7 @@ fn inherited(
         consts: Vec::new(),
         via: Via::Parent { parent, from },
         test: source.test,
+        blocked_on: source.blocked_on || driven_here,
     })
 }
 
@@ -563,13 +586,15 @@ fn walk(
                         program.bodies[target].owner,
                         BodyOwner::Fn { is_async: true, .. }
                     );
+                    let (chosen, blocked_on) = handed_future(*handed_to, is_async);
                     out.push(Edge {
                         target,
                         span: span.clone(),
-                        chosen: handed_to.filter(|_| is_async),
+                        chosen,
                         constraints: state.constraints.clone(),
                         threads_started: state.threads_started,
                         consts: arg_consts.clone(),
+                        blocked_on,
                     });
                 }
                 let Some(target) = resolved else {
@@ -587,13 +612,15 @@ fn walk(
                 span,
             } => {
                 if let Some(target) = program.resolve(callee) {
+                    let driven_here = *context == ThreadContext::Caller;
                     out.push(Edge {
                         target,
                         span: span.clone(),
-                        chosen: Some(*context),
+                        chosen: (!driven_here).then_some(*context),
                         constraints: state.constraints.clone(),
                         threads_started: state.threads_started,
                         consts: Vec::new(),
+                        blocked_on: driven_here,
                     });
                 }
             }
@@ -606,6 +633,7 @@ fn walk(
                         constraints: state.constraints.clone(),
                         threads_started: state.threads_started,
                         consts: Vec::new(),
+                        blocked_on: false,
                     });
                 }
             }
@@ -646,6 +674,21 @@ fn walk(
         }
     }
     false
+}
+
+/// What a call whose value is handed to a thread API does to the callee's context: an
+/// `async fn`'s future runs in the context the API chose, or, for an API that drives it on the
+/// calling thread (`Runtime::block_on`), in the caller's, with its awaits parking that thread.
+/// Any other call runs its callee here.
+fn handed_future(
+    handed_to: Option<ThreadContext>,
+    is_async: bool,
+) -> (Option<ThreadContext>, bool) {
+    match handed_to {
+        Some(ThreadContext::Caller) if is_async => (None, true),
+        Some(context) if is_async => (Some(context), false),
+        _ => (None, false),
+    }
 }
 
 /// Whether a loop body can leave the loop (a `break` or `continue` outside inner loops).

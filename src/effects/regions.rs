@@ -416,9 +416,14 @@ impl Interp<'_, '_> {
             .find(|p| !p.context.is_main_thread())
     }
 
-    /// A context at a point where the code may resume on another thread after an `.await`.
+    /// A context at a point where the code may resume on another thread after an `.await`
+    /// (not inside a future that `block_on` drives on its thread).
     fn migrating_at(&self, state: &State) -> Option<AtPoint> {
-        self.at(state).into_iter().find(|p| p.context.may_migrate())
+        let contexts = self.contexts?;
+        let incoming = contexts.incoming(self.index);
+        self.at(state).into_iter().find(|p| {
+            p.context.may_migrate() && !incoming.get(p.incoming).is_some_and(|i| i.blocked_on)
+        })
     }
 
     fn witness(&self, point: AtPoint) -> Option<Witness> {
@@ -616,8 +621,9 @@ impl Interp<'_, '_> {
         } = call;
         let target = self.program.resolve(callee);
         // `tokio::spawn(serve(conn))`: an `async fn`'s body runs where its future is handed,
-        // not here; making the future does nothing to this thread.
-        if handed_to.is_some()
+        // not here; making the future does nothing to this thread (unless the API drives it
+        // right here: `Runtime::block_on`).
+        if handed_to.is_some_and(|c| c != ThreadContext::Caller)
             && let Some(target) = target
             && matches!(
                 self.program.bodies[target].owner,

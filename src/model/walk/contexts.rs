@@ -582,7 +582,12 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     /// Whether calling `path` starts threads (a thread API, a runtime).
     pub(super) fn starts_threads(&self, path: &str) -> bool {
-        let threads = |context: ThreadContext| context != ThreadContext::ChildAfterFork;
+        let threads = |context: ThreadContext| {
+            !matches!(
+                context,
+                ThreadContext::ChildAfterFork | ThreadContext::Caller
+            )
+        };
         self.catalog
             .context_of_call(path)
             .is_some_and(|(_, kind)| threads(ThreadContext::from(kind)))

@@ -369,10 +369,13 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             self.emit_escape(what, span());
             return;
         }
+        // A child process, or a future driven on this very thread, starts no thread here.
         if context.is_some_and(|(_, c)| {
             !matches!(
                 c,
-                ThreadContext::ChildAfterFork | ThreadContext::Scope(ScopeKind::Child)
+                ThreadContext::ChildAfterFork
+                    | ThreadContext::Scope(ScopeKind::Child)
+                    | ThreadContext::Caller
             )
         }) {
             self.threads_start();
