@@ -303,6 +303,24 @@ pub struct ProcessWidePath {
     pub exact: bool,
 }
 
+/// A path prefix that names the calling thread's own files (`/proc/thread-self/`): the thread
+/// that opens it decides what it names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreadPath {
+    /// The prefix, with `{tid}` where a path names the thread by its id.
+    pub prefix: String,
+}
+
+impl ThreadPath {
+    /// The literal text source code spells it with: the prefix up to its first placeholder,
+    /// without a trailing `/` (`/proc/self/task`).
+    pub fn spelled(&self) -> &str {
+        let literal = self.prefix.split('{').next().unwrap_or_default();
+        literal.trim_end_matches('/')
+    }
+}
+
 /// The whole catalogue.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -337,6 +355,9 @@ pub struct Catalog {
     /// Process-wide namespace paths.
     #[serde(default, rename = "process_wide_path")]
     pub process_wide_paths: Vec<ProcessWidePath>,
+    /// Paths that name the calling thread.
+    #[serde(default, rename = "thread_path")]
+    pub thread_paths: Vec<ThreadPath>,
     /// Paths whose contents depend on the thread's namespace.
     #[serde(default, rename = "sensitive_path")]
     pub sensitive_paths: Vec<SensitivePath>,
@@ -373,6 +394,7 @@ impl Catalog {
         self.sensitive.extend(other.sensitive);
         self.escapes.extend(other.escapes);
         self.process_wide_paths.extend(other.process_wide_paths);
+        self.thread_paths.extend(other.thread_paths);
         self.sensitive_paths.extend(other.sensitive_paths);
         self.execs.extend(other.execs);
         self.builders.extend(other.builders);
@@ -504,6 +526,14 @@ impl Catalog {
         self.process_wide_paths.iter().any(|p| {
             literal.starts_with(&p.prefix) || (p.exact && literal == p.prefix.trim_end_matches('/'))
         })
+    }
+
+    /// What a path names below the calling thread's directory (`ns/net` of
+    /// `/proc/thread-self/ns/net`), if it names the calling thread at all.
+    pub fn calling_thread_part<'p>(&self, path: &'p str) -> Option<&'p str> {
+        self.thread_paths
+            .iter()
+            .find_map(|t| path.strip_prefix(t.prefix.as_str()))
     }
 
     /// What a handle constructor makes, if `path` is one (a socket, a netlink handle …).

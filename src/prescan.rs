@@ -73,6 +73,9 @@ impl Needles {
         for path in &catalog.process_wide_paths {
             words.insert(path.prefix.trim_end_matches('/').to_owned());
         }
+        for path in &catalog.thread_paths {
+            words.insert(path.spelled().to_owned());
+        }
         for path in configured_strings(configured) {
             words.insert(first_segment(&path).to_owned());
             words.insert(last_segment(&path).to_owned());

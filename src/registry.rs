@@ -112,11 +112,11 @@ pub static AWAIT_WHILE_SWITCHED: Lint = Lint {
     docs: include_str!("../lints/await_while_switched.md"),
 };
 
-/// `unscoped_namespace_op`: a namespace-sensitive operation inside a raw switched region.
+/// `unscoped_namespace_op`: a namespace-sensitive operation that may run in the wrong namespace.
 pub static UNSCOPED_NAMESPACE_OP: Lint = Lint {
     name: "unscoped_namespace_op",
     default_level: Level::Deny,
-    summary: "a namespace-sensitive operation inside a raw switched region",
+    summary: "a namespace-sensitive operation that may run in the wrong namespace (after an `.await`, an unchecked or partial switch)",
     docs: include_str!("../lints/unscoped_namespace_op.md"),
 };
 
@@ -144,19 +144,19 @@ pub static THREAD_UNSAFE_NAMESPACE_KIND: Lint = Lint {
     docs: include_str!("../lints/thread_unsafe_namespace_kind.md"),
 };
 
-/// `unchecked_namespace_switch`: a raw switch whose result is discarded.
+/// `unchecked_namespace_switch`: a switch, raw or through a wrapper, whose result is discarded.
 pub static UNCHECKED_NAMESPACE_SWITCH: Lint = Lint {
     name: "unchecked_namespace_switch",
     default_level: Level::Deny,
-    summary: "a raw switch whose result is discarded",
+    summary: "a switch, raw or through a wrapper, whose result is discarded",
     docs: include_str!("../lints/unchecked_namespace_switch.md"),
 };
 
-/// `process_wide_namespace_path`: a `/proc/self/ns` or `/proc/net` path in a crate that switches threads.
+/// `process_wide_namespace_path`: a `/proc/self` or `/proc/net` path where it names another thread's namespace.
 pub static PROCESS_WIDE_NAMESPACE_PATH: Lint = Lint {
     name: "process_wide_namespace_path",
     default_level: Level::Warn,
-    summary: "a `/proc/self/ns` or `/proc/net` path in a crate that switches threads",
+    summary: "a `/proc/self` or `/proc/net` path where it names another thread's namespace than the caller's",
     docs: include_str!("../lints/process_wide_namespace_path.md"),
 };
 

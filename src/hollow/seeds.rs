@@ -72,6 +72,10 @@ pub fn seed_words(catalog: &Catalog, configured: &Catalog) -> Seeds {
     for path in &catalog.process_wide_paths {
         switching.insert(path.prefix.trim_end_matches('/').to_owned());
     }
+    // A thread's own path opened on a pool thread is a finding without any switch.
+    for path in &catalog.thread_paths {
+        switching.insert(path.spelled().to_owned());
+    }
     for path in crate::prescan::configured_strings(configured) {
         scoped.extend(path.split("::").map(str::to_owned));
     }

@@ -167,10 +167,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             .filter_map(|e| self.path_used(e))
             .collect();
         for (value, span) in values {
-            if escapes
-                && (classify_namespace_path(&value) == SwitchTarget::OwnThread
-                    || value.starts_with("/proc/thread-self/"))
-            {
+            if escapes && self.catalog.calling_thread_part(&value).is_some() {
                 self.facts.pool_thread_paths.push(PathUse {
                     span: span.clone(),
                     value: value.clone(),
@@ -219,7 +216,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         {
             return match self.field_paths.get(&(ty.clone(), ident_name(field))) {
                 Some((value, span)) => {
-                    let target = classify_namespace_path(value);
+                    let target = classify_namespace_path(self.catalog, value);
                     let used = (target == SwitchTarget::ProcessWide)
                         .then(|| (span.clone(), value.clone()));
                     (target, used)
@@ -242,7 +239,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             return unknown;
         };
         if let Some((path, span)) = self.opened_path(init) {
-            let target = classify_namespace_path(&path);
+            let target = classify_namespace_path(self.catalog, &path);
             let used = (target == SwitchTarget::ProcessWide).then_some((span, path));
             return (target, used);
         }
@@ -379,7 +376,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             }
             other => self.opened_path(other)?,
         };
-        Some(classify_namespace_path(&opened.0))
+        Some(classify_namespace_path(self.catalog, &opened.0))
     }
 
     /// The string literal an expression is, with its span (the value of a `const`, the tail
@@ -515,8 +512,11 @@ impl<'ast> Visit<'ast> for JoinedParameter<'_, '_, 'ast> {
 }
 
 /// What joining the namespace a path names does to the calling thread.
-pub(super) fn classify_namespace_path(path: &str) -> SwitchTarget {
-    if path.starts_with("/proc/thread-self/ns/") || path.starts_with("/proc/self/task/{tid}/ns/") {
+pub(super) fn classify_namespace_path(catalog: &Catalog, path: &str) -> SwitchTarget {
+    if catalog
+        .calling_thread_part(path)
+        .is_some_and(|part| part.starts_with("ns/"))
+    {
         SwitchTarget::OwnThread
     } else if path.starts_with("/proc/self/ns/") || path.starts_with("/proc/{pid}/ns/") {
         SwitchTarget::ProcessWide
