@@ -547,6 +547,11 @@ fn an_exit_between_switch_and_restore_leaks_on_a_callers_thread() {
     assert!(outcome.switches);
     assert!(outcome.ends_switched.is_none());
     assert!(!outcome.never_returns);
+    // The finding says why the code runs on a shared thread.
+    assert!(outcome.findings.iter().all(|f| match &f.kind {
+        FindingKind::Leak { witness, .. } => witness.is_some(),
+        _ => true,
+    }));
 }
 
 #[test]
@@ -865,6 +870,10 @@ fn an_await_in_a_region_on_a_task_is_reported_and_taints_what_follows() {
         })
         .collect();
     assert_eq!(awaits, [(51, 52), (51, 53)]);
+    assert!(outcomes[1].findings.iter().all(|f| match &f.kind {
+        FindingKind::Await { witness, .. } => witness.is_some(),
+        _ => true,
+    }));
     // The first `.await` of the region is the one named; a new region starts clean.
     assert_eq!(
         operations(&outcomes[1]),

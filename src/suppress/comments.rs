@@ -245,6 +245,14 @@ let g = c"\" // nslint: allow(g)"; let h = b'"'; // nslint: allow(h) -- after a 
         assert!(line_comments("r#\"// nslint: allow(x)").is_empty());
         // Closed by fewer hashes than it opened with, at the very end.
         assert!(line_comments("r##\"// nslint: allow(x)\"#").is_empty());
+        // A slash or a star alone inside a block comment opens and closes nothing.
+        let text = "/* a/b * c */ // nslint: allow(y)";
+        assert_eq!(line_comments(text), [14..text.len()]);
+        // A file may end in an identifier ending in a prefix letter.
+        assert_eq!(line_comments("// a\nlet ab").len(), 1);
+        assert_eq!(line_comments("// a\nlet ac").len(), 1);
+        assert_eq!(line_comments("// a\nlet ar").len(), 1);
+        assert_eq!(line_comments("// a\nlet x = b").len(), 1);
     }
 
     #[test]
