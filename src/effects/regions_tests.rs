@@ -5,7 +5,7 @@
 use super::*;
 use crate::effects::contexts;
 use crate::model::CrateFacts;
-use crate::model::ir::ParamTest;
+use crate::model::ir::{Entry, ParamTest};
 use crate::source::FileId;
 
 fn span(at: usize) -> Span {
@@ -1274,4 +1274,121 @@ fn without_contexts_only_facts_are_recorded() {
     assert!(outcome.findings.is_empty());
     assert!(outcome.sensitive.is_some());
     assert!(outcome.ends_switched.is_some());
+}
+
+// The contexts the interpreter judges with, and the witnesses its findings carry.
+
+fn roots(bodies: Vec<Body>) -> Vec<Vec<(ThreadContext, contexts::Root)>> {
+    let count = bodies.len();
+    let facts = CrateFacts {
+        bodies,
+        ..CrateFacts::default()
+    };
+    let program = Program::new(&[&facts]);
+    let summaries = vec![Summary::default(); count];
+    let map = contexts::compute(&program, &summaries);
+    (0..count)
+        .map(|body| {
+            (0..map.incoming(body).len())
+                .map(|at| {
+                    let witness = map.witness(&program, body, at);
+                    (witness.context, witness.root)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn with_owner(mut body: Body, edit: impl FnOnce(&mut BodyOwner)) -> Body {
+    edit(&mut body.owner);
+    body
+}
+
+#[test]
+fn a_body_without_callers_says_why_it_may_run_anywhere() {
+    let external = function("api", Vec::new());
+    let private = with_owner(function("helper", Vec::new()), |o| {
+        if let BodyOwner::Fn { external, .. } = o {
+            *external = false;
+        }
+    });
+    let test_support = with_owner(function("fixture", Vec::new()), |o| {
+        if let BodyOwner::Fn {
+            external,
+            test_support,
+            ..
+        } = o
+        {
+            *external = false;
+            *test_support = true;
+        }
+    });
+    let found = roots(vec![external, private, test_support]);
+    assert_eq!(
+        found[0],
+        [(ThreadContext::Unknown, contexts::Root::External)]
+    );
+    assert_eq!(
+        found[1],
+        [(ThreadContext::Unknown, contexts::Root::NoCallers)]
+    );
+    // Test support that nothing here calls runs on the threads of tests elsewhere.
+    assert_eq!(
+        found[2],
+        [(
+            ThreadContext::TestThread,
+            contexts::Root::Entry("a test elsewhere")
+        )]
+    );
+}
+
+#[test]
+fn entry_points_name_themselves() {
+    let entry = |name: &str, context: ThreadContext, kind: Entry| {
+        let mut body = with_owner(function(name, Vec::new()), |o| {
+            if let BodyOwner::Fn {
+                entry, external, ..
+            } = o
+            {
+                *entry = Some(kind);
+                *external = false;
+            }
+        });
+        body.context = context;
+        body
+    };
+    let found = roots(vec![
+        entry("main", ThreadContext::SingleThreaded, Entry::Main),
+        entry(
+            "ctor",
+            ThreadContext::MainThread,
+            Entry::Root(ThreadContext::MainThread),
+        ),
+        entry(
+            "t",
+            ThreadContext::TestThread,
+            Entry::Root(ThreadContext::TestThread),
+        ),
+        entry(
+            "w",
+            ThreadContext::DedicatedThread,
+            Entry::Root(ThreadContext::DedicatedThread),
+        ),
+    ]);
+    let names: Vec<_> = found
+        .iter()
+        .map(|r| match &r[0].1 {
+            contexts::Root::Entry(name) => *name,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "`main` or a constructor",
+            "`main`",
+            "a test",
+            "an entry point"
+        ]
+    );
 }
