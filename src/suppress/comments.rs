@@ -247,7 +247,7 @@ let g = c"\" // nslint: allow(g)"; let h = b'"'; // nslint: allow(h) -- after a 
         assert!(line_comments("r##\"// nslint: allow(x)\"#").is_empty());
         // A slash or a star alone inside a block comment opens and closes nothing.
         let text = "/* a/b * c */ // nslint: allow(y)";
-        assert_eq!(line_comments(text), [14..text.len()]);
+        assert_eq!(line_comments(text), vec![14..text.len()]);
         // A file may end in an identifier ending in a prefix letter.
         assert_eq!(line_comments("// a\nlet ab").len(), 1);
         assert_eq!(line_comments("// a\nlet ac").len(), 1);
