@@ -179,8 +179,8 @@ fn workspace_fixture_through_cargo_matches_path_mode() {
 }
 
 /// A finding's notes say why its code runs on a thread it must hand back unswitched (the
-/// witness: the root of its calling context, and the calls from there). Annotations do not
-/// cover notes, so a few of each kind are checked here.
+/// witness: the root of its calling context, and the calls from there), and its labels what
+/// the code does. Annotations cover neither, so a few of each kind are checked here.
 #[test]
 fn findings_say_why_their_code_runs_on_a_shared_thread() {
     let cases = fixtures_dir().join("cases");
@@ -210,6 +210,16 @@ fn findings_say_why_their_code_runs_on_a_shared_thread() {
             32,
             "`spawn_container_wrong_branch` is public",
         ),
+        (
+            "regions_kinds.rs",
+            15,
+            "switches this thread into another uts namespace",
+        ),
+        (
+            "thread_kinds.rs",
+            15,
+            "moves this thread into a new mnt and user namespace",
+        ),
     ];
     for (case, line, text) in checks {
         let analysis = run(&discover_paths(&[cases.join(case)]));
@@ -218,14 +228,27 @@ fn findings_say_why_their_code_runs_on_a_shared_thread() {
             .iter()
             .filter(|d| {
                 d.primary.as_ref().is_some_and(|p| {
-                    analysis.db.get(p.span.file).position(p.span.range.start).line == *line
+                    analysis
+                        .db
+                        .get(p.span.file)
+                        .position(p.span.range.start)
+                        .line
+                        == *line
                 })
             })
-            .flat_map(|d| d.children.iter().map(|c| c.message.as_str()))
+            .flat_map(|d| {
+                let labels = d
+                    .primary
+                    .iter()
+                    .chain(&d.secondary)
+                    .map(|l| l.message.as_str());
+                let children = d.children.iter().map(|c| c.message.as_str());
+                labels.chain(children)
+            })
             .collect();
         assert!(
             notes.iter().any(|n| n.contains(text)),
-            "{case}:{line}: no note saying {text:?} among {notes:#?}"
+            "{case}:{line}: no label or note saying {text:?} among {notes:#?}"
         );
     }
 }
