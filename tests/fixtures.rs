@@ -177,3 +177,78 @@ fn workspace_fixture_through_cargo_matches_path_mode() {
     assert_eq!(actual(&through_cargo), actual(&through_paths));
     assert_eq!(actual(&through_cargo), expected(&root));
 }
+
+/// A finding's notes say why its code runs on a thread it must hand back unswitched (the
+/// witness: the root of its calling context, and the calls from there), and its labels what
+/// the code does. Annotations cover neither, so a few of each kind are checked here.
+#[test]
+fn findings_say_why_their_code_runs_on_a_shared_thread() {
+    let cases = fixtures_dir().join("cases");
+    let checks: &[(&str, usize, &str)] = &[
+        (
+            "contexts_public",
+            38,
+            "`configure_for_callers` is public: callers outside the workspace may run it",
+        ),
+        (
+            "regions_try_between.rs",
+            14,
+            "no caller of `configure_pod` is known in the workspace",
+        ),
+        (
+            "contexts_flag_arguments.rs",
+            53,
+            "handed to a thread pool here (reached as closure → configure_pool)",
+        ),
+        (
+            "contexts_flag_arguments.rs",
+            53,
+            "`closure` calls `configure_pool`",
+        ),
+        (
+            "fork_parent_test.rs",
+            32,
+            "`spawn_container_wrong_branch` is public",
+        ),
+        (
+            "regions_kinds.rs",
+            15,
+            "switches this thread into another uts namespace",
+        ),
+        (
+            "thread_kinds.rs",
+            15,
+            "moves this thread into a new mnt and user namespace",
+        ),
+    ];
+    for (case, line, text) in checks {
+        let analysis = run(&discover_paths(&[cases.join(case)]));
+        let notes: Vec<&str> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.primary.as_ref().is_some_and(|p| {
+                    analysis
+                        .db
+                        .get(p.span.file)
+                        .position(p.span.range.start)
+                        .line
+                        == *line
+                })
+            })
+            .flat_map(|d| {
+                let labels = d
+                    .primary
+                    .iter()
+                    .chain(&d.secondary)
+                    .map(|l| l.message.as_str());
+                let children = d.children.iter().map(|c| c.message.as_str());
+                labels.chain(children)
+            })
+            .collect();
+        assert!(
+            notes.iter().any(|n| n.contains(text)),
+            "{case}:{line}: no label or note saying {text:?} among {notes:#?}"
+        );
+    }
+}

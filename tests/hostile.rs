@@ -15,6 +15,11 @@ const GOOD: &str = "fn main() {\n    unsafe { libc::setns(0, libc::CLONE_NEWNET)
 
 /// Runs the binary in `dir` with `args` and extra environment, killing it after `limit`.
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)], limit: Duration) -> Output {
+    wait(command(dir, args, env), args, limit)
+}
+
+/// The binary in `dir` with `args` and extra environment, its output piped.
+fn command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-nslint"));
     command
         .args(args)
@@ -26,6 +31,11 @@ fn run(dir: &Path, args: &[&str], env: &[(&str, &str)], limit: Duration) -> Outp
     for (key, value) in env {
         command.env(key, value);
     }
+    command
+}
+
+/// Runs `command` (the binary with `args`), killing it after `limit`.
+fn wait(mut command: Command, args: &[&str], limit: Duration) -> Output {
     let mut child = command.spawn().expect("the binary starts");
     let mut stdout = child.stdout.take().expect("stdout");
     let mut stderr = child.stderr.take().expect("stderr");
@@ -451,6 +461,28 @@ fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
+/// For a child of root: the binary it execs gets no capabilities (`SECBIT_NOROOT`, and no
+/// ambient ones), so it is refused mode-000 files as any user is. Runs between fork and exec.
+#[cfg(unix)]
+fn exec_without_capabilities() -> std::io::Result<()> {
+    const SECBIT_NOROOT: libc::c_ulong = 1;
+    // SAFETY: prctl with integer arguments only; nothing is allocated after fork.
+    unsafe {
+        if libc::prctl(libc::PR_SET_SECUREBITS, SECBIT_NOROOT, 0, 0, 0) != 0
+            || libc::prctl(
+                libc::PR_CAP_AMBIENT,
+                libc::PR_CAP_AMBIENT_CLEAR_ALL as libc::c_ulong,
+                0,
+                0,
+                0,
+            ) != 0
+        {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_files_and_directories_are_reported_and_skipped() {
@@ -471,10 +503,16 @@ fn unreadable_files_and_directories_are_reported_and_skipped() {
     write(dir.path(), "closed/inner.rs", GOOD);
     fs::set_permissions(dir.path().join("closed"), fs::Permissions::from_mode(0o000))
         .expect("chmod");
-    let output = lint(
-        dir.path(),
-        &["--message-format", "json", ".", "plain.rs/x.rs"],
-    );
+    let args = ["--message-format", "json", ".", "plain.rs/x.rs"];
+    let mut command = command(dir.path(), &args, &[]);
+    if is_root() {
+        // Root reads mode-000 files through CAP_DAC_OVERRIDE: the binary runs without it, so
+        // that the permission checks below run in CI (as root) too.
+        use std::os::unix::process::CommandExt;
+        // SAFETY: the hook makes only async-signal-safe system calls.
+        unsafe { command.pre_exec(exec_without_capabilities) };
+    }
+    let output = wait(command, &args, Duration::from_secs(120));
     fs::set_permissions(dir.path().join("closed"), fs::Permissions::from_mode(0o755))
         .expect("chmod back");
     assert_eq!(assert_clean_exit(&output), 1);
@@ -482,21 +520,18 @@ fn unreadable_files_and_directories_are_reported_and_skipped() {
     assert!(all.contains("couldn't read `eio.rs`"), "{all}");
     assert!(all.contains("plain.rs/x.rs"), "{all}");
     assert!(linted(&output, "good.rs"), "{all}");
-    if is_root() {
-        println!(
-            "note: running as root, which reads mode-000 files and directories: the \
-             permission sub-checks are skipped (the EIO and ENOTDIR checks above ran)"
-        );
-    } else {
-        assert!(
-            all.contains("couldn't read `locked.rs`: Permission denied"),
-            "{all}"
-        );
-        assert!(
-            all.contains("closed") && all.contains("Permission denied"),
-            "{all}"
-        );
-    }
+    assert!(
+        all.contains("couldn't read `locked.rs`: Permission denied"),
+        "{all}"
+    );
+    assert!(
+        all.lines()
+            .any(|l| l.contains("closed: cannot read") && l.contains("Permission denied")),
+        "{all}"
+    );
+    // The directory's own file is not linted, and neither is the locked one.
+    assert!(!linted(&output, "locked.rs"), "{all}");
+    assert!(!linted(&output, "closed/inner.rs"), "{all}");
 }
 
 #[cfg(unix)]

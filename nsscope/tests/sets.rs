@@ -3,6 +3,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::MetadataExt;
 use std::process::{Command, Stdio};
 
 use common::{thread_net, thread_ns};
@@ -84,11 +85,27 @@ fn run_here_on_a_set_restores_every_kind() {
             )
         })
         .expect("run_here");
-    let want = set
+    // The set holds the helper's own namespaces, as the kernel's links name them.
+    let members = set
         .iter()
-        .map(|m| (m.kind(), m.id().inode()))
+        .map(|m| {
+            let name = match m.kind() {
+                NsKind::Net => "net",
+                NsKind::Uts => "uts",
+                other => panic!("a kind the set was not asked for: {other:?}"),
+            };
+            let link = format!("/proc/{}/ns/{name}", process.pid());
+            let inode = std::fs::metadata(&link)
+                .expect("stat the helper's link")
+                .ino();
+            assert_eq!(m.id().inode(), inode, "{link}");
+            name
+        })
         .collect::<Vec<_>>();
-    assert_eq!(want.len(), 2);
+    assert!(
+        members.len() == 2 && members.contains(&"net") && members.contains(&"uts"),
+        "{members:?}"
+    );
     assert_eq!(
         (inside.0, inside.1),
         (

@@ -15,20 +15,27 @@ const THREADS: usize = 200;
 const CALLS_PER_THREAD: usize = 30;
 
 /// Tasks of this process whose network namespace is one of `targets` (tasks that exit during
-/// the scan are skipped).
+/// the scan are skipped). The scan must see the calling thread: a scan that reads nothing
+/// would find nothing and pass.
 fn tasks_in(targets: &HashSet<u64>) -> Vec<String> {
     let mut found = Vec::new();
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return found;
-    };
+    let tasks = std::fs::read_dir("/proc/self/task").expect("list /proc/self/task");
+    // SAFETY: gettid has no preconditions.
+    let me = unsafe { libc::gettid() }.to_string();
+    let mut saw_me = false;
     for task in tasks.flatten() {
         let link = task.path().join("ns/net");
         if let Ok(meta) = std::fs::metadata(&link) {
+            saw_me |= task.file_name() == me.as_str();
             if targets.contains(&meta.ino()) {
                 found.push(task.file_name().to_string_lossy().into_owned());
             }
         }
     }
+    assert!(
+        saw_me,
+        "the scan of /proc/self/task did not see this thread"
+    );
     found
 }
 

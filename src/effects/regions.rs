@@ -1238,3 +1238,7 @@ fn merge(before: &State, outs: Vec<(State, Option<Span>)>, span: &Span) -> State
         awaited,
     }
 }
+
+#[cfg(test)]
+#[path = "regions_tests.rs"]
+mod tests;

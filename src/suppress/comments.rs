@@ -210,4 +210,77 @@ let l: &'static str = "x"; // nslint: allow-file(e, nslint::f)
             ]
         );
     }
+
+    #[test]
+    fn literals_that_a_plain_string_scan_misreads_hide_their_text() {
+        // Raw strings with a quote inside, with and without a byte prefix; a raw string that
+        // ends in a backslash; a byte string with an escaped quote; identifiers ending in the
+        // prefix letters; an escaped character literal right before a quote literal.
+        let text = r####"let a = r#"say " // nslint: allow(a)"#;
+let b = br#"say " // nslint: allow(b)"#;
+let c = r"C:\"; // nslint: allow(c) -- after a raw string ending in a backslash
+let d = b"\" // nslint: allow(d)";
+let my_r = 1; let x_b = '"'; // nslint: allow(e) -- after identifiers ending in r and b
+let f = match ch { '\\'|'"' => 1, _ => 0 }; // nslint: allow(f) -- after an escape
+let g = c"\" // nslint: allow(g)"; let h = b'"'; // nslint: allow(h) -- after a byte
+"####;
+        let found: Vec<_> = directives(text)
+            .into_iter()
+            .map(|d| (d.lints.join(","), d.reason.is_some()))
+            .collect();
+        let want = ["c", "e", "f", "h"].map(|l| (l.to_owned(), true));
+        assert_eq!(found, want, "{text}");
+    }
+
+    #[test]
+    fn a_comment_runs_to_the_end_of_its_line_and_block_comments_nest() {
+        let text =
+            "/* a /* b */ // nslint: allow(x) */ f(); // nslint: allow(y)\n// nslint: allow(z)";
+        let ranges = line_comments(text);
+        let comments: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(comments, ["// nslint: allow(y)", "// nslint: allow(z)"]);
+        // An unterminated block comment or string hides the rest of the file.
+        assert!(line_comments("/* // nslint: allow(x)").is_empty());
+        assert!(line_comments("\"// nslint: allow(x)").is_empty());
+        assert!(line_comments("r#\"// nslint: allow(x)").is_empty());
+        // Closed by fewer hashes than it opened with, at the very end.
+        assert!(line_comments("r##\"// nslint: allow(x)\"#").is_empty());
+        // A slash or a star alone inside a block comment opens and closes nothing.
+        let text = "/* a/b * c */ // nslint: allow(y)";
+        assert_eq!(line_comments(text), vec![14..text.len()]);
+        // A file may end in an identifier ending in a prefix letter.
+        assert_eq!(line_comments("// a\nlet ab").len(), 1);
+        assert_eq!(line_comments("// a\nlet ac").len(), 1);
+        assert_eq!(line_comments("// a\nlet ar").len(), 1);
+        assert_eq!(line_comments("// a\nlet x = b").len(), 1);
+    }
+
+    #[test]
+    fn a_directive_reads_its_verb_lints_and_reason() {
+        let parsed = |text: &str| parse(text, 0..text.len()).map(|d| (d.verb, d.lints, d.reason));
+        assert_eq!(
+            parsed("//nslint:expect( nslint::a ,b,, ) --  why  "),
+            Some((
+                "expect".into(),
+                vec!["a".into(), "b".into()],
+                Some("why".into())
+            ))
+        );
+        assert_eq!(
+            parsed("// nslint: allow(a) --"),
+            Some(("allow".into(), vec!["a".into()], None))
+        );
+        assert_eq!(
+            parsed("// nslint: allow(a) - not a reason"),
+            Some(("allow".into(), vec!["a".into()], None))
+        );
+        assert_eq!(
+            parsed("// nslint: deny(a) -- levels are attributes only"),
+            None
+        );
+        assert_eq!(parsed("// nslint: allow a"), None);
+        assert_eq!(parsed("// nslint: allow(a"), None);
+        assert_eq!(parsed("// nslintx: allow(a)"), None);
+        assert_eq!(parsed("// see nslint: allow(a)"), None);
+    }
 }

@@ -555,5 +555,15 @@ mod tests {
                 Some("unused_suppression")
             ]
         );
+        // The unfulfilled `expect` says so; an unused `allow` says it is unused.
+        assert!(
+            outcome.problems[1]
+                .message
+                .contains("`expect(nslint::raw_namespace_switch)` is unfulfilled"),
+            "{}",
+            outcome.problems[1].message
+        );
+        assert_eq!(allows[0].action, Action::Allow);
+        assert_eq!(allows[1].action, Action::Expect);
     }
 }
