@@ -215,7 +215,8 @@ let l: &'static str = "x"; // nslint: allow-file(e, nslint::f)
     fn literals_that_a_plain_string_scan_misreads_hide_their_text() {
         // Raw strings with a quote inside, with and without a byte prefix; a raw string that
         // ends in a backslash; a byte string with an escaped quote; identifiers ending in the
-        // prefix letters; an escaped character literal right before a quote literal.
+        // prefix letters; an escaped character literal right before a quote literal; byte and
+        // C strings that hold a directive.
         let text = r####"let a = r#"say " // nslint: allow(a)"#;
 let b = br#"say " // nslint: allow(b)"#;
 let c = r"C:\"; // nslint: allow(c) -- after a raw string ending in a backslash
@@ -223,6 +224,7 @@ let d = b"\" // nslint: allow(d)";
 let my_r = 1; let x_b = '"'; // nslint: allow(e) -- after identifiers ending in r and b
 let f = match ch { '\\'|'"' => 1, _ => 0 }; // nslint: allow(f) -- after an escape
 let g = c"\" // nslint: allow(g)"; let h = b'"'; // nslint: allow(h) -- after a byte
+let i = b"// nslint: allow(i)"; let j = c"// nslint: allow(j)";
 "####;
         let found: Vec<_> = directives(text)
             .into_iter()
