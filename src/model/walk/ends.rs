@@ -151,6 +151,15 @@ mod tests {
             "format!(\"{}\", x)",
             "ns.enter()?",
             "x as u8",
+            // An attribute is the first token of what it is written on.
+            "#[rustfmt::skip] !ready(\"name\")",
+            "#[rustfmt::skip] -1",
+            "#[rustfmt::skip] &handle",
+            "#[rustfmt::skip] (x)",
+            "#[rustfmt::skip] 7",
+            "#[rustfmt::skip] format!(\"{}\", x)",
+            "#[rustfmt::skip] handle",
+            "#[rustfmt::skip] ns.enter()?",
         ];
         for text in exprs {
             let expr: syn::Expr = syn::parse_str(text).expect("an expression");

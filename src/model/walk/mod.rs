@@ -782,6 +782,20 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
     }
 
+    /// Binds the names of a condition's `let` patterns (`if let Ok(s) = ..`, let chains) for
+    /// the branch they guard: there they shadow outer names.
+    pub(super) fn bind_let_patterns(&mut self, cond: &'ast syn::Expr) {
+        match cond {
+            syn::Expr::Let(l) => self.bind_pattern(&l.pat, None),
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.bind_let_patterns(&b.left);
+                self.bind_let_patterns(&b.right);
+            }
+            syn::Expr::Paren(p) => self.bind_let_patterns(&p.expr),
+            _ => {}
+        }
+    }
+
     /// A walker for the nodes parsed out of a macro body, which live shorter than the file's
     /// AST: it shares the facts and sees the enclosing locals and scopes.
     pub(super) fn macro_walker<'s, 'm>(&'s mut self) -> Walker<'s, 'm>

@@ -482,8 +482,11 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
         self.events.open();
+        let saved = self.locals.len();
         self.visit_expr(&expr.cond);
+        self.bind_let_patterns(&expr.cond);
         self.visit_block(&expr.body);
+        self.locals.truncate(saved);
         let body = self.events.close();
         self.events.emit(Event::Loop {
             body,
@@ -594,11 +597,14 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
                 .as_deref()
                 .is_some_and(|c| self.is_child_pattern(&arm.pat, c));
             self.events.open();
+            let saved = self.locals.len();
+            self.bind_pattern(&arm.pat, None);
             if is_child {
                 self.child_body(&arm.pat, |w| visit::visit_arm(w, arm));
             } else {
                 self.visit_arm(arm);
             }
+            self.locals.truncate(saved);
             let mut events = self.events.close();
             if let Some(switch) = &switch {
                 if !is_err_pattern(&arm.pat) {
@@ -632,11 +638,14 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         self.events.current().extend(cond_events);
         let child_is_then = self.zero_fork_test(&expr.cond, &self.fork_results);
         self.events.open();
+        let saved = self.locals.len();
+        self.bind_let_patterns(&expr.cond);
         if child_is_then == Some(true) {
             self.child_body(&expr.then_branch, |w| w.visit_block(&expr.then_branch));
         } else {
             self.visit_block(&expr.then_branch);
         }
+        self.locals.truncate(saved);
         let mut then_events = self.events.close();
         self.events.open();
         if let Some((_, else_branch)) = &expr.else_branch {
