@@ -347,7 +347,8 @@ fn parse_attribute(attr: &syn::Attribute) -> Vec<ParsedAttribute> {
 }
 
 /// Applies the directives to the findings: silences, re-levels, and reports the directives
-/// that silence nothing or give no reason. Findings at `forbid` are never lowered. Findings
+/// that silence nothing or give no reason. Findings at `forbid`, from the configuration or a
+/// `forbid(..)` around them, are never lowered (as rustc's `forbid`). Findings
 /// still at `allow` level are matched (so a lint turned off in configuration does not make
 /// its suppressions "unused") but not listed as suppressed.
 pub fn apply(diagnostics: &mut Vec<Diagnostic>, allows: &[Allow]) -> Outcome {
@@ -360,14 +361,21 @@ pub fn apply(diagnostics: &mut Vec<Diagnostic>, allows: &[Allow]) -> Outcome {
             continue;
         };
         let start = primary.span.range.start;
-        let decisive = allows
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| {
-                a.file == primary.span.file
-                    && (a.range.contains(&start) || a.range.start == start)
-                    && a.lints.iter().any(|l| l == lint.name)
-            })
+        let covering = allows.iter().enumerate().filter(|(_, a)| {
+            a.file == primary.span.file
+                && (a.range.contains(&start) || a.range.start == start)
+                && a.lints.iter().any(|l| l == lint.name)
+        });
+        if let Some((_, forbid)) = covering
+            .clone()
+            .find(|(_, a)| a.action == Action::Set(Level::Forbid))
+        {
+            used.insert(origin_key(forbid, lint.name));
+            d.level = Level::Forbid;
+            kept.push(d);
+            continue;
+        }
+        let decisive = covering
             .min_by_key(|(i, a)| (a.range.len(), std::cmp::Reverse(*i)))
             .map(|(_, a)| a);
         let Some(allow) = decisive else {
