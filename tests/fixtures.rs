@@ -206,6 +206,16 @@ fn findings_say_why_their_code_runs_on_a_shared_thread() {
             "`closure` calls `configure_pool`",
         ),
         (
+            "contexts_public",
+            52,
+            "`attach` is public: callers outside the workspace may run it",
+        ),
+        (
+            "contexts_public",
+            65,
+            "`detach` is public: callers outside the workspace may run it",
+        ),
+        (
             "contexts_library",
             52,
             "`podnet_configure` is public: callers outside the workspace may run it",
