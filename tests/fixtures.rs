@@ -226,6 +226,16 @@ fn findings_say_why_their_code_runs_on_a_shared_thread() {
             "`reset` is public: callers outside the workspace may run it",
         ),
         (
+            "contexts_library",
+            76,
+            "`podnet_flush` is public: callers outside the workspace may run it",
+        ),
+        (
+            "contexts_library",
+            88,
+            "`refresh` is public: callers outside the workspace may run it",
+        ),
+        (
             "fork_parent_test.rs",
             32,
             "`spawn_container_wrong_branch` is public",

@@ -943,7 +943,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             let exports = |p: &syn::Path| p.is_ident("no_mangle") || p.is_ident("export_name");
             exports(a.path())
                 || (a.path().is_ident("unsafe")
-                    && a.parse_args::<syn::Path>().is_ok_and(|p| exports(&p)))
+                    && a.parse_args::<syn::Meta>().is_ok_and(|m| exports(m.path())))
         });
         if exported {
             return true;
