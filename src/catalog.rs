@@ -321,6 +321,16 @@ impl ThreadPath {
     }
 }
 
+/// A type whose values have the methods of their first type argument (`Arc<T>`, `Box<T>`,
+/// `LazyLock<T>`): a receiver of that type is a `T`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wrapper {
+    /// The type's canonical path.
+    #[serde(rename = "type")]
+    pub type_path: String,
+}
+
 /// The whole catalogue.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -367,6 +377,9 @@ pub struct Catalog {
     /// Builder methods that return their receiver.
     #[serde(default, rename = "builder")]
     pub builders: Vec<Builder>,
+    /// Types that hand their values the methods of what they wrap.
+    #[serde(default, rename = "wrapper")]
+    pub wrappers: Vec<Wrapper>,
 }
 
 impl Catalog {
@@ -398,6 +411,7 @@ impl Catalog {
         self.sensitive_paths.extend(other.sensitive_paths);
         self.execs.extend(other.execs);
         self.builders.extend(other.builders);
+        self.wrappers.extend(other.wrappers);
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -603,6 +617,11 @@ impl Catalog {
         self.execs
             .iter()
             .filter_map(|e| Some((e.method.as_deref()?, e.trait_path.as_deref()?)))
+    }
+
+    /// Whether values of the type `path` have the methods of their first type argument.
+    pub fn is_wrapper(&self, path: &str) -> bool {
+        self.wrappers.iter().any(|w| w.type_path == path)
     }
 
     /// The crates whose APIs are approved scopes (`nsscope`).

@@ -43,12 +43,12 @@ pub fn extract_facts(
     let aliases = type_aliases(resolver);
     let mut tables = CrateTables {
         consts: crate_constants(resolver),
-        const_types: const_types(resolver),
+        const_types: const_types(resolver, &aliases, catalog),
         short_names: short_names(resolver),
         trait_methods: trait_methods(tree),
         scope_crates: catalog.scope_crates(),
         macros: MacroTable::collect(tree, db),
-        fields: struct_fields(resolver, &aliases),
+        fields: struct_fields(resolver, &aliases, catalog),
         aliases,
         forwarders: BTreeMap::new(),
         fork_wrappers: BTreeMap::new(),
@@ -370,8 +370,13 @@ fn short_names(resolver: &Resolver<'_>) -> BTreeMap<String, String> {
     shortest
 }
 
-/// The declared type of every module-level `const` and `static`, by canonical path.
-fn const_types(resolver: &Resolver<'_>) -> BTreeMap<String, String> {
+/// The type whose methods every module-level `const` and `static` has, by canonical path
+/// (through references, wrappers and aliases, as [`pointee`] reads them).
+fn const_types(
+    resolver: &Resolver<'_>,
+    aliases: &BTreeMap<String, (ModuleId, syn::Type)>,
+    catalog: &Catalog,
+) -> BTreeMap<String, String> {
     let tree = resolver.tree();
     let mut types = BTreeMap::new();
     for id in tree.ids() {
@@ -381,9 +386,7 @@ fn const_types(resolver: &Resolver<'_>) -> BTreeMap<String, String> {
                 syn::Item::Static(s) => (&s.ident, &*s.ty),
                 _ => continue,
             };
-            if let syn::Type::Path(ty) = ty
-                && let Some(canonical) = resolver.resolve(id, &[], &WrittenPath::from_syn(&ty.path))
-            {
+            if let Some(canonical) = pointee(resolver, aliases, catalog, id, ty, 0) {
                 types.insert(
                     format!("{}::{}", tree.canonical(id), ident.unraw()),
                     canonical,
@@ -398,6 +401,7 @@ fn const_types(resolver: &Resolver<'_>) -> BTreeMap<String, String> {
 fn struct_fields(
     resolver: &Resolver<'_>,
     aliases: &BTreeMap<String, (ModuleId, syn::Type)>,
+    catalog: &Catalog,
 ) -> BTreeMap<String, BTreeMap<String, String>> {
     let tree = resolver.tree();
     let mut fields = BTreeMap::new();
@@ -410,7 +414,7 @@ fn struct_fields(
             let mut types = BTreeMap::new();
             for field in &s.fields {
                 if let Some(name) = &field.ident
-                    && let Some(canonical) = pointee(resolver, aliases, id, &field.ty, 0)
+                    && let Some(canonical) = pointee(resolver, aliases, catalog, id, &field.ty, 0)
                 {
                     types.insert(ident_name(name), canonical);
                 }
@@ -439,10 +443,12 @@ fn type_aliases(resolver: &Resolver<'_>) -> BTreeMap<String, (ModuleId, syn::Typ
 }
 
 /// The type whose methods a value of type `ty` (written in `module`) has: through
-/// references, `Arc`, `Rc`, `Box` and the crate's type aliases.
+/// references, the catalogue's wrappers (`Arc`, `Box`, `LazyLock`, ..) and the crate's type
+/// aliases.
 fn pointee(
     resolver: &Resolver<'_>,
     aliases: &BTreeMap<String, (ModuleId, syn::Type)>,
+    catalog: &Catalog,
     module: ModuleId,
     ty: &syn::Type,
     depth: usize,
@@ -451,30 +457,27 @@ fn pointee(
         return None;
     }
     match ty {
-        syn::Type::Reference(r) => pointee(resolver, aliases, module, &r.elem, depth + 1),
-        syn::Type::Paren(p) => pointee(resolver, aliases, module, &p.elem, depth + 1),
+        syn::Type::Reference(r) => pointee(resolver, aliases, catalog, module, &r.elem, depth + 1),
+        syn::Type::Paren(p) => pointee(resolver, aliases, catalog, module, &p.elem, depth + 1),
         syn::Type::Path(p) if p.qself.is_none() => {
             let canonical = resolver
                 .resolve(module, &[], &WrittenPath::from_syn(&p.path))
                 .or_else(|| prelude_type(&p.path))?;
             if let Some((alias_module, target)) = aliases.get(&canonical) {
-                return pointee(resolver, aliases, *alias_module, target, depth + 1);
+                return pointee(resolver, aliases, catalog, *alias_module, target, depth + 1);
             }
-            if SMART_POINTERS.contains(&canonical.as_str())
+            if catalog.is_wrapper(&canonical)
                 && let Some(syn::PathArguments::AngleBracketed(args)) =
                     p.path.segments.last().map(|s| &s.arguments)
                 && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
             {
-                return pointee(resolver, aliases, module, inner, depth + 1);
+                return pointee(resolver, aliases, catalog, module, inner, depth + 1);
             }
             Some(canonical)
         }
         _ => None,
     }
 }
-
-/// Pointers whose methods are their target's (`Deref`).
-const SMART_POINTERS: &[&str] = &["std::sync::Arc", "std::rc::Rc", "std::boxed::Box"];
 
 /// The standard prelude's pointer type a single name means where nothing in scope declares
 /// it (`Box<Pod>` without an import).

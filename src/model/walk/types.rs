@@ -49,9 +49,15 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             syn::Type::Path(p) if p.path.is_ident("Self") => {
                 self.impl_type.clone().map(TypeRef::Named)
             }
-            _ => {
-                super::pointee(self.resolver, self.aliases, self.module, ty, 0).map(TypeRef::Named)
-            }
+            _ => super::pointee(
+                self.resolver,
+                self.aliases,
+                self.catalog,
+                self.module,
+                ty,
+                0,
+            )
+            .map(TypeRef::Named),
         }
     }
 
