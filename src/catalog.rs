@@ -164,6 +164,8 @@ pub struct ContextApi {
     pub trait_path: Option<String>,
     /// For methods: the path the receiver chain starts from.
     pub receiver_root: Option<String>,
+    /// For methods: the type of the receiver (`tokio::runtime::Handle`).
+    pub receiver: Option<String>,
     /// For methods: the function whose closure parameter the receiver is.
     pub receiver_param_of: Option<String>,
     /// Index of the closure argument.

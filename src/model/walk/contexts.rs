@@ -162,6 +162,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 if let Some(root) = &c.receiver_root {
                     return self.receiver_root(&call.receiver).as_deref() == Some(root.as_str());
                 }
+                if let Some(receiver) = &c.receiver {
+                    return matches!(self.type_of(&call.receiver),
+                        Some(TypeRef::Named(t)) if t == *receiver);
+                }
                 if c.receiver_param_of.is_some() {
                     return matches!(strip(&call.receiver), syn::Expr::Path(p)
                         if p.path.get_ident().is_some_and(|i| self.thread_scope_handles.contains(&ident_name(i))));
