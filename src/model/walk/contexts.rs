@@ -131,7 +131,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     /// The closure a local name is bound to (`let child_setup = move || ..;`).
     pub(super) fn named_closure(&self, path: &syn::Path) -> Option<&'ast syn::ExprClosure> {
         let name = ident_name(path.get_ident()?);
-        let local = self.locals.iter().rev().find(|l| l.name == name)?;
+        let local = self.local(&name)?;
         match strip(local.init?) {
             syn::Expr::Closure(closure) => Some(closure),
             _ => None,

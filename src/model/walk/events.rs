@@ -232,7 +232,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             return None;
         };
         let name = ident_name(p.path.get_ident()?);
-        let local = self.locals.iter().rev().find(|l| l.name == name)?;
+        let local = self.local(&name)?;
         let at = self.expr_span(strip(local.init?));
         let list = self.events.current();
         let index = list.iter().rposition(|e| {
@@ -254,11 +254,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         let Some(ident) = p.path.get_ident() else {
             return false;
         };
-        let name = ident_name(ident);
-        self.locals
-            .iter()
-            .rev()
-            .find(|l| l.name == name)
+        self.local(&ident_name(ident))
             .is_some_and(|l| l.handle.is_some())
     }
 

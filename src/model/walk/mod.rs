@@ -739,6 +739,11 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         self.locals.iter().any(|l| l.name == name)
     }
 
+    /// The innermost local binding of `name` in scope.
+    pub(super) fn local(&self, name: &str) -> Option<&Local<'ast>> {
+        self.locals.iter().rev().find(|l| l.name == name)
+    }
+
     /// The canonical name of a path in value position; `None` for locals and unknown names.
     pub(super) fn resolve(&self, path: &syn::Path) -> Option<String> {
         if path.segments.len() == 1 && path.leading_colon.is_none() {
@@ -1057,7 +1062,7 @@ impl FlagEnv for Walker<'_, '_> {
     fn definition(&self, path: &syn::Path) -> Option<&syn::Expr> {
         if let Some(ident) = path.get_ident() {
             let name = ident_name(ident);
-            if let Some(local) = self.locals.iter().rev().find(|l| l.name == name) {
+            if let Some(local) = self.local(&name) {
                 return local.init;
             }
         }

@@ -114,11 +114,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             }
             syn::Expr::Path(p) => {
                 if let Some(ident) = p.path.get_ident()
-                    && let Some(local) = self
-                        .locals
-                        .iter()
-                        .rev()
-                        .find(|l| l.name == ident_name(ident))
+                    && let Some(local) = self.local(&ident_name(ident))
                 {
                     return next(local.init?);
                 }
@@ -228,10 +224,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             syn::Expr::Path(p) => p
                 .path
                 .get_ident()
-                .and_then(|i| {
-                    let name = ident_name(i);
-                    self.locals.iter().rev().find(|l| l.name == name)
-                })
+                .and_then(|i| self.local(&ident_name(i)))
                 .and_then(|l| l.init),
             other => Some(other),
         };

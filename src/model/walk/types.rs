@@ -79,11 +79,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             }
             syn::Expr::Path(p) => {
                 if let Some(ident) = p.path.get_ident()
-                    && let Some(local) = self
-                        .locals
-                        .iter()
-                        .rev()
-                        .find(|l| l.name == ident_name(ident))
+                    && let Some(local) = self.local(&ident_name(ident))
                 {
                     return local.ty.clone();
                 }
