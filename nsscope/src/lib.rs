@@ -274,26 +274,25 @@
 //! # Cost
 //!
 //! Measured with `cargo bench -p nsscope --bench scopes --all-features` (as root; the same
-//! fresh network namespace for every row of a run; best of 7 rounds; a 2-core VM, kernel 6.18).
-//! Only runs during which no other process used a CPU were kept (sampled right before and after
-//! each run). "Idle": nothing else running. "Busy": the other core kept busy by
-//! `sh -c 'while :; do :; done' &` for the whole run. Every ratio divides by the figures of its
-//! own run. One representative run of each, and the spread of the ratios over three runs of
-//! each:
+//! fresh network namespace for every row of a run; times are the best of 15 rounds, ratios the
+//! median over those rounds of each round's ratio to a baseline measured beside it; a 2-core
+//! VM, kernel 6.18). "Idle": nothing else running. "Busy": the other core kept busy by
+//! `sh -c 'while :; do :; done' &` for the whole run. One representative run of each, and the
+//! spread of the ratios over five idle runs and two busy ones:
 //!
 //! | operation | idle | ratio | busy | ratio | bound | range idle / busy |
 //! |---|---:|---|---:|---|---:|---:|
 //! | raw `setns` pair (enter + back) | 0.71 µs | | 0.81 µs | | | |
-//! | `run_here` | 1.22 µs | / raw pair = **1.72** | 1.35 µs | **1.68** | ≤ 2.2 | 1.69 – 1.72 / 1.67 – 1.77 |
-//! | `Worker::run` | 1.05 µs | / raw pair = **1.48** | 1.73 µs | **2.14** | ≤ 3 | 1.48 – 1.54 / 2.14 – 2.39 |
-//! | `run` | 40.1 µs | / (spawn+join + raw pair) = **1.06** | 18.4 µs | **1.34** | ≤ 1.2 | 0.68 – 1.13 / 1.28 – 1.75 |
+//! | `run_here` | 1.22 µs | / raw pair = **1.72** | 1.35 µs | **1.68** | ≤ 2.2 | 1.68 – 1.69 / 1.58 – 1.59 |
+//! | `Worker::run` | 1.05 µs | / raw pair = **1.48** | 1.73 µs | **2.14** | ≤ 3 | 1.46 – 1.66 / 2.09 – 2.11 |
+//! | `run` | 40.1 µs | / (spawn+join + raw pair) = **1.06** | 18.4 µs | **1.34** | ≤ 1.2 | 1.06 – 1.08 / 0.86 – 1.23 |
 //! | `std::thread::spawn` + `join` | 37.2 µs | | 12.9 µs | | | |
 //!
 //! Thread creation on this VM is slow and erratic while the second core idles (a new thread
 //! starts on it: 25–45 µs) and fast with that core busy (the new thread stays on the caller's:
-//! 12–13 µs), so `run`'s ratio swings with it. With the other core busy `run` exceeds its bound:
-//! the code before the changes of issue 20 measured the same there (1.79), and a bare thread that
-//! enters a namespace before it exits costs only 2–10% more than one that does not.
+//! 12–13 µs), so `run`'s ratio swings with it. With the other core busy `run` scatters around
+//! its bound, as the code before the changes of issue 20 did, and a bare thread that enters a
+//! namespace before it exits costs only 2–10% more than one that does not.
 //!
 //! `run_here` stays within 2.2 times the raw pair, the bound accepted for its verified restore.
 //! Before entering it asks the kernel which namespace the thread is in (one `readlinkat` on a
