@@ -315,11 +315,14 @@ pub struct ThreadPath {
 }
 
 impl ThreadPath {
-    /// The literal text source code spells it with: the prefix up to its first placeholder,
-    /// without a trailing `/` (`/proc/self/task`).
+    /// The literal text every spelling of such a path contains: the prefix up to its first
+    /// placeholder (`/proc/self/task/`, whose slash tells a thread's files from the listing of
+    /// the threads), or the whole prefix without its trailing `/` (`/proc/thread-self`).
     pub fn spelled(&self) -> &str {
-        let literal = self.prefix.split('{').next().unwrap_or_default();
-        literal.trim_end_matches('/')
+        match self.prefix.split_once('{') {
+            Some((literal, _)) => literal,
+            None => self.prefix.trim_end_matches('/'),
+        }
     }
 }
 
@@ -639,6 +642,20 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_thread_path_is_spelled_up_to_its_placeholder() {
+        let spelled = |prefix: &str| {
+            ThreadPath {
+                prefix: prefix.to_owned(),
+            }
+            .spelled()
+            .to_owned()
+        };
+        // The slash keeps the listing of the threads (`read_dir("/proc/self/task")`) out.
+        assert_eq!(spelled("/proc/self/task/{tid}/"), "/proc/self/task/");
+        assert_eq!(spelled("/proc/thread-self/"), "/proc/thread-self");
+    }
 
     #[test]
     fn builtin_catalog_parses_and_knows_the_raw_switches() {
