@@ -466,6 +466,13 @@ fn call(name: &str, at: usize) -> Event {
     }
 }
 
+/// [`call`] with some of its fields changed.
+fn call_with(name: &str, at: usize, edit: impl FnOnce(&mut Event)) -> Event {
+    let mut call = call(name, at);
+    edit(&mut call);
+    call
+}
+
 fn sensitive(at: usize) -> Event {
     Event::Sensitive {
         what: "binds a socket".into(),
@@ -914,27 +921,12 @@ fn a_guard_is_a_region_from_its_let_to_its_drop_or_scope_end() {
         }]),
         ..Summary::default()
     };
-    let bound = |at, name: &str| match call("enter", at) {
-        Event::Call {
-            callee,
-            span,
-            exit,
-            arg_kinds,
-            arg_consts,
-            handed_to,
-            discarded,
-            ..
-        } => Event::Call {
-            callee,
-            span,
-            bound_to: Some(name.to_owned()),
-            exit,
-            arg_kinds,
-            arg_consts,
-            handed_to,
-            discarded,
-        },
-        _ => unreachable!(),
+    let bound = |at, name: &str| {
+        call_with("enter", at, |call| {
+            if let Event::Call { bound_to, .. } = call {
+                *bound_to = Some(name.to_owned());
+            }
+        })
     };
     let bodies = vec![
         function(
@@ -985,27 +977,12 @@ fn a_call_to_an_enter_wrapper_toggles_and_a_discarded_one_is_unchecked() {
         }]),
         ..Summary::default()
     };
-    let discarded = |at| match call("enter", at) {
-        Event::Call {
-            callee,
-            span,
-            bound_to,
-            exit,
-            arg_kinds,
-            arg_consts,
-            handed_to,
-            ..
-        } => Event::Call {
-            callee,
-            span,
-            bound_to,
-            exit,
-            arg_kinds,
-            arg_consts,
-            handed_to,
-            discarded: true,
-        },
-        _ => unreachable!(),
+    let discarded = |at| {
+        call_with("enter", at, |call| {
+            if let Event::Call { discarded, .. } = call {
+                *discarded = true;
+            }
+        })
     };
     let mut enter_body = function("enter", Vec::new());
     if let BodyOwner::Fn { return_types, .. } = &mut enter_body.owner {
@@ -1049,27 +1026,12 @@ fn the_failure_exit_of_a_call_is_taken_before_its_switch() {
         returns_switched: Some(Vec::new()),
         ..Summary::default()
     };
-    let tried = |name: &str, at| match call(name, at) {
-        Event::Call {
-            callee,
-            span,
-            bound_to,
-            arg_kinds,
-            arg_consts,
-            handed_to,
-            discarded,
-            ..
-        } => Event::Call {
-            callee,
-            span,
-            bound_to,
-            exit: Some((ExitKind::Try, self::span(at + 100))),
-            arg_kinds,
-            arg_consts,
-            handed_to,
-            discarded,
-        },
-        _ => unreachable!(),
+    let tried = |name: &str, at| {
+        call_with(name, at, |call| {
+            if let Event::Call { exit, .. } = call {
+                *exit = Some((ExitKind::Try, self::span(at + 100)));
+            }
+        })
     };
     let bodies = vec![
         // enter()? then work()? while switched, then enter()? back.
