@@ -3,7 +3,7 @@
 //! Run as root: `cargo bench -p nsscope --bench scopes --all-features`, on an otherwise idle
 //! machine. To see the cost on a shared one, run `sh -c 'while :; do :; done' &` first (and
 //! kill it afterwards): `Worker::run` rises (2.1× measured on two cores) and `run`'s ratio
-//! scatters around its bound (0.86–1.23 measured), as thread creation does.
+//! scatters around its bound (0.86–1.42 measured), as thread creation does.
 //!
 //! Each time is the best of several rounds of the mean time per operation, the rounds of the
 //! different operations interleaved so that drift hits them alike. Each ratio is the median

@@ -277,16 +277,16 @@
 //! fresh network namespace for every row of a run; times are the best of 15 rounds, ratios the
 //! median over those rounds of each round's ratio to a baseline measured beside it; a 2-core
 //! VM, kernel 6.18). "Idle": nothing else running. "Busy": the other core kept busy by
-//! `sh -c 'while :; do :; done' &` for the whole run. One representative run of each, and the
-//! spread of the ratios over five idle runs and two busy ones:
+//! `sh -c 'while :; do :; done' &` for the whole run. One run of each, and the spread of the
+//! ratios over six idle runs and three busy ones:
 //!
 //! | operation | idle | ratio | busy | ratio | bound | range idle / busy |
 //! |---|---:|---|---:|---|---:|---:|
-//! | raw `setns` pair (enter + back) | 0.71 µs | | 0.81 µs | | | |
-//! | `run_here` | 1.22 µs | / raw pair = **1.72** | 1.35 µs | **1.68** | ≤ 2.2 | 1.68 – 1.69 / 1.58 – 1.59 |
-//! | `Worker::run` | 1.05 µs | / raw pair = **1.48** | 1.73 µs | **2.14** | ≤ 3 | 1.46 – 1.66 / 2.09 – 2.11 |
-//! | `run` | 40.1 µs | / (spawn+join + raw pair) = **1.06** | 18.4 µs | **1.34** | ≤ 1.2 | 1.06 – 1.08 / 0.86 – 1.23 |
-//! | `std::thread::spawn` + `join` | 37.2 µs | | 12.9 µs | | | |
+//! | raw `setns` pair (enter + back) | 0.81 µs | | 0.79 µs | | | |
+//! | `run_here` | 1.38 µs | / raw pair = **1.68** | 1.36 µs | **1.60** | ≤ 2.2 | 1.68 – 1.69 / 1.58 – 1.60 |
+//! | `Worker::run` | 1.15 µs | / raw pair = **1.47** | 1.78 µs | **2.11** | ≤ 3 | 1.46 – 1.66 / 2.09 – 2.11 |
+//! | `run` | 44.4 µs | / (spawn+join + raw pair) = **1.11** | 14.1 µs | **1.42** | ≤ 1.2 | 1.06 – 1.11 / 0.86 – 1.42 |
+//! | `std::thread::spawn` + `join` | 41.5 µs | | 13.1 µs | | | |
 //!
 //! Thread creation on this VM is slow and erratic while the second core idles (a new thread
 //! starts on it: 25–45 µs) and fast with that core busy (the new thread stays on the caller's:
