@@ -145,8 +145,12 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         call: &syn::ExprMethodCall,
     ) -> Option<(usize, ThreadContext)> {
         let method = call.method.to_string();
-        if let Some(TypeRef::Named(receiver)) = self.type_of(&call.receiver)
-            && let Some(scope) = self.catalog.scope_method(&receiver, &method)
+        let receiver_type = match self.type_of(&call.receiver) {
+            Some(TypeRef::Named(receiver)) => Some(receiver),
+            _ => None,
+        };
+        if let Some(receiver) = &receiver_type
+            && let Some(scope) = self.catalog.scope_method(receiver, &method)
         {
             return Some((scope.arg, ThreadContext::Scope(scope.kind)));
         }
@@ -163,8 +167,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                     return self.receiver_root(&call.receiver).as_deref() == Some(root.as_str());
                 }
                 if let Some(receiver) = &c.receiver {
-                    return matches!(self.type_of(&call.receiver),
-                        Some(TypeRef::Named(t)) if t == *receiver);
+                    return receiver_type.as_ref() == Some(receiver);
                 }
                 if c.receiver_param_of.is_some() {
                     return matches!(strip(&call.receiver), syn::Expr::Path(p)
