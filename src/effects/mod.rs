@@ -18,6 +18,7 @@ use crate::model::ThreadContext;
 use crate::model::ir::{Body, BodyOwner, Callee, Event, TypeRef};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 pub use contexts::{ContextMap, Root, Witness};
 pub use regions::{Finding, FindingKind};
@@ -37,8 +38,14 @@ pub struct Step {
     pub span: Span,
 }
 
-/// How a fact came about: the calls down to its cause, outermost first.
-pub type Chain = Vec<Step>;
+/// How a fact came about: the calls down to its cause, outermost first. Shared, since a
+/// summary's chain is copied into every caller's and every finding that goes through it.
+pub type Chain = Arc<[Step]>;
+
+/// The chain that starts with `first` and goes on down `rest`.
+fn chain_through(first: Step, rest: &[Step]) -> Chain {
+    std::iter::once(first).chain(rest.iter().cloned()).collect()
+}
 
 /// What a function does to its caller's thread.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

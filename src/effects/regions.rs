@@ -26,12 +26,13 @@
 //! may have moved to another worker since (an `.await` in the region).
 
 use super::contexts::{AtPoint, ContextMap, Witness, arm_constraint};
-use super::{Chain, Program, Step, Summary, short_name};
+use super::{Chain, Program, Step, Summary, chain_through, short_name};
 use crate::catalog::{FlagKind, ScopeKind, SwitchOp};
 use crate::diagnostic::Span;
 use crate::model::ThreadContext;
 use crate::model::ir::{Body, BodyOwner, Callee, Event, ExitKind, SwitchTarget};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Where a region starts: the switch, or the call in this body that switched through a helper.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,7 +307,7 @@ impl Interp<'_, '_> {
             return Raw::On(Region {
                 start: RegionStart {
                     span: self.body.span.clone(),
-                    via: Vec::new(),
+                    via: Chain::default(),
                     guard: false,
                 },
                 kinds: None,
@@ -328,7 +329,7 @@ impl Interp<'_, '_> {
         Raw::On(Region {
             start: RegionStart {
                 span: self.body.span.clone(),
-                via: Vec::new(),
+                via: Chain::default(),
                 guard: true,
             },
             kinds: None,
@@ -448,7 +449,7 @@ impl Interp<'_, '_> {
                 {
                     let region = state.region().cloned().unwrap_or_else(|| RegionStart {
                         span: span.clone(),
-                        via: Vec::new(),
+                        via: Chain::default(),
                         guard: false,
                     });
                     self.outcome.findings.push(Finding {
@@ -467,7 +468,7 @@ impl Interp<'_, '_> {
                 if !probe {
                     let start = RegionStart {
                         span: span.clone(),
-                        via: Vec::new(),
+                        via: Chain::default(),
                         guard: false,
                     };
                     let entered = Entered {
@@ -503,21 +504,21 @@ impl Interp<'_, '_> {
                 state = self.call(state, call);
             }
             Event::Escape { what, span } => {
-                let own = vec![Step {
-                    function: short_name(self.body),
-                    what: what.clone(),
-                    span: span.clone(),
-                }];
-                self.escape(&state, span, what, own, Vec::new());
+                let own = self
+                    .outcome
+                    .escapes
+                    .is_none()
+                    .then(|| self.own_step(what, span));
+                self.escape(&state, span, what, own, &Chain::default());
             }
             Event::Sensitive { what, span } => {
                 self.outcome.operations.push((span.clone(), what.clone()));
-                let own = vec![Step {
-                    function: short_name(self.body),
-                    what: what.clone(),
-                    span: span.clone(),
-                }];
-                self.sensitive(&state, span, what, own, Vec::new());
+                let own = self
+                    .outcome
+                    .sensitive
+                    .is_none()
+                    .then(|| self.own_step(what, span));
+                self.sensitive(&state, span, what, own, &Chain::default());
             }
             Event::Await { span } => {
                 if let Some(region) = state.region().cloned()
@@ -557,7 +558,7 @@ impl Interp<'_, '_> {
                 let region = state.region().cloned().or_else(|| {
                     opened_here.map(|span| RegionStart {
                         span: span.clone(),
-                        via: Vec::new(),
+                        via: Chain::default(),
                         guard: false,
                     })
                 });
@@ -645,23 +646,24 @@ impl Interp<'_, '_> {
             return state;
         };
         let summary = &self.summaries[target];
-        // Names are only needed when a chain is built: most calls have no effects.
+        // Names are only needed when a chain is built: most calls have no effects, and a
+        // body keeps only the first chain of each kind.
         let through = |chain: &Chain| {
-            let mut steps = vec![Step {
+            let step = Step {
                 function: short_name(self.body),
                 what: format!("calls `{}`", short_name(self.program.bodies[target])),
                 span: span.clone(),
-            }];
-            steps.extend(chain.iter().cloned());
-            steps
+            };
+            chain_through(step, chain)
         };
+        let last_what = |chain: &Chain| chain.last().map(|s| s.what.clone()).unwrap_or_default();
         if let Some(chain) = &summary.sensitive {
-            let what = chain.last().map(|s| s.what.clone()).unwrap_or_default();
-            self.sensitive(&state, span, &what, through(chain), chain.clone());
+            let fact = self.outcome.sensitive.is_none().then(|| through(chain));
+            self.sensitive(&state, span, &last_what(chain), fact, chain);
         }
         if let Some(chain) = &summary.escapes {
-            let what = chain.last().map(|s| s.what.clone()).unwrap_or_default();
-            self.escape(&state, span, &what, through(chain), chain.clone());
+            let fact = self.outcome.escapes.is_none().then(|| through(chain));
+            self.escape(&state, span, &last_what(chain), fact, chain);
         }
         let guard = summary.returns_guard.as_ref();
         let toggles = summary.returns_switched.as_ref();
@@ -747,11 +749,29 @@ impl Interp<'_, '_> {
         state
     }
 
+    /// The chain of an operation or escape this body does itself.
+    fn own_step(&self, what: &str, span: &Span) -> Chain {
+        Arc::from([Step {
+            function: short_name(self.body),
+            what: what.to_owned(),
+            span: span.clone(),
+        }])
+    }
+
     /// Records a sensitive operation: a fact of the body, and inside a region either a
     /// finding (it may run in the wrong namespace) or the region's purpose.
-    fn sensitive(&mut self, state: &State, span: &Span, what: &str, fact: Chain, chain: Chain) {
+    /// `fact` is the body's own chain to it, given while the body has none yet; `chain` the
+    /// callee's, copied into a finding.
+    fn sensitive(
+        &mut self,
+        state: &State,
+        span: &Span,
+        what: &str,
+        fact: Option<Chain>,
+        chain: &Chain,
+    ) {
         if self.outcome.sensitive.is_none() {
-            self.outcome.sensitive = Some(fact);
+            self.outcome.sensitive = fact;
         }
         if self.contexts.is_none() {
             return;
@@ -781,7 +801,7 @@ impl Interp<'_, '_> {
             kind: FindingKind::Operation {
                 span: span.clone(),
                 what: what.to_owned(),
-                chain,
+                chain: Arc::clone(chain),
                 risk,
             },
             region,
@@ -790,9 +810,17 @@ impl Interp<'_, '_> {
 
     /// Records work handed to another thread: a fact of the body, and a finding inside a sync
     /// scope or a region.
-    fn escape(&mut self, state: &State, span: &Span, what: &str, fact: Chain, chain: Chain) {
+    /// `fact` and `chain` as for [`Interp::sensitive`].
+    fn escape(
+        &mut self,
+        state: &State,
+        span: &Span,
+        what: &str,
+        fact: Option<Chain>,
+        chain: &Chain,
+    ) {
         if self.outcome.escapes.is_none() {
-            self.outcome.escapes = Some(fact);
+            self.outcome.escapes = fact;
         }
         if self.contexts.is_none() {
             return;
@@ -802,7 +830,7 @@ impl Interp<'_, '_> {
             Some(region) => region.clone(),
             None if in_scope => RegionStart {
                 span: self.body.span.clone(),
-                via: Vec::new(),
+                via: Chain::default(),
                 guard: false,
             },
             None => return,
@@ -811,7 +839,7 @@ impl Interp<'_, '_> {
             kind: FindingKind::Escape {
                 span: span.clone(),
                 what: what.to_owned(),
-                chain,
+                chain: Arc::clone(chain),
                 in_scope,
             },
             region,
@@ -861,7 +889,7 @@ impl Interp<'_, '_> {
             _ => None,
         };
         let chain_to = |start: &RegionStart| {
-            let mut chain = vec![Step {
+            let step = Step {
                 function: short_name(self.body),
                 what: if start.via.is_empty() {
                     "switches the thread".to_owned()
@@ -869,9 +897,8 @@ impl Interp<'_, '_> {
                     "calls a function that switches the thread".to_owned()
                 },
                 span: start.span.clone(),
-            }];
-            chain.extend(start.via.iter().cloned());
-            chain
+            };
+            chain_through(step, &start.via)
         };
         self.outcome.ends_switched = ends_on.as_ref().map(chain_to);
         if let (
@@ -1092,7 +1119,7 @@ fn restores(state: &State, switch: &Event) -> bool {
         kinds: kinds.clone(),
         start: RegionStart {
             span: span.clone(),
-            via: Vec::new(),
+            via: Chain::default(),
             guard: false,
         },
         flags_param: None,

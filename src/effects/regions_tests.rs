@@ -15,7 +15,7 @@ fn span(at: usize) -> Span {
 fn start(at: usize) -> RegionStart {
     RegionStart {
         span: span(at),
-        via: Vec::new(),
+        via: Chain::default(),
         guard: false,
     }
 }
@@ -914,11 +914,11 @@ fn an_await_on_an_owned_thread_is_no_finding() {
 #[test]
 fn a_guard_is_a_region_from_its_let_to_its_drop_or_scope_end() {
     let guard_summary = Summary {
-        returns_guard: Some(vec![Step {
+        returns_guard: Some(Arc::from([Step {
             function: "enter".into(),
             what: "switches the thread".into(),
             span: span(90),
-        }]),
+        }]) as Chain),
         ..Summary::default()
     };
     let bound = |at, name: &str| {
@@ -970,11 +970,11 @@ fn a_guard_is_a_region_from_its_let_to_its_drop_or_scope_end() {
 #[test]
 fn a_call_to_an_enter_wrapper_toggles_and_a_discarded_one_is_unchecked() {
     let enter = Summary {
-        returns_switched: Some(vec![Step {
+        returns_switched: Some(Arc::from([Step {
             function: "enter".into(),
             what: "switches the thread".into(),
             span: span(90),
-        }]),
+        }]) as Chain),
         ..Summary::default()
     };
     let discarded = |at| {
@@ -1023,7 +1023,7 @@ fn a_call_to_an_enter_wrapper_toggles_and_a_discarded_one_is_unchecked() {
 #[test]
 fn the_failure_exit_of_a_call_is_taken_before_its_switch() {
     let enter = Summary {
-        returns_switched: Some(Vec::new()),
+        returns_switched: Some(Chain::default()),
         ..Summary::default()
     };
     let tried = |name: &str, at| {
