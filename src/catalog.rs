@@ -696,6 +696,16 @@ mod tests {
     }
 
     #[test]
+    fn only_the_listed_types_are_wrappers() {
+        let catalog = Catalog::builtin().expect("parses");
+        assert!(catalog.is_wrapper("std::sync::Arc"));
+        assert!(catalog.is_wrapper("std::sync::LazyLock"));
+        // A `Mutex<NetNs>` has a `Mutex`'s methods, not a `NetNs`'s.
+        assert!(!catalog.is_wrapper("std::sync::Mutex"));
+        assert!(!catalog.is_wrapper("std::sync"));
+    }
+
+    #[test]
     fn process_wide_paths_match_prefixes_and_exact_directories() {
         let catalog = Catalog::builtin().expect("parses");
         assert!(catalog.is_process_wide_path("/proc/self/ns/net"));

@@ -1354,3 +1354,172 @@ fn entry_points_name_themselves() {
         ]
     );
 }
+
+fn private(name: &str, events: Vec<Event>) -> Body {
+    with_owner(function(name, events), |o| {
+        if let BodyOwner::Fn { external, .. } = o {
+            *external = false;
+        }
+    })
+}
+
+/// `main`, as the walk records it: an entry point in the single-threaded phase.
+fn main_fn(events: Vec<Event>) -> Body {
+    let mut body = with_owner(private("main", events), |o| {
+        if let BodyOwner::Fn { entry, .. } = o {
+            *entry = Some(Entry::Main);
+        }
+    });
+    body.context = ThreadContext::SingleThreaded;
+    body
+}
+
+fn from_main() -> Vec<(ThreadContext, contexts::Root)> {
+    vec![(
+        ThreadContext::SingleThreaded,
+        contexts::Root::Entry("`main` or a constructor"),
+    )]
+}
+
+fn unreached() -> Vec<(ThreadContext, contexts::Root)> {
+    vec![(ThreadContext::Unknown, contexts::Root::NoCallers)]
+}
+
+#[test]
+fn calls_in_branches_and_loops_bring_the_callers_context() {
+    let found = roots(vec![
+        main_fn(vec![
+            branch(vec![vec![call("in_branch", 1)], vec![]], 2),
+            Event::Loop {
+                body: vec![call("in_loop", 3)],
+                until_break: false,
+            },
+        ]),
+        private("in_branch", Vec::new()),
+        private("in_loop", Vec::new()),
+    ]);
+    assert_eq!(found[1], from_main());
+    assert_eq!(found[2], from_main());
+}
+
+#[test]
+fn calls_after_a_return_or_an_endless_loop_bring_no_context() {
+    let found = roots(vec![
+        main_fn(vec![
+            exit(ExitKind::Return { is_err: false }, 1, true),
+            call("after_return", 2),
+        ]),
+        private("after_return", Vec::new()),
+    ]);
+    assert_eq!(found[1], unreached());
+    let endless = |leaves: bool| {
+        let body = if leaves {
+            vec![call("serve", 1), exit(ExitKind::Break, 2, false)]
+        } else {
+            vec![call("serve", 1)]
+        };
+        roots(vec![
+            main_fn(vec![
+                Event::Loop {
+                    body,
+                    until_break: true,
+                },
+                call("after_loop", 3),
+            ]),
+            private("serve", Vec::new()),
+            private("after_loop", Vec::new()),
+        ])
+    };
+    assert_eq!(endless(false)[2], unreached());
+    // A `break` leaves the loop: what follows it runs.
+    assert_eq!(endless(true)[2], from_main());
+}
+
+#[test]
+fn a_cycle_nothing_enters_may_run_anywhere() {
+    let found = roots(vec![
+        private("ping", vec![call("pong", 1)]),
+        private("pong", vec![call("ping", 2)]),
+    ]);
+    assert_eq!(found[0], unreached());
+    assert!(
+        found[1]
+            .iter()
+            .all(|(context, _)| *context == ThreadContext::Unknown),
+        "{found:?}"
+    );
+}
+
+/// Whether each context of each body runs inside a future `block_on` drives.
+fn blocked_on(bodies: Vec<Body>) -> Vec<Vec<bool>> {
+    let count = bodies.len();
+    let facts = CrateFacts {
+        bodies,
+        ..CrateFacts::default()
+    };
+    let program = Program::new(&[&facts]);
+    let map = contexts::compute(&program, &vec![Summary::default(); count]);
+    (0..count)
+        .map(|body| map.incoming(body).iter().map(|i| i.blocked_on).collect())
+        .collect()
+}
+
+#[test]
+fn only_a_future_an_api_drives_here_is_blocked_on() {
+    let plain = Body {
+        owner: BodyOwner::Closure { spawned: false },
+        ..closure(0, ThreadContext::Caller, Vec::new())
+    };
+    let driven = Body {
+        owner: BodyOwner::AsyncBlock { spawned: true },
+        ..closure(0, ThreadContext::Caller, Vec::new())
+    };
+    let found = blocked_on(vec![main_fn(Vec::new()), plain, driven]);
+    assert_eq!(found[1], [false]);
+    assert_eq!(found[2], [true]);
+}
+
+#[test]
+fn a_call_handed_to_block_on_drives_only_an_async_fns_future_here() {
+    let handed = |name: &str, at: usize| {
+        call_with(name, at, |c| {
+            if let Event::Call { handed_to, .. } = c {
+                *handed_to = Some(ThreadContext::Caller);
+            }
+        })
+    };
+    let async_fn = with_owner(private("serve", Vec::new()), |o| {
+        if let BodyOwner::Fn { is_async, .. } = o {
+            *is_async = true;
+        }
+    });
+    // `block_on(make_future())`: `make_future` itself runs here, like any call.
+    let found = blocked_on(vec![
+        main_fn(vec![handed("serve", 1), handed("make_future", 2)]),
+        async_fn,
+        private("make_future", Vec::new()),
+    ]);
+    assert_eq!(found[1], [true]);
+    assert_eq!(found[2], [false]);
+}
+
+#[test]
+fn a_call_goes_to_its_own_packages_copy_of_a_shared_function() {
+    // A file shared by two packages' targets is a body in each.
+    let first = CrateFacts {
+        bodies: vec![private("shared", Vec::new())],
+        ..CrateFacts::default()
+    };
+    let second = CrateFacts {
+        bodies: vec![
+            private("shared", Vec::new()),
+            private("caller", vec![call("shared", 1)]),
+        ],
+        ..CrateFacts::default()
+    };
+    let program = Program::new(&[&first, &second]);
+    let Event::Call { callee, .. } = &second.bodies[1].events[0] else {
+        panic!("a call");
+    };
+    assert_eq!(program.resolve(callee), Some(1));
+}

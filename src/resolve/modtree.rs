@@ -508,3 +508,58 @@ fn inject_fault(path: &Path) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_module_file_linked_into_proc_lies_in_proc() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let link = dir.path().join("env.rs");
+        std::os::unix::fs::symlink("/proc/self/environ", &link).expect("symlink");
+        let plain = dir.path().join("plain.rs");
+        std::fs::write(&plain, "").expect("write");
+        let mut real_dirs = HashMap::new();
+        assert_eq!(system_path(&link, &mut real_dirs), Some("/proc"));
+        assert_eq!(system_path(&plain, &mut real_dirs), None);
+        assert_eq!(
+            system_path(Path::new("/sys/kernel/notes.rs"), &mut real_dirs),
+            Some("/sys")
+        );
+    }
+
+    #[test]
+    fn a_module_file_in_a_directory_linked_into_proc_lies_in_proc() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::os::unix::fs::symlink("/proc/self", dir.path().join("self")).expect("symlink");
+        let file = dir.path().join("self/environ");
+        assert_eq!(system_path(&file, &mut HashMap::new()), Some("/proc"));
+    }
+
+    #[test]
+    fn a_module_path_into_proc_is_refused_with_a_finding() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("lib.rs");
+        std::fs::write(&root, "#[path = \"/proc/self/environ\"]\nmod env;\n").expect("write");
+        let mut db = SourceDb::default();
+        let mut diagnostics = Vec::new();
+        let hollowing = crate::hollow::Hollowing::default();
+        let mut loader = Loader {
+            db: &mut db,
+            root: dir.path(),
+            diagnostics: &mut diagnostics,
+            hollowing: &hollowing,
+            read: &[],
+            real_dirs: HashMap::new(),
+        };
+        let tree = load_crate("p", &root, RootKind::Target, &mut loader).expect("root loads");
+        assert_eq!(tree.ids().count(), 1, "the module is not read");
+        let messages: Vec<_> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with("module `env` points into `/proc`"),
+            "{messages:?}"
+        );
+    }
+}

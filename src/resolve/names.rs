@@ -518,7 +518,7 @@ impl<'a> Resolver<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::modtree::Module;
+    use crate::resolve::modtree::{Loader, Module, RootKind, load_crate};
     use crate::source::FileId;
 
     fn crate_of(text: &str) -> CrateTree {
@@ -571,5 +571,60 @@ mod tests {
             resolver.resolve(module, &[&empty], &setns).as_deref(),
             Some("libc::setns")
         );
+    }
+
+    /// A crate whose inline modules are modules of their own, as the module tree makes them.
+    fn tree_of(text: &str) -> CrateTree {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("lib.rs");
+        std::fs::write(&root, text).expect("write");
+        let mut db = crate::source::SourceDb::default();
+        let mut diagnostics = Vec::new();
+        let hollowing = crate::hollow::Hollowing::default();
+        let mut loader = Loader {
+            db: &mut db,
+            root: dir.path(),
+            diagnostics: &mut diagnostics,
+            hollowing: &hollowing,
+            read: &[],
+            real_dirs: Default::default(),
+        };
+        load_crate("demo", &root, RootKind::Target, &mut loader).expect("the root loads")
+    }
+
+    /// `a0` renamed from `a1`, and so on: `imports` renames in all, the last from `libc::setns`.
+    fn renames(imports: usize) -> CrateTree {
+        let mut text = String::new();
+        for i in 0..imports - 1 {
+            text += &format!("use a{} as a{i};\n", i + 1);
+        }
+        text += &format!("use libc::setns as a{};\n", imports - 1);
+        crate_of(&text)
+    }
+
+    /// Modules nested `imports - 1` deep, each bringing in the next one's names with a glob,
+    /// the innermost `libc`'s: `imports` globs in all.
+    fn globs(imports: usize) -> CrateTree {
+        let mut text = String::new();
+        for i in 0..imports - 1 {
+            text += &format!("pub use m{i}::*;\npub mod m{i} {{\n");
+        }
+        text += "pub use libc::*;\n";
+        text += &"}\n".repeat(imports - 1);
+        tree_of(&text)
+    }
+
+    #[test]
+    fn imports_are_followed_max_depth_deep_and_no_deeper() {
+        let catalog = Catalog::builtin().expect("the built-in catalogue loads");
+        let known = BTreeSet::from(["libc::setns".to_owned()]);
+        let resolve = |tree: &CrateTree, name: &str| {
+            Resolver::new(tree, &catalog, &known).resolve(ModuleId(0), &[], &written(name))
+        };
+        let setns = Some("libc::setns".to_owned());
+        assert_eq!(resolve(&renames(MAX_DEPTH), "a0"), setns);
+        assert_ne!(resolve(&renames(MAX_DEPTH + 1), "a0"), setns);
+        assert_eq!(resolve(&globs(MAX_DEPTH), "setns"), setns);
+        assert_ne!(resolve(&globs(MAX_DEPTH + 1), "setns"), setns);
     }
 }

@@ -258,6 +258,37 @@ let i = b"// nslint: allow(i)"; let j = c"// nslint: allow(j)";
     }
 
     #[test]
+    fn four_slashes_make_a_plain_comment_and_three_a_doc_comment() {
+        let text = "/// doc\nfn f() {} //// plain\n";
+        let plain = text.find("////").expect("plain");
+        assert_eq!(line_comments(text), vec![plain..text.len() - 1]);
+    }
+
+    #[test]
+    fn a_division_opens_no_block_comment() {
+        let text = "let q = a / b; // nslint: allow(x)";
+        let comment = text.find("//").expect("comment");
+        assert_eq!(line_comments(text), vec![comment..text.len()]);
+    }
+
+    #[test]
+    fn a_multibyte_character_literal_ends_at_its_own_quote() {
+        // Its closing quote opens nothing: the string after it stays a string.
+        let text = "let pair = ('\u{e9}',\"// nslint: allow(x)\"); // nslint: allow(y)";
+        let comment = text.rfind("//").expect("comment");
+        assert_eq!(line_comments(text), vec![comment..text.len()]);
+    }
+
+    #[test]
+    fn a_letter_ending_an_identifier_starts_no_raw_string() {
+        // Edition 2015 and 2018 macro input may put an identifier right before a string:
+        // `xr` is an identifier, and the string after it keeps its escapes.
+        let text = r#"m!(xr"\" // nslint: allow(x)"); // nslint: allow(y)"#;
+        let comment = text.rfind("//").expect("comment");
+        assert_eq!(line_comments(text), vec![comment..text.len()]);
+    }
+
+    #[test]
     fn a_directive_reads_its_verb_lints_and_reason() {
         let parsed = |text: &str| parse(text, 0..text.len()).map(|d| (d.verb, d.lints, d.reason));
         assert_eq!(

@@ -514,6 +514,8 @@ mod tests {
         let b = text.find("b();").expect("b");
         let d = text.find("d();").expect("d");
         assert!(allows[0].range.contains(&b));
+        let c = text.find("c();").expect("c");
+        assert!(!allows[0].range.contains(&c), "only the next code line");
         assert_eq!(allows[1].lints, ["x", "y"]);
         assert_eq!(allows[1].reason, None);
         assert!(!allows[1].range.contains(&d));
@@ -532,6 +534,45 @@ mod tests {
         assert_eq!(parsed[1].0, Action::Set(Level::Deny));
         let other: syn::Attribute = syn::parse_quote!(#[cfg_attr(test, allow(dead_code))]);
         assert!(parse_attribute(&other).is_empty());
+    }
+
+    /// The attribute directives of a file's items, each with the text it covers.
+    fn attribute_directives(text: &str) -> Vec<(Action, Vec<String>, String)> {
+        let file: syn::File = syn::parse_str(text).expect("parses");
+        let mut collector = AttributeCollector {
+            file: FileId(0),
+            allows: Vec::new(),
+        };
+        for item in &file.items {
+            collector.visit_item(item);
+        }
+        collector
+            .allows
+            .into_iter()
+            .map(|a| (a.action, a.lints, text[a.range].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn an_attribute_on_a_statement_covers_that_statement() {
+        let text = r#"fn f() {
+    #[cfg_attr(nslint, expect(nslint::a, reason = "r"))]
+    enter(fd);
+    #[cfg_attr(nslint, allow(nslint::b, reason = "r"))]
+    log!("entered");
+    leave(fd);
+}"#;
+        let found = attribute_directives(text);
+        // Each covers its attribute and its statement, nothing after it.
+        let covered: Vec<_> = found
+            .iter()
+            .map(|(_, _, t)| t.rsplit_once(")]").map_or("", |(_, s)| s.trim()))
+            .map(|s| s.trim_end_matches(';'))
+            .collect();
+        assert_eq!(covered, ["enter(fd)", r#"log!("entered")"#]);
+        assert_eq!(found[0].0, Action::Expect);
+        assert_eq!(found[0].1, ["a"]);
+        assert_eq!(found[1].0, Action::Allow);
     }
 
     #[test]

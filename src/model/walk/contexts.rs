@@ -118,23 +118,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 syn::Expr::Async(block) => {
                     self.pending.insert(address(block), context);
                 }
-                syn::Expr::Path(p) => {
-                    if let Some(closure) = self.named_closure(&p.path) {
-                        self.pending.insert(address(closure), context);
-                    }
-                }
+                // A closure handed over by name (`spawn(child_setup)`) was walked at its `let`,
+                // before this call: `NamedClosureScan` placed it in its context then.
                 _ => {}
             }
-        }
-    }
-
-    /// The closure a local name is bound to (`let child_setup = move || ..;`).
-    pub(super) fn named_closure(&self, path: &syn::Path) -> Option<&'ast syn::ExprClosure> {
-        let name = ident_name(path.get_ident()?);
-        let local = self.local(&name)?;
-        match strip(local.init?) {
-            syn::Expr::Closure(closure) => Some(closure),
-            _ => None,
         }
     }
 
@@ -416,7 +403,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         context: ThreadContext,
     ) -> Option<Event> {
         match strip(arg?) {
-            syn::Expr::Path(p) if self.named_closure(&p.path).is_none() => {
+            // A local (a closure bound to a name among them) resolves to nothing.
+            syn::Expr::Path(p) => {
                 let canonical = self.resolve(&p.path)?;
                 self.not_values.insert(address(p));
                 Some(Event::Handoff {

@@ -48,3 +48,27 @@ pub(super) fn collect_bindings(pat: &syn::Pat, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::strip;
+
+    fn expr(text: &str) -> syn::Expr {
+        syn::parse_str(text).expect("an expression")
+    }
+
+    #[test]
+    fn only_an_unsafe_block_of_a_single_tail_is_stripped() {
+        assert!(matches!(
+            strip(&expr("(unsafe { libc::_exit(0) })")),
+            syn::Expr::Call(_)
+        ));
+        for text in [
+            "unsafe {}",
+            "unsafe { libc::_exit(0); }",
+            "unsafe { if failed { report() } libc::_exit(1) }",
+        ] {
+            assert!(matches!(strip(&expr(text)), syn::Expr::Unsafe(_)), "{text}");
+        }
+    }
+}
