@@ -298,7 +298,9 @@ pub struct Effects {
 }
 
 /// The contexts a body runs in, with the chain that brings the first shared one (for
-/// findings the rules make from facts: a switch's kind, a path literal).
+/// findings the rules make from facts: a switch's kind, a path literal). Witnesses are
+/// built only for the bodies such facts are in ([`fact_bodies`]): another body's are `None`
+/// whatever its contexts.
 #[derive(Debug, Clone, Default)]
 pub struct BodyContexts {
     /// Every context, deduplicated, in the order of [`ThreadContext`].
@@ -372,13 +374,30 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
             );
         }
     }
-    let mut per_package: Vec<Vec<BodyContexts>> = packages
+    let offsets = packages.iter().scan(0, |next, facts| {
+        let offset = *next;
+        *next += facts.bodies.len();
+        Some(offset)
+    });
+    let per_package: Vec<Vec<BodyContexts>> = packages
         .iter()
-        .map(|p| Vec::with_capacity(p.bodies.len()))
+        .zip(offsets)
+        .map(|(facts, offset)| {
+            let mut witnessed = vec![false; facts.bodies.len()];
+            for body in fact_bodies(facts) {
+                if let Some(slot) = witnessed.get_mut(body as usize) {
+                    *slot = true;
+                }
+            }
+            witnessed
+                .iter()
+                .enumerate()
+                .map(|(local, &with_witness)| {
+                    body_contexts(&program, &contexts, offset + local, with_witness)
+                })
+                .collect()
+        })
         .collect();
-    for index in 0..program.bodies.len() {
-        per_package[owners[index]].push(body_contexts(&program, &contexts, index));
-    }
     Effects {
         findings,
         outside_scope,
@@ -387,8 +406,21 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
     }
 }
 
-/// A body's contexts in the shape rules read them.
-fn body_contexts(program: &Program<'_>, map: &ContextMap, index: usize) -> BodyContexts {
+/// The bodies of a package that rules ask the contexts of: those holding a raw switch or a
+/// process-wide path use.
+fn fact_bodies(facts: &CrateFacts) -> impl Iterator<Item = u32> + '_ {
+    let switches = facts.switches.iter().map(|s| s.body);
+    let paths = facts.path_uses.iter().chain(&facts.pool_thread_paths);
+    switches.chain(paths.filter_map(|p| p.body))
+}
+
+/// A body's contexts in the shape rules read them, with witnesses when `with_witness`.
+fn body_contexts(
+    program: &Program<'_>,
+    map: &ContextMap,
+    index: usize,
+    with_witness: bool,
+) -> BodyContexts {
     let incoming = map.incoming(index);
     let mut contexts: Vec<ThreadContext> = incoming.iter().map(|i| i.context).collect();
     contexts.sort_unstable();
@@ -397,6 +429,7 @@ fn body_contexts(program: &Program<'_>, map: &ContextMap, index: usize) -> BodyC
         incoming
             .iter()
             .position(|i| wanted(i.context))
+            .filter(|_| with_witness)
             .map(|at| map.witness(program, index, at))
     };
     BodyContexts {
