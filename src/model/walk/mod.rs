@@ -532,7 +532,8 @@ struct Walker<'a, 'ast> {
     named_contexts: Vec<(String, ThreadContext)>,
     /// Names bound to `std::thread::scope`'s scope handle.
     thread_scope_handles: Vec<String>,
-    /// Names bound to the result of a fork.
+    /// Names bound to the result of a fork, in the blocks being walked (a name leaves with
+    /// its block and its body).
     fork_results: Vec<(String, String)>,
     /// The events of the body being walked.
     events: EventBuilder,
@@ -597,6 +598,7 @@ struct Saved {
     scope_floor: Option<usize>,
     fs_unshared: bool,
     locals: usize,
+    fork_results: usize,
     blocks: usize,
     fn_name: Option<String>,
     threads_started: bool,
@@ -708,6 +710,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             scope_floor: self.scope_floor,
             fs_unshared: self.fs_unshared,
             locals: self.locals.len(),
+            fork_results: self.fork_results.len(),
             blocks: self.blocks.len(),
             fn_name: self.fn_name.clone(),
             threads_started: self.threads_started,
@@ -722,6 +725,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         self.scope_floor = saved.scope_floor;
         self.fs_unshared = saved.fs_unshared;
         self.locals.truncate(saved.locals);
+        self.fork_results.truncate(saved.fork_results);
         self.blocks.truncate(saved.blocks);
         self.fn_name = saved.fn_name;
         self.threads_started = saved.threads_started;
