@@ -456,9 +456,11 @@ fn pointee(
     if depth > 8 {
         return None;
     }
+    // Only an alias can lead back to itself (`type A = B; type B = A;`): the depth counts
+    // aliases; references, parentheses and wrappers only descend into a smaller type.
     match ty {
-        syn::Type::Reference(r) => pointee(resolver, aliases, catalog, module, &r.elem, depth + 1),
-        syn::Type::Paren(p) => pointee(resolver, aliases, catalog, module, &p.elem, depth + 1),
+        syn::Type::Reference(r) => pointee(resolver, aliases, catalog, module, &r.elem, depth),
+        syn::Type::Paren(p) => pointee(resolver, aliases, catalog, module, &p.elem, depth),
         syn::Type::Path(p) if p.qself.is_none() => {
             let canonical = resolver
                 .resolve(module, &[], &WrittenPath::from_syn(&p.path))
@@ -471,7 +473,7 @@ fn pointee(
                     p.path.segments.last().map(|s| &s.arguments)
                 && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
             {
-                return pointee(resolver, aliases, catalog, module, inner, depth + 1);
+                return pointee(resolver, aliases, catalog, module, inner, depth);
             }
             Some(canonical)
         }
@@ -803,7 +805,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 self.bind_let_patterns(&b.left);
                 self.bind_let_patterns(&b.right);
             }
-            syn::Expr::Paren(p) => self.bind_let_patterns(&p.expr),
+            // No arm for parentheses: rustc accepts `let` only directly in a condition or
+            // its `&&` chain, never inside `( )`.
             _ => {}
         }
     }
