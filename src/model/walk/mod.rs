@@ -456,9 +456,11 @@ fn pointee(
     if depth > 8 {
         return None;
     }
+    // Only an alias can lead back to itself (`type A = B; type B = A;`): the depth counts
+    // aliases; references, parentheses and wrappers only descend into a smaller type.
     match ty {
-        syn::Type::Reference(r) => pointee(resolver, aliases, catalog, module, &r.elem, depth + 1),
-        syn::Type::Paren(p) => pointee(resolver, aliases, catalog, module, &p.elem, depth + 1),
+        syn::Type::Reference(r) => pointee(resolver, aliases, catalog, module, &r.elem, depth),
+        syn::Type::Paren(p) => pointee(resolver, aliases, catalog, module, &p.elem, depth),
         syn::Type::Path(p) if p.qself.is_none() => {
             let canonical = resolver
                 .resolve(module, &[], &WrittenPath::from_syn(&p.path))
@@ -471,7 +473,7 @@ fn pointee(
                     p.path.segments.last().map(|s| &s.arguments)
                 && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
             {
-                return pointee(resolver, aliases, catalog, module, inner, depth + 1);
+                return pointee(resolver, aliases, catalog, module, inner, depth);
             }
             Some(canonical)
         }
@@ -532,7 +534,8 @@ struct Walker<'a, 'ast> {
     named_contexts: Vec<(String, ThreadContext)>,
     /// Names bound to `std::thread::scope`'s scope handle.
     thread_scope_handles: Vec<String>,
-    /// Names bound to the result of a fork.
+    /// Names bound to the result of a fork, in the blocks being walked (a name leaves with
+    /// its block and its body).
     fork_results: Vec<(String, String)>,
     /// The events of the body being walked.
     events: EventBuilder,
@@ -597,6 +600,7 @@ struct Saved {
     scope_floor: Option<usize>,
     fs_unshared: bool,
     locals: usize,
+    fork_results: usize,
     blocks: usize,
     fn_name: Option<String>,
     threads_started: bool,
@@ -708,6 +712,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             scope_floor: self.scope_floor,
             fs_unshared: self.fs_unshared,
             locals: self.locals.len(),
+            fork_results: self.fork_results.len(),
             blocks: self.blocks.len(),
             fn_name: self.fn_name.clone(),
             threads_started: self.threads_started,
@@ -722,6 +727,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         self.scope_floor = saved.scope_floor;
         self.fs_unshared = saved.fs_unshared;
         self.locals.truncate(saved.locals);
+        self.fork_results.truncate(saved.fork_results);
         self.blocks.truncate(saved.blocks);
         self.fn_name = saved.fn_name;
         self.threads_started = saved.threads_started;
@@ -799,7 +805,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 self.bind_let_patterns(&b.left);
                 self.bind_let_patterns(&b.right);
             }
-            syn::Expr::Paren(p) => self.bind_let_patterns(&p.expr),
+            // No arm for parentheses: rustc accepts `let` only directly in a condition or
+            // its `&&` chain, never inside `( )`.
             _ => {}
         }
     }

@@ -139,6 +139,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             _ => None,
         });
         let saved_locals = self.locals.len();
+        let saved_forks = self.fork_results.len();
         let pushed = items.clone().next().is_some();
         if pushed {
             let prefix = match &self.fn_name {
@@ -169,6 +170,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             self.events.emit(Event::EndScope { names });
         }
         self.locals.truncate(saved_locals);
+        self.fork_results.truncate(saved_forks);
     }
 
     fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
