@@ -575,6 +575,60 @@ mod tests {
         assert_eq!(found[1].0, Action::Allow);
     }
 
+    /// The code each directive of `text` covers, after its attribute.
+    fn covered_code(text: &str) -> Vec<String> {
+        attribute_directives(text)
+            .iter()
+            .map(|(_, _, t)| t.rsplit_once(")]").map_or("", |(_, s)| s.trim()).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn an_attribute_covers_every_kind_of_expression_statement_it_may_stand_on() {
+        let attr = r#"#[cfg_attr(nslint, allow(nslint::a, reason = "r"))]"#;
+        let statements = [
+            "enter(fd);",
+            "ns.enter();",
+            "unsafe { setns(fd, 0) };",
+            "{ enter(fd) };",
+            "move || enter(fd);",
+            "async { enter(fd) };",
+            "match fd { _ => enter(fd) };",
+            "if fd > 0 { enter(fd) };",
+            "0;",
+            "enter(fd)?;",
+            "task.await;",
+        ];
+        let body: Vec<String> = statements.iter().map(|s| format!("{attr} {s}")).collect();
+        let text = format!("async fn f() {{\n{}\nleave(fd);\n}}", body.join("\n"));
+        let covered = covered_code(&text);
+        let expected: Vec<&str> = statements.iter().map(|s| s.trim_end_matches(';')).collect();
+        assert_eq!(covered, expected);
+        // A `let` in a condition carries attributes of its own.
+        let text = format!("fn f() {{ if {attr} let Some(fd) = open() {{ enter(fd) }} }}");
+        assert_eq!(covered_code(&text), ["let Some(fd) = open()"]);
+    }
+
+    /// A module's attributes are read with the module, which may live in another file.
+    #[test]
+    fn an_attribute_covers_every_kind_of_item_it_may_stand_on() {
+        let attr = r#"#[cfg_attr(nslint, allow(nslint::a, reason = "r"))]"#;
+        let items = [
+            "fn a() {}",
+            "impl S {}",
+            "const C: u8 = 0;",
+            "static S: u8 = 0;",
+            "struct S;",
+            "enum E {}",
+            "trait T {}",
+            r#"extern "C" {}"#,
+            "m! {}",
+            "use a::b;",
+        ];
+        let text: Vec<String> = items.iter().map(|i| format!("{attr} {i}")).collect();
+        assert_eq!(covered_code(&text.join("\n")), items);
+    }
+
     #[test]
     fn unused_and_reasonless_suppressions_are_reported() {
         let text = "x(); // nslint: allow(raw_namespace_switch)\ny(); // nslint: expect(raw_namespace_switch) -- r\n";
