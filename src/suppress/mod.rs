@@ -627,6 +627,9 @@ mod tests {
         ];
         let text: Vec<String> = items.iter().map(|i| format!("{attr} {i}")).collect();
         assert_eq!(covered_code(&text.join("\n")), items);
+        // Methods, in an `impl` and with a default body in a trait.
+        let text = format!("impl S {{ {attr} fn a() {{}} }}\ntrait T {{ {attr} fn b() {{}} }}");
+        assert_eq!(covered_code(&text), ["fn a() {}", "fn b() {}"]);
     }
 
     #[test]
