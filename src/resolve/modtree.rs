@@ -509,6 +509,28 @@ fn inject_fault(path: &Path) {
     }
 }
 
+/// Test support: the module tree of a crate whose root file, alone in a directory, holds
+/// `text`, with the problems met loading it.
+#[cfg(test)]
+pub(crate) fn tree_of_text(text: &str) -> (CrateTree, Vec<Diagnostic>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("lib.rs");
+    std::fs::write(&root, text).expect("write");
+    let mut db = SourceDb::default();
+    let mut diagnostics = Vec::new();
+    let hollowing = crate::hollow::Hollowing::default();
+    let mut loader = Loader {
+        db: &mut db,
+        root: dir.path(),
+        diagnostics: &mut diagnostics,
+        hollowing: &hollowing,
+        read: &[],
+        real_dirs: HashMap::new(),
+    };
+    let tree = load_crate("demo", &root, RootKind::Target, &mut loader).expect("the root loads");
+    (tree, diagnostics)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,21 +561,7 @@ mod tests {
 
     #[test]
     fn a_module_path_into_proc_is_refused_with_a_finding() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path().join("lib.rs");
-        std::fs::write(&root, "#[path = \"/proc/self/environ\"]\nmod env;\n").expect("write");
-        let mut db = SourceDb::default();
-        let mut diagnostics = Vec::new();
-        let hollowing = crate::hollow::Hollowing::default();
-        let mut loader = Loader {
-            db: &mut db,
-            root: dir.path(),
-            diagnostics: &mut diagnostics,
-            hollowing: &hollowing,
-            read: &[],
-            real_dirs: HashMap::new(),
-        };
-        let tree = load_crate("p", &root, RootKind::Target, &mut loader).expect("root loads");
+        let (tree, diagnostics) = tree_of_text("#[path = \"/proc/self/environ\"]\nmod env;\n");
         assert_eq!(tree.ids().count(), 1, "the module is not read");
         let messages: Vec<_> = diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(messages.len(), 1, "{messages:?}");

@@ -518,7 +518,7 @@ impl<'a> Resolver<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::modtree::{Loader, Module, RootKind, load_crate};
+    use crate::resolve::modtree::Module;
     use crate::source::FileId;
 
     fn crate_of(text: &str) -> CrateTree {
@@ -575,21 +575,7 @@ mod tests {
 
     /// A crate whose inline modules are modules of their own, as the module tree makes them.
     fn tree_of(text: &str) -> CrateTree {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path().join("lib.rs");
-        std::fs::write(&root, text).expect("write");
-        let mut db = crate::source::SourceDb::default();
-        let mut diagnostics = Vec::new();
-        let hollowing = crate::hollow::Hollowing::default();
-        let mut loader = Loader {
-            db: &mut db,
-            root: dir.path(),
-            diagnostics: &mut diagnostics,
-            hollowing: &hollowing,
-            read: &[],
-            real_dirs: Default::default(),
-        };
-        load_crate("demo", &root, RootKind::Target, &mut loader).expect("the root loads")
+        crate::resolve::modtree::tree_of_text(text).0
     }
 
     /// `a0` renamed from `a1`, and so on: `imports` renames in all, the last from `libc::setns`.
