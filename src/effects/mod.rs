@@ -299,8 +299,8 @@ pub struct Effects {
 
 /// The contexts a body runs in, with the chain that brings the first shared one (for
 /// findings the rules make from facts: a switch's kind, a path literal). Witnesses are
-/// built only for the bodies such facts are in ([`fact_bodies`]): another body's are `None`
-/// whatever its contexts.
+/// built only for the bodies such facts are in (those holding a raw switch or a
+/// process-wide path use): another body's are `None` whatever its contexts.
 #[derive(Debug, Clone, Default)]
 pub struct BodyContexts {
     /// Every context, deduplicated, in the order of [`ThreadContext`].
