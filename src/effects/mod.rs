@@ -288,8 +288,8 @@ impl Names<'_, '_> {
 pub struct Effects {
     /// Findings, tagged with the index of the package whose body produced them.
     pub findings: Vec<(usize, Finding)>,
-    /// Sensitive operations outside any scope (reported in strict mode), by package: on
-    /// threads the code does not own, in functions not only ever called from scopes.
+    /// Sensitive operations outside any scope (reported in strict mode), by package: in bodies
+    /// one of whose contexts is a thread the code does not own and no scope chose.
     pub outside_scope: Vec<(usize, Span, String)>,
     /// Bodies whose interpretation panicked, by package: their findings are unknown.
     pub failed: Vec<(usize, Span)>,
@@ -335,7 +335,6 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
     let summaries = summarize(&program);
     let contexts = contexts::compute(&program, &summaries);
     let owners = package_of_each_body(packages);
-    let scoped = called_only_from_scopes(&program);
     let mut findings = Vec::new();
     let mut outside_scope = Vec::new();
     let mut failed = Vec::new();
@@ -355,7 +354,9 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
         };
         findings.extend(outcome.findings.into_iter().map(|f| (owners[index], f)));
         // Strict mode wants every operation in a scope: those on threads the code made for the
-        // purpose (a thread, a child, a scope) already are in one in all but name.
+        // purpose (a thread, a child, a scope) already are in one in all but name. A function
+        // called only from scopes runs in their contexts; one also handed by name elsewhere
+        // runs there too, and is reported.
         let unscoped = contexts.incoming(index).iter().any(|i| {
             !matches!(
                 i.context,
@@ -365,7 +366,7 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
                     | ThreadContext::OwnRuntime
             )
         });
-        if unscoped && !scoped[index] {
+        if unscoped {
             outside_scope.extend(
                 outcome
                     .operations
@@ -748,29 +749,6 @@ fn package_of_each_body(packages: &[CrateFacts]) -> Vec<usize> {
         .enumerate()
         .flat_map(|(i, p)| std::iter::repeat_n(i, p.bodies.len()))
         .collect()
-}
-
-/// For each body, whether it is a function every caller of which runs inside a scope (or is
-/// itself such a function): its operations happen in a namespace chosen by a scope.
-fn called_only_from_scopes(program: &Program<'_>) -> Vec<bool> {
-    let count = program.bodies.len();
-    let in_scope = |i: usize| matches!(program.bodies[i].context, ThreadContext::Scope(_));
-    let callees = callees_of(program);
-    let mut scoped: Vec<bool> = program.callers.iter().map(|c| !c.is_empty()).collect();
-    let mut queue: std::collections::VecDeque<usize> = (0..count).filter(|&i| scoped[i]).collect();
-    while let Some(index) = queue.pop_front() {
-        if !scoped[index] {
-            continue;
-        }
-        let all_scoped = program.callers[index]
-            .iter()
-            .all(|&c| in_scope(c) || (scoped[c] && c != index));
-        if !all_scoped {
-            scoped[index] = false;
-            queue.extend(callees[index].iter().copied().filter(|&c| scoped[c]));
-        }
-    }
-    scoped
 }
 
 /// Every callee a body's events name: calls, functions handed over, references.
