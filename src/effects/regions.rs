@@ -34,6 +34,15 @@ use crate::model::ir::{Body, BodyOwner, Callee, Event, ExitKind, SwitchTarget};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+/// The chain of an operation or escape `body` does itself.
+fn own_chain(body: &Body, what: &str, span: &Span) -> Chain {
+    Arc::from([Step {
+        function: short_name(body),
+        what: what.to_owned(),
+        span: span.clone(),
+    }])
+}
+
 /// Where a region starts: the switch, or the call in this body that switched through a helper.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionStart {
@@ -504,21 +513,19 @@ impl Interp<'_, '_> {
                 state = self.call(state, call);
             }
             Event::Escape { what, span } => {
-                let own = self
-                    .outcome
+                let body = self.body;
+                self.outcome
                     .escapes
-                    .is_none()
-                    .then(|| self.own_step(what, span));
-                self.escape(&state, span, what, own, &Chain::default());
+                    .get_or_insert_with(|| own_chain(body, what, span));
+                self.escape(&state, span, what, &Chain::default());
             }
             Event::Sensitive { what, span } => {
                 self.outcome.operations.push((span.clone(), what.clone()));
-                let own = self
-                    .outcome
+                let body = self.body;
+                self.outcome
                     .sensitive
-                    .is_none()
-                    .then(|| self.own_step(what, span));
-                self.sensitive(&state, span, what, own, &Chain::default());
+                    .get_or_insert_with(|| own_chain(body, what, span));
+                self.sensitive(&state, span, what, &Chain::default());
             }
             Event::Await { span } => {
                 if let Some(region) = state.region().cloned()
@@ -658,12 +665,12 @@ impl Interp<'_, '_> {
         };
         let last_what = |chain: &Chain| chain.last().map(|s| s.what.clone()).unwrap_or_default();
         if let Some(chain) = &summary.sensitive {
-            let fact = self.outcome.sensitive.is_none().then(|| through(chain));
-            self.sensitive(&state, span, &last_what(chain), fact, chain);
+            self.outcome.sensitive.get_or_insert_with(|| through(chain));
+            self.sensitive(&state, span, &last_what(chain), chain);
         }
         if let Some(chain) = &summary.escapes {
-            let fact = self.outcome.escapes.is_none().then(|| through(chain));
-            self.escape(&state, span, &last_what(chain), fact, chain);
+            self.outcome.escapes.get_or_insert_with(|| through(chain));
+            self.escape(&state, span, &last_what(chain), chain);
         }
         let guard = summary.returns_guard.as_ref();
         let toggles = summary.returns_switched.as_ref();
@@ -749,30 +756,10 @@ impl Interp<'_, '_> {
         state
     }
 
-    /// The chain of an operation or escape this body does itself.
-    fn own_step(&self, what: &str, span: &Span) -> Chain {
-        Arc::from([Step {
-            function: short_name(self.body),
-            what: what.to_owned(),
-            span: span.clone(),
-        }])
-    }
-
-    /// Records a sensitive operation: a fact of the body, and inside a region either a
-    /// finding (it may run in the wrong namespace) or the region's purpose.
-    /// `fact` is the body's own chain to it, given while the body has none yet; `chain` the
-    /// callee's, copied into a finding.
-    fn sensitive(
-        &mut self,
-        state: &State,
-        span: &Span,
-        what: &str,
-        fact: Option<Chain>,
-        chain: &Chain,
-    ) {
-        if self.outcome.sensitive.is_none() {
-            self.outcome.sensitive = fact;
-        }
+    /// Records a sensitive operation inside a region: a finding (it may run in the wrong
+    /// namespace) or the region's purpose. `chain` is the callee's, copied into a finding;
+    /// the body's own first chain to an operation is kept by the caller.
+    fn sensitive(&mut self, state: &State, span: &Span, what: &str, chain: &Chain) {
         if self.contexts.is_none() {
             return;
         }
@@ -808,20 +795,9 @@ impl Interp<'_, '_> {
         });
     }
 
-    /// Records work handed to another thread: a fact of the body, and a finding inside a sync
-    /// scope or a region.
-    /// `fact` and `chain` as for [`Interp::sensitive`].
-    fn escape(
-        &mut self,
-        state: &State,
-        span: &Span,
-        what: &str,
-        fact: Option<Chain>,
-        chain: &Chain,
-    ) {
-        if self.outcome.escapes.is_none() {
-            self.outcome.escapes = fact;
-        }
+    /// Records work handed to another thread: a finding inside a sync scope or a region.
+    /// `chain` as for [`Interp::sensitive`].
+    fn escape(&mut self, state: &State, span: &Span, what: &str, chain: &Chain) {
         if self.contexts.is_none() {
             return;
         }
