@@ -696,6 +696,50 @@ mod tests {
     }
 
     #[test]
+    fn each_entry_kind_is_checked_for_its_own_shape() {
+        let rejected = |toml: &str, why: &str| {
+            let err = Catalog::parse(toml).expect_err(toml);
+            assert!(err.contains(why), "{toml}: {err}");
+        };
+        let accepted = |toml: &str| {
+            Catalog::parse(toml).unwrap_or_else(|err| panic!("{toml}: {err}"));
+        };
+        let switch = "[[switch]]\nop = \"setns\"\nreceiver = \"a::Ns\"\n";
+        rejected(
+            &format!("{switch}path = \"b::Ns::enter\"\n"),
+            "must start with",
+        );
+        accepted(&format!("{switch}path = \"a::Ns::enter\"\n"));
+        let context = "[[context]]\ncontext = \"pool_thread\"\n";
+        rejected(context, "exactly one of `path` and `method`");
+        rejected(
+            &format!("{context}path = \"a::run\"\nmethod = \"run\"\n"),
+            "exactly one of",
+        );
+        accepted(&format!("{context}method = \"run\"\n"));
+        let scope = "[[scope]]\nkind = \"sync\"\n";
+        for half in ["receiver = \"a::Ns\"\n", "method = \"run\"\n", ""] {
+            rejected(&format!("{scope}{half}"), "`receiver` and `method`");
+        }
+        accepted(&format!("{scope}receiver = \"a::Ns\"\nmethod = \"run\"\n"));
+        accepted(&format!("{scope}path = \"a::run\"\n"));
+        let sensitive = "[[sensitive]]\nwhat = \"a socket\"\n";
+        rejected(sensitive, "a [[sensitive]] entry needs exactly one");
+        accepted(&format!("{sensitive}path = \"a::bind\"\n"));
+        let escape = "[[escape]]\nwhat = \"a pool\"\n";
+        rejected(
+            &format!("{escape}method = \"spawn\"\n"),
+            "`receiver` or `trait`",
+        );
+        accepted(&format!(
+            "{escape}method = \"spawn\"\nreceiver = \"a::Pool\"\n"
+        ));
+        accepted(&format!(
+            "{escape}method = \"spawn\"\ntrait = \"a::Spawn\"\n"
+        ));
+    }
+
+    #[test]
     fn only_the_listed_types_are_wrappers() {
         let catalog = Catalog::builtin().expect("parses");
         assert!(catalog.is_wrapper("std::sync::Arc"));
