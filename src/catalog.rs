@@ -740,6 +740,27 @@ mod tests {
     }
 
     #[test]
+    fn a_builder_types_only_its_own_methods() {
+        let catalog = Catalog::builtin().expect("parses");
+        let command = Some("std::process::Command");
+        assert_eq!(
+            catalog.method_returns("std::process::Command", "args"),
+            command
+        );
+        assert_eq!(
+            catalog.method_returns("nsscope::NetNs", "worker"),
+            Some("nsscope::Worker")
+        );
+        // `status` runs the command: its result is not the builder.
+        assert_eq!(
+            catalog.method_returns("std::process::Command", "status"),
+            None
+        );
+        // Another type's method of the same name is that type's business.
+        assert_eq!(catalog.method_returns("my_pool::Pool", "worker"), None);
+    }
+
+    #[test]
     fn only_the_listed_types_are_wrappers() {
         let catalog = Catalog::builtin().expect("parses");
         assert!(catalog.is_wrapper("std::sync::Arc"));
