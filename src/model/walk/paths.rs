@@ -38,6 +38,9 @@ const CONVERSIONS: &[&str] = &[
     "expect",
     "clone",
     "to_path_buf",
+    // A C string handed to libc (`c"/proc/self/ns/net".as_ptr()`).
+    "as_ptr",
+    "as_c_str",
 ];
 
 /// Constructors that only turn a string into a path or another string.
