@@ -160,11 +160,34 @@ mod tests {
             "#[rustfmt::skip] format!(\"{}\", x)",
             "#[rustfmt::skip] handle",
             "#[rustfmt::skip] ns.enter()?",
+            // A qualified path starts at its `<`, before the path's first segment.
+            "<Vec<u8> as Default>::default()",
+            "<Vec<u8> as Default>::default",
         ];
         for text in exprs {
             let expr: syn::Expr = syn::parse_str(text).expect("an expression");
             let whole = expr.span();
             let (first, last) = expr_ends(&expr);
+            assert_eq!(first.start(), whole.start(), "{text}");
+            assert_eq!(last.end(), whole.end(), "{text}");
+        }
+    }
+
+    /// A path expression's ends are its own, also when qualified or under an attribute.
+    #[test]
+    fn path_ends_are_those_syn_joins() {
+        for text in [
+            "::std::thread::spawn",
+            "Vec::<u8>::new",
+            "<Vec<u8> as Default>::default",
+            "#[rustfmt::skip] handle",
+        ] {
+            let expr: syn::Expr = syn::parse_str(text).expect("an expression");
+            let syn::Expr::Path(path) = &expr else {
+                panic!("{text} is not a path");
+            };
+            let whole = expr.span();
+            let (first, last) = expr_ends_of_path(path);
             assert_eq!(first.start(), whole.start(), "{text}");
             assert_eq!(last.end(), whole.end(), "{text}");
         }
