@@ -598,12 +598,20 @@ mod tests {
             "0;",
             "enter(fd)?;",
             "task.await;",
+            "let guard = enter(fd);",
         ];
         let body: Vec<String> = statements.iter().map(|s| format!("{attr} {s}")).collect();
         let text = format!("async fn f() {{\n{}\nleave(fd);\n}}", body.join("\n"));
         let covered = covered_code(&text);
-        let expected: Vec<&str> = statements.iter().map(|s| s.trim_end_matches(';')).collect();
+        let mut expected: Vec<&str> = statements.iter().map(|s| s.trim_end_matches(';')).collect();
+        // A `let` statement's span takes in its semicolon.
+        if let Some(local) = expected.last_mut() {
+            *local = "let guard = enter(fd);";
+        }
         assert_eq!(covered, expected);
+        // A macro in expression position: the block's value.
+        let text = format!("fn f() -> u8 {{ {attr} enter!(fd) }}");
+        assert_eq!(covered_code(&text), ["enter!(fd)"]);
         // A `let` in a condition carries attributes of its own.
         let text = format!("fn f() {{ if {attr} let Some(fd) = open() {{ enter(fd) }} }}");
         assert_eq!(covered_code(&text), ["let Some(fd) = open()"]);
