@@ -534,6 +534,12 @@ mod tests {
         assert_eq!(parsed[1].0, Action::Set(Level::Deny));
         let other: syn::Attribute = syn::parse_quote!(#[cfg_attr(test, allow(dead_code))]);
         assert!(parse_attribute(&other).is_empty());
+        // Only `reason` gives one; a blank one is none.
+        let attr: syn::Attribute = syn::parse_quote!(
+            #[cfg_attr(nslint, allow(nslint::a, note = "not a reason"), expect(nslint::b, reason = " "))]
+        );
+        let reasons: Vec<_> = parse_attribute(&attr).into_iter().map(|p| p.2).collect();
+        assert_eq!(reasons, [None, None]);
     }
 
     /// The attribute directives of a file's items, each with the text it covers.
