@@ -686,4 +686,25 @@ mod tests {
         assert_eq!(allows[0].action, Action::Allow);
         assert_eq!(allows[1].action, Action::Expect);
     }
+
+    /// A finding the configuration forbids stays, at `forbid`, under any directive.
+    #[test]
+    fn a_forbidden_finding_is_neither_silenced_nor_relevelled() {
+        let text = "x(); // nslint: allow(raw_namespace_switch) -- r
+";
+        let allows = comment_allows(FileId(0), &file(text));
+        let mut findings = vec![Diagnostic::lint(
+            &RAW_NAMESPACE_SWITCH,
+            "m",
+            Label {
+                span: Span::new(FileId(0), 0..3),
+                message: String::new(),
+            },
+        )];
+        findings[0].level = Level::Forbid;
+        let outcome = apply(&mut findings, &allows);
+        assert!(outcome.suppressed.is_empty());
+        let levels: Vec<Level> = findings.iter().map(|d| d.level).collect();
+        assert_eq!(levels, [Level::Forbid]);
+    }
 }
