@@ -1523,3 +1523,15 @@ fn a_call_goes_to_its_own_packages_copy_of_a_shared_function() {
     };
     assert_eq!(program.resolve(callee), Some(1));
 }
+
+#[test]
+fn messages_name_a_method_with_its_type_and_a_function_alone() {
+    assert_eq!(
+        short_name(&function("Pod::enter", Vec::new())),
+        "Pod::enter"
+    );
+    assert_eq!(short_name(&function("netns::enter", Vec::new())), "enter");
+    assert_eq!(short_name(&function("enter", Vec::new())), "enter");
+    let in_closure = closure(0, ThreadContext::Caller, Vec::new());
+    assert_eq!(short_name(&in_closure), "closure");
+}
