@@ -51,10 +51,39 @@ pub(super) fn collect_bindings(pat: &syn::Pat, out: &mut Vec<String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::strip;
+    use super::{binding_name, collect_bindings, strip};
+    use syn::parse::Parser;
 
     fn expr(text: &str) -> syn::Expr {
         syn::parse_str(text).expect("an expression")
+    }
+
+    fn pat(text: &str) -> syn::Pat {
+        syn::Pat::parse_multi_with_leading_vert
+            .parse_str(text)
+            .expect("a pattern")
+    }
+
+    #[test]
+    fn every_name_a_pattern_binds_is_collected() {
+        for (text, names) in [
+            ("Config { setns, flags: (mask) }", &["setns", "mask"][..]),
+            ("&(fd, ref mut guard)", &["fd", "guard"]),
+            ("Some(pod @ Pod { netns, .. })", &["pod", "netns"]),
+            ("[first, rest @ ..]", &["first", "rest"]),
+            ("Ok(ns) | Err(ns)", &["ns"]),
+        ] {
+            let mut found = Vec::new();
+            collect_bindings(&pat(text), &mut found);
+            assert_eq!(found, names, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_single_binding_is_a_name_alone() {
+        assert_eq!(binding_name(&pat("mut guard")).as_deref(), Some("guard"));
+        assert_eq!(binding_name(&pat("guard @ Some(_)")), None);
+        assert_eq!(binding_name(&pat("(a, b)")), None);
     }
 
     #[test]
