@@ -1535,3 +1535,25 @@ fn messages_name_a_method_with_its_type_and_a_function_alone() {
     let in_closure = closure(0, ThreadContext::Caller, Vec::new());
     assert_eq!(short_name(&in_closure), "closure");
 }
+
+#[test]
+fn public_api_that_uncalled_code_calls_runs_where_that_code_runs() {
+    let found = roots(vec![
+        private("leftover", vec![call("api", 1)]),
+        function("api", Vec::new()),
+    ]);
+    assert_eq!(found[0], unreached());
+    // Its one context comes through the code nothing calls, not as a root of its own.
+    assert_eq!(found[1], unreached());
+}
+
+#[test]
+fn test_support_that_production_code_calls_runs_where_that_code_runs() {
+    let support = with_owner(private("fixture", Vec::new()), |o| {
+        if let BodyOwner::Fn { test_support, .. } = o {
+            *test_support = true;
+        }
+    });
+    let found = roots(vec![main_fn(vec![call("fixture", 1)]), support]);
+    assert_eq!(found[1], from_main());
+}
