@@ -1557,3 +1557,29 @@ fn test_support_that_production_code_calls_runs_where_that_code_runs() {
     let found = roots(vec![main_fn(vec![call("fixture", 1)]), support]);
     assert_eq!(found[1], from_main());
 }
+
+#[test]
+fn a_call_handed_to_a_worker_runs_there_only_as_an_async_fns_future() {
+    let spawned = |name: &str, at: usize| {
+        call_with(name, at, |c| {
+            if let Event::Call { handed_to, .. } = c {
+                *handed_to = Some(ThreadContext::AsyncTask);
+            }
+        })
+    };
+    let async_fn = with_owner(private("serve", Vec::new()), |o| {
+        if let BodyOwner::Fn { is_async, .. } = o {
+            *is_async = true;
+        }
+    });
+    // `tokio::spawn(make_future())`: `make_future` runs here to make the future.
+    let found = roots(vec![
+        main_fn(vec![spawned("serve", 1), spawned("make_future", 2)]),
+        async_fn,
+        private("make_future", Vec::new()),
+    ]);
+    let contexts =
+        |at: usize| -> Vec<ThreadContext> { found[at].iter().map(|(c, _)| *c).collect() };
+    assert_eq!(contexts(1), [ThreadContext::AsyncTask]);
+    assert_eq!(found[2], from_main());
+}
