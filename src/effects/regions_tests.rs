@@ -351,6 +351,13 @@ fn a_break_while_switched_past_a_restore_is_the_witness() {
         &span(5),
     );
     assert_eq!(maybe(&merged.raw), Some((Some(2), None)));
+    // Whichever path comes first.
+    let merged = merge(
+        &off(),
+        vec![(off(), Some(span(7))), (switched(2), None)],
+        &span(5),
+    );
+    assert_eq!(maybe(&merged.raw), Some((Some(2), None)));
 }
 
 #[test]
