@@ -122,8 +122,9 @@ fn skip_string(bytes: &[u8], mut i: usize) -> usize {
     bytes.len()
 }
 
-/// `r"..."`, `r#"..."#`, `b"..."`, `br#"..."#`, `c"..."`, `b'x'`; anything else is an
-/// identifier starting with that letter.
+/// `r"..."`, `r#"..."#`, `b"..."`, `br#"..."#`, `c"..."`; anything else (`b'x'` included,
+/// whose quote the caller's character rule reads next) is an identifier starting with that
+/// letter.
 fn skip_prefixed(bytes: &[u8], start: usize) -> usize {
     let mut i = start + 1;
     if bytes[start] != b'r' && bytes.get(i) == Some(&b'r') {
@@ -149,7 +150,6 @@ fn skip_prefixed(bytes: &[u8], start: usize) -> usize {
     }
     match bytes.get(i) {
         Some(b'"') => skip_string(bytes, i + 1),
-        Some(b'\'') if bytes[start] == b'b' => skip_char(bytes, i),
         _ => start + 1,
     }
 }
@@ -232,6 +232,24 @@ let i = b"// nslint: allow(i)"; let j = c"// nslint: allow(j)";
             .collect();
         let want = ["c", "e", "f", "h"].map(|l| (l.to_owned(), true));
         assert_eq!(found, want, "{text}");
+    }
+
+    #[test]
+    fn a_literal_ends_exactly_at_its_closing_quote() {
+        let only = |text: &str| -> Vec<String> {
+            directives(text)
+                .into_iter()
+                .map(|d| d.lints.join(","))
+                .collect()
+        };
+        // An escaped backslash ends the string's escapes; the quote after it closes it.
+        assert_eq!(only(r#"let p = "C:\\"; // nslint: allow(a)"#), ["a"]);
+        // A comment right after a character literal's closing quote, whatever the width of
+        // the character.
+        assert_eq!(only("let c = 'x'// nslint: allow(b)"), ["b"]);
+        assert_eq!(only("let c = '\u{20ac}'// nslint: allow(e)"), ["e"]);
+        // A file may end inside an escape of a character literal.
+        assert_eq!(line_comments("// nslint: allow(c)\nlet c = '\\").len(), 1);
     }
 
     #[test]
