@@ -758,13 +758,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 return None;
             }
         }
-        // `Self::helper` is the `impl` block's type's.
-        if path.segments.len() > 1 && path.segments[0].ident == "Self" {
-            return self.resolve_type(path);
-        }
-        let blocks: Vec<&Scope> = self.blocks.iter().collect();
-        self.resolver
-            .resolve(self.module, &blocks, &WrittenPath::from_syn(path))
+        // `Self::helper` is the `impl` block's type's, as in type position.
+        self.resolve_type(path)
     }
 
     /// The path the catalogue knows an item by: its shortest re-export inside the crate that
@@ -948,10 +943,6 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     fn is_external(&self, attrs: &[syn::Attribute], vis: Option<&syn::Visibility>) -> bool {
         if self.fn_name.is_some() {
             // Declared inside another function: only that function can name it.
-            return false;
-        }
-        if self.in_test_code || attrs.iter().any(is_test_cfg) {
-            // Test support: only tests call it, here and in the crates that use it.
             return false;
         }
         let exported = attrs.iter().any(|a| {
