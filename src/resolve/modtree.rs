@@ -560,6 +560,66 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_module_behind_cfg_says_so() {
+        let (_, diagnostics) = tree_of_text(
+            "#[cfg(feature = \"gen\")]\nmod generated;\n#[cfg_attr(unix, path = \"unix.rs\")]\nmod sys;\nmod absent;\n",
+        );
+        let behind_cfg: Vec<bool> = diagnostics
+            .iter()
+            .map(|d| {
+                d.children
+                    .iter()
+                    .any(|c| c.message.contains("behind `#[cfg]`"))
+            })
+            .collect();
+        assert_eq!(behind_cfg, [true, true, false]);
+    }
+
+    /// Where a loose file's `mod x;` is looked for: beside it, and for a file other than
+    /// `lib.rs`, `main.rs` and `mod.rs` (which may be a module file) also in a directory named
+    /// after it.
+    #[test]
+    fn a_loose_file_looks_for_its_modules_where_rustc_would() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |path: &str, text: &str| {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        };
+        write("main.rs", "mod beside;\nmod inside;\n");
+        write("beside.rs", "");
+        write("main/inside.rs", "");
+        write("tool.rs", "mod part;\n");
+        write("tool/part.rs", "");
+        for (root, modules) in [
+            ("main.rs", &["beside.rs"][..]),
+            ("tool.rs", &["tool/part.rs"]),
+        ] {
+            let mut db = SourceDb::default();
+            let mut diagnostics = Vec::new();
+            let hollowing = crate::hollow::Hollowing::default();
+            let mut loader = Loader {
+                db: &mut db,
+                root: dir.path(),
+                diagnostics: &mut diagnostics,
+                hollowing: &hollowing,
+                read: &[],
+                real_dirs: HashMap::new(),
+            };
+            let root = dir.path().join(root);
+            let tree = load_crate("demo", &root, RootKind::Loose, &mut loader).expect("loads");
+            let files: Vec<_> = tree
+                .ids()
+                .map(|id| db.get(tree.module(id).file).path.clone())
+                .collect();
+            let expected: Vec<_> = std::iter::once(root)
+                .chain(modules.iter().map(|m| dir.path().join(m)))
+                .collect();
+            assert_eq!(files, expected);
+        }
+    }
+
+    #[test]
     fn a_module_path_into_proc_is_refused_with_a_finding() {
         let (tree, diagnostics) = tree_of_text("#[path = \"/proc/self/environ\"]\nmod env;\n");
         assert_eq!(tree.ids().count(), 1, "the module is not read");
