@@ -620,6 +620,34 @@ mod tests {
     }
 
     #[test]
+    fn a_path_in_a_nested_cfg_attr_is_an_alternative_too() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("lib.rs");
+        let text =
+            "#[cfg_attr(unix, cfg_attr(target_os = \"linux\", path = \"linux.rs\"))]\nmod sys;\n";
+        std::fs::write(&root, text).expect("write");
+        std::fs::write(dir.path().join("linux.rs"), "").expect("write");
+        let mut db = SourceDb::default();
+        let mut diagnostics = Vec::new();
+        let hollowing = crate::hollow::Hollowing::default();
+        let mut loader = Loader {
+            db: &mut db,
+            root: dir.path(),
+            diagnostics: &mut diagnostics,
+            hollowing: &hollowing,
+            read: &[],
+            real_dirs: HashMap::new(),
+        };
+        let tree = load_crate("demo", &root, RootKind::Target, &mut loader).expect("loads");
+        let files: Vec<_> = tree
+            .ids()
+            .map(|id| db.get(tree.module(id).file).path.clone())
+            .collect();
+        assert_eq!(files, [root, dir.path().join("linux.rs")]);
+        assert!(diagnostics.is_empty());
+    }
+
+    #[test]
     fn a_module_path_into_proc_is_refused_with_a_finding() {
         let (tree, diagnostics) = tree_of_text("#[path = \"/proc/self/environ\"]\nmod env;\n");
         assert_eq!(tree.ids().count(), 1, "the module is not read");
