@@ -601,6 +601,45 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_item_defines_its_name() {
+        let tree = crate_of(
+            "fn a() {}\nconst B: u8 = 0;\nstatic C: u8 = 0;\nstruct D;\nenum E {}\n\
+             union F { x: u8 }\ntrait G {}\ntype H = u8;\n",
+        );
+        let catalog = Catalog::builtin().expect("the built-in catalogue loads");
+        let known = BTreeSet::new();
+        let resolver = Resolver::new(&tree, &catalog, &known);
+        for name in ["a", "B", "C", "D", "E", "F", "G", "H"] {
+            let found = resolver.resolve(ModuleId(0), &[], &written(name));
+            assert_eq!(found, Some(format!("demo::{name}")), "{name}");
+        }
+    }
+
+    #[test]
+    fn an_import_in_a_block_counts_toward_the_depth() {
+        let catalog = Catalog::builtin().expect("the built-in catalogue loads");
+        let known = BTreeSet::from(["libc::setns".to_owned()]);
+        let tree = renames(MAX_DEPTH);
+        let resolver = Resolver::new(&tree, &catalog, &known);
+        let in_block = |import: &str| {
+            let body: syn::Block = syn::parse_str(&format!("{{ {import} }}")).expect("a block");
+            let items: Vec<syn::Item> = body
+                .stmts
+                .into_iter()
+                .filter_map(|s| match s {
+                    syn::Stmt::Item(item) => Some(item),
+                    _ => None,
+                })
+                .collect();
+            let block = Scope::from_items(&items, "demo::f", &|_| None);
+            resolver.resolve(ModuleId(0), &[&block], &written("b"))
+        };
+        // `a1` is `MAX_DEPTH - 1` renames from `libc::setns`, `a0` one more.
+        assert_eq!(in_block("use a1 as b;").as_deref(), Some("libc::setns"));
+        assert_ne!(in_block("use a0 as b;").as_deref(), Some("libc::setns"));
+    }
+
+    #[test]
     fn imports_are_followed_max_depth_deep_and_no_deeper() {
         let catalog = Catalog::builtin().expect("the built-in catalogue loads");
         let known = BTreeSet::from(["libc::setns".to_owned()]);
