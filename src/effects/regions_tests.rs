@@ -1486,24 +1486,31 @@ fn only_a_future_an_api_drives_here_is_blocked_on() {
     assert_eq!(found[2], [true]);
 }
 
-#[test]
-fn a_call_handed_to_block_on_drives_only_an_async_fns_future_here() {
-    let handed = |name: &str, at: usize| {
-        call_with(name, at, |c| {
-            if let Event::Call { handed_to, .. } = c {
-                *handed_to = Some(ThreadContext::Caller);
-            }
-        })
-    };
-    let async_fn = with_owner(private("serve", Vec::new()), |o| {
+/// A call whose value is handed to a thread API that chose `context`.
+fn handed_call(name: &str, at: usize, context: ThreadContext) -> Event {
+    call_with(name, at, |c| {
+        if let Event::Call { handed_to, .. } = c {
+            *handed_to = Some(context);
+        }
+    })
+}
+
+/// A private `async fn`.
+fn async_fn(name: &str) -> Body {
+    with_owner(private(name, Vec::new()), |o| {
         if let BodyOwner::Fn { is_async, .. } = o {
             *is_async = true;
         }
-    });
+    })
+}
+
+#[test]
+fn a_call_handed_to_block_on_drives_only_an_async_fns_future_here() {
+    let handed = |name: &str, at: usize| handed_call(name, at, ThreadContext::Caller);
     // `block_on(make_future())`: `make_future` itself runs here, like any call.
     let found = blocked_on(vec![
         main_fn(vec![handed("serve", 1), handed("make_future", 2)]),
-        async_fn,
+        async_fn("serve"),
         private("make_future", Vec::new()),
     ]);
     assert_eq!(found[1], [true]);
@@ -1567,22 +1574,11 @@ fn test_support_that_production_code_calls_runs_where_that_code_runs() {
 
 #[test]
 fn a_call_handed_to_a_worker_runs_there_only_as_an_async_fns_future() {
-    let spawned = |name: &str, at: usize| {
-        call_with(name, at, |c| {
-            if let Event::Call { handed_to, .. } = c {
-                *handed_to = Some(ThreadContext::AsyncTask);
-            }
-        })
-    };
-    let async_fn = with_owner(private("serve", Vec::new()), |o| {
-        if let BodyOwner::Fn { is_async, .. } = o {
-            *is_async = true;
-        }
-    });
+    let spawned = |name: &str, at: usize| handed_call(name, at, ThreadContext::AsyncTask);
     // `tokio::spawn(make_future())`: `make_future` runs here to make the future.
     let found = roots(vec![
         main_fn(vec![spawned("serve", 1), spawned("make_future", 2)]),
-        async_fn,
+        async_fn("serve"),
         private("make_future", Vec::new()),
     ]);
     let contexts =

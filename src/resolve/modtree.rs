@@ -516,19 +516,35 @@ pub(crate) fn tree_of_text(text: &str) -> (CrateTree, Vec<Diagnostic>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("lib.rs");
     std::fs::write(&root, text).expect("write");
+    let (tree, _, diagnostics) = load_tree(&root, RootKind::Target);
+    (tree, diagnostics)
+}
+
+/// Test support: the module tree of the crate rooted at `root` (its directory is the
+/// workspace), the files it read, and the problems met loading it.
+#[cfg(test)]
+fn load_tree(root: &Path, kind: RootKind) -> (CrateTree, SourceDb, Vec<Diagnostic>) {
     let mut db = SourceDb::default();
     let mut diagnostics = Vec::new();
     let hollowing = crate::hollow::Hollowing::default();
     let mut loader = Loader {
         db: &mut db,
-        root: dir.path(),
+        root: root.parent().unwrap_or(Path::new(".")),
         diagnostics: &mut diagnostics,
         hollowing: &hollowing,
         read: &[],
         real_dirs: HashMap::new(),
     };
-    let tree = load_crate("demo", &root, RootKind::Target, &mut loader).expect("the root loads");
-    (tree, diagnostics)
+    let tree = load_crate("demo", root, kind, &mut loader).expect("the root loads");
+    (tree, db, diagnostics)
+}
+
+/// Test support: the files of a module tree, in module order.
+#[cfg(test)]
+fn module_files(tree: &CrateTree, db: &SourceDb) -> Vec<PathBuf> {
+    tree.ids()
+        .map(|id| db.get(tree.module(id).file).path.clone())
+        .collect()
 }
 
 #[cfg(test)]
@@ -595,23 +611,9 @@ mod tests {
             ("main.rs", &["beside.rs"][..]),
             ("tool.rs", &["tool/part.rs"]),
         ] {
-            let mut db = SourceDb::default();
-            let mut diagnostics = Vec::new();
-            let hollowing = crate::hollow::Hollowing::default();
-            let mut loader = Loader {
-                db: &mut db,
-                root: dir.path(),
-                diagnostics: &mut diagnostics,
-                hollowing: &hollowing,
-                read: &[],
-                real_dirs: HashMap::new(),
-            };
             let root = dir.path().join(root);
-            let tree = load_crate("demo", &root, RootKind::Loose, &mut loader).expect("loads");
-            let files: Vec<_> = tree
-                .ids()
-                .map(|id| db.get(tree.module(id).file).path.clone())
-                .collect();
+            let (tree, db, _) = load_tree(&root, RootKind::Loose);
+            let files = module_files(&tree, &db);
             let expected: Vec<_> = std::iter::once(root)
                 .chain(modules.iter().map(|m| dir.path().join(m)))
                 .collect();
@@ -627,23 +629,11 @@ mod tests {
             "#[cfg_attr(unix, cfg_attr(target_os = \"linux\", path = \"linux.rs\"))]\nmod sys;\n";
         std::fs::write(&root, text).expect("write");
         std::fs::write(dir.path().join("linux.rs"), "").expect("write");
-        let mut db = SourceDb::default();
-        let mut diagnostics = Vec::new();
-        let hollowing = crate::hollow::Hollowing::default();
-        let mut loader = Loader {
-            db: &mut db,
-            root: dir.path(),
-            diagnostics: &mut diagnostics,
-            hollowing: &hollowing,
-            read: &[],
-            real_dirs: HashMap::new(),
-        };
-        let tree = load_crate("demo", &root, RootKind::Target, &mut loader).expect("loads");
-        let files: Vec<_> = tree
-            .ids()
-            .map(|id| db.get(tree.module(id).file).path.clone())
-            .collect();
-        assert_eq!(files, [root, dir.path().join("linux.rs")]);
+        let (tree, db, diagnostics) = load_tree(&root, RootKind::Target);
+        assert_eq!(
+            module_files(&tree, &db),
+            [root, dir.path().join("linux.rs")]
+        );
         assert!(diagnostics.is_empty());
     }
 

@@ -540,6 +540,20 @@ mod tests {
         WrittenPath::from_syn(&syn::parse_str(path).expect("a path"))
     }
 
+    /// The scope of a block of `fn f` holding `items`.
+    fn block_scope(items: &str) -> Scope {
+        let body: syn::Block = syn::parse_str(&format!("{{ {items} }}")).expect("a block");
+        let items: Vec<syn::Item> = body
+            .stmts
+            .into_iter()
+            .filter_map(|s| match s {
+                syn::Stmt::Item(item) => Some(item),
+                _ => None,
+            })
+            .collect();
+        Scope::from_items(&items, "demo::f", &|_| None)
+    }
+
     #[test]
     fn blocks_that_declare_names_are_not_answered_from_the_module_memo() {
         let tree = crate_of("use libc::setns;\nfn f() {}\n");
@@ -552,16 +566,7 @@ mod tests {
             resolver.resolve(module, &[], &setns).as_deref(),
             Some("libc::setns")
         );
-        let body: syn::Block = syn::parse_str("{ fn setns() {} }").expect("a block");
-        let items: Vec<syn::Item> = body
-            .stmts
-            .into_iter()
-            .filter_map(|s| match s {
-                syn::Stmt::Item(item) => Some(item),
-                _ => None,
-            })
-            .collect();
-        let shadowing = Scope::from_items(&items, "demo::f", &|_| None);
+        let shadowing = block_scope("fn setns() {}");
         assert_eq!(
             resolver.resolve(module, &[&shadowing], &setns).as_deref(),
             Some("demo::f::setns")
@@ -622,16 +627,7 @@ mod tests {
         let tree = renames(MAX_DEPTH);
         let resolver = Resolver::new(&tree, &catalog, &known);
         let in_block = |import: &str| {
-            let body: syn::Block = syn::parse_str(&format!("{{ {import} }}")).expect("a block");
-            let items: Vec<syn::Item> = body
-                .stmts
-                .into_iter()
-                .filter_map(|s| match s {
-                    syn::Stmt::Item(item) => Some(item),
-                    _ => None,
-                })
-                .collect();
-            let block = Scope::from_items(&items, "demo::f", &|_| None);
+            let block = block_scope(import);
             resolver.resolve(ModuleId(0), &[&block], &written("b"))
         };
         // `a1` is `MAX_DEPTH - 1` renames from `libc::setns`, `a0` one more.
