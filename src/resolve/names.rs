@@ -609,12 +609,12 @@ mod tests {
     fn every_kind_of_item_defines_its_name() {
         let tree = crate_of(
             "fn a() {}\nconst B: u8 = 0;\nstatic C: u8 = 0;\nstruct D;\nenum E {}\n\
-             union F { x: u8 }\ntrait G {}\ntype H = u8;\n",
+             union F { x: u8 }\ntrait G {}\ntype H = u8;\ntrait I = G;\n",
         );
         let catalog = Catalog::builtin().expect("the built-in catalogue loads");
         let known = BTreeSet::new();
         let resolver = Resolver::new(&tree, &catalog, &known);
-        for name in ["a", "B", "C", "D", "E", "F", "G", "H"] {
+        for name in ["a", "B", "C", "D", "E", "F", "G", "H", "I"] {
             let found = resolver.resolve(ModuleId(0), &[], &written(name));
             assert_eq!(found, Some(format!("demo::{name}")), "{name}");
         }
