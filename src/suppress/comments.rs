@@ -300,10 +300,14 @@ let i = b"// nslint: allow(i)"; let j = c"// nslint: allow(j)";
     #[test]
     fn a_letter_ending_an_identifier_starts_no_raw_string() {
         // Edition 2015 and 2018 macro input may put an identifier right before a string:
-        // `xr` is an identifier, and the string after it keeps its escapes.
-        let text = r#"m!(xr"\" // nslint: allow(x)"); // nslint: allow(y)"#;
-        let comment = text.rfind("//").expect("comment");
-        assert_eq!(line_comments(text), vec![comment..text.len()]);
+        // `xr` and `x_r` are identifiers, and the string after them keeps its escapes.
+        for text in [
+            r#"m!(xr"\" // nslint: allow(x)"); // nslint: allow(y)"#,
+            r#"m!(x_r"\" // nslint: allow(x)"); // nslint: allow(y)"#,
+        ] {
+            let comment = text.rfind("//").expect("comment");
+            assert_eq!(line_comments(text), vec![comment..text.len()], "{text}");
+        }
     }
 
     #[test]
