@@ -130,7 +130,8 @@ fn skip_prefixed(bytes: &[u8], start: usize) -> usize {
     if bytes[start] != b'r' && bytes.get(i) == Some(&b'r') {
         i += 1;
     }
-    let raw = bytes[start] == b'r' || (i > start + 1 && bytes[i - 1] == b'r');
+    // The letter before the quote or hashes: `r` itself, or the `r` after `b` or `c`.
+    let raw = bytes[i - 1] == b'r';
     if raw {
         let hashes = bytes[i..].iter().take_while(|&&b| b == b'#').count();
         if bytes.get(i + hashes) != Some(&b'"') {
