@@ -249,8 +249,17 @@ let i = b"// nslint: allow(i)"; let j = c"// nslint: allow(j)";
         // the character.
         assert_eq!(only("let c = 'x'// nslint: allow(b)"), ["b"]);
         assert_eq!(only("let c = '\u{20ac}'// nslint: allow(e)"), ["e"]);
-        // A file may end inside an escape of a character literal.
+        // A raw string ends after its closing hashes.
+        assert_eq!(only(r##"let r = r#"x"#; // nslint: allow(r)"##), ["r"]);
+        // A character of any width is one literal: its closing quote opens nothing (read as
+        // an opening, it would take `','` for a literal and open a string at the `"`).
+        for c in ['\u{e9}', '\u{20ac}', '\u{1f600}'] {
+            let text = format!("let pair = ('{c}','\"'); // nslint: allow(w)");
+            assert_eq!(only(&text), ["w"], "{text}");
+        }
+        // A file may end inside an escape of a character literal, or right after a quote.
         assert_eq!(line_comments("// nslint: allow(c)\nlet c = '\\").len(), 1);
+        assert_eq!(line_comments("// nslint: allow(c)\nlet c = '").len(), 1);
     }
 
     #[test]
