@@ -126,7 +126,9 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     }
 
     /// The thread context a method call gives a closure argument: an approved scope on a
-    /// receiver of known type, or a catalogue context API.
+    /// receiver of known type, a catalogue context API, or a method of the crate's own that
+    /// forwards the closure to one (`jobs.run(|| ..)` with `fn run(&self, job: impl FnOnce())
+    /// { spawn_blocking(job); }`).
     pub(super) fn method_context(
         &self,
         call: &syn::ExprMethodCall,
@@ -163,6 +165,11 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 false
             })
             .map(|c| (c.arg, ThreadContext::from(c.context)))
+            .or_else(|| {
+                let receiver = receiver_type.as_ref()?;
+                let forwarded = self.forwarders.get(&format!("{receiver}::{method}"))?;
+                forwarded.first().copied()
+            })
     }
 
     /// The canonical function a method chain starts from (`Builder::new().name(..)`), through
