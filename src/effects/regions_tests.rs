@@ -1504,15 +1504,23 @@ fn async_fn(name: &str) -> Body {
     })
 }
 
-#[test]
-fn a_call_handed_to_block_on_drives_only_an_async_fns_future_here() {
-    let handed = |name: &str, at: usize| handed_call(name, at, ThreadContext::Caller);
-    // `block_on(make_future())`: `make_future` itself runs here, like any call.
-    let found = blocked_on(vec![
-        main_fn(vec![handed("serve", 1), handed("make_future", 2)]),
+/// `main` handing an `async fn`'s future (`serve`) and a plain call's value (`make_future`)
+/// to an API that chose `context`.
+fn handing_futures(context: ThreadContext) -> Vec<Body> {
+    vec![
+        main_fn(vec![
+            handed_call("serve", 1, context),
+            handed_call("make_future", 2, context),
+        ]),
         async_fn("serve"),
         private("make_future", Vec::new()),
-    ]);
+    ]
+}
+
+#[test]
+fn a_call_handed_to_block_on_drives_only_an_async_fns_future_here() {
+    // `block_on(make_future())`: `make_future` itself runs here, like any call.
+    let found = blocked_on(handing_futures(ThreadContext::Caller));
     assert_eq!(found[1], [true]);
     assert_eq!(found[2], [false]);
 }
@@ -1574,13 +1582,8 @@ fn test_support_that_production_code_calls_runs_where_that_code_runs() {
 
 #[test]
 fn a_call_handed_to_a_worker_runs_there_only_as_an_async_fns_future() {
-    let spawned = |name: &str, at: usize| handed_call(name, at, ThreadContext::AsyncTask);
     // `tokio::spawn(make_future())`: `make_future` runs here to make the future.
-    let found = roots(vec![
-        main_fn(vec![spawned("serve", 1), spawned("make_future", 2)]),
-        async_fn("serve"),
-        private("make_future", Vec::new()),
-    ]);
+    let found = roots(handing_futures(ThreadContext::AsyncTask));
     let contexts =
         |at: usize| -> Vec<ThreadContext> { found[at].iter().map(|(c, _)| *c).collect() };
     assert_eq!(contexts(1), [ThreadContext::AsyncTask]);
