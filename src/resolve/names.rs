@@ -17,6 +17,16 @@ use std::collections::{BTreeMap, BTreeSet};
 /// directions.
 const MAX_DEPTH: usize = 16;
 
+/// The standard prelude's item a name means where the scope does not declare it (`Box<Pod>`,
+/// `Box::new(..)` without an import). Only the names the analysis reads are listed (no crate
+/// takes them, so the extern prelude cannot shadow them); the others resolve as written.
+fn std_prelude(name: &str) -> Option<&'static str> {
+    match name {
+        "Box" => Some("std::boxed::Box"),
+        _ => None,
+    }
+}
+
 /// A path as written: segments and whether it starts with `::`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WrittenPath {
@@ -365,8 +375,11 @@ impl<'a> Resolver<'a> {
             "Self" => return None,
             name => match self.lookup(module, blocks, name, depth) {
                 Some(found) => found,
-                None if rest.is_empty() && role == Role::Expr => return None,
-                None => Resolved::Path(self.extern_name(name)),
+                None => match std_prelude(name) {
+                    Some(item) => Resolved::Path(item.to_owned()),
+                    None if rest.is_empty() && role == Role::Expr => return None,
+                    None => Resolved::Path(self.extern_name(name)),
+                },
             },
         };
         Some(self.walk(start, rest, depth))

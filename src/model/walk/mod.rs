@@ -462,9 +462,7 @@ fn pointee(
         syn::Type::Reference(r) => pointee(resolver, aliases, catalog, module, &r.elem, depth),
         syn::Type::Paren(p) => pointee(resolver, aliases, catalog, module, &p.elem, depth),
         syn::Type::Path(p) if p.qself.is_none() => {
-            let canonical = resolver
-                .resolve(module, &[], &WrittenPath::from_syn(&p.path))
-                .or_else(|| prelude_type(&p.path))?;
+            let canonical = resolver.resolve(module, &[], &WrittenPath::from_syn(&p.path))?;
             if let Some((alias_module, target)) = aliases.get(&canonical) {
                 return pointee(resolver, aliases, catalog, *alias_module, target, depth + 1);
             }
@@ -477,21 +475,6 @@ fn pointee(
             }
             Some(canonical)
         }
-        _ => None,
-    }
-}
-
-/// The standard prelude's pointer type a single name means where nothing in scope declares
-/// it (`Box<Pod>` without an import).
-fn prelude_type(path: &syn::Path) -> Option<String> {
-    let [segment] = path.segments.iter().collect::<Vec<_>>()[..] else {
-        return None;
-    };
-    if path.leading_colon.is_some() {
-        return None;
-    }
-    match segment.ident.to_string().as_str() {
-        "Box" => Some("std::boxed::Box".to_owned()),
         _ => None,
     }
 }
