@@ -343,13 +343,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 let Event::Exit { kind, span, .. } = exit else {
                     return;
                 };
-                let span = if span.file == at.file && span.range.end >= at.range.start {
-                    crate::diagnostic::Span {
-                        range: at.range.start..span.range.end.max(at.range.end),
-                        ..span
-                    }
-                } else {
-                    span
+                // The exit and its operand are one expression, in one file.
+                let span = crate::diagnostic::Span {
+                    range: at.range.start..span.range.end.max(at.range.end),
+                    ..span
                 };
                 let switch = list.pop();
                 list.push(Event::Exit {
