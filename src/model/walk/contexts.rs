@@ -760,7 +760,9 @@ fn may_hold_closure(ty: &syn::Type) -> bool {
         "i64", "i128", "isize", "f32", "f64",
     ];
     match ty {
-        syn::Type::Path(p) if p.qself.is_none() => !p
+        // A qualified path (`<T as Tr>::Out`) ends in the associated type's name, never a
+        // primitive's.
+        syn::Type::Path(p) => !p
             .path
             .get_ident()
             .is_some_and(|ident| PRIMITIVES.iter().any(|name| ident == name)),
@@ -787,6 +789,7 @@ mod tests {
             "&mut G",
             "(u8, F)",
             "Vec<u64>",
+            "<I as Iterator>::Item",
         ] {
             assert!(holds(ty), "{ty}");
         }
@@ -797,6 +800,7 @@ mod tests {
             "[u32; 4]",
             "(bool, char)",
             "&mut f64",
+            "&(i32)",
         ] {
             assert!(!holds(ty), "{ty}");
         }
