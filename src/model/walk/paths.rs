@@ -53,6 +53,12 @@ const CONSTRUCTORS: &[&str] = &[
     "std::ffi::CString::new",
 ];
 
+/// Whether a call only builds a path from its argument (`Path::new("/proc/..")`): the
+/// argument is used where the built value goes, not here.
+pub(super) fn only_builds_path(callee: &str) -> bool {
+    CONSTRUCTORS.contains(&callee)
+}
+
 impl<'a, 'ast> Walker<'a, 'ast> {
     /// The path a value is, if it is a constant string: a literal, a `format!` template (its
     /// `{}` named after what fills it when that is the thread's or the process's id), a

@@ -278,7 +278,9 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let escapes = path
             .as_deref()
             .is_some_and(|p| self.catalog.escape_what(self.catalog_name(p)).is_some());
-        self.note_path_uses(None, None, call.args.iter(), escapes);
+        if !path.as_deref().is_some_and(paths::only_builds_path) {
+            self.note_path_uses(None, None, call.args.iter(), escapes);
+        }
         if let Some(path) = &path {
             if self.starts_threads(path) {
                 self.threads_start();
