@@ -392,10 +392,6 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 lit: syn::Lit::Str(s),
                 ..
             }) => Some((s.value(), self.span(s.span()))),
-            syn::Expr::Block(b) => match b.block.stmts.last() {
-                Some(syn::Stmt::Expr(tail, None)) => self.literal_string(tail),
-                _ => None,
-            },
             _ => None,
         }
     }
