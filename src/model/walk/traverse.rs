@@ -253,6 +253,8 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             self.not_values.insert(address(callee));
         }
         let mut handoffs = Vec::new();
+        // A scope's handle (`s` in `thread::scope(|s| ..)`) is named only inside the call.
+        let scope_handles = self.thread_scope_handles.len();
         if let Some(path) = &path {
             for (arg, context) in self.call_contexts(path) {
                 let arg = call.args.iter().nth(arg);
@@ -273,6 +275,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             }
         }
         visit::visit_expr_call(self, call);
+        self.thread_scope_handles.truncate(scope_handles);
         let span = self.span_between(ends::call_ends(call));
         self.events.current().extend(handoffs);
         let escapes = path
