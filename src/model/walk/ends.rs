@@ -80,6 +80,9 @@ fn first(expr: &syn::Expr) -> Option<Span> {
         Expr::Lit(e) if e.attrs.is_empty() => Some(e.lit.span()),
         Expr::Paren(e) if e.attrs.is_empty() => Some(e.paren_token.span.open()),
         Expr::Reference(e) if e.attrs.is_empty() => Some(e.and_token.span),
+        Expr::Binary(e) if e.attrs.is_empty() => first(&e.left),
+        Expr::Group(e) if e.attrs.is_empty() => first(&e.expr),
+        Expr::Unsafe(e) if e.attrs.is_empty() => Some(e.unsafe_token.span),
         Expr::Unary(e) if e.attrs.is_empty() => Some(match e.op {
             syn::UnOp::Deref(token) => token.span,
             syn::UnOp::Not(token) => token.span,
@@ -112,6 +115,9 @@ fn last(expr: &syn::Expr) -> Option<Span> {
         Expr::Lit(e) if e.attrs.is_empty() => Some(e.lit.span()),
         Expr::Paren(e) if e.attrs.is_empty() => Some(e.paren_token.span.close()),
         Expr::Reference(e) if e.attrs.is_empty() => last(&e.expr),
+        Expr::Binary(e) if e.attrs.is_empty() => last(&e.right),
+        Expr::Group(e) if e.attrs.is_empty() => last(&e.expr),
+        Expr::Unsafe(e) if e.attrs.is_empty() => Some(e.block.brace_token.span.close()),
         Expr::Unary(e) if e.attrs.is_empty() => last(&e.expr),
         _ => None,
     }
@@ -151,6 +157,8 @@ mod tests {
             "format!(\"{}\", x)",
             "ns.enter()?",
             "x as u8",
+            "unsafe { f() } != 0",
+            "0 != unsafe { f() }",
             // An attribute is the first token of what it is written on.
             "#[rustfmt::skip] !ready(\"name\")",
             "#[rustfmt::skip] -1",
@@ -170,6 +178,29 @@ mod tests {
             let (first, last) = expr_ends(&expr);
             assert_eq!(first.start(), whole.start(), "{text}");
             assert_eq!(last.end(), whole.end(), "{text}");
+        }
+    }
+
+    /// A comparison of a C status, `unsafe` blocks and the invisible group a macro puts around
+    /// `$status` are read token by token: inside an expansion, the whole expression's span is
+    /// no place in any file.
+    #[test]
+    fn status_checks_have_ends_of_their_own_in_expansions() {
+        let group = |expr: syn::Expr| {
+            syn::Expr::Group(syn::ExprGroup {
+                attrs: Vec::new(),
+                group_token: Default::default(),
+                expr: Box::new(expr),
+            })
+        };
+        for text in ["unsafe { f() } != 0", "0 != unsafe { f() }"] {
+            let mut expr: syn::Expr = syn::parse_str(text).expect("an expression");
+            if let syn::Expr::Binary(b) = &mut expr {
+                *b.left = group((*b.left).clone());
+                *b.right = group((*b.right).clone());
+            }
+            assert!(first(&expr).is_some(), "{text}");
+            assert!(last(&expr).is_some(), "{text}");
         }
     }
 

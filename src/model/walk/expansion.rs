@@ -32,7 +32,8 @@ impl<'src> Expansion<'src> {
     }
 
     /// The span of the tokens from `first` to `last`: the invocation, with the place in the
-    /// macro, when a macro being expanded wrote them; else their place in the walked file
+    /// macro, when a macro being expanded wrote them; the invocation alone when they mix
+    /// tokens it passed in with tokens a macro wrote; else their place in the walked file
     /// (`file`, `source`).
     pub(super) fn span(
         &self,
@@ -53,6 +54,15 @@ impl<'src> Expansion<'src> {
                 })),
                 ..self.site.clone()
             },
+            // Tokens passed in around tokens the macro wrote (`if $status != 0` with
+            // `$status` the invocation's): the invocation, which holds both.
+            None if self
+                .macros
+                .iter()
+                .any(|(_, d)| d.holds(first) || d.holds(last)) =>
+            {
+                self.site.clone()
+            }
             None => Span::new(file, range_between(source, first, last)),
         }
     }
