@@ -43,6 +43,9 @@ const CONVERSIONS: &[&str] = &[
     "as_c_str",
 ];
 
+/// Methods that give a value or, when it has none, their argument (or its closure's result).
+const DEFAULTS: &[&str] = &["unwrap_or", "unwrap_or_else"];
+
 /// Constructors that only turn a string into a path or another string.
 const CONSTRUCTORS: &[&str] = &[
     "std::path::Path::new",
@@ -112,6 +115,13 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             }
             syn::Expr::MethodCall(m) if CONVERSIONS.contains(&m.method.to_string().as_str()) => {
                 next(&m.receiver)
+            }
+            // `configured.unwrap_or("/proc/self/ns/net")`: the default is a value it takes.
+            syn::Expr::MethodCall(m) if DEFAULTS.contains(&m.method.to_string().as_str()) => {
+                next(&m.receiver).or_else(|| match strip(m.args.first()?) {
+                    syn::Expr::Closure(c) => next(&c.body),
+                    default => next(default),
+                })
             }
             syn::Expr::Try(t) => next(&t.expr),
             syn::Expr::Call(c) => {
