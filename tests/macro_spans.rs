@@ -94,3 +94,64 @@ fn findings_in_a_macro_are_reported_at_each_invocation_with_a_note_into_the_macr
         stdout(&output)
     );
 }
+
+const PASSED_IN: &str = r#"macro_rules! best_effort {
+    ($e:expr) => {
+        let _ = $e;
+    };
+}
+
+fn main() {
+    best_effort!(unsafe { libc::unshare(libc::CLONE_NEWNS) });
+}
+"#;
+
+/// A switch the invocation passes in, whole, is its own code: reported at its own column, with
+/// no note into the macro.
+#[test]
+fn code_passed_into_a_macro_is_reported_where_it_is_written() {
+    let dir = one_crate(PASSED_IN, "");
+    let output = nslint(
+        dir.path(),
+        &["nslint", "--no-cache", "--message-format", "json"],
+    );
+    let switches: Vec<(u64, u64, usize)> = stdout(&output)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .map(|message| message["message"].clone())
+        .filter(|diagnostic| diagnostic["code"]["code"] == "nslint::raw_namespace_switch")
+        .filter_map(|diagnostic| {
+            let primary = diagnostic["spans"]
+                .as_array()?
+                .iter()
+                .find(|s| s["is_primary"] == true)?
+                .clone();
+            let notes = diagnostic["children"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|c| {
+                    c["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("expansion"))
+                })
+                .count();
+            Some((
+                primary["line_start"].as_u64()?,
+                primary["column_start"].as_u64()?,
+                notes,
+            ))
+        })
+        .collect();
+    let column = PASSED_IN
+        .lines()
+        .nth(7)
+        .and_then(|line| line.find("libc::unshare"))
+        .map(|at| at as u64 + 1);
+    assert_eq!(
+        switches,
+        vec![(8, column.unwrap_or_default(), 0)],
+        "{}",
+        stdout(&output)
+    );
+}
