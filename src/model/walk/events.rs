@@ -555,12 +555,22 @@ pub(super) fn strip_error_adapters(expr: &syn::Expr) -> &syn::Expr {
 
 /// For a condition that checks a switch's result, whether the `then` branch is the success
 /// path: a C status compared with a literal (`setns(..) != 0`, `== -1`, `< 0`), or
-/// `if let Err(..) = switch(..)` / `if let Ok(..) = ..`.
+/// `if let Err(..) = switch(..)` / `if let Ok(..) = ..`, also through `.err()` / `.ok()`
+/// (`if let Some(e) = switch(..).err()`).
 pub(super) fn checked_status(cond: &syn::Expr) -> Option<bool> {
     if let syn::Expr::Let(l) = strip(cond) {
-        return match &*l.pat {
-            syn::Pat::TupleStruct(t) if t.path.is_ident("Ok") => Some(true),
-            pat if is_err_pattern(pat) => Some(false),
+        // `if let Some(e) = setns(..).err()` / `if let Some(()) = setns(..).ok()`.
+        let option_of = match strip(&l.expr) {
+            syn::Expr::MethodCall(m) if m.method == "ok" || m.method == "err" => {
+                Some(m.method == "ok")
+            }
+            _ => None,
+        };
+        return match (&*l.pat, option_of) {
+            (syn::Pat::TupleStruct(t), None) if t.path.is_ident("Ok") => Some(true),
+            (pat, None) if is_err_pattern(pat) => Some(false),
+            // An `Option`'s one tuple pattern is `Some(..)`.
+            (syn::Pat::TupleStruct(_), Some(success)) => Some(success),
             _ => None,
         };
     }
