@@ -226,7 +226,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 .into_iter()
                 .find(|e| matches!(strip(e), syn::Expr::Path(_)))?,
             syn::Expr::Let(l) => &*l.expr,
-            _ => return None,
+            tested => &*result_test(tested)?.0.receiver,
         };
         let syn::Expr::Path(p) = strip(operand) else {
             return None;
@@ -556,8 +556,11 @@ pub(super) fn strip_error_adapters(expr: &syn::Expr) -> &syn::Expr {
 /// For a condition that checks a switch's result, whether the `then` branch is the success
 /// path: a C status compared with a literal (`setns(..) != 0`, `== -1`, `< 0`), or
 /// `if let Err(..) = switch(..)` / `if let Ok(..) = ..`, also through `.err()` / `.ok()`
-/// (`if let Some(e) = switch(..).err()`).
+/// (`if let Some(e) = switch(..).err()`), or `switch(..).is_err()` / `.is_ok()`.
 pub(super) fn checked_status(cond: &syn::Expr) -> Option<bool> {
+    if let Some((_, success_is_then)) = result_test(cond) {
+        return Some(success_is_then);
+    }
     if let syn::Expr::Let(l) = strip(cond) {
         // `if let Some(e) = setns(..).err()` / `if let Some(()) = setns(..).ok()`.
         let option_of = match strip(&l.expr) {
@@ -617,8 +620,49 @@ pub(super) fn take_switch(
     }
 }
 
+/// A test of a result by method (`res.is_err()`, `!switch(..).is_ok()`): the call, and
+/// whether the `then` branch is the success path.
+fn result_test(cond: &syn::Expr) -> Option<(&syn::ExprMethodCall, bool)> {
+    match strip(cond) {
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
+            result_test(&u.expr).map(|(call, success_is_then)| (call, !success_is_then))
+        }
+        syn::Expr::MethodCall(m) if m.method == "is_ok" || m.method == "is_err" => {
+            Some((m, m.method == "is_ok"))
+        }
+        _ => None,
+    }
+}
+
+/// For a `match` on a switch's result, whether the arm with pattern `pat` runs after the
+/// switch succeeded: any arm but `Err(..)` on a `Result`; `Some(..)` of `.ok()`, and what is
+/// not `Some(..)` of `.err()`; on a C status, `0`, or a catch-all beside a non-zero literal.
+pub(super) fn arm_succeeded(scrutinee: &syn::Expr, pat: &syn::Pat, arms: &[syn::Arm]) -> bool {
+    if let syn::Expr::MethodCall(m) = strip(scrutinee)
+        && (m.method == "ok" || m.method == "err")
+    {
+        // An `Option`'s one tuple pattern is `Some(..)`.
+        return matches!(pat, syn::Pat::TupleStruct(_)) == (m.method == "ok");
+    }
+    let literal = |pat: &syn::Pat| match pat {
+        syn::Pat::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse::<i64>().ok(),
+        _ => None,
+    };
+    if arms.iter().any(|arm| literal(&arm.pat).is_some()) {
+        return match literal(pat) {
+            Some(status) => status == 0,
+            // A catch-all takes the values the literals do not: success unless one is `0`.
+            None => !arms.iter().any(|arm| literal(&arm.pat) == Some(0)),
+        };
+    }
+    !is_err_pattern(pat)
+}
+
 /// Whether a match arm's pattern is the failure case (`Err(..)`).
-pub(super) fn is_err_pattern(pat: &syn::Pat) -> bool {
+fn is_err_pattern(pat: &syn::Pat) -> bool {
     match pat {
         syn::Pat::TupleStruct(t) => t.path.is_ident("Err"),
         syn::Pat::Or(o) => o.cases.iter().all(is_err_pattern),

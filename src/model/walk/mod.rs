@@ -27,7 +27,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
 use contexts::NamedClosureScan;
-use events::{arg_consts, checked_status, is_err_pattern, is_result_combinator, take_switch};
+use events::{arg_consts, arm_succeeded, checked_status, is_result_combinator, take_switch};
 use syntax::{binding_name, collect_bindings, strip};
 
 /// Extracts the facts of every module of the crate `resolver` covers.

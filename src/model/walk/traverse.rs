@@ -594,7 +594,8 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
         self.visit_expr(&expr.expr);
-        // `match setns(..) { Ok(..) => .., Err(..) => .. }`: the switch happened in `Ok` arms.
+        // `match setns(..) { Ok(..) => .., Err(..) => .. }`: the switch happened in the arms
+        // that match its success (`Ok`, a C status's `0`, `.err()`'s `None`).
         let scrutinee = self.expr_span(strip(&expr.expr));
         let switch = take_switch(self.events.current(), &scrutinee);
         let child = self.fork_pattern_of(&expr.expr);
@@ -614,7 +615,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             self.locals.truncate(saved);
             let mut events = self.events.close();
             if let Some(switch) = &switch {
-                if !is_err_pattern(&arm.pat) {
+                if arm_succeeded(&expr.expr, &arm.pat, &expr.arms) {
                     events.insert(0, switch.clone());
                 } else if self.tail_branch == Some(address(expr)) {
                     // The function's value: it reports the switch's failure to its caller, as
