@@ -624,7 +624,8 @@ pub(super) fn take_switch(
 /// whether the `then` branch is the success path.
 fn result_test(cond: &syn::Expr) -> Option<(&syn::ExprMethodCall, bool)> {
     match strip(cond) {
-        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
+        // The one unary operator a `bool` takes is `!`.
+        syn::Expr::Unary(u) => {
             result_test(&u.expr).map(|(call, success_is_then)| (call, !success_is_then))
         }
         syn::Expr::MethodCall(m) if m.method == "is_ok" || m.method == "is_err" => {
