@@ -26,4 +26,6 @@ pub mod rules;
 pub mod source;
 pub mod stamp;
 pub mod suppress;
+#[cfg(test)]
+mod test_files;
 pub mod timings;

@@ -735,9 +735,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let src = dir.path().join("src");
         for file in ["lib.rs", "a/mod.rs", "notes.txt", "target/x.rs"] {
-            let path = src.join(file);
-            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-            std::fs::write(&path, "").expect("write");
+            crate::test_files::write(&src, file, "");
         }
         let mut searched = Vec::new();
         let root = src.join("lib.rs");

@@ -157,12 +157,7 @@ mod tests {
     #[test]
     fn verdicts_are_those_of_the_scan_and_only_under_the_same_needles() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let write = |rel: &str, text: &str| {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(&path, text).expect("write");
-            path
-        };
+        let write = |rel: &str, text: &str| crate::test_files::write(dir.path(), rel, text);
         let switching = write("a/src/lib.rs", "fn f() { unsafe { libc::setns(3, 0) }; }\n");
         let plain = write("b/src/lib.rs", "fn g() -> u8 { 1 }\n");
         let built = write("target/debug/x.rs", "fn h() {}\n");

@@ -332,12 +332,7 @@ mod tests {
     fn paths_resolve_as_the_module_tree_resolves_them() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
-        let write = |rel: &str, text: &str| {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(&path, text).expect("write");
-            path
-        };
+        let write = |rel: &str, text: &str| crate::test_files::write(root, rel, text);
         let lib = write(
             "crate/src/lib.rs",
             "#[path = \"../../shared/support.rs\"] mod support;\nmod net;\n\

@@ -597,11 +597,7 @@ mod tests {
     #[test]
     fn a_loose_file_looks_for_its_modules_where_rustc_would() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let write = |path: &str, text: &str| {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
-        };
+        let write = |rel: &str, text: &str| crate::test_files::write(dir.path(), rel, text);
         write("main.rs", "mod beside;\nmod inside;\n");
         write("beside.rs", "");
         write("main/inside.rs", "");
