@@ -551,10 +551,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     pub(super) fn is_child_pattern(&self, pat: &syn::Pat, child: &str) -> bool {
         match pat {
-            syn::Pat::Lit(l) => {
-                child == ZERO_CHILD
-                    && matches!(&l.lit, syn::Lit::Int(i) if i.base10_parse::<i64>().ok() == Some(0))
-            }
+            syn::Pat::Lit(_) => child == ZERO_CHILD && int_pattern(pat) == Some(0),
             syn::Pat::Path(p) => self.resolve(&p.path).as_deref() == Some(child),
             syn::Pat::Struct(s) => self.resolve(&s.path).as_deref() == Some(child),
             syn::Pat::TupleStruct(t) => {

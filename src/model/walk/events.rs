@@ -562,14 +562,7 @@ pub(super) fn checked_status(cond: &syn::Expr) -> Option<bool> {
         return Some(success_is_then);
     }
     if let syn::Expr::Let(l) = strip(cond) {
-        // `if let Some(e) = setns(..).err()` / `if let Some(()) = setns(..).ok()`.
-        let option_of = match strip(&l.expr) {
-            syn::Expr::MethodCall(m) if m.method == "ok" || m.method == "err" => {
-                Some(m.method == "ok")
-            }
-            _ => None,
-        };
-        return match (&*l.pat, option_of) {
+        return match (&*l.pat, some_is_success(&l.expr)) {
             (syn::Pat::TupleStruct(t), None) if t.path.is_ident("Ok") => Some(true),
             (pat, None) if is_err_pattern(pat) => Some(false),
             // An `Option`'s one tuple pattern is `Some(..)`.
@@ -635,28 +628,28 @@ fn result_test(cond: &syn::Expr) -> Option<(&syn::ExprMethodCall, bool)> {
     }
 }
 
+/// For a switch's result turned into an `Option` (`setns(..).ok()`, `.err()`), whether its
+/// `Some(..)` is the success.
+fn some_is_success(expr: &syn::Expr) -> Option<bool> {
+    match strip(expr) {
+        syn::Expr::MethodCall(m) if m.method == "ok" || m.method == "err" => Some(m.method == "ok"),
+        _ => None,
+    }
+}
+
 /// For a `match` on a switch's result, whether the arm with pattern `pat` runs after the
 /// switch succeeded: any arm but `Err(..)` on a `Result`; `Some(..)` of `.ok()`, and what is
 /// not `Some(..)` of `.err()`; on a C status, `0`, or a catch-all beside a non-zero literal.
 pub(super) fn arm_succeeded(scrutinee: &syn::Expr, pat: &syn::Pat, arms: &[syn::Arm]) -> bool {
-    if let syn::Expr::MethodCall(m) = strip(scrutinee)
-        && (m.method == "ok" || m.method == "err")
-    {
+    if let Some(some_succeeds) = some_is_success(scrutinee) {
         // An `Option`'s one tuple pattern is `Some(..)`.
-        return matches!(pat, syn::Pat::TupleStruct(_)) == (m.method == "ok");
+        return matches!(pat, syn::Pat::TupleStruct(_)) == some_succeeds;
     }
-    let literal = |pat: &syn::Pat| match pat {
-        syn::Pat::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(i),
-            ..
-        }) => i.base10_parse::<i64>().ok(),
-        _ => None,
-    };
-    if arms.iter().any(|arm| literal(&arm.pat).is_some()) {
-        return match literal(pat) {
+    if arms.iter().any(|arm| int_pattern(&arm.pat).is_some()) {
+        return match int_pattern(pat) {
             Some(status) => status == 0,
             // A catch-all takes the values the literals do not: success unless one is `0`.
-            None => !arms.iter().any(|arm| literal(&arm.pat) == Some(0)),
+            None => !arms.iter().any(|arm| int_pattern(&arm.pat) == Some(0)),
         };
     }
     !is_err_pattern(pat)

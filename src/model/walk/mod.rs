@@ -28,7 +28,7 @@ use syn::visit::{self, Visit};
 
 use contexts::NamedClosureScan;
 use events::{arg_consts, arm_succeeded, checked_status, is_result_combinator, take_switch};
-use syntax::{binding_name, collect_bindings, strip};
+use syntax::{binding_name, collect_bindings, int_pattern, strip};
 
 /// Extracts the facts of every module of the crate `resolver` covers.
 /// `db` holds the crate's files (spans are measured in their text). In a `library`, public

@@ -25,6 +25,17 @@ pub(super) fn strip(expr: &syn::Expr) -> &syn::Expr {
     }
 }
 
+/// The value of an integer literal pattern (`0`, `-1`), if `pat` is one.
+pub(super) fn int_pattern(pat: &syn::Pat) -> Option<i64> {
+    match pat {
+        syn::Pat::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse::<i64>().ok(),
+        _ => None,
+    }
+}
+
 pub(super) fn collect_bindings(pat: &syn::Pat, out: &mut Vec<String>) {
     match pat {
         syn::Pat::Ident(i) => {
