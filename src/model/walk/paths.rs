@@ -126,7 +126,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             syn::Expr::Try(t) => next(&t.expr),
             syn::Expr::Call(c) => {
                 let path = self.resolve_callee(&c.func)?;
-                if CONSTRUCTORS.contains(&path.as_str()) && c.args.len() == 1 {
+                if only_builds_path(&path) && c.args.len() == 1 {
                     return next(&c.args[0]);
                 }
                 self.string_values.get(&path).cloned()
