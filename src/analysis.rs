@@ -20,6 +20,7 @@ use crate::effects;
 use crate::hollow::{self, Hollowing, Vocabulary};
 use crate::prescan;
 use crate::registry::Level;
+use crate::source::Text;
 use crate::source::{FileId, SourceDb};
 use crate::suppress::Suppressed;
 use crate::timings::{self, Stage};
@@ -120,7 +121,7 @@ pub fn analyze_with_options(
 #[derive(Clone, Copy)]
 pub struct Read<'a> {
     /// Every file read for the analysed packages, with its text, sorted by path.
-    pub texts: &'a [(PathBuf, String)],
+    pub texts: &'a [(PathBuf, Text)],
     /// The workspace.
     pub workspace: &'a Workspace,
     /// For each package, its files ([`prescan::Selection::files`]).
@@ -333,7 +334,7 @@ fn kept_packages(workspace: &Workspace, selection: &prescan::Selection) -> Vec<S
 /// nothing) when the selection's files cannot all be vouched for.
 fn new_planner<'f>(
     workspace: &Workspace,
-    sources: &'f [(PathBuf, String)],
+    sources: &'f [(PathBuf, Text)],
     catalog: &Catalog,
     config: &Config,
 ) -> Option<hollow::Planner<'f>> {

@@ -376,7 +376,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile::new(PathBuf::from("x.rs"), "x.rs".into(), text.into())
+        SourceFile::new(PathBuf::from("x.rs"), "x.rs".into(), text)
     }
 
     #[test]

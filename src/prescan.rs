@@ -30,6 +30,7 @@ pub use early::{EarlyScan, Prescanned};
 
 use crate::catalog::Catalog;
 use crate::discover::Workspace;
+use crate::source::Text;
 use aho_corasick::AhoCorasick;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -585,7 +586,7 @@ fn walk<'a>(
 #[derive(Debug, Default)]
 pub struct Sources {
     /// Every file with its text, sorted by path.
-    pub texts: Vec<(PathBuf, String)>,
+    pub texts: Vec<(PathBuf, Text)>,
     /// For each entry of [`Workspace::crates`], its files (none when it is not analysed, or
     /// when the scan cannot vouch for them).
     pub package_files: Vec<Vec<PathBuf>>,
@@ -608,13 +609,13 @@ pub fn analysed_sources(
             .take_text(path)
             .or_else(|| crate::source::read_text(path).ok())
     };
-    let texts_of = |files: &[PathBuf]| -> Option<Vec<(PathBuf, String)>> {
+    let texts_of = |files: &[PathBuf]| -> Option<Vec<(PathBuf, Text)>> {
         files
             .iter()
-            .map(|path| Some((path.clone(), read(path)?)))
+            .map(|path| Some((path.clone(), Text::from(read(path)?))))
             .collect()
     };
-    let per_package: Vec<Vec<(PathBuf, String)>> = selection
+    let per_package: Vec<Vec<(PathBuf, Text)>> = selection
         .files
         .par_iter()
         .enumerate()
@@ -633,7 +634,7 @@ pub fn analysed_sources(
         .ok()
         .and_then(|(files, _)| texts_of(&files))
         .unwrap_or_default();
-    let mut texts: Vec<(PathBuf, String)> = Vec::new();
+    let mut texts: Vec<(PathBuf, Text)> = Vec::new();
     let mut package_files = Vec::with_capacity(per_package.len());
     for package in per_package {
         package_files.push(package.iter().map(|(path, _)| path.clone()).collect());

@@ -11,6 +11,7 @@ use crate::model::{CrateFacts, extract_facts};
 use crate::prescan;
 use crate::registry::Level;
 use crate::resolve::{Loader, Resolver, RootKind, load_crate};
+use crate::source::Text;
 use crate::source::{FileId, SourceDb};
 use crate::suppress::{self, Allow};
 use crate::timings::{self, Count, Stage};
@@ -171,7 +172,7 @@ pub(super) struct UnitContext<'a> {
     /// What is blanked before parsing: bodies, and functions left out whole.
     pub(super) hollowing: &'a Hollowing,
     /// Files read already, sorted by path ([`prescan::Sources::texts`]).
-    pub(super) read: &'a [(PathBuf, String)],
+    pub(super) read: &'a [(PathBuf, Text)],
 }
 
 /// What a unit's cache entry holds besides the stamps of its files (which give the database).

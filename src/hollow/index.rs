@@ -4,6 +4,7 @@
 
 use super::items::{self, FileItems};
 use crate::prescan::lexer::{self, Kind};
+use crate::source::Text;
 use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -124,7 +125,7 @@ impl Hasher for PassThrough {
 
 impl Index {
     /// Tokenizes and indexes every file; `None` when one cannot be scanned.
-    pub fn build(files: &[(PathBuf, String)]) -> Option<Index> {
+    pub fn build(files: &[(PathBuf, Text)]) -> Option<Index> {
         use rayon::prelude::*;
         let scanned: Vec<Option<Scanned>> = files.par_iter().map(|(_, text)| scan(text)).collect();
         let mut index = Index {
@@ -273,7 +274,7 @@ impl Index {
     /// or defines, and the candidates whose text holds one of the others (`/proc/self/ns`,
     /// looked for in the whole text, literals included); then `calls` (functions and
     /// constants, which never lead a path), in their plain form only.
-    pub fn seeds(&self, files: &[(PathBuf, String)], seeds: &[String], calls: &[String]) -> Seeded {
+    pub fn seeds(&self, files: &[(PathBuf, Text)], seeds: &[String], calls: &[String]) -> Seeded {
         let (names, strings): (Vec<&String>, Vec<&String>) =
             seeds.iter().partition(|w| is_identifier(w));
         let mut words = self.known_words(names.into_iter().map(String::as_str));
@@ -479,7 +480,7 @@ impl Index {
     }
 
     /// The candidates whose text holds one of `strings`.
-    fn spelling_any(&self, files: &[(PathBuf, String)], strings: &[&String]) -> Vec<u32> {
+    fn spelling_any(&self, files: &[(PathBuf, Text)], strings: &[&String]) -> Vec<u32> {
         let Some(automaton) = (!strings.is_empty())
             .then(|| AhoCorasick::new(strings).ok())
             .flatten()

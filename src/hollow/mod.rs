@@ -46,6 +46,7 @@ mod seeds;
 pub use seeds::{Qualified, Seeds, seed_words};
 
 use crate::prescan::lexer;
+use crate::source::Text;
 use index::{Index, Seeded, Travel, word_hash};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -182,7 +183,7 @@ fn or(a: &[bool], b: &[bool]) -> Vec<bool> {
 /// Plans which bodies to blank for a selection of files, from the [`Seeds`] of the catalogue
 /// and, round by round, from what analysis demands ([`Planner::plan`]).
 pub struct Planner<'f> {
-    files: &'f [(PathBuf, String)],
+    files: &'f [(PathBuf, Text)],
     index: Index,
     strict: bool,
     /// Where the raw-switch seeds are (with strict, every seed).
@@ -228,7 +229,7 @@ impl<'f> Planner<'f> {
     /// whether it is only called from scopes, so every body that reaches a word of either
     /// kind is kept with all its callers, and demands change nothing.
     pub fn new(
-        files: &'f [(PathBuf, String)],
+        files: &'f [(PathBuf, Text)],
         mut seeds: Seeds,
         members: &BTreeSet<String>,
         strict: bool,
@@ -708,11 +709,11 @@ pub fn hollow_text<'t>(text: &'t str, blanking: Blanking<'_>) -> Cow<'t, str> {
 mod tests {
     use super::*;
 
-    fn files(texts: &[&str]) -> Vec<(PathBuf, String)> {
+    fn files(texts: &[&str]) -> Vec<(PathBuf, Text)> {
         texts
             .iter()
             .enumerate()
-            .map(|(i, t)| (PathBuf::from(format!("f{i}.rs")), (*t).to_owned()))
+            .map(|(i, t)| (PathBuf::from(format!("f{i}.rs")), Text::from(*t)))
             .collect()
     }
 

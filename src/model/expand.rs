@@ -272,7 +272,7 @@ mod tests {
     use super::*;
 
     fn source(src: &str) -> SourceFile {
-        SourceFile::new("lib.rs".into(), "lib.rs".into(), src.into())
+        SourceFile::new("lib.rs".into(), "lib.rs".into(), src)
     }
 
     fn table(source: &SourceFile) -> MacroTable<'_> {

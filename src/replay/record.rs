@@ -8,6 +8,7 @@ use crate::diagnostic::{Child, ChildKind, Diagnostic, Label, Origin, Span};
 use crate::hollow::Vocabulary;
 use crate::registry::Level;
 use crate::source::FileId;
+use crate::source::Text;
 use crate::stamp::{Stamp, nanos};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -234,7 +235,7 @@ pub fn side_name(kind: &str) -> String {
 
 /// Writes the texts of `files` one after another to a new side file in `dir`; returns its
 /// name and where each text is.
-pub fn write_texts(dir: &Path, files: &[(PathBuf, String)]) -> Option<(String, Vec<Range<u64>>)> {
+pub fn write_texts(dir: &Path, files: &[(PathBuf, Text)]) -> Option<(String, Vec<Range<u64>>)> {
     std::fs::create_dir_all(dir).ok()?;
     let name = side_name("texts");
     let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join(&name)).ok()?);

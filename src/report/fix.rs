@@ -119,11 +119,7 @@ mod tests {
 
     fn fix_for(text: &str, call: &str, api: &str) -> Option<Fix> {
         let mut db = SourceDb::default();
-        let file = db.add(SourceFile::new(
-            PathBuf::from("a.rs"),
-            "a.rs".into(),
-            text.into(),
-        ));
+        let file = db.add(SourceFile::new(PathBuf::from("a.rs"), "a.rs".into(), text));
         let start = text.find(call)?;
         let d = Diagnostic::lint(
             &UNCHECKED_NAMESPACE_SWITCH,

@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Label};
 use crate::parse::ident_name;
 use crate::parse::{SkippedItem, parse_file, range_in};
 use crate::registry::{Level, UNANALYZED_CODE};
+use crate::source::Text;
 use crate::source::{FileId, SourceDb, SourceFile, display_name};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -77,7 +78,7 @@ pub struct Loader<'a> {
     /// What is blanked before parsing: bodies, and functions left out whole.
     pub hollowing: &'a crate::hollow::Hollowing,
     /// Files this run has read already, sorted by path: taken from here, not read again.
-    pub read: &'a [(PathBuf, String)],
+    pub read: &'a [(PathBuf, Text)],
     /// Directories of module files with symbolic links resolved (see `system_path`).
     pub real_dirs: HashMap<PathBuf, PathBuf>,
 }

@@ -501,7 +501,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile::new(PathBuf::from("a.rs"), "a.rs".into(), text.into())
+        SourceFile::new(PathBuf::from("a.rs"), "a.rs".into(), text)
     }
 
     #[test]
