@@ -199,14 +199,26 @@ impl<'p> Rounds<'p> {
                 hollowing: &hollowing,
                 ..context
             };
-            let again = |i: usize| match &outputs[i] {
-                Some((output, _)) => output.db.iter().any(|(_, file)| {
-                    previous.blanks_of(&file.path) != hollowing.blanks_of(&file.path)
-                }),
-                None => self.needs(&units[i], &hollowing),
-            };
-            let redone =
-                self.longest_first(units, again, |i| load_or_run(&units[i], &context, cache));
+            let again: Vec<bool> = (0..units.len())
+                .map(|i| match &outputs[i] {
+                    Some((output, _)) => output.db.iter().any(|(_, file)| {
+                        previous.blanks_of(&file.path) != hollowing.blanks_of(&file.path)
+                    }),
+                    None => self.needs(&units[i], &hollowing),
+                })
+                .collect();
+            // What a round models again is dropped before it runs: old and new facts held
+            // together raised the peak by a round's worth of facts.
+            for (output, again) in outputs.iter_mut().zip(&again) {
+                if *again {
+                    *output = None;
+                }
+            }
+            let redone = self.longest_first(
+                units,
+                |i| again[i],
+                |i| load_or_run(&units[i], &context, cache),
+            );
             for (output, redone) in outputs.iter_mut().zip(redone) {
                 if redone.is_some() {
                     *output = redone;
