@@ -98,6 +98,8 @@ pub struct Program<'a> {
     parents: Vec<Option<usize>>,
     /// For each body, the package it belongs to.
     package_of: Vec<usize>,
+    /// For each package, the index of its first body: a package's bodies are consecutive.
+    first_body: Vec<usize>,
     /// Resolved call targets, keyed by the address of the call's `Callee` in its body.
     targets: FxHashMap<usize, usize>,
     /// The implementations a call of a trait's method through a trait object may reach, keyed
@@ -119,8 +121,10 @@ impl<'a> Program<'a> {
             .collect();
         let mut parents = Vec::with_capacity(bodies.len());
         let mut package_of = Vec::with_capacity(bodies.len());
+        let mut first_body = Vec::with_capacity(packages.len());
         let mut offset = 0;
         for (index, package) in packages.iter().enumerate() {
+            first_body.push(offset);
             parents.extend(
                 package
                     .bodies
@@ -212,6 +216,7 @@ impl<'a> Program<'a> {
             bodies,
             parents,
             package_of,
+            first_body,
             targets,
             dyn_targets,
             callers,
@@ -334,7 +339,7 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
     let program = Program::new(&all);
     let summaries = summarize(&program);
     let contexts = contexts::compute(&program, &summaries);
-    let owners = package_of_each_body(packages);
+    let owners = &program.package_of;
     let mut findings = Vec::new();
     let mut outside_scope = Vec::new();
     let mut failed = Vec::new();
@@ -375,15 +380,10 @@ pub fn analyze(packages: &[CrateFacts]) -> Effects {
             );
         }
     }
-    let offsets = packages.iter().scan(0, |next, facts| {
-        let offset = *next;
-        *next += facts.bodies.len();
-        Some(offset)
-    });
     let per_package: Vec<Vec<BodyContexts>> = packages
         .iter()
-        .zip(offsets)
-        .map(|(facts, offset)| {
+        .zip(&program.first_body)
+        .map(|(facts, &offset)| {
             let mut witnessed = vec![false; facts.bodies.len()];
             for body in fact_bodies(facts) {
                 if let Some(slot) = witnessed.get_mut(body as usize) {
@@ -741,14 +741,6 @@ fn alternatives(program: &Program<'_>) -> FxHashMap<usize, Vec<usize>> {
         }
     }
     out
-}
-
-fn package_of_each_body(packages: &[CrateFacts]) -> Vec<usize> {
-    packages
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| std::iter::repeat_n(i, p.bodies.len()))
-        .collect()
 }
 
 /// Every callee a body's events name: calls, functions handed over, references.
