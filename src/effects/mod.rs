@@ -8,6 +8,7 @@
 //! a socket, a netlink handle, a resolver, a process. Each fact carries the chain of calls
 //! that leads to its cause. Recursion terminates because facts only ever get set, never unset.
 
+mod chain;
 pub mod contexts;
 pub mod regions;
 
@@ -16,9 +17,9 @@ use crate::hollow::Demand;
 use crate::model::CrateFacts;
 use crate::model::ThreadContext;
 use crate::model::ir::{Body, BodyOwner, Callee, Event, TypeRef};
+pub use chain::Chain;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 pub use contexts::{ContextMap, Root, Witness};
 pub use regions::{Finding, FindingKind};
@@ -36,15 +37,6 @@ pub struct Step {
     pub what: String,
     /// Where.
     pub span: Span,
-}
-
-/// How a fact came about: the calls down to its cause, outermost first. Shared, since a
-/// summary's chain is copied into every caller's and every finding that goes through it.
-pub type Chain = Arc<[Step]>;
-
-/// The chain that starts with `first` and goes on down `rest`.
-fn chain_through(first: Step, rest: &[Step]) -> Chain {
-    std::iter::once(first).chain(rest.iter().cloned()).collect()
 }
 
 /// What a function does to its caller's thread.

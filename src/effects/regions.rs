@@ -26,21 +26,20 @@
 //! may have moved to another worker since (an `.await` in the region).
 
 use super::contexts::{AtPoint, ContextMap, Witness, arm_constraint};
-use super::{Chain, Program, Step, Summary, chain_through, short_name};
+use super::{Chain, Program, Step, Summary, short_name};
 use crate::catalog::{FlagKind, ScopeKind, SwitchOp};
 use crate::diagnostic::Span;
 use crate::model::ThreadContext;
 use crate::model::ir::{Body, BodyOwner, Callee, Event, ExitKind, SwitchTarget};
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 /// The chain of an operation or escape `body` does itself.
 fn own_chain(body: &Body, what: &str, span: &Span) -> Chain {
-    Arc::from([Step {
+    Chain::one(Step {
         function: short_name(body),
         what: what.to_owned(),
         span: span.clone(),
-    }])
+    })
 }
 
 /// Where a region starts: the switch, or the call in this body that switched through a helper.
@@ -661,7 +660,7 @@ impl Interp<'_, '_> {
                 what: format!("calls `{}`", short_name(self.program.bodies[target])),
                 span: span.clone(),
             };
-            chain_through(step, chain)
+            Chain::through(step, chain)
         };
         let last_what = |chain: &Chain| chain.last().map(|s| s.what.clone()).unwrap_or_default();
         if let Some(chain) = &summary.sensitive {
@@ -788,7 +787,7 @@ impl Interp<'_, '_> {
             kind: FindingKind::Operation {
                 span: span.clone(),
                 what: what.to_owned(),
-                chain: Arc::clone(chain),
+                chain: chain.clone(),
                 risk,
             },
             region,
@@ -815,7 +814,7 @@ impl Interp<'_, '_> {
             kind: FindingKind::Escape {
                 span: span.clone(),
                 what: what.to_owned(),
-                chain: Arc::clone(chain),
+                chain: chain.clone(),
                 in_scope,
             },
             region,
@@ -874,7 +873,7 @@ impl Interp<'_, '_> {
                 },
                 span: start.span.clone(),
             };
-            chain_through(step, &start.via)
+            Chain::through(step, &start.via)
         };
         self.outcome.ends_switched = ends_on.as_ref().map(chain_to);
         if let (

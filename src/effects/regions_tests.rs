@@ -601,8 +601,9 @@ fn a_wrapper_that_returns_switched_leaks_only_through_failure_exits() {
         exit(ExitKind::Panic, 5, false),
     ]);
     let chain = outcome.ends_switched.as_ref().expect("an enter wrapper");
-    assert_eq!(chain[0].span, span(1));
-    assert_eq!(chain[0].what, "switches the thread");
+    let first = chain.first().expect("a step");
+    assert_eq!(first.span, span(1));
+    assert_eq!(first.what, "switches the thread");
     assert_eq!(
         leaks(&outcome),
         [(
@@ -710,7 +711,11 @@ fn a_break_past_the_restore_leaves_the_loop_maybe_switched() {
     );
     assert!(outcome.ends_switched.is_none());
     assert_eq!(
-        outcome.may_end_switched.as_ref().map(|c| c[0].span.clone()),
+        outcome
+            .may_end_switched
+            .as_ref()
+            .and_then(|c| c.first())
+            .map(|s| s.span.clone()),
         Some(span(1))
     );
 }
@@ -831,7 +836,11 @@ fn operations_in_a_sound_region_are_its_purpose_and_risky_ones_say_why() {
         "every operation is a fact of the body"
     );
     assert_eq!(
-        outcome.sensitive.as_ref().map(|c| c[0].span.clone()),
+        outcome
+            .sensitive
+            .as_ref()
+            .and_then(|c| c.first())
+            .map(|s| s.span.clone()),
         Some(span(2))
     );
     let unchecked = one(vec![
@@ -921,11 +930,11 @@ fn an_await_on_an_owned_thread_is_no_finding() {
 #[test]
 fn a_guard_is_a_region_from_its_let_to_its_drop_or_scope_end() {
     let guard_summary = Summary {
-        returns_guard: Some(Arc::from([Step {
+        returns_guard: Some(Chain::one(Step {
             function: "enter".into(),
             what: "switches the thread".into(),
             span: span(90),
-        }]) as Chain),
+        })),
         ..Summary::default()
     };
     let bound = |at, name: &str| {
@@ -967,8 +976,8 @@ fn a_guard_is_a_region_from_its_let_to_its_drop_or_scope_end() {
     );
     assert!(f.switches);
     let made = f.makes_guard.as_ref().expect("makes a guard");
-    assert_eq!(made[0].span, span(2));
-    assert_eq!(made[1].span, span(90));
+    let spans: Vec<_> = made.iter().map(|s| s.span.clone()).collect();
+    assert_eq!(spans, [span(2), span(90)]);
     assert!(f.ends_switched.is_none(), "a guard is no switched return");
     assert_eq!(f.region_calls, [2], "only `work` is called inside a region");
     assert!(f.region_unresolved.is_empty());
@@ -977,11 +986,11 @@ fn a_guard_is_a_region_from_its_let_to_its_drop_or_scope_end() {
 #[test]
 fn a_call_to_an_enter_wrapper_toggles_and_a_discarded_one_is_unchecked() {
     let enter = Summary {
-        returns_switched: Some(Arc::from([Step {
+        returns_switched: Some(Chain::one(Step {
             function: "enter".into(),
             what: "switches the thread".into(),
             span: span(90),
-        }]) as Chain),
+        })),
         ..Summary::default()
     };
     let discarded = |at| {
@@ -1021,9 +1030,10 @@ fn a_call_to_an_enter_wrapper_toggles_and_a_discarded_one_is_unchecked() {
         .collect();
     assert_eq!(unchecked, [(span(4), 1)]);
     let ends = f.ends_switched.as_ref().expect("returns switched");
-    assert_eq!(ends[0].what, "calls a function that switches the thread");
-    assert_eq!(ends[0].span, span(4));
-    assert_eq!(ends[1].span, span(90));
+    let steps: Vec<_> = ends.iter().collect();
+    assert_eq!(steps[0].what, "calls a function that switches the thread");
+    assert_eq!(steps[0].span, span(4));
+    assert_eq!(steps[1].span, span(90));
     assert!(f.ends_unchecked);
 }
 
@@ -1160,7 +1170,11 @@ fn escapes_are_findings_in_a_region_or_a_sync_scope_only() {
         .collect();
     assert_eq!(found, [(2, 3, false)]);
     assert_eq!(
-        outcome.escapes.as_ref().map(|c| c[0].span.clone()),
+        outcome
+            .escapes
+            .as_ref()
+            .and_then(|c| c.first())
+            .map(|s| s.span.clone()),
         Some(span(1))
     );
     let bodies = vec![

@@ -16,7 +16,7 @@ mod work_escapes_scope;
 
 use crate::catalog::{FlagKind, SwitchOp};
 use crate::diagnostic::{Child, ChildKind, Diagnostic};
-use crate::effects::{BodyContexts, Finding, Root, Step, Witness};
+use crate::effects::{BodyContexts, Chain, Finding, Root, Witness};
 use crate::model::{CrateFacts, SwitchCall, ThreadContext};
 
 /// What the rules see of one package: its facts and the region findings of its bodies.
@@ -86,7 +86,7 @@ fn macro_notes(diagnostic: &mut Diagnostic) {
 }
 
 /// Notes that lead down a chain of calls: "`open_probe` binds a UDP socket" at its place.
-fn chain_notes(diagnostic: &mut Diagnostic, chain: &[Step]) {
+fn chain_notes(diagnostic: &mut Diagnostic, chain: &Chain) {
     for step in chain {
         diagnostic.children.push(Child {
             kind: ChildKind::Note,
@@ -135,7 +135,7 @@ fn through_helpers(
     message: String,
     span: &crate::diagnostic::Span,
     what: &str,
-    chain: &[Step],
+    chain: &Chain,
 ) -> Diagnostic {
     let label = if chain.is_empty() {
         what.to_owned()
