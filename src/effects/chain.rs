@@ -15,6 +15,9 @@ struct Link {
     step: Step,
     rest: Chain,
     len: usize,
+    /// The innermost link below this one (`None` when this one is): what [`Chain::last`]
+    /// reads on every call into a function with effects, without walking the chain.
+    innermost: Option<Arc<Link>>,
 }
 
 impl Chain {
@@ -25,17 +28,21 @@ impl Chain {
 
     /// The chain that starts with `first` and goes on down `rest`.
     pub fn through(first: Step, rest: &Chain) -> Chain {
+        let innermost = rest
+            .0
+            .as_ref()
+            .map(|below| below.innermost.as_ref().unwrap_or(below).clone());
         Chain(Some(Arc::new(Link {
             step: first,
             rest: rest.clone(),
             len: rest.len() + 1,
+            innermost,
         })))
     }
 
     /// The steps, outermost first.
-    pub fn iter(&self) -> impl Iterator<Item = &Step> {
-        std::iter::successors(self.0.as_deref(), |link| link.rest.0.as_deref())
-            .map(|link| &link.step)
+    pub fn iter(&self) -> Steps<'_> {
+        Steps(self.0.as_deref())
     }
 
     /// The outermost step.
@@ -45,7 +52,8 @@ impl Chain {
 
     /// The innermost step: the cause.
     pub fn last(&self) -> Option<&Step> {
-        self.iter().last()
+        let link = self.0.as_deref()?;
+        Some(&link.innermost.as_deref().unwrap_or(link).step)
     }
 
     /// The number of steps.
@@ -59,12 +67,25 @@ impl Chain {
     }
 }
 
+/// The steps of a [`Chain`], outermost first.
+pub struct Steps<'c>(Option<&'c Link>);
+
+impl<'c> Iterator for Steps<'c> {
+    type Item = &'c Step;
+
+    fn next(&mut self) -> Option<&'c Step> {
+        let link = self.0?;
+        self.0 = link.rest.0.as_deref();
+        Some(&link.step)
+    }
+}
+
 impl<'c> IntoIterator for &'c Chain {
     type Item = &'c Step;
-    type IntoIter = Box<dyn Iterator<Item = &'c Step> + 'c>;
+    type IntoIter = Steps<'c>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+    fn into_iter(self) -> Steps<'c> {
+        self.iter()
     }
 }
 
@@ -138,6 +159,21 @@ mod tests {
         );
         assert!(Chain::default().is_empty() && !cause.is_empty());
         assert_eq!(Chain::default().len(), 0);
+    }
+
+    #[test]
+    fn the_last_step_is_the_cause_however_deep() {
+        let mut chain = Chain::one(step("binds a socket"));
+        for depth in 2..=5 {
+            chain = Chain::through(step("calls"), &chain);
+            assert_eq!(chain.len(), depth);
+            assert_eq!(
+                chain.last().map(|s| s.what.as_str()),
+                Some("binds a socket")
+            );
+            assert_eq!(chain.last(), chain.iter().last());
+        }
+        assert_eq!(Chain::default().last(), None);
     }
 
     #[test]
