@@ -174,9 +174,9 @@ impl<'p> Rounds<'p> {
                     .unwrap_or_default()
             })
         };
-        let first = (cache.is_some() || !self.concentrated).then(|| plan(&demand));
-        let mut hollowing = match first {
-            Some(first) if cache.is_some() || pays(&first) => first,
+        let first_plan = (cache.is_some() || !self.concentrated).then(|| plan(&demand));
+        let mut hollowing = match first_plan {
+            Some(plan) if cache.is_some() || pays(&plan) => plan,
             _ => self
                 .planner
                 .take()

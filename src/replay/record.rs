@@ -7,8 +7,7 @@
 use crate::diagnostic::{Child, ChildKind, Diagnostic, Label, Origin, Span};
 use crate::hollow::Vocabulary;
 use crate::registry::Level;
-use crate::source::FileId;
-use crate::source::Text;
+use crate::source::{FileId, Text};
 use crate::stamp::{Stamp, nanos};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -12,8 +12,7 @@ use crate::diagnostic::{Diagnostic, Label};
 use crate::parse::ident_name;
 use crate::parse::{SkippedItem, parse_file, range_in};
 use crate::registry::{Level, UNANALYZED_CODE};
-use crate::source::Text;
-use crate::source::{FileId, SourceDb, SourceFile, display_name};
+use crate::source::{FileId, SourceDb, SourceFile, Text, display_name};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
