@@ -4,4 +4,4 @@ pub mod modtree;
 pub mod names;
 
 pub use modtree::{CrateTree, Loader, Module, ModuleId, RootKind, load_crate};
-pub use names::{Resolved, Resolver, Scope, WrittenPath};
+pub use names::{Resolved, Resolver, Scope};

@@ -46,6 +46,24 @@ impl WrittenPath {
     }
 }
 
+/// Writes a path's memo key into `key`: its segments joined by `::`, raw prefixes removed, with
+/// a leading `::` when it has one.
+fn write_key(path: &syn::Path, key: &mut String) {
+    use std::fmt::Write;
+    key.clear();
+    for (index, segment) in path.segments.iter().enumerate() {
+        if index > 0 || path.leading_colon.is_some() {
+            key.push_str("::");
+        }
+        let start = key.len();
+        // Writing into a `String` cannot fail.
+        let _ = write!(key, "{}", segment.ident);
+        if key[start..].starts_with("r#") {
+            key.replace_range(start..start + 2, "");
+        }
+    }
+}
+
 /// Where a path is written: a `use` path's single segment may name an external crate
 /// (`use nix as n;`); an expression's may not (`drop(x)` is a prelude function).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,8 +232,11 @@ pub struct Resolver<'a> {
     /// Modules whose glob imports are being searched (see `lookup_in_globs`).
     resolving_globs: RefCell<Vec<ModuleId>>,
     /// For each module, what paths written there (outside any block that declares names)
-    /// resolved to: a body names the same few paths again and again.
-    memo: RefCell<Vec<FxHashMap<WrittenPath, Option<String>>>>,
+    /// resolved to, by their key ([`write_key`]): a body names the same few
+    /// paths again and again.
+    memo: RefCell<Vec<FxHashMap<Box<str>, Option<String>>>>,
+    /// The key of the path being looked up, kept so that a lookup allocates nothing.
+    key: RefCell<String>,
 }
 
 impl<'a> Resolver<'a> {
@@ -247,6 +268,7 @@ impl<'a> Resolver<'a> {
             known,
             resolving_globs: RefCell::new(Vec::new()),
             memo: RefCell::new(vec![FxHashMap::default(); tree.modules.len()]),
+            key: RefCell::new(String::new()),
         }
     }
 
@@ -257,29 +279,43 @@ impl<'a> Resolver<'a> {
 
     /// Resolves a path written in module `module` inside the given block scopes (innermost
     /// last) to a canonical name. `None` for single names that are not items or imports
-    /// (locals, prelude names) and for paths through `Self`.
-    pub fn resolve(
+    /// (locals, prelude names) and for paths through `Self`. A path the module's memo knows
+    /// costs no allocation but its answer.
+    pub fn resolve(&self, module: ModuleId, blocks: &[Scope], path: &syn::Path) -> Option<String> {
+        // Blocks that declare nothing do not change what a path means.
+        if !blocks.iter().all(Scope::declares_nothing) {
+            let blocks: Vec<&Scope> = blocks.iter().collect();
+            return self.resolve_afresh(module, &blocks, &WrittenPath::from_syn(path));
+        }
+        let key = {
+            let mut key = self.key.borrow_mut();
+            write_key(path, &mut key);
+            if let Some(found) = self
+                .memo
+                .borrow()
+                .get(module.0)
+                .and_then(|m| m.get(key.as_str()))
+            {
+                return found.clone();
+            }
+            Box::<str>::from(key.as_str())
+        };
+        let found = self.resolve_afresh(module, &[], &WrittenPath::from_syn(path));
+        if let Some(memo) = self.memo.borrow_mut().get_mut(module.0) {
+            memo.insert(key, found.clone());
+        }
+        found
+    }
+
+    /// Resolves a path without the memo.
+    fn resolve_afresh(
         &self,
         module: ModuleId,
         blocks: &[&Scope],
         path: &WrittenPath,
     ) -> Option<String> {
-        let resolve = || {
-            self.resolve_segments(module, blocks, path, Role::Expr, 0)
-                .map(|r| self.catalog.canonical(&self.render(r)))
-        };
-        // Blocks that declare nothing do not change what a path means.
-        if !blocks.iter().all(|b| b.declares_nothing()) {
-            return resolve();
-        }
-        if let Some(found) = self.memo.borrow().get(module.0).and_then(|m| m.get(path)) {
-            return found.clone();
-        }
-        let found = resolve();
-        if let Some(memo) = self.memo.borrow_mut().get_mut(module.0) {
-            memo.insert(path.clone(), found.clone());
-        }
-        found
+        self.resolve_segments(module, blocks, path, Role::Expr, 0)
+            .map(|r| self.catalog.canonical(&self.render(r)))
     }
 
     /// Whether a trait is in scope in `module` and `blocks` (imported by name, as `_`, or
@@ -549,8 +585,8 @@ mod tests {
         }
     }
 
-    fn written(path: &str) -> WrittenPath {
-        WrittenPath::from_syn(&syn::parse_str(path).expect("a path"))
+    fn written(path: &str) -> syn::Path {
+        syn::parse_str(path).expect("a path")
     }
 
     /// The scope of a block of `fn f` holding `items`.
@@ -581,12 +617,15 @@ mod tests {
         );
         let shadowing = block_scope("fn setns() {}");
         assert_eq!(
-            resolver.resolve(module, &[&shadowing], &setns).as_deref(),
+            resolver
+                .resolve(module, std::slice::from_ref(&shadowing), &setns)
+                .as_deref(),
             Some("demo::f::setns")
         );
-        let empty = Scope::default();
         assert_eq!(
-            resolver.resolve(module, &[&empty], &setns).as_deref(),
+            resolver
+                .resolve(module, &[Scope::default()], &setns)
+                .as_deref(),
             Some("libc::setns")
         );
     }
@@ -641,7 +680,7 @@ mod tests {
         let resolver = Resolver::new(&tree, &catalog, &known);
         let in_block = |import: &str| {
             let block = block_scope(import);
-            resolver.resolve(ModuleId(0), &[&block], &written("b"))
+            resolver.resolve(ModuleId(0), &[block], &written("b"))
         };
         // `a1` is `MAX_DEPTH - 1` renames from `libc::setns`, `a0` one more.
         assert_eq!(in_block("use a1 as b;").as_deref(), Some("libc::setns"));
@@ -660,5 +699,24 @@ mod tests {
         assert_ne!(resolve(&renames(MAX_DEPTH + 1), "a0"), setns);
         assert_eq!(resolve(&globs(MAX_DEPTH), "setns"), setns);
         assert_ne!(resolve(&globs(MAX_DEPTH + 1), "setns"), setns);
+    }
+
+    #[test]
+    fn the_memo_tells_a_leading_colon_apart_and_reads_raw_names_as_plain() {
+        let tree = crate_of("mod libc { pub fn setns() {} }\n");
+        let catalog = Catalog::builtin().expect("the built-in catalogue loads");
+        let known = BTreeSet::new();
+        let resolver = Resolver::new(&tree, &catalog, &known);
+        let module = ModuleId(0);
+        let resolve = |path: &str| resolver.resolve(module, &[], &written(path));
+        // Asked twice each, so that the second answer of each comes from the memo.
+        for _ in 0..2 {
+            assert_eq!(resolve("libc::setns").as_deref(), Some("demo::libc::setns"));
+            assert_eq!(resolve("::libc::setns").as_deref(), Some("libc::setns"));
+            assert_eq!(
+                resolve("r#libc::r#setns").as_deref(),
+                Some("demo::libc::setns")
+            );
+        }
     }
 }

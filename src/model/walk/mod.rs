@@ -19,7 +19,7 @@ use super::{CrateFacts, OuterHandleUse, PathUse, SwitchCall, ThreadContext};
 use crate::catalog::{Catalog, FlagKind, ScopeKind, Switch, SwitchOp};
 use crate::diagnostic::Span;
 use crate::parse::{ident_name, range_between};
-use crate::resolve::{ModuleId, Resolver, Scope, WrittenPath};
+use crate::resolve::{ModuleId, Resolver, Scope};
 use crate::source::{FileId, SourceDb, SourceFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use syn::ext::IdentExt;
@@ -201,8 +201,7 @@ fn diverging_fns(resolver: &Resolver<'_>) -> BTreeSet<String> {
                     let syn::Type::Path(ty) = &*imp.self_ty else {
                         continue;
                     };
-                    let Some(ty) = resolver.resolve(id, &[], &WrittenPath::from_syn(&ty.path))
-                    else {
+                    let Some(ty) = resolver.resolve(id, &[], &ty.path) else {
                         continue;
                     };
                     for impl_item in &imp.items {
@@ -462,7 +461,7 @@ fn pointee(
         syn::Type::Reference(r) => pointee(resolver, aliases, catalog, module, &r.elem, depth),
         syn::Type::Paren(p) => pointee(resolver, aliases, catalog, module, &p.elem, depth),
         syn::Type::Path(p) if p.qself.is_none() => {
-            let canonical = resolver.resolve(module, &[], &WrittenPath::from_syn(&p.path))?;
+            let canonical = resolver.resolve(module, &[], &p.path)?;
             if let Some((alias_module, target)) = aliases.get(&canonical) {
                 return pointee(resolver, aliases, catalog, *alias_module, target, depth + 1);
             }

@@ -38,9 +38,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 .as_ref()
                 .map(|t| format!("{t}::{}", rest.join("::")));
         }
-        let blocks: Vec<&Scope> = self.blocks.iter().collect();
-        self.resolver
-            .resolve(self.module, &blocks, &WrittenPath::from_syn(path))
+        self.resolver.resolve(self.module, &self.blocks, path)
     }
 
     /// The type a declaration names (`NetNs`, `&NetNs`, `&mut Worker`).
