@@ -56,6 +56,11 @@ pub struct MacroTable<'src> {
 }
 
 impl<'src> MacroTable<'src> {
+    /// Whether the crate defines a macro `name` that [`MacroTable::expand`] may expand.
+    pub fn defines(&self, name: &str) -> bool {
+        self.macros.contains_key(name)
+    }
+
     /// Collects every `macro_rules!` of the crate whose rules use no repetition; `db` holds
     /// the files they are written in.
     pub fn collect(tree: &CrateTree, db: &'src SourceDb) -> Self {

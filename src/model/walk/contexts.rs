@@ -649,6 +649,74 @@ impl<'ast> Visit<'ast> for NamedClosureScan<'_, '_, '_> {
     }
 }
 
+/// Whether a body binds a closure to a name where the walk would place it in the context of
+/// an API it is handed to by name ([`NamedClosureScan`]): a `let name = |..| ..` outside
+/// nested items, a macro whose tokens hold a `|` (they may parse into such a `let`), or one of
+/// the crate's own macros (its expansion may hold one).
+/// Only then is the scan, which resolves every call of the body, worth making.
+pub(super) struct BindsClosure<'w, 'a, 'ast> {
+    pub(super) walker: &'w Walker<'a, 'ast>,
+    pub(super) found: bool,
+}
+
+impl<'w, 'a, 'ast> BindsClosure<'w, 'a, 'ast> {
+    /// Whether the text from `first` to `last` holds a `|` (every closure spells one); `true`
+    /// inside a macro expansion, whose spans point into the macro's definition.
+    fn text_has_bar(&self, first: proc_macro2::Span, last: proc_macro2::Span) -> bool {
+        if self.walker.expansion.is_some() {
+            return true;
+        }
+        let source = self.walker.source;
+        source
+            .text
+            .get(range_between(source, first, last))
+            .is_none_or(|text| text.contains('|'))
+    }
+
+    /// [`BindsClosure::found`] for `body`.
+    pub(super) fn in_body(walker: &'w Walker<'a, 'ast>, body: &syn::Block) -> bool {
+        let mut visitor = BindsClosure {
+            walker,
+            found: false,
+        };
+        visitor.visit_block(body);
+        visitor.found
+    }
+}
+
+impl<'v> Visit<'v> for BindsClosure<'_, '_, '_> {
+    fn visit_local(&mut self, local: &'v syn::Local) {
+        // As `Walker::visit_local` places a named closure.
+        if let (syn::Pat::Ident(_), Some(init)) = (&local.pat, &local.init)
+            && matches!(strip(&init.expr), syn::Expr::Closure(_))
+        {
+            self.found = true;
+        }
+        if !self.found {
+            visit::visit_local(self, local);
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'v syn::Macro) {
+        // A crate's own macro may expand to such a `let` whatever its arguments spell.
+        let own = || {
+            mac.path
+                .segments
+                .last()
+                .is_some_and(|s| self.walker.macros.defines(&ident_name(&s.ident)))
+        };
+        if !self.found
+            && (own() || self.text_has_bar(mac.path.span(), mac.delimiter.span().close()))
+        {
+            self.found = true;
+        }
+    }
+
+    fn visit_item(&mut self, _: &'v syn::Item) {
+        // Nested items are bodies of their own.
+    }
+}
+
 /// Where a function body names single-segment paths (its parameters among them): inside the
 /// child branch of a fork it makes (`match fork()? { Child => .. }`, `if pid == 0 { .. }`), or
 /// anywhere else.

@@ -26,7 +26,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use contexts::NamedClosureScan;
+use contexts::{BindsClosure, NamedClosureScan};
 use events::{arg_consts, arm_succeeded, checked_status, is_result_combinator, take_switch};
 use syntax::{binding_name, collect_bindings, int_pattern, strip};
 
@@ -1022,12 +1022,15 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 }
             }
         }
-        let mut scan = NamedClosureScan {
-            walker: self,
-            found: Vec::new(),
-        };
-        scan.visit_block(body);
-        let found = scan.found;
+        let mut found = Vec::new();
+        if BindsClosure::in_body(self, body) {
+            let mut scan = NamedClosureScan {
+                walker: self,
+                found: Vec::new(),
+            };
+            scan.visit_block(body);
+            found = scan.found;
+        }
         let saved_named = std::mem::replace(&mut self.named_contexts, found);
         self.visit_block(body);
         self.named_contexts = saved_named;
