@@ -37,21 +37,26 @@ pub struct WrittenPath {
 }
 
 impl WrittenPath {
-    /// Converts a syn path, ignoring generic arguments.
-    pub fn from_syn(path: &syn::Path) -> Self {
+    /// Converts the first `len` segments of a syn path, ignoring generic arguments.
+    fn from_syn_prefix(path: &syn::Path, len: usize) -> Self {
         WrittenPath {
             leading_colon: path.leading_colon.is_some(),
-            segments: path.segments.iter().map(|s| ident_name(&s.ident)).collect(),
+            segments: path
+                .segments
+                .iter()
+                .take(len)
+                .map(|s| ident_name(&s.ident))
+                .collect(),
         }
     }
 }
 
-/// Writes a path's memo key into `key`: its segments joined by `::`, raw prefixes removed, with
-/// a leading `::` when it has one.
-fn write_key(path: &syn::Path, key: &mut String) {
+/// Writes the memo key of a path's first `len` segments into `key`: the segments joined by
+/// `::`, raw prefixes removed, with a leading `::` when the path has one.
+fn write_key(path: &syn::Path, len: usize, key: &mut String) {
     use std::fmt::Write;
     key.clear();
-    for (index, segment) in path.segments.iter().enumerate() {
+    for (index, segment) in path.segments.iter().take(len).enumerate() {
         if index > 0 || path.leading_colon.is_some() {
             key.push_str("::");
         }
@@ -282,14 +287,27 @@ impl<'a> Resolver<'a> {
     /// (locals, prelude names) and for paths through `Self`. A path the module's memo knows
     /// costs no allocation but its answer.
     pub fn resolve(&self, module: ModuleId, blocks: &[Scope], path: &syn::Path) -> Option<String> {
+        self.resolve_prefix(module, blocks, path, path.segments.len())
+    }
+
+    /// [`Resolver::resolve`] of the path of the first `len` segments of `path` (`Kind` of
+    /// `Kind::open`).
+    pub fn resolve_prefix(
+        &self,
+        module: ModuleId,
+        blocks: &[Scope],
+        path: &syn::Path,
+        len: usize,
+    ) -> Option<String> {
         // Blocks that declare nothing do not change what a path means.
         if !blocks.iter().all(Scope::declares_nothing) {
             let blocks: Vec<&Scope> = blocks.iter().collect();
-            return self.resolve_afresh(module, &blocks, &WrittenPath::from_syn(path));
+            let written = WrittenPath::from_syn_prefix(path, len);
+            return self.resolve_afresh(module, &blocks, &written);
         }
         let key = {
             let mut key = self.key.borrow_mut();
-            write_key(path, &mut key);
+            write_key(path, len, &mut key);
             if let Some(found) = self
                 .memo
                 .borrow()
@@ -300,7 +318,7 @@ impl<'a> Resolver<'a> {
             }
             Box::<str>::from(key.as_str())
         };
-        let found = self.resolve_afresh(module, &[], &WrittenPath::from_syn(path));
+        let found = self.resolve_afresh(module, &[], &WrittenPath::from_syn_prefix(path, len));
         if let Some(memo) = self.memo.borrow_mut().get_mut(module.0) {
             memo.insert(key, found.clone());
         }

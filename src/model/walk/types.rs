@@ -23,22 +23,27 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     /// Resolves a type path, with `Self` meaning the `impl` block's type.
     pub(super) fn resolve_type(&self, path: &syn::Path) -> Option<String> {
-        if path.is_ident("Self") {
-            return self.impl_type.clone();
-        }
-        if path.segments.first().is_some_and(|s| s.ident == "Self") {
-            let rest: Vec<String> = path
-                .segments
-                .iter()
-                .skip(1)
-                .map(|s| s.ident.to_string())
-                .collect();
+        self.resolve_type_prefix(path, path.segments.len())
+    }
+
+    /// [`Walker::resolve_type`] of the path of the first `len` segments of `path` (the type of
+    /// `Kind::open`).
+    fn resolve_type_prefix(&self, path: &syn::Path, len: usize) -> Option<String> {
+        let mut segments = path.segments.iter().take(len);
+        if segments.next().is_some_and(|s| s.ident == "Self") {
+            let alone =
+                len == 1 && path.leading_colon.is_none() && path.segments[0].arguments.is_none();
+            if alone {
+                return self.impl_type.clone();
+            }
+            let rest: Vec<String> = segments.map(|s| s.ident.to_string()).collect();
             return self
                 .impl_type
                 .as_ref()
                 .map(|t| format!("{t}::{}", rest.join("::")));
         }
-        self.resolver.resolve(self.module, &self.blocks, path)
+        self.resolver
+            .resolve_prefix(self.module, &self.blocks, path, len)
     }
 
     /// The type a declaration names (`NetNs`, `&NetNs`, `&mut Worker`).
@@ -108,32 +113,34 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 };
                 // A function whose result type the catalogue knows (`[[builder]]` entries of a
                 // module: `netns_rs::get_from_current_thread()` returns a `NetNs`).
-                if let Some(path) = self.resolve_callee(&c.func)
-                    && let Some((owner, function)) = path.rsplit_once("::")
+                let resolved = self.resolve_callee(&c.func);
+                if let Some((owner, function)) =
+                    resolved.as_deref().and_then(|p| p.rsplit_once("::"))
                     && let Some(returns) = self.catalog.method_returns(owner, function)
                 {
                     return Some(TypeRef::Named(returns.to_owned()));
                 }
-                if callee.path.segments.len() >= 2 {
-                    let mut ty = callee.path.clone();
-                    ty.segments.pop();
-                    let ty_path = syn::Path {
-                        leading_colon: ty.leading_colon,
-                        segments: ty.segments.into_pairs().map(|p| p.into_value()).collect(),
-                    };
-                    if let Some(named) = self.resolve_type(&ty_path) {
-                        return Some(TypeRef::Named(named));
-                    }
+                let segments = callee.path.segments.len();
+                if segments >= 2
+                    && let Some(named) = self.resolve_type_prefix(&callee.path, segments - 1)
+                {
+                    return Some(TypeRef::Named(named));
                 }
-                self.resolve_callee(&c.func).map(TypeRef::ReturnOf)
+                resolved.map(TypeRef::ReturnOf)
             }
             syn::Expr::Struct(st) => self.resolve_type(&st.path).map(TypeRef::Named),
             syn::Expr::Try(t) => self.type_within(&t.expr, depth + 1),
             syn::Expr::MethodCall(m)
-                if matches!(
-                    m.method.to_string().as_str(),
-                    "unwrap" | "expect" | "context" | "with_context" | "map_err" | "wrap_err"
-                ) =>
+                if [
+                    "unwrap",
+                    "expect",
+                    "context",
+                    "with_context",
+                    "map_err",
+                    "wrap_err",
+                ]
+                .iter()
+                .any(|name| m.method == name) =>
             {
                 self.type_within(&m.receiver, depth + 1)
             }
