@@ -233,8 +233,12 @@ fn model<B: Send>(
 ) -> (Modelled, B) {
     // Plans are made on the text spans point into: without a byte order mark.
     let planned = crate::source::without_boms(&sources.texts);
-    let planner = timings::time(Stage::Prescan, || {
-        new_planner(workspace, &planned, catalog, config)
+    let plans = timings::time(Stage::Prescan, || {
+        if rounds::gives_up_early(options.cache_dir.is_some(), sources) {
+            rounds::Plans::Fixed(Hollowing::docs_only(&planned).unwrap_or_default())
+        } else {
+            rounds::Plans::Demanded(new_planner(workspace, &planned, catalog, config).map(Box::new))
+        }
     });
     let units = units::units_of(workspace, selection);
     // Entries are only valid for the same catalogue (configuration included) and root.
@@ -251,7 +255,7 @@ fn model<B: Send>(
         hollowing: &Hollowing::default(),
         read: &sources.texts,
     };
-    let rounds = rounds::Rounds::new(planner, workspace, selection, sources);
+    let rounds = rounds::Rounds::new(plans, workspace, selection, sources);
     // The texts analysed may have been read while discovery ran: what is handed over counts
     // from then.
     let now = SystemTime::now();

@@ -30,10 +30,29 @@ fn pays(plan: &Hollowing) -> bool {
     blanked as f64 >= MIN_BLANKED * (kept + blanked) as f64
 }
 
+/// How a run's bodies are to be blanked.
+pub(super) enum Plans<'p> {
+    /// Planned in rounds on what analysis demands; `None` when nothing may be blanked.
+    Demanded(Option<Box<hollow::Planner<'p>>>),
+    /// One plan for the whole run, made before it: every body kept, doc comments made plain
+    /// ([`gives_up_early`]).
+    Fixed(Hollowing),
+}
+
+/// Whether a run gives hollowing up before any plan, keeping every body: a run without a
+/// cache where one package holds [`MAX_PACKAGE_SHARE`] or more of the bytes analysed (see
+/// [`Rounds::analyse`]).
+pub(super) fn gives_up_early(cached: bool, sources: &prescan::Sources) -> bool {
+    !cached && is_concentrated(sources)
+}
+
 /// What [`Rounds::analyse`] plans its rounds with.
 pub(super) struct Rounds<'p> {
-    /// The planner of hollowing; `None` when nothing may be blanked.
+    /// The planner of hollowing; `None` when nothing may be blanked, or when the plan is
+    /// fixed.
     planner: Option<hollow::Planner<'p>>,
+    /// The plan of a run that gives hollowing up before it starts ([`Plans::Fixed`]).
+    fixed: Option<Hollowing>,
     /// For each package, whether it is analysed for its own sake ([`prescan::Selection`]);
     /// the others only when a plan keeps a body in one of their `package_files`.
     core: &'p [bool],
@@ -44,19 +63,21 @@ pub(super) struct Rounds<'p> {
     /// Bytes of source below each directory that holds an analysed file: how long a unit
     /// rooted there takes, roughly.
     bytes_below: HashMap<PathBuf, u64>,
-    /// Whether one package holds [`MAX_PACKAGE_SHARE`] or more of the analysed bytes.
-    concentrated: bool,
 }
 
 impl<'p> Rounds<'p> {
-    /// The rounds of a run: the `planner` (its first guesses limited to the packages analysed
-    /// for their own sake, and to loose files), the selection and the files read.
+    /// The rounds of a run: its `plans` (a planner's first guesses limited to the packages
+    /// analysed for their own sake, and to loose files), the selection and the files read.
     pub(super) fn new(
-        planner: Option<hollow::Planner<'p>>,
+        plans: Plans<'p>,
         workspace: &Workspace,
         selection: &'p prescan::Selection,
         sources: &'p prescan::Sources,
     ) -> Self {
+        let (planner, fixed) = match plans {
+            Plans::Demanded(planner) => (planner.map(|p| *p), None),
+            Plans::Fixed(hollowing) => (None, Some(hollowing)),
+        };
         let planner = planner.map(|mut planner| {
             // Packages analysed only for their dependents' sake are loaded when a region
             // reads one of their bodies, not on a guess.
@@ -77,11 +98,11 @@ impl<'p> Rounds<'p> {
         }
         Rounds {
             planner,
+            fixed,
             core: &selection.core,
             package_files: &sources.package_files,
             crate_names: workspace.crates.iter().map(CrateSpec::lib_name).collect(),
             bytes_below,
-            concentrated: is_concentrated(sources),
         }
     }
 
@@ -145,7 +166,8 @@ impl<'p> Rounds<'p> {
     /// [`MIN_BLANKED`] of the bodies: on code where namespace work is everywhere, rounds of
     /// demand cost more than the few blanked bodies save (lintcheck's container crates: 14%
     /// blanked; the bench's generated corpora: 74% and 93%). It gives it up too, before any
-    /// plan, when one package holds [`MAX_PACKAGE_SHARE`] of the bytes analysed: each round
+    /// plan ([`gives_up_early`], with a [`Plans::Fixed`] plan made without the planner's
+    /// index), when one package holds [`MAX_PACKAGE_SHARE`] of the bytes analysed: each round
     /// models again every unit whose plan changed, so each one costs most of a full run when
     /// one unit is most of the code. With rounds, lintcheck's boxlite, netavark, libcontainer,
     /// youki and firecracker took 1.2-2.8 times the wall time of a run without the fast path;
@@ -174,14 +196,19 @@ impl<'p> Rounds<'p> {
                     .unwrap_or_default()
             })
         };
-        let first_plan = (cache.is_some() || !self.concentrated).then(|| plan(&demand));
-        let mut hollowing = match first_plan {
-            Some(plan) if cache.is_some() || pays(&plan) => plan,
-            _ => self
-                .planner
-                .take()
-                .map(|p| p.docs_only())
-                .unwrap_or_default(),
+        let mut hollowing = match self.fixed.take() {
+            Some(fixed) => fixed,
+            None => {
+                let first = plan(&demand);
+                if cache.is_some() || pays(&first) {
+                    first
+                } else {
+                    self.planner
+                        .take()
+                        .map(|p| p.docs_only())
+                        .unwrap_or_default()
+                }
+            }
         };
         timings::add(Count::Rounds, 1);
         let first = UnitContext {

@@ -89,6 +89,37 @@ impl Hollowing {
         }
     }
 
+    /// The plan that blanks nothing and makes every doc comment of `files` plain, as
+    /// [`Planner::docs_only`] makes it, without the index rounds plan with: for a run that
+    /// gives hollowing up before its first plan. `None` when a file cannot be scanned, where
+    /// [`Planner::new`] gives no planner.
+    pub fn docs_only(files: &[(PathBuf, Text)]) -> Option<Hollowing> {
+        use rayon::prelude::*;
+        let scanned: Vec<Option<(Vec<usize>, usize)>> = files
+            .par_iter()
+            .map(|(_, text)| {
+                let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
+                let bodies = items::items(text, &tokens)?.fns.len();
+                Some((docs, bodies))
+            })
+            .collect();
+        let mut docs = FxHashMap::default();
+        let mut kept = 0;
+        for ((path, _), scanned) in files.iter().zip(scanned) {
+            let (found, bodies) = scanned?;
+            kept += bodies;
+            if !found.is_empty() {
+                docs.insert(path.clone(), found);
+            }
+        }
+        Some(Hollowing {
+            blanks: FxHashMap::default(),
+            docs: Arc::new(docs),
+            kept,
+            kept_in: files.iter().map(|(path, _)| path.clone()).collect(),
+        })
+    }
+
     /// Whether the plan keeps a function body in `path`.
     pub fn keeps_a_body_in(&self, path: &Path) -> bool {
         self.kept_in.contains(path)
@@ -1068,5 +1099,27 @@ mod tests {
         let strict =
             Planner::new(&files, Seeds::default(), &BTreeSet::new(), true).expect("scannable");
         assert_eq!(strict.vocabulary(&demand, &strict.plan(&demand)), None);
+    }
+
+    #[test]
+    fn the_docs_only_plan_without_a_planner_is_the_planners() {
+        let files = files(&[
+            "/// Enters.\nfn enter() { libc::setns(3, 0); }\n//! inner\nstruct S;\n",
+            "impl S {\n    /// Runs.\n    fn run(&self) {}\n    fn stop(&self) {}\n}\n",
+            "const N: u8 = 1;\n",
+        ]);
+        let planner =
+            Planner::new(&files, Seeds::default(), &BTreeSet::new(), false).expect("scannable");
+        let made = Hollowing::docs_only(&files).expect("scannable");
+        assert_eq!(made, planner.docs_only());
+        assert_eq!(made.counts(), (3, 0));
+        assert!(!made.of(Path::new("f0.rs")).docs.is_empty());
+    }
+
+    #[test]
+    fn no_docs_only_plan_when_a_file_cannot_be_scanned() {
+        let files = files(&["fn ok() {}\n", "fn broken() { ( }\n"]);
+        assert!(Planner::new(&files, Seeds::default(), &BTreeSet::new(), false).is_none());
+        assert_eq!(Hollowing::docs_only(&files), None);
     }
 }
