@@ -40,6 +40,11 @@ impl Chain {
         })))
     }
 
+    /// Whether a step of the chain is in `body` (an index into the program's bodies).
+    pub fn passes_through(&self, body: usize) -> bool {
+        self.iter().any(|step| step.body == body)
+    }
+
     /// The steps, outermost first.
     pub fn iter(&self) -> Steps<'_> {
         Steps(self.0.as_deref())
@@ -128,6 +133,7 @@ mod tests {
 
     fn step(what: &str) -> Step {
         Step {
+            body: 0,
             function: "f".to_owned(),
             what: what.to_owned(),
             span: Span::new(FileId(0), 0..1),

@@ -173,6 +173,7 @@ impl ContextMap {
                 }
                 Via::Call { caller, span, from } => {
                     steps.push(Step {
+                        body: *caller,
                         function: short_name(program.bodies[*caller]),
                         what: format!("calls `{}`", short_name(program.bodies[body])),
                         span: span.clone(),

@@ -31,6 +31,9 @@ const MAX_PASSES: usize = 64;
 /// One step of a chain: `function` does `what` at `span`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
+    /// The body the step is in, as an index into the program's bodies: it tells functions of
+    /// one name apart.
+    pub body: usize,
     /// The function the step is in (its last path segments, for messages).
     pub function: String,
     /// What happens there ("binds a UDP socket", "calls `open_probe`").

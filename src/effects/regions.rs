@@ -33,9 +33,10 @@ use crate::model::ThreadContext;
 use crate::model::ir::{Body, BodyOwner, Callee, Event, ExitKind, SwitchTarget};
 use std::collections::BTreeSet;
 
-/// The chain of an operation or escape `body` does itself.
-fn own_chain(body: &Body, what: &str, span: &Span) -> Chain {
+/// The chain of an operation or escape `body` (the program's body `index`) does itself.
+fn own_chain(index: usize, body: &Body, what: &str, span: &Span) -> Chain {
     Chain::one(Step {
+        body: index,
         function: short_name(body),
         what: what.to_owned(),
         span: span.clone(),
@@ -512,18 +513,18 @@ impl Interp<'_, '_> {
                 state = self.call(state, call);
             }
             Event::Escape { what, span } => {
-                let body = self.body;
+                let (index, body) = (self.index, self.body);
                 self.outcome
                     .escapes
-                    .get_or_insert_with(|| own_chain(body, what, span));
+                    .get_or_insert_with(|| own_chain(index, body, what, span));
                 self.escape(&state, span, what, &Chain::default());
             }
             Event::Sensitive { what, span } => {
                 self.outcome.operations.push((span.clone(), what.clone()));
-                let body = self.body;
+                let (index, body) = (self.index, self.body);
                 self.outcome
                     .sensitive
-                    .get_or_insert_with(|| own_chain(body, what, span));
+                    .get_or_insert_with(|| own_chain(index, body, what, span));
                 self.sensitive(&state, span, what, &Chain::default());
             }
             Event::Await { span } => {
@@ -654,8 +655,10 @@ impl Interp<'_, '_> {
         let summary = &self.summaries[target];
         // Names are only needed when a chain is built: most calls have no effects, and a
         // body keeps only the first chain of each kind.
+        let index = self.index;
         let through = |chain: &Chain| {
             let step = Step {
+                body: index,
                 function: short_name(self.body),
                 what: format!("calls `{}`", short_name(self.program.bodies[target])),
                 span: span.clone(),
@@ -663,12 +666,22 @@ impl Interp<'_, '_> {
             Chain::through(step, chain)
         };
         let last_what = |chain: &Chain| chain.last().map(|s| s.what.clone()).unwrap_or_default();
+        // A body's first chain of each kind is only a witness: one that comes back through the
+        // body itself (recursion) is passed over for a later call's, else the witness of a
+        // cycle grew by the cycle's length on every pass of the fixpoint (up to its bound: 74k
+        // needless passes on syd). The fact holds either way: a function that reaches an
+        // operation has a witness that does not loop.
+        let first_chain = |kept: &mut Option<Chain>, chain: &Chain| {
+            if kept.is_none() && !chain.passes_through(index) {
+                *kept = Some(through(chain));
+            }
+        };
         if let Some(chain) = &summary.sensitive {
-            self.outcome.sensitive.get_or_insert_with(|| through(chain));
+            first_chain(&mut self.outcome.sensitive, chain);
             self.sensitive(&state, span, &last_what(chain), chain);
         }
         if let Some(chain) = &summary.escapes {
-            self.outcome.escapes.get_or_insert_with(|| through(chain));
+            first_chain(&mut self.outcome.escapes, chain);
             self.escape(&state, span, &last_what(chain), chain);
         }
         let guard = summary.returns_guard.as_ref();
@@ -865,6 +878,7 @@ impl Interp<'_, '_> {
         };
         let chain_to = |start: &RegionStart| {
             let step = Step {
+                body: self.index,
                 function: short_name(self.body),
                 what: if start.via.is_empty() {
                     "switches the thread".to_owned()

@@ -931,6 +931,7 @@ fn an_await_on_an_owned_thread_is_no_finding() {
 fn a_guard_is_a_region_from_its_let_to_its_drop_or_scope_end() {
     let guard_summary = Summary {
         returns_guard: Some(Chain::one(Step {
+            body: usize::MAX,
             function: "enter".into(),
             what: "switches the thread".into(),
             span: span(90),
@@ -987,6 +988,7 @@ fn a_guard_is_a_region_from_its_let_to_its_drop_or_scope_end() {
 fn a_call_to_an_enter_wrapper_toggles_and_a_discarded_one_is_unchecked() {
     let enter = Summary {
         returns_switched: Some(Chain::one(Step {
+            body: usize::MAX,
             function: "enter".into(),
             what: "switches the thread".into(),
             span: span(90),
@@ -1602,4 +1604,48 @@ fn a_call_handed_to_a_worker_runs_there_only_as_an_async_fns_future() {
         |at: usize| -> Vec<ThreadContext> { found[at].iter().map(|(c, _)| *c).collect() };
     assert_eq!(contexts(1), [ThreadContext::AsyncTask]);
     assert_eq!(found[2], from_main());
+}
+
+// The summaries' fixpoint (`summarize`) through recursion.
+
+/// The bodies each function's witness of a sensitive operation passes through, in order.
+fn sensitive_witnesses(bodies: Vec<Body>) -> Vec<Option<Vec<usize>>> {
+    let facts = CrateFacts {
+        bodies,
+        ..CrateFacts::default()
+    };
+    let program = Program::new(&[&facts]);
+    crate::effects::summarize(&program)
+        .iter()
+        .map(|s| {
+            s.sensitive
+                .as_ref()
+                .map(|chain| chain.iter().map(|step| step.body).collect())
+        })
+        .collect()
+}
+
+#[test]
+fn a_witness_never_comes_back_through_its_own_function() {
+    // `f` calls `g` (which calls `f` back) before it does the operation itself: its witness
+    // is the operation, not a loop through `g`.
+    let witnesses = sensitive_witnesses(vec![
+        function("f", vec![call("g", 1), sensitive(2)]),
+        function("g", vec![call("f", 3)]),
+    ]);
+    assert_eq!(witnesses, [Some(vec![0]), Some(vec![1, 0])]);
+}
+
+#[test]
+fn a_function_reaching_an_operation_only_through_a_cycle_keeps_its_witness() {
+    // `f` reaches the operation only through `g`, whose first call goes back to `f`.
+    let witnesses = sensitive_witnesses(vec![
+        function("f", vec![call("g", 1)]),
+        function("g", vec![call("f", 2), call("h", 3)]),
+        function("h", vec![sensitive(4)]),
+    ]);
+    assert_eq!(
+        witnesses,
+        [Some(vec![0, 1, 2]), Some(vec![1, 2]), Some(vec![2])]
+    );
 }
