@@ -95,7 +95,7 @@ impl Hollowing {
     /// [`Planner::new`] gives no planner.
     pub fn docs_only(files: &[(PathBuf, Text)]) -> Option<Hollowing> {
         use rayon::prelude::*;
-        let scanned: Vec<Option<(Vec<usize>, usize)>> = files
+        let scanned: Option<Vec<(Vec<usize>, usize)>> = files
             .par_iter()
             .map(|(_, text)| {
                 let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
@@ -103,21 +103,27 @@ impl Hollowing {
                 Some((docs, bodies))
             })
             .collect();
-        let mut docs = FxHashMap::default();
-        let mut kept = 0;
-        for ((path, _), scanned) in files.iter().zip(scanned) {
-            let (found, bodies) = scanned?;
-            kept += bodies;
-            if !found.is_empty() {
-                docs.insert(path.clone(), found);
-            }
-        }
-        Some(Hollowing {
+        let (docs, bodies): (Vec<Vec<usize>>, Vec<usize>) = scanned?.into_iter().unzip();
+        Some(Hollowing::keeping_every_body(
+            files,
+            Arc::new(docs_by_path(files, docs)),
+            bodies.into_iter().sum(),
+        ))
+    }
+
+    /// The plan that blanks nothing in `files` and keeps their `kept` bodies, with the doc
+    /// comments at `docs` made plain.
+    fn keeping_every_body(
+        files: &[(PathBuf, Text)],
+        docs: Arc<FxHashMap<PathBuf, Vec<usize>>>,
+        kept: usize,
+    ) -> Hollowing {
+        Hollowing {
             blanks: FxHashMap::default(),
-            docs: Arc::new(docs),
+            docs,
             kept,
             kept_in: files.iter().map(|(path, _)| path.clone()).collect(),
-        })
+        }
     }
 
     /// Whether the plan keeps a function body in `path`.
@@ -208,6 +214,20 @@ impl Vocabulary {
 fn or(a: &[bool], b: &[bool]) -> Vec<bool> {
     (0..a.len().max(b.len()))
         .map(|i| a.get(i).copied().unwrap_or(false) || b.get(i).copied().unwrap_or(false))
+        .collect()
+}
+
+/// Where the doc comments of `files` are (`docs`, one list per file, in order), for the files
+/// that have any.
+fn docs_by_path(
+    files: &[(PathBuf, Text)],
+    docs: impl IntoIterator<Item = Vec<usize>>,
+) -> FxHashMap<PathBuf, Vec<usize>> {
+    files
+        .iter()
+        .zip(docs)
+        .filter(|(_, docs)| !docs.is_empty())
+        .map(|((path, _), docs)| (path.clone(), docs))
         .collect()
 }
 
@@ -333,12 +353,7 @@ impl<'f> Planner<'f> {
                     .and_then(|body| comment_range(&files[c.file].1, body))
             })
             .collect();
-        let docs = files
-            .iter()
-            .zip(&index.docs)
-            .filter(|(_, docs)| !docs.is_empty())
-            .map(|((path, _), docs)| (path.clone(), docs.clone()))
-            .collect();
+        let docs = docs_by_path(files, index.docs.iter().cloned());
         Some(Planner {
             files,
             strict,
@@ -383,17 +398,13 @@ impl<'f> Planner<'f> {
     /// A plan that blanks nothing and makes every doc comment plain (what a run that gives up
     /// on hollowing still saves); it keeps every body.
     pub fn docs_only(&self) -> Hollowing {
-        Hollowing {
-            blanks: FxHashMap::default(),
-            docs: Arc::clone(&self.docs),
-            kept: self
-                .index
-                .candidates
-                .iter()
-                .filter(|c| c.body.is_some())
-                .count(),
-            kept_in: self.files.iter().map(|(path, _)| path.clone()).collect(),
-        }
+        let kept = self
+            .index
+            .candidates
+            .iter()
+            .filter(|c| c.body.is_some())
+            .count();
+        Hollowing::keeping_every_body(self.files, Arc::clone(&self.docs), kept)
     }
 
     /// Whether [`Planner::plan`] depends on the demand (not in strict mode).
