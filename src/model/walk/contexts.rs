@@ -655,8 +655,8 @@ impl<'ast> Visit<'ast> for NamedClosureScan<'_, '_, '_> {
 /// the crate's own macros (its expansion may hold one).
 /// Only then is the scan, which resolves every call of the body, worth making.
 pub(super) struct BindsClosure<'w, 'a, 'ast> {
-    pub(super) walker: &'w Walker<'a, 'ast>,
-    pub(super) found: bool,
+    walker: &'w Walker<'a, 'ast>,
+    found: bool,
 }
 
 impl<'w, 'a, 'ast> BindsClosure<'w, 'a, 'ast> {
@@ -673,7 +673,7 @@ impl<'w, 'a, 'ast> BindsClosure<'w, 'a, 'ast> {
             .is_none_or(|text| text.contains('|'))
     }
 
-    /// [`BindsClosure::found`] for `body`.
+    /// Whether `body` binds such a closure.
     pub(super) fn in_body(walker: &'w Walker<'a, 'ast>, body: &syn::Block) -> bool {
         let mut visitor = BindsClosure {
             walker,
@@ -685,14 +685,20 @@ impl<'w, 'a, 'ast> BindsClosure<'w, 'a, 'ast> {
 }
 
 impl<'v> Visit<'v> for BindsClosure<'_, '_, '_> {
+    fn visit_stmt(&mut self, stmt: &'v syn::Stmt) {
+        // Once one is found, the rest of the body need not be read.
+        if !self.found {
+            visit::visit_stmt(self, stmt);
+        }
+    }
+
     fn visit_local(&mut self, local: &'v syn::Local) {
         // As `Walker::visit_local` places a named closure.
         if let (syn::Pat::Ident(_), Some(init)) = (&local.pat, &local.init)
             && matches!(strip(&init.expr), syn::Expr::Closure(_))
         {
             self.found = true;
-        }
-        if !self.found {
+        } else {
             visit::visit_local(self, local);
         }
     }
@@ -705,9 +711,7 @@ impl<'v> Visit<'v> for BindsClosure<'_, '_, '_> {
                 .last()
                 .is_some_and(|s| self.walker.macros.defines(&ident_name(&s.ident)))
         };
-        if !self.found
-            && (own() || self.text_has_bar(mac.path.span(), mac.delimiter.span().close()))
-        {
+        if own() || self.text_has_bar(mac.path.span(), mac.delimiter.span().close()) {
             self.found = true;
         }
     }
