@@ -12,7 +12,7 @@ use crate::catalog::{FlagKind, ScopeKind, SwitchOp};
 use crate::diagnostic::Span;
 use std::collections::BTreeSet;
 
-pub use walk::extract_facts;
+pub use walk::{HalfFacts, Link, extract_facts, extract_half_facts};
 
 /// The thread a piece of code runs on (DESIGN.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

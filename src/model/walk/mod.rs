@@ -4,6 +4,7 @@ mod contexts;
 mod ends;
 mod events;
 mod expansion;
+mod halves;
 mod paths;
 mod syntax;
 mod traverse;
@@ -28,6 +29,7 @@ use syn::visit::{self, Visit};
 
 use contexts::{BindsClosure, NamedClosureScan};
 use events::{arg_consts, arm_succeeded, checked_status, is_result_combinator, take_switch};
+pub use halves::{HalfFacts, Link, extract_half_facts};
 use syntax::{binding_name, collect_bindings, int_pattern, strip};
 
 /// Extracts the facts of every module of the crate `resolver` covers.
@@ -40,59 +42,136 @@ pub fn extract_facts(
     library: bool,
 ) -> CrateFacts {
     let tree = resolver.tree();
-    let aliases = type_aliases(resolver);
-    let mut tables = CrateTables {
-        consts: crate_constants(resolver),
-        const_types: const_types(resolver, &aliases, catalog),
-        short_names: short_names(resolver),
-        trait_methods: trait_methods(tree),
-        scope_crates: catalog.scope_crates(),
-        macros: MacroTable::collect(tree, db),
-        fields: struct_fields(resolver, &aliases, catalog),
-        aliases,
-        forwarders: BTreeMap::new(),
-        fork_wrappers: BTreeMap::new(),
-        ns_files: BTreeMap::new(),
-        joins: BTreeMap::new(),
-        string_values: BTreeMap::new(),
-        field_paths: BTreeMap::new(),
-        public_modules: public_modules(tree, library),
-        diverging_fns: diverging_fns(resolver),
-    };
+    let mut tables = CrateTables::new(resolver, catalog, db, library);
     let mut facts = CrateFacts::default();
     // First the helpers that hand a closure parameter to a thread API, so that closures
     // passed to them are placed on the right thread wherever the helper is declared (this
     // scan only reads; the facts are filled by the walk that follows).
-    let mut forwarders = BTreeMap::new();
+    let mut forwarders = Forwarders::new();
     for id in tree.ids() {
-        let source = db.get(tree.module(id).file);
-        let mut walker = Walker::new(resolver, catalog, &tables, id, source, &mut facts);
-        walker.find_forwarders(&tree.module(id).items, &mut forwarders);
+        scan_forwarders(resolver, catalog, &tables, db, id, &mut forwarders);
     }
-    facts.forwarders = forwarders.keys().cloned().collect();
-    tables.forwarders = forwarders;
+    facts.forwarders = tables.take_forwarders(forwarders);
     // Then the functions that return a fork's result, so that their callers' tests of it
     // (`if my_fork()? == 0`) tell the child apart, and those that return a namespace file.
     let mut returned = ReturnedValues::default();
     for id in tree.ids() {
-        let source = db.get(tree.module(id).file);
-        let walker = Walker::new(resolver, catalog, &tables, id, source, &mut facts);
-        walker.find_returned_values(&tree.module(id).items, &mut returned);
+        scan_returned_values(resolver, catalog, &tables, db, id, &mut returned);
     }
-    tables.fork_wrappers = returned.forks;
-    tables.ns_files = returned.ns_files;
-    tables.joins = returned.joins;
-    tables.string_values = returned.strings;
-    tables.field_paths = returned.fields;
+    tables.take_returned_values(returned);
     for id in tree.ids() {
-        let source = db.get(tree.module(id).file);
-        let mut walker = Walker::new(resolver, catalog, &tables, id, source, &mut facts);
-        for item in &tree.module(id).items {
-            walker.visit_item(item);
-        }
+        walk_module(resolver, catalog, &tables, db, id, &mut facts);
     }
     facts.exports = resolver.exports();
     facts
+}
+
+impl<'ast> CrateTables<'ast> {
+    /// The tables read from the crate's items, before the two scans of bodies fill the rest
+    /// ([`Self::take_forwarders`], [`Self::take_returned_values`]).
+    fn new(
+        resolver: &Resolver<'ast>,
+        catalog: &'ast Catalog,
+        db: &'ast SourceDb,
+        library: bool,
+    ) -> Self {
+        let tree = resolver.tree();
+        let aliases = type_aliases(resolver);
+        CrateTables {
+            consts: crate_constants(resolver),
+            const_types: const_types(resolver, &aliases, catalog),
+            short_names: short_names(resolver),
+            trait_methods: trait_methods(tree),
+            scope_crates: catalog.scope_crates(),
+            macros: MacroTable::collect(tree, db),
+            fields: struct_fields(resolver, &aliases, catalog),
+            aliases,
+            forwarders: BTreeMap::new(),
+            fork_wrappers: BTreeMap::new(),
+            ns_files: BTreeMap::new(),
+            joins: BTreeMap::new(),
+            string_values: BTreeMap::new(),
+            field_paths: BTreeMap::new(),
+            public_modules: public_modules(tree, library),
+            diverging_fns: diverging_fns(resolver),
+        }
+    }
+
+    /// Takes the crate's forwarders in; returns their paths, as [`CrateFacts::forwarders`].
+    fn take_forwarders(&mut self, forwarders: Forwarders) -> Vec<String> {
+        let paths = forwarders.keys().cloned().collect();
+        self.forwarders = forwarders;
+        paths
+    }
+
+    /// Takes in what the crate's functions return.
+    fn take_returned_values(&mut self, returned: ReturnedValues) {
+        self.fork_wrappers = returned.forks;
+        self.ns_files = returned.ns_files;
+        self.joins = returned.joins;
+        self.string_values = returned.strings;
+        self.field_paths = returned.fields;
+    }
+}
+
+/// Adds the forwarders among one module's functions to `out`.
+fn scan_forwarders<'ast>(
+    resolver: &Resolver<'ast>,
+    catalog: &Catalog,
+    tables: &CrateTables<'ast>,
+    db: &SourceDb,
+    id: ModuleId,
+    out: &mut Forwarders,
+) {
+    let module = resolver.tree().module(id);
+    let mut unused = CrateFacts::default();
+    let mut walker = Walker::new(
+        resolver,
+        catalog,
+        tables,
+        id,
+        db.get(module.file),
+        &mut unused,
+    );
+    walker.find_forwarders(&module.items, out);
+}
+
+/// Adds what one module's functions and constants return to `out`.
+fn scan_returned_values<'ast>(
+    resolver: &Resolver<'ast>,
+    catalog: &Catalog,
+    tables: &CrateTables<'ast>,
+    db: &SourceDb,
+    id: ModuleId,
+    out: &mut ReturnedValues,
+) {
+    let module = resolver.tree().module(id);
+    let mut unused = CrateFacts::default();
+    let walker = Walker::new(
+        resolver,
+        catalog,
+        tables,
+        id,
+        db.get(module.file),
+        &mut unused,
+    );
+    walker.find_returned_values(&module.items, out);
+}
+
+/// Walks one module's items into `facts`.
+fn walk_module<'ast>(
+    resolver: &Resolver<'ast>,
+    catalog: &Catalog,
+    tables: &CrateTables<'ast>,
+    db: &SourceDb,
+    id: ModuleId,
+    facts: &mut CrateFacts,
+) {
+    let module = resolver.tree().module(id);
+    let mut walker = Walker::new(resolver, catalog, tables, id, db.get(module.file), facts);
+    for item in &module.items {
+        walker.visit_item(item);
+    }
 }
 
 /// Whether a module, or one it is nested in, exists for tests only.
@@ -220,7 +299,7 @@ fn diverging_fns(resolver: &Resolver<'_>) -> BTreeSet<String> {
 }
 
 /// What the crate's functions and constants return, found before the walk.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct ReturnedValues {
     /// Functions that return a fork's result, with its child pattern.
     forks: BTreeMap<String, String>,
