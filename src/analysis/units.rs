@@ -124,6 +124,7 @@ fn run_unit(unit: &Unit, context: &UnitContext<'_>) -> UnitOutput {
             hollowing,
             read,
             real_dirs: Default::default(),
+            halves: None,
         };
         catch_unwind(AssertUnwindSafe(|| {
             target_facts(unit, catalog, known, &mut loader, &mut allows)

@@ -39,10 +39,12 @@
 //! included ([`crate::prescan::package_files`]); a package whose files the fast path cannot
 //! vouch for is not planned, and the loader reads it whole.
 
+mod halves;
 mod index;
 mod items;
 mod seeds;
 
+pub use halves::{Half, Halves};
 pub use seeds::{Qualified, Seeds, seed_words};
 
 use crate::prescan::lexer;
@@ -68,6 +70,10 @@ pub struct Hollowing {
     kept: usize,
     /// The files with a kept body.
     kept_in: FxHashSet<PathBuf>,
+    /// Where the comment of each function body of each file goes, in a plan made by
+    /// [`Hollowing::docs_only`]: what a unit loaded in halves blanks in the other half's files
+    /// ([`Halves`]).
+    bodies: Arc<FxHashMap<PathBuf, Vec<Range<usize>>>>,
 }
 
 /// What is blanked in one file ([`Hollowing::of`]).
@@ -95,20 +101,32 @@ impl Hollowing {
     /// [`Planner::new`] gives no planner.
     pub fn docs_only(files: &[(PathBuf, Text)]) -> Option<Hollowing> {
         use rayon::prelude::*;
-        let scanned: Option<Vec<(Vec<usize>, usize)>> = files
+        type Scanned = (Vec<usize>, usize, Vec<Range<usize>>);
+        let scanned: Option<Vec<Scanned>> = files
             .par_iter()
             .map(|(_, text)| {
                 let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
-                let bodies = items::items(text, &tokens)?.fns.len();
-                Some((docs, bodies))
+                let fns = items::items(text, &tokens)?.fns;
+                let comments = fns
+                    .iter()
+                    .filter_map(|f| comment_range(text, &f.body))
+                    .collect();
+                Some((docs, fns.len(), comments))
             })
             .collect();
-        let (docs, bodies): (Vec<Vec<usize>>, Vec<usize>) = scanned?.into_iter().unzip();
-        Some(Hollowing::keeping_every_body(
-            files,
-            Arc::new(docs_by_path(files, docs)),
-            bodies.into_iter().sum(),
-        ))
+        let mut docs = Vec::with_capacity(files.len());
+        let mut kept = 0;
+        let mut bodies = FxHashMap::default();
+        for ((path, _), (file_docs, count, mut comments)) in files.iter().zip(scanned?) {
+            docs.push(file_docs);
+            kept += count;
+            comments.sort_by_key(|r| r.start);
+            bodies.insert(path.clone(), comments);
+        }
+        Some(Hollowing {
+            bodies: Arc::new(bodies),
+            ..Hollowing::keeping_every_body(files, Arc::new(docs_by_path(files, docs)), kept)
+        })
     }
 
     /// The plan that blanks nothing in `files` and keeps their `kept` bodies, with the doc
@@ -123,7 +141,14 @@ impl Hollowing {
             docs,
             kept,
             kept_in: files.iter().map(|(path, _)| path.clone()).collect(),
+            bodies: Arc::default(),
         }
+    }
+
+    /// Where the comment of each function body of `path` goes, when the plan was made by
+    /// [`Hollowing::docs_only`] and scanned the file.
+    pub fn bodies_of(&self, path: &Path) -> Option<&[Range<usize>]> {
+        self.bodies.get(path).map(Vec::as_slice)
     }
 
     /// Whether the plan keeps a function body in `path`.
@@ -404,7 +429,25 @@ impl<'f> Planner<'f> {
             .iter()
             .filter(|c| c.body.is_some())
             .count();
-        Hollowing::keeping_every_body(self.files, Arc::clone(&self.docs), kept)
+        let mut bodies: FxHashMap<PathBuf, Vec<Range<usize>>> = self
+            .files
+            .iter()
+            .map(|(path, _)| (path.clone(), Vec::new()))
+            .collect();
+        for (candidate, comment) in self.index.candidates.iter().zip(&self.comments) {
+            if let (Some(comment), Some(ranges)) =
+                (comment, bodies.get_mut(&self.files[candidate.file].0))
+            {
+                ranges.push(comment.clone());
+            }
+        }
+        for ranges in bodies.values_mut() {
+            ranges.sort_by_key(|r| r.start);
+        }
+        Hollowing {
+            bodies: Arc::new(bodies),
+            ..Hollowing::keeping_every_body(self.files, Arc::clone(&self.docs), kept)
+        }
     }
 
     /// Whether [`Planner::plan`] depends on the demand (not in strict mode).
@@ -571,6 +614,7 @@ impl<'f> Planner<'f> {
             docs: Arc::clone(&self.docs),
             kept,
             kept_in,
+            bodies: Arc::default(),
         }
     }
 }
@@ -1125,6 +1169,11 @@ mod tests {
         assert_eq!(made, planner.docs_only());
         assert_eq!(made.counts(), (3, 0));
         assert!(!made.of(Path::new("f0.rs")).docs.is_empty());
+        // Where a unit loaded in halves blanks the other half's bodies (empty ones stay).
+        let body = made.bodies_of(Path::new("f0.rs")).expect("scanned");
+        assert_eq!(body.len(), 1);
+        assert_eq!(&files[0].1[body[0].clone()], " libc::setns(3, 0); ");
+        assert_eq!(made.bodies_of(Path::new("f1.rs")), Some(&[][..]));
     }
 
     #[test]

@@ -80,6 +80,9 @@ pub struct Loader<'a> {
     pub read: &'a [(PathBuf, Text)],
     /// Directories of module files with symbolic links resolved (see `system_path`).
     pub real_dirs: HashMap<PathBuf, PathBuf>,
+    /// When the crate is loaded by two threads at once, how its files are shared out between
+    /// them: the other thread's bodies are blanked too.
+    pub halves: Option<crate::hollow::Halves>,
 }
 
 impl Loader<'_> {
@@ -99,7 +102,21 @@ impl Loader<'_> {
             }
         };
         let file = SourceFile::new(path.to_path_buf(), display_name(path, self.root), text);
-        let parsed = parse_file(&file, self.hollowing.of(path));
+        let planned = self.hollowing.of(path);
+        let parsed = match &mut self.halves {
+            Some(halves) => {
+                let ranges =
+                    halves.next_file(&file.text, planned.ranges, self.hollowing.bodies_of(path));
+                parse_file(
+                    &file,
+                    crate::hollow::Blanking {
+                        ranges: &ranges,
+                        docs: planned.docs,
+                    },
+                )
+            }
+            None => parse_file(&file, planned),
+        };
         let id = self.db.add(file);
         match parsed {
             Ok(parsed) => {
@@ -534,6 +551,7 @@ fn load_tree(root: &Path, kind: RootKind) -> (CrateTree, SourceDb, Vec<Diagnosti
         hollowing: &hollowing,
         read: &[],
         real_dirs: HashMap::new(),
+        halves: None,
     };
     let tree = load_crate("demo", root, kind, &mut loader).expect("the root loads");
     (tree, db, diagnostics)
