@@ -6,6 +6,7 @@
 //! (`finish.rs`).
 
 mod finish;
+mod halves;
 mod judge;
 mod merge;
 mod remap;

@@ -61,15 +61,18 @@ pub enum Count {
     BodiesBlanked,
     /// Edited files a replay vouched for instead of analysing (`crate::replay`).
     FilesReplayed,
+    /// Units loaded and modelled by two threads at once (`analysis/halves.rs`).
+    UnitsHalved,
 }
 
 impl Count {
-    const ALL: [(Count, &'static str); 5] = [
+    const ALL: [(Count, &'static str); 6] = [
         (Count::Rounds, "rounds"),
         (Count::UnitsModelled, "units-modelled"),
         (Count::BodiesKept, "bodies-kept"),
         (Count::BodiesBlanked, "bodies-blanked"),
         (Count::FilesReplayed, "files-replayed"),
+        (Count::UnitsHalved, "units-halved"),
     ];
 }
 

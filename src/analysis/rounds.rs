@@ -9,6 +9,7 @@ use crate::effects;
 use crate::hollow::{self, Hollowing};
 use crate::model::CrateFacts;
 use crate::prescan;
+use crate::source::Text;
 use crate::timings::{self, Count, Stage};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -63,6 +64,13 @@ pub(super) struct Rounds<'p> {
     /// Bytes of source below each directory that holds an analysed file: how long a unit
     /// rooted there takes, roughly.
     bytes_below: HashMap<PathBuf, u64>,
+    /// The bytes of every file read.
+    total_bytes: u64,
+    /// Every file read, with its text.
+    texts: &'p [(PathBuf, Text)],
+    /// Whether the plan was fixed before the run ([`Plans::Fixed`]): one package is a large
+    /// share of it, and its units may be loaded in halves ([`Self::in_halves`]).
+    halving: bool,
 }
 
 impl<'p> Rounds<'p> {
@@ -98,12 +106,39 @@ impl<'p> Rounds<'p> {
         }
         Rounds {
             planner,
+            halving: fixed.is_some(),
             fixed,
             core: &selection.core,
             package_files: &sources.package_files,
             crate_names: workspace.crates.iter().map(CrateSpec::lib_name).collect(),
             bytes_below,
+            total_bytes: sources.texts.iter().map(|(_, t)| t.len() as u64).sum(),
+            texts: &sources.texts,
         }
+    }
+
+    /// Roughly how long a unit takes: the bytes below its root's directory.
+    fn weight(&self, unit: &Unit) -> u64 {
+        self.bytes_below.get(unit_dir(unit)).copied().unwrap_or(0)
+    }
+
+    /// Whether a unit is loaded and modelled by two threads at once ([`super::halves`]): in a
+    /// run whose plan was fixed before it started, a library whose directory holds more than
+    /// a thread's share of the bytes read, so that the other threads would run out of units
+    /// while it runs (syd's library, 99% of its package; not boxlite's, 40% of the bench's
+    /// container corpus, where halving cost 9% more wall time on two threads), when no file
+    /// there spells an `nslint` directive (whose attributes one thread reads for the whole
+    /// unit).
+    fn in_halves(&self, unit: &Unit) -> bool {
+        let dir = unit_dir(unit);
+        let threads = rayon::current_num_threads() as u64;
+        self.halving
+            && unit.library
+            && threads > 1
+            && self.weight(unit) * threads > self.total_bytes
+            && !self.texts.iter().any(|(path, text)| {
+                path.starts_with(dir) && text.contains(crate::suppress::DIRECTIVE_WORD)
+            })
     }
 
     /// Runs `work` on the units `which` selects, in parallel, longest first (by the bytes
@@ -116,12 +151,8 @@ impl<'p> Rounds<'p> {
         work: impl Fn(usize) -> T + Sync + Send,
     ) -> Vec<Option<T>> {
         use rayon::prelude::*;
-        let weight = |unit: &Unit| {
-            let dir = unit.root.parent().unwrap_or(&unit.root);
-            self.bytes_below.get(dir).copied().unwrap_or(0)
-        };
         let mut order: Vec<usize> = (0..units.len()).filter(|&i| which(i)).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(weight(&units[i])));
+        order.sort_by_key(|&i| std::cmp::Reverse(self.weight(&units[i])));
         // A shared queue in that order: each thread takes the next unit when it is free.
         let done: Vec<(usize, T)> = order
             .into_iter()
@@ -219,7 +250,7 @@ impl<'p> Rounds<'p> {
         let mut outputs: Vec<Option<(UnitOutput, bool)>> = self.longest_first(
             units,
             |i| self.needs(&units[i], &hollowing),
-            |i| load_or_run(&units[i], &first, cache),
+            |i| load_or_run(&units[i], &first, cache, self.in_halves(&units[i])),
         );
         while let Some(planner) = self.demand_driven() {
             let facts: Vec<&CrateFacts> = outputs.iter().flatten().map(|(o, _)| &o.facts).collect();
@@ -259,7 +290,7 @@ impl<'p> Rounds<'p> {
             let redone = self.longest_first(
                 units,
                 |i| again[i],
-                |i| load_or_run(&units[i], &context, cache),
+                |i| load_or_run(&units[i], &context, cache, self.in_halves(&units[i])),
             );
             for (output, redone) in outputs.iter_mut().zip(redone) {
                 if redone.is_some() {
@@ -296,6 +327,11 @@ impl<'p> Rounds<'p> {
             .collect();
         (outputs, hollowing, vocabulary)
     }
+}
+
+/// The directory of a unit's root file.
+fn unit_dir(unit: &Unit) -> &Path {
+    unit.root.parent().unwrap_or(&unit.root)
 }
 
 /// Whether one package's files hold [`MAX_PACKAGE_SHARE`] or more of the bytes read for

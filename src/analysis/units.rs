@@ -189,11 +189,13 @@ fn unit_key(unit: &Unit) -> String {
 }
 
 /// [`run_unit`], reusing a cache entry when every file the unit read is unchanged; whether the
-/// output was made afresh.
+/// output was made afresh. A unit made afresh `in_halves` is loaded and modelled by this
+/// thread and one more ([`super::halves`]), or by this one alone when a half gives up.
 pub(super) fn load_or_run(
     unit: &Unit,
     context: &UnitContext<'_>,
     cache: Option<&Cache>,
+    in_halves: bool,
 ) -> (UnitOutput, bool) {
     let hit = cache.and_then(|cache| {
         let (stamps, cached) = cache.load::<CachedUnit>(&unit_key(unit))?;
@@ -203,7 +205,10 @@ pub(super) fn load_or_run(
         Some(output) => (output, false),
         None => {
             timings::add(Count::UnitsModelled, 1);
-            (run_unit(unit, context), true)
+            let halved = in_halves
+                .then(|| super::halves::run_in_halves(unit, context))
+                .flatten();
+            (halved.unwrap_or_else(|| run_unit(unit, context)), true)
         }
     }
 }
