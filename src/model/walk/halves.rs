@@ -8,49 +8,72 @@
 //! walk meets it. The walk's facts are kept per module and joined in module order
 //! ([`HalfFacts::join`]), so the result is the one-thread [`super::extract_facts`]'s.
 
-use super::{
-    CrateTables, Forwarders, ReturnedValues, scan_forwarders, scan_returned_values, walk_module,
-};
+use super::{CrateTables, Forwarders, ReturnedValues, Steps};
 use crate::catalog::Catalog;
 use crate::model::CrateFacts;
 use crate::resolve::{ModuleId, Resolver};
 use crate::source::{FileId, SourceDb};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-/// What one half's scans found, by module, for the other half.
-enum Found {
-    Forwarders(Vec<(ModuleId, Forwarders)>),
-    Returned(Vec<(ModuleId, ReturnedValues)>),
+/// What one half's scan found, by module.
+type ByModule<T> = Vec<(ModuleId, T)>;
+
+/// One end of a channel pair: what this half sends, what the other half sends.
+struct Ends<T> {
+    send: Sender<ByModule<T>>,
+    receive: Receiver<ByModule<T>>,
 }
 
-/// One end of the channel pair between the two halves of a crate.
-pub struct Link {
-    send: Sender<Found>,
-    receive: Receiver<Found>,
-}
-
-impl Link {
+impl<T: Clone> Ends<T> {
     /// The two ends: one for each half.
-    pub fn pair() -> (Link, Link) {
+    fn pair() -> (Ends<T>, Ends<T>) {
         let (send_a, receive_b) = channel();
         let (send_b, receive_a) = channel();
         (
-            Link {
+            Ends {
                 send: send_a,
                 receive: receive_a,
             },
-            Link {
+            Ends {
                 send: send_b,
                 receive: receive_b,
             },
         )
     }
 
-    /// Sends what this half found and waits for the other half's; `None` when the other half
-    /// gave up (its end was dropped).
-    fn swap(&self, mine: Found) -> Option<Found> {
-        self.send.send(mine).ok()?;
-        self.receive.recv().ok()
+    /// What `scan` finds in each of `modules`, with what the other half's scan found in its
+    /// own, in module order; `None` when the other half gave up (its end was dropped).
+    fn scan_both(&self, modules: &[ModuleId], scan: impl Fn(ModuleId) -> T) -> Option<ByModule<T>> {
+        let mine: ByModule<T> = modules.iter().map(|&id| (id, scan(id))).collect();
+        self.send.send(mine.clone()).ok()?;
+        let mut all = self.receive.recv().ok()?;
+        all.extend(mine);
+        all.sort_by_key(|(id, _)| id.0);
+        Some(all)
+    }
+}
+
+/// One half's end of the channels between the two halves of a crate, one per scan.
+pub struct Link {
+    forwarders: Ends<Forwarders>,
+    returned: Ends<ReturnedValues>,
+}
+
+impl Link {
+    /// The two ends: one for each half.
+    pub fn pair() -> (Link, Link) {
+        let (forwarders_a, forwarders_b) = Ends::pair();
+        let (returned_a, returned_b) = Ends::pair();
+        (
+            Link {
+                forwarders: forwarders_a,
+                returned: returned_a,
+            },
+            Link {
+                forwarders: forwarders_b,
+                returned: returned_b,
+            },
+        )
     }
 }
 
@@ -91,6 +114,11 @@ pub fn extract_half_facts(
     owns: &dyn Fn(FileId) -> bool,
     link: Link,
 ) -> Option<HalfFacts> {
+    let steps = Steps {
+        resolver,
+        catalog,
+        db,
+    };
     let tree = resolver.tree();
     let mine: Vec<ModuleId> = tree
         .ids()
@@ -98,33 +126,24 @@ pub fn extract_half_facts(
         .collect();
     let mut tables = CrateTables::new(resolver, catalog, db, library);
 
-    let found = mine.iter().map(|&id| {
+    let forwarders = link.forwarders.scan_both(&mine, |id| {
         let mut out = Forwarders::new();
-        scan_forwarders(resolver, catalog, &tables, db, id, &mut out);
-        (id, out)
-    });
-    let found: Vec<(ModuleId, Forwarders)> = found.collect();
-    let Found::Forwarders(theirs) = link.swap(Found::Forwarders(found.clone()))? else {
-        return None;
-    };
-    let forwarders = tables.take_forwarders(combine_forwarders(found, theirs));
-
-    let found = mine.iter().map(|&id| {
+        steps.scan_forwarders(&tables, id, &mut out);
+        out
+    })?;
+    let forwarders = tables.take_forwarders(combine_forwarders(forwarders));
+    let returned = link.returned.scan_both(&mine, |id| {
         let mut out = ReturnedValues::default();
-        scan_returned_values(resolver, catalog, &tables, db, id, &mut out);
-        (id, out)
-    });
-    let found: Vec<(ModuleId, ReturnedValues)> = found.collect();
-    let Found::Returned(theirs) = link.swap(Found::Returned(found.clone()))? else {
-        return None;
-    };
-    tables.take_returned_values(combine_returned(found, theirs));
+        steps.scan_returned_values(&tables, id, &mut out);
+        out
+    })?;
+    tables.take_returned_values(combine_returned(returned));
 
     let modules = mine
         .into_iter()
         .map(|id| {
             let mut facts = CrateFacts::default();
-            walk_module(resolver, catalog, &tables, db, id, &mut facts);
+            steps.walk_module(&tables, id, &mut facts);
             (id, facts)
         })
         .collect();
@@ -135,13 +154,10 @@ pub fn extract_half_facts(
     })
 }
 
-/// Both halves' forwarders, added module by module in order, as one scan adds them.
-fn combine_forwarders(
-    mine: Vec<(ModuleId, Forwarders)>,
-    theirs: Vec<(ModuleId, Forwarders)>,
-) -> Forwarders {
+/// Both halves' forwarders, in module order, added as one scan adds them.
+fn combine_forwarders(found: ByModule<Forwarders>) -> Forwarders {
     let mut all = Forwarders::new();
-    for (_, module) in in_module_order(mine, theirs) {
+    for (_, module) in found {
         for (function, forwarded) in module {
             all.entry(function).or_default().extend(forwarded);
         }
@@ -149,27 +165,16 @@ fn combine_forwarders(
     all
 }
 
-/// Both halves' returned values, added module by module in order (a later module's entry
-/// replaces an earlier one's, as in one scan).
-fn combine_returned(
-    mine: Vec<(ModuleId, ReturnedValues)>,
-    theirs: Vec<(ModuleId, ReturnedValues)>,
-) -> ReturnedValues {
+/// Both halves' returned values, in module order, added as one scan adds them (a later
+/// module's entry replaces an earlier one's).
+fn combine_returned(found: ByModule<ReturnedValues>) -> ReturnedValues {
     let mut all = ReturnedValues::default();
-    for (_, module) in in_module_order(mine, theirs) {
+    for (_, module) in found {
         all.forks.extend(module.forks);
         all.ns_files.extend(module.ns_files);
         all.strings.extend(module.strings);
         all.fields.extend(module.fields);
         all.joins.extend(module.joins);
     }
-    all
-}
-
-/// Two halves' per-module results, sorted by module.
-fn in_module_order<T>(mine: Vec<(ModuleId, T)>, theirs: Vec<(ModuleId, T)>) -> Vec<(ModuleId, T)> {
-    let mut all = mine;
-    all.extend(theirs);
-    all.sort_by_key(|(id, _)| id.0);
     all
 }

@@ -41,6 +41,11 @@ pub fn extract_facts(
     db: &SourceDb,
     library: bool,
 ) -> CrateFacts {
+    let steps = Steps {
+        resolver,
+        catalog,
+        db,
+    };
     let tree = resolver.tree();
     let mut tables = CrateTables::new(resolver, catalog, db, library);
     let mut facts = CrateFacts::default();
@@ -49,18 +54,18 @@ pub fn extract_facts(
     // scan only reads; the facts are filled by the walk that follows).
     let mut forwarders = Forwarders::new();
     for id in tree.ids() {
-        scan_forwarders(resolver, catalog, &tables, db, id, &mut forwarders);
+        steps.scan_forwarders(&tables, id, &mut forwarders);
     }
     facts.forwarders = tables.take_forwarders(forwarders);
     // Then the functions that return a fork's result, so that their callers' tests of it
     // (`if my_fork()? == 0`) tell the child apart, and those that return a namespace file.
     let mut returned = ReturnedValues::default();
     for id in tree.ids() {
-        scan_returned_values(resolver, catalog, &tables, db, id, &mut returned);
+        steps.scan_returned_values(&tables, id, &mut returned);
     }
     tables.take_returned_values(returned);
     for id in tree.ids() {
-        walk_module(resolver, catalog, &tables, db, id, &mut facts);
+        steps.walk_module(&tables, id, &mut facts);
     }
     facts.exports = resolver.exports();
     facts
@@ -114,63 +119,67 @@ impl<'ast> CrateTables<'ast> {
     }
 }
 
-/// Adds the forwarders among one module's functions to `out`.
-fn scan_forwarders<'ast>(
-    resolver: &Resolver<'ast>,
-    catalog: &Catalog,
-    tables: &CrateTables<'ast>,
-    db: &SourceDb,
-    id: ModuleId,
-    out: &mut Forwarders,
-) {
-    let module = resolver.tree().module(id);
-    let mut unused = CrateFacts::default();
-    let mut walker = Walker::new(
-        resolver,
-        catalog,
-        tables,
-        id,
-        db.get(module.file),
-        &mut unused,
-    );
-    walker.find_forwarders(&module.items, out);
+/// What every step of the extraction reads: the crate, the catalogue and the crate's files.
+#[derive(Clone, Copy)]
+struct Steps<'r, 'ast> {
+    resolver: &'r Resolver<'ast>,
+    catalog: &'r Catalog,
+    db: &'r SourceDb,
 }
 
-/// Adds what one module's functions and constants return to `out`.
-fn scan_returned_values<'ast>(
-    resolver: &Resolver<'ast>,
-    catalog: &Catalog,
-    tables: &CrateTables<'ast>,
-    db: &SourceDb,
-    id: ModuleId,
-    out: &mut ReturnedValues,
-) {
-    let module = resolver.tree().module(id);
-    let mut unused = CrateFacts::default();
-    let walker = Walker::new(
-        resolver,
-        catalog,
-        tables,
-        id,
-        db.get(module.file),
-        &mut unused,
-    );
-    walker.find_returned_values(&module.items, out);
-}
+impl<'r, 'ast> Steps<'r, 'ast> {
+    /// A walker over module `id` with `tables`, filling `facts`.
+    fn walker<'a>(
+        self,
+        tables: &'a CrateTables<'ast>,
+        id: ModuleId,
+        facts: &'a mut CrateFacts,
+    ) -> Walker<'a, 'ast>
+    where
+        'r: 'a,
+    {
+        let file = self.resolver.tree().module(id).file;
+        Walker::new(
+            self.resolver,
+            self.catalog,
+            tables,
+            id,
+            self.db.get(file),
+            facts,
+        )
+    }
 
-/// Walks one module's items into `facts`.
-fn walk_module<'ast>(
-    resolver: &Resolver<'ast>,
-    catalog: &Catalog,
-    tables: &CrateTables<'ast>,
-    db: &SourceDb,
-    id: ModuleId,
-    facts: &mut CrateFacts,
-) {
-    let module = resolver.tree().module(id);
-    let mut walker = Walker::new(resolver, catalog, tables, id, db.get(module.file), facts);
-    for item in &module.items {
-        walker.visit_item(item);
+    /// The items of module `id`.
+    fn items(self, id: ModuleId) -> &'r [syn::Item] {
+        &self.resolver.tree().module(id).items
+    }
+
+    /// Adds the forwarders among one module's functions to `out` (a scan that only reads).
+    fn scan_forwarders(self, tables: &CrateTables<'ast>, id: ModuleId, out: &mut Forwarders) {
+        let mut unused = CrateFacts::default();
+        self.walker(tables, id, &mut unused)
+            .find_forwarders(self.items(id), out);
+    }
+
+    /// Adds what one module's functions and constants return to `out`.
+    fn scan_returned_values(
+        self,
+        tables: &CrateTables<'ast>,
+        id: ModuleId,
+        out: &mut ReturnedValues,
+    ) {
+        let mut unused = CrateFacts::default();
+        self.walker(tables, id, &mut unused)
+            .find_returned_values(self.items(id), out);
+    }
+
+    /// Walks one module's items into `facts`.
+    fn walk_module(self, tables: &CrateTables<'ast>, id: ModuleId, facts: &mut CrateFacts) {
+        let items = self.items(id);
+        let mut walker = self.walker(tables, id, facts);
+        for item in items {
+            walker.visit_item(item);
+        }
     }
 }
 
