@@ -6,7 +6,7 @@
 use crate::parse::ident_name;
 use crate::resolve::CrateTree;
 use crate::source::{FileId, SourceDb, SourceFile};
-use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
 use std::collections::BTreeMap;
 use syn::ext::IdentExt;
@@ -249,16 +249,22 @@ fn transcribe(transcriber: TokenStream, bindings: &Bindings) -> TokenStream {
     while let Some(tree) = trees.next() {
         match tree {
             TokenTree::Punct(p) if p.as_char() == '$' && p.spacing() == Spacing::Alone => {
-                if let Some(TokenTree::Ident(name)) = trees.peek()
-                    && let Some(captured) = bindings.get(&name.to_string())
-                {
-                    trees.next();
-                    out.push(TokenTree::Group(Group::new(
-                        Delimiter::None,
-                        captured.clone(),
-                    )));
-                } else {
-                    out.push(TokenTree::Punct(p));
+                let replacement = match trees.peek() {
+                    // `$crate`: the crate that defines the macro, this one.
+                    Some(TokenTree::Ident(name)) if name == "crate" => {
+                        Some(TokenTree::Ident(Ident::new("crate", name.span())))
+                    }
+                    Some(TokenTree::Ident(name)) => bindings
+                        .get(&name.to_string())
+                        .map(|c| TokenTree::Group(Group::new(Delimiter::None, c.clone()))),
+                    _ => None,
+                };
+                match replacement {
+                    Some(tree) => {
+                        trees.next();
+                        out.push(tree);
+                    }
+                    None => out.push(TokenTree::Punct(p)),
                 }
             }
             TokenTree::Group(g) => {
@@ -316,6 +322,19 @@ mod tests {
         assert!(t.expand("in_ns", &single).is_some());
         let wrong: TokenStream = "pod, 1, 2".parse().expect("tokens");
         assert!(t.expand("in_ns", &wrong).is_none());
+    }
+
+    #[test]
+    fn dollar_crate_is_the_crate_itself() {
+        let source = source("macro_rules! enter { ($ns:expr) => { $crate::ns::enter($ns)? }; }");
+        let t = table(&source);
+        let input: TokenStream = "pod".parse().expect("tokens");
+        let expanded = t.expand("enter", &input).expect("expands").0;
+        let parsed: syn::Expr = syn::parse2(expanded.clone()).expect("an expression");
+        let shown = expanded.to_string();
+        assert!(shown.starts_with("crate :: ns :: enter"), "{shown}");
+        assert!(!shown.contains('$'), "{shown}");
+        assert!(matches!(parsed, syn::Expr::Try(_)));
     }
 
     #[test]
