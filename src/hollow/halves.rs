@@ -6,8 +6,6 @@
 //! body is blanked as hollowing blanks one ([`super::comment_range`]): its items stay, and
 //! syn skips the inside of its bodies, which the other thread parses and walks.
 
-use super::items;
-use crate::prescan::lexer;
 use std::ops::Range;
 
 /// One of the two threads a crate is loaded on.
@@ -64,7 +62,11 @@ impl Halves {
         let mut ranges = planned.to_vec();
         match bodies {
             Some(bodies) => ranges.extend_from_slice(bodies),
-            None => ranges.extend(every_body(text)),
+            None => ranges.extend(
+                super::scan_bodies(text)
+                    .map(|s| s.comments)
+                    .unwrap_or_default(),
+            ),
         }
         outermost(ranges)
     }
@@ -73,21 +75,6 @@ impl Halves {
     pub fn owns(&self, index: usize) -> bool {
         self.owners.get(index) == Some(&self.me)
     }
-}
-
-/// Where the comment goes for each function body of `text` (none when it cannot be scanned).
-fn every_body(text: &str) -> Vec<Range<usize>> {
-    let Some((tokens, _)) = lexer::tokenize_noting_docs(text) else {
-        return Vec::new();
-    };
-    let Some(found) = items::items(text, &tokens) else {
-        return Vec::new();
-    };
-    found
-        .fns
-        .iter()
-        .filter_map(|f| super::comment_range(text, &f.body))
-        .collect()
 }
 
 /// `ranges` sorted, without those inside another (a body inside a function left out whole).

@@ -101,27 +101,17 @@ impl Hollowing {
     /// [`Planner::new`] gives no planner.
     pub fn docs_only(files: &[(PathBuf, Text)]) -> Option<Hollowing> {
         use rayon::prelude::*;
-        type Scanned = (Vec<usize>, usize, Vec<Range<usize>>);
-        let scanned: Option<Vec<Scanned>> = files
+        let scanned: Option<Vec<BodyScan>> = files
             .par_iter()
-            .map(|(_, text)| {
-                let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
-                let fns = items::items(text, &tokens)?.fns;
-                let comments = fns
-                    .iter()
-                    .filter_map(|f| comment_range(text, &f.body))
-                    .collect();
-                Some((docs, fns.len(), comments))
-            })
+            .map(|(_, text)| scan_bodies(text))
             .collect();
         let mut docs = Vec::with_capacity(files.len());
         let mut kept = 0;
         let mut bodies = FxHashMap::default();
-        for ((path, _), (file_docs, count, mut comments)) in files.iter().zip(scanned?) {
-            docs.push(file_docs);
-            kept += count;
-            comments.sort_by_key(|r| r.start);
-            bodies.insert(path.clone(), comments);
+        for ((path, _), scan) in files.iter().zip(scanned?) {
+            docs.push(scan.docs);
+            kept += scan.bodies;
+            bodies.insert(path.clone(), scan.comments);
         }
         Some(Hollowing {
             bodies: Arc::new(bodies),
@@ -434,15 +424,13 @@ impl<'f> Planner<'f> {
             .iter()
             .map(|(path, _)| (path.clone(), Vec::new()))
             .collect();
+        // Candidates come file by file in source order, as `scan_bodies` finds bodies.
         for (candidate, comment) in self.index.candidates.iter().zip(&self.comments) {
             if let (Some(comment), Some(ranges)) =
                 (comment, bodies.get_mut(&self.files[candidate.file].0))
             {
                 ranges.push(comment.clone());
             }
-        }
-        for ranges in bodies.values_mut() {
-            ranges.sort_by_key(|r| r.start);
         }
         Hollowing {
             bodies: Arc::new(bodies),
@@ -686,6 +674,32 @@ impl FileScan {
         }
         true
     }
+}
+
+/// What [`scan_bodies`] finds in a file.
+struct BodyScan {
+    /// Where its doc comments are (see [`Blanking::docs`]).
+    docs: Vec<usize>,
+    /// How many function bodies it has.
+    bodies: usize,
+    /// Where the comment of each body that can be blanked goes ([`comment_range`]), in
+    /// source order.
+    comments: Vec<Range<usize>>,
+}
+
+/// Finds a file's doc comments and function bodies; `None` when it cannot be scanned.
+fn scan_bodies(text: &str) -> Option<BodyScan> {
+    let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
+    let fns = items::items(text, &tokens)?.fns;
+    let comments = fns
+        .iter()
+        .filter_map(|f| comment_range(text, &f.body))
+        .collect();
+    Some(BodyScan {
+        docs,
+        bodies: fns.len(),
+        comments,
+    })
 }
 
 /// Scans one file as the planner does; `None` when it cannot be scanned.
