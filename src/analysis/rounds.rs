@@ -125,10 +125,10 @@ impl<'p> Rounds<'p> {
     /// Whether a unit is loaded and modelled by two threads at once ([`super::halves`]): in a
     /// run whose plan was fixed before it started, a library whose directory holds more than
     /// a thread's share of the bytes read, so that the other threads would run out of units
-    /// while it runs (syd's library, 99% of its package; not boxlite's, 40% of the bench's
-    /// container corpus, where halving cost 12% more wall time on two threads), when no file
-    /// there spells an `nslint` directive (whose attributes one thread reads for the whole
-    /// unit).
+    /// while it runs (syd's library, whose directory holds 99% of the bytes; not boxlite's,
+    /// 40% of the bench's container corpus, where halving cost 12% more wall time on two
+    /// threads), when no file there spells an `nslint` directive (whose attributes one
+    /// thread reads for the whole unit).
     fn in_halves(&self, unit: &Unit) -> bool {
         let dir = unit_dir(unit);
         let threads = rayon::current_num_threads() as u64;

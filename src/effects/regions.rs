@@ -669,8 +669,8 @@ impl Interp<'_, '_> {
         // A body's first chain of each kind is only a witness: one that comes back through the
         // body itself (recursion) is passed over for a later call's, else the witness of a
         // cycle grew by the cycle's length on every pass of the fixpoint, up to its bound (on
-        // syd, 88k interpretations of bodies instead of 16k). The fact holds either way: a function that reaches an
-        // operation has a witness that does not loop.
+        // syd, 88k interpretations of bodies instead of 16k). The fact holds either way: a
+        // function that reaches an operation has a witness that does not loop.
         let first_chain = |kept: &mut Option<Chain>, chain: &Chain| {
             if kept.is_none() && !chain.passes_through(index) {
                 *kept = Some(through(chain));
