@@ -298,15 +298,20 @@ fn workspace_problems(workspace: &Workspace) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Frees the facts, the bulk of the run's memory, before the report (which needs none of them)
-/// is rendered. Freeing millions of events takes a while: both threads share it.
+/// Frees the facts, the bulk of the run's memory, on a thread of its own: nothing after the
+/// rules reads them, and freeing millions of events took 2% of a cold run on syd (24 ms
+/// of 1.2 s) that the report would otherwise wait for. The command line ends the process
+/// without waiting for that thread; when no thread can be had, they are freed here.
 fn free(effects: effects::Effects, packages: Vec<crate::model::CrateFacts>) {
-    drop(effects);
-    with_pool(|| {
-        use rayon::prelude::*;
-        packages.into_par_iter().for_each(drop);
-    });
-    release_freed_memory();
+    let freeing = move || {
+        drop(effects);
+        drop(packages);
+        release_freed_memory();
+    };
+    // A failed spawn drops the closure, and with it the facts, on this thread.
+    let _detached = std::thread::Builder::new()
+        .name("nslint-free".to_owned())
+        .spawn(freeing);
 }
 
 /// Hands memory freed so far back to the operating system. glibc keeps freed blocks in its
