@@ -336,6 +336,80 @@ pub struct Wrapper {
     pub type_path: String,
 }
 
+/// What a method does with the value it is called on, for the walks that follow a value
+/// through calls by the method's name alone (a receiver's type is rarely known).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MethodRole {
+    /// Only reshapes an error (`setns(..).map_err(..)?`): a `?` or check after it is about the
+    /// call it wraps.
+    ErrorAdapter,
+    /// Turns a result into something easy to drop unexamined (`setns(..).ok();`).
+    IgnoringAdapter,
+    /// Its closure receives the value (`var("NS").ok().and_then(|name| ..)`).
+    PassesValue,
+    /// Only turns a string into a path or another string (`as_str`): the value goes on to
+    /// where the result is used.
+    Conversion,
+    /// Gives the value or, when there is none, its argument (`unwrap_or`).
+    Default,
+    /// Only compares or probes a path (`starts_with`, `exists`): the value is data, not a
+    /// file opened.
+    Probe,
+    /// Gives the value, and panics without one (`unwrap`, `expect`).
+    Unwrap,
+    /// Gives the file or descriptor it is called on (`as_fd`, `borrow`): a `setns` argument
+    /// is the file behind it.
+    SameFile,
+}
+
+/// How a flags value is followed through calls, by name: bitflags types are a crate's own,
+/// so their paths vary.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagCalls {
+    /// Methods that combine their receiver's flags with their argument's (`a.union(b)`).
+    #[serde(default)]
+    pub union_methods: Vec<String>,
+    /// Methods that give their receiver's flags (`flags.bits()`).
+    #[serde(default)]
+    pub same_methods: Vec<String>,
+    /// Functions that give their first argument's flags (`from_bits_truncate(x)`).
+    #[serde(default)]
+    pub same_functions: Vec<String>,
+    /// Functions that give no flags (`CloneFlags::empty()`).
+    #[serde(default)]
+    pub empty_functions: Vec<String>,
+}
+
+impl FlagCalls {
+    fn extend(&mut self, other: FlagCalls) {
+        self.union_methods.extend(other.union_methods);
+        self.same_methods.extend(other.same_methods);
+        self.same_functions.extend(other.same_functions);
+        self.empty_functions.extend(other.empty_functions);
+    }
+}
+
+/// Methods with a [`MethodRole`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueMethod {
+    /// What they do with their receiver.
+    pub role: MethodRole,
+    /// Their names.
+    pub methods: Vec<String>,
+}
+
+/// A function that only builds a path or a string from its one argument
+/// (`std::path::Path::new`): the argument is used where the result goes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathBuilder {
+    /// The function's canonical path.
+    pub path: String,
+}
+
 /// The whole catalogue.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -385,6 +459,15 @@ pub struct Catalog {
     /// Types that hand their values the methods of what they wrap.
     #[serde(default, rename = "wrapper")]
     pub wrappers: Vec<Wrapper>,
+    /// Methods a value is followed through.
+    #[serde(default, rename = "value_method")]
+    pub value_methods: Vec<ValueMethod>,
+    /// Functions that only build a path or string from their argument.
+    #[serde(default, rename = "path_builder")]
+    pub path_builders: Vec<PathBuilder>,
+    /// How flags values are followed through calls.
+    #[serde(default)]
+    pub flag_calls: FlagCalls,
 }
 
 impl Catalog {
@@ -417,6 +500,9 @@ impl Catalog {
         self.execs.extend(other.execs);
         self.builders.extend(other.builders);
         self.wrappers.extend(other.wrappers);
+        self.value_methods.extend(other.value_methods);
+        self.path_builders.extend(other.path_builders);
+        self.flag_calls.extend(other.flag_calls);
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -612,6 +698,25 @@ impl Catalog {
         })
     }
 
+    /// Whether the method named `method` has `role` (`[[value_method]]`).
+    pub fn method_has_role(&self, method: &str, role: MethodRole) -> bool {
+        self.methods_with(role).any(|m| m == method)
+    }
+
+    /// The names of the methods that have `role` (`[[value_method]]`).
+    pub fn methods_with(&self, role: MethodRole) -> impl Iterator<Item = &str> {
+        self.value_methods
+            .iter()
+            .filter(move |v| v.role == role)
+            .flat_map(|v| v.methods.iter().map(String::as_str))
+    }
+
+    /// Whether the function at `path` only builds a path or string from its argument
+    /// (`[[path_builder]]`).
+    pub fn builds_path(&self, path: &str) -> bool {
+        self.path_builders.iter().any(|b| b.path == path)
+    }
+
     /// Whether a function replaces the process image.
     pub fn is_exec(&self, path: &str) -> bool {
         self.execs.iter().any(|e| e.path.as_deref() == Some(path))
@@ -655,6 +760,23 @@ mod tests {
         // The slash keeps the listing of the threads (`read_dir("/proc/self/task")`) out.
         assert_eq!(spelled("/proc/self/task/{tid}/"), "/proc/self/task/");
         assert_eq!(spelled("/proc/thread-self/"), "/proc/thread-self");
+    }
+
+    #[test]
+    fn value_methods_may_have_several_roles_and_configuration_adds_names() {
+        let mut catalog = Catalog::builtin().expect("built-in catalogue parses");
+        // `map_err` reshapes an error, and a `.map_err(..);` statement still drops it.
+        assert!(catalog.method_has_role("map_err", MethodRole::ErrorAdapter));
+        assert!(catalog.method_has_role("map_err", MethodRole::IgnoringAdapter));
+        assert!(!catalog.method_has_role("map_err", MethodRole::Conversion));
+        assert!(catalog.method_has_role("expect", MethodRole::Unwrap));
+        assert!(catalog.builds_path("std::path::Path::new"));
+        assert!(!catalog.builds_path("std::fs::File::open"));
+        let configured = "[[value_method]]\nrole = \"probe\"\nmethods = [\"is_netns_file\"]\n\n\
+                          [[path_builder]]\npath = \"camino::Utf8Path::new\"\n";
+        catalog.extend(Catalog::parse(configured).expect("fragment parses"));
+        assert!(catalog.method_has_role("is_netns_file", MethodRole::Probe));
+        assert!(catalog.builds_path("camino::Utf8Path::new"));
     }
 
     #[test]

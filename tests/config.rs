@@ -96,6 +96,33 @@ fn extra_switches_come_from_configuration() {
     );
 }
 
+/// A project's own way of swallowing a failure (`.log_failure()`): unknown to nslint, the
+/// switch's result counts as used; configured as an ignoring adapter, it is thrown away.
+#[test]
+fn value_methods_come_from_configuration() {
+    let main = "fn main() {\n    unsafe { libc::unshare(libc::CLONE_NEWNET) }.log_failure();\n}\n";
+    let dir = one_crate(main, "");
+    let output = nslint(dir.path(), &["--message-format=json"]);
+    assert_eq!(
+        count(&stdout(&output), "nslint::unchecked_namespace_switch"),
+        0
+    );
+    write(
+        dir.path(),
+        &[(
+            "nslint.toml",
+            "[[value_method]]\nrole = \"ignoring_adapter\"\nmethods = [\"log_failure\"]\n",
+        )],
+    );
+    let output = nslint(dir.path(), &["--message-format=json"]);
+    assert_eq!(
+        count(&stdout(&output), "nslint::unchecked_namespace_switch"),
+        1,
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn unknown_keys_and_bad_values_name_file_and_key() {
     let cases = [

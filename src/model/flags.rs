@@ -1,7 +1,7 @@
 //! Which namespace kinds a flags argument selects, understood through constants, `|`
 //! combinations, bitflags methods, casts and simple local bindings.
 
-use crate::catalog::FlagKind;
+use crate::catalog::{FlagCalls, FlagKind};
 use std::collections::BTreeSet;
 
 /// Constant folding is followed at most this deep (constants defined through constants).
@@ -16,6 +16,8 @@ pub trait FlagEnv {
     fn flag_kind(&self, path: &syn::Path) -> Option<FlagKind>;
     /// The initializer of a constant or local binding the path names.
     fn definition(&self, path: &syn::Path) -> Option<&syn::Expr>;
+    /// How flags are followed through calls (the catalogue's `[flag_calls]`).
+    fn flag_calls(&self) -> &FlagCalls;
 }
 
 /// Evaluates a flags expression to the kinds it selects.
@@ -51,25 +53,30 @@ fn eval(expr: &syn::Expr, env: &dyn FlagEnv, depth: usize) -> Kinds {
         syn::Expr::Reference(r) => recurse(&r.expr),
         syn::Expr::Unsafe(u) => block_tail(&u.block).and_then(recurse),
         syn::Expr::Block(b) => block_tail(&b.block).and_then(recurse),
-        syn::Expr::MethodCall(m) => match m.method.to_string().as_str() {
-            "union" | "bitor" => union(recurse(&m.receiver), m.args.first().and_then(recurse)),
-            "unwrap" | "expect" | "unwrap_or_default" | "bits" | "into" => recurse(&m.receiver),
-            _ => None,
-        },
+        syn::Expr::MethodCall(m) => {
+            let calls = env.flag_calls();
+            let named = |names: &[String]| names.iter().any(|name| m.method == name);
+            if named(&calls.union_methods) {
+                union(recurse(&m.receiver), m.args.first().and_then(recurse))
+            } else if named(&calls.same_methods) {
+                recurse(&m.receiver)
+            } else {
+                None
+            }
+        }
         syn::Expr::Call(c) => {
             let syn::Expr::Path(callee) = &*c.func else {
                 return None;
             };
-            let name = callee.path.segments.last()?.ident.to_string();
-            match name.as_str() {
-                "from_bits_truncate"
-                | "from_bits_retain"
-                | "from_bits"
-                | "from_bits_unchecked"
-                | "Some"
-                | "from" => c.args.first().and_then(recurse),
-                "empty" => Some(BTreeSet::new()),
-                _ => None,
+            let name = &callee.path.segments.last()?.ident;
+            let calls = env.flag_calls();
+            let named = |names: &[String]| names.iter().any(|n| name == n);
+            if named(&calls.same_functions) {
+                c.args.first().and_then(recurse)
+            } else if named(&calls.empty_functions) {
+                Some(BTreeSet::new())
+            } else {
+                None
             }
         }
         _ => None,
@@ -93,7 +100,7 @@ fn union(a: Kinds, b: Kinds) -> Kinds {
 mod tests {
     use super::*;
 
-    struct Env;
+    struct Env(crate::catalog::Catalog);
 
     impl FlagEnv for Env {
         fn flag_kind(&self, path: &syn::Path) -> Option<FlagKind> {
@@ -107,10 +114,14 @@ mod tests {
         fn definition(&self, _: &syn::Path) -> Option<&syn::Expr> {
             None
         }
+        fn flag_calls(&self) -> &FlagCalls {
+            &self.0.flag_calls
+        }
     }
 
     fn kinds(src: &str) -> Kinds {
-        kinds_of(&syn::parse_str(src).expect("expr"), &Env)
+        let env = Env(crate::catalog::Catalog::builtin().expect("built-in catalogue parses"));
+        kinds_of(&syn::parse_str(src).expect("expr"), &env)
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! forward a closure parameter, named closures, and the child branch of a fork.
 
 use super::*;
+use crate::catalog::MethodRole;
 use crate::parse::ident_name;
 
 impl<'a, 'ast> Walker<'a, 'ast> {
@@ -200,7 +201,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     /// fork's result, also through `unwrap`, `expect`, `?` and error adapters such as
     /// `map_err`), if it is one.
     pub(super) fn is_fork_call(&self, expr: &syn::Expr) -> Option<&'a str> {
-        match events::strip_error_adapters(expr) {
+        match self.strip_error_adapters(expr) {
             syn::Expr::Call(c) => {
                 let path = self.resolve_callee(&c.func)?;
                 let catalog = self.catalog;
@@ -216,9 +217,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                     None => self.fork_wrappers.get(&path).map(String::as_str),
                 }
             }
-            syn::Expr::MethodCall(m)
-                if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
-            {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Unwrap) => {
                 self.is_fork_call(&m.receiver)
             }
             syn::Expr::Try(t) => self.is_fork_call(&t.expr),
@@ -255,11 +254,9 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         // (`match pid.context("fork")? { .. }`).
         let mut expr = strip(expr);
         loop {
-            expr = match events::strip_error_adapters(expr) {
+            expr = match self.strip_error_adapters(expr) {
                 syn::Expr::Try(t) => strip(&t.expr),
-                syn::Expr::MethodCall(m)
-                    if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
-                {
+                syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Unwrap) => {
                     strip(&m.receiver)
                 }
                 other => break expr = other,

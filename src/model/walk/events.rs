@@ -2,9 +2,33 @@
 //! results that `unchecked_namespace_switch` looks for.
 
 use super::*;
+use crate::catalog::MethodRole;
 use crate::parse::ident_name;
 
 impl<'a, 'ast> Walker<'a, 'ast> {
+    /// Whether the method `name` has `role` in the catalogue (`[[value_method]]`).
+    pub(super) fn method_is(&self, name: &syn::Ident, role: MethodRole) -> bool {
+        self.catalog.methods_with(role).any(|method| name == method)
+    }
+
+    /// Whether a method is one of `Result`'s/`Option`'s combinators: it reshapes an error or
+    /// turns a result into something easy to drop.
+    pub(super) fn is_result_combinator(&self, method: &str) -> bool {
+        [MethodRole::ErrorAdapter, MethodRole::IgnoringAdapter]
+            .into_iter()
+            .any(|role| self.catalog.method_has_role(method, role))
+    }
+
+    /// The call an error-handling chain is about (`f(..).map_err(..).context(..)` → `f(..)`).
+    pub(super) fn strip_error_adapters<'e>(&self, expr: &'e syn::Expr) -> &'e syn::Expr {
+        match strip(expr) {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::ErrorAdapter) => {
+                self.strip_error_adapters(&m.receiver)
+            }
+            other => other,
+        }
+    }
+
     /// Marks the expression whose value a statement or `let _ =` throws away.
     pub(super) fn mark_discarded(&mut self, expr: &syn::Expr) {
         match expr {
@@ -24,8 +48,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             syn::Expr::Group(g) => self.mark_discarded(&g.expr),
             syn::Expr::Cast(c) => self.mark_discarded(&c.expr),
             syn::Expr::MethodCall(m)
-                if IGNORING_ADAPTERS.contains(&m.method.to_string().as_str())
-                    || ERROR_ADAPTERS.contains(&m.method.to_string().as_str()) =>
+                if self.method_is(&m.method, MethodRole::ErrorAdapter)
+                    || self.method_is(&m.method, MethodRole::IgnoringAdapter) =>
             {
                 // `.map_err(|e| { report(e); _exit(1) })`: the failure ends the thread's
                 // work, so the result is not ignored.
@@ -45,12 +69,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     pub(super) fn mark_bound(&mut self, name: &str, init: &syn::Expr) {
         let mut expr = strip(init);
         loop {
-            expr = match strip_error_adapters(expr) {
+            expr = match self.strip_error_adapters(expr) {
                 syn::Expr::Try(t) => strip(&t.expr),
                 syn::Expr::Await(a) => strip(&a.base),
-                syn::Expr::MethodCall(m)
-                    if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
-                {
+                syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Unwrap) => {
                     strip(&m.receiver)
                 }
                 other => {
@@ -327,7 +349,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         span: crate::diagnostic::Span,
         operand: &syn::Expr,
     ) {
-        let operand_span = self.expr_span(strip_error_adapters(operand));
+        let operand_span = self.expr_span(self.strip_error_adapters(operand));
         let list = self.events.current();
         let exit = Event::Exit {
             kind,
@@ -449,12 +471,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     /// What handle `init` creates, if it is a handle constructor's result (through `?`,
     /// `unwrap`, `expect`, `.await`).
     pub(super) fn handle_constructed_by(&self, init: &syn::Expr) -> Option<String> {
-        match strip_error_adapters(init) {
+        match self.strip_error_adapters(init) {
             syn::Expr::Try(t) => self.handle_constructed_by(&t.expr),
             syn::Expr::Await(a) => self.handle_constructed_by(&a.base),
-            syn::Expr::MethodCall(m)
-                if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
-            {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Unwrap) => {
                 self.handle_constructed_by(&m.receiver)
             }
             syn::Expr::Call(c) => {
@@ -510,46 +530,6 @@ pub(super) fn arg_consts<'e>(args: impl Iterator<Item = &'e syn::Expr>) -> Vec<O
         Vec::new()
     } else {
         consts
-    }
-}
-
-/// Methods that turn a result into something that is easy to drop without looking at it.
-pub(super) const IGNORING_ADAPTERS: &[&str] = &[
-    "ok",
-    "err",
-    "is_ok",
-    "is_err",
-    "unwrap_or",
-    "unwrap_or_default",
-    "unwrap_or_else",
-    "map",
-    "map_err",
-];
-
-/// Methods that only reshape an error (`setns(..).map_err(..)?`): the `?` after them is
-/// still about the call they wrap.
-const ERROR_ADAPTERS: &[&str] = &[
-    "map_err",
-    "with_context",
-    "context",
-    "wrap_err",
-    "wrap_err_with",
-    "inspect_err",
-    "or_else",
-];
-
-/// Whether a method is one of `Result`'s/`Option`'s combinators.
-pub(super) fn is_result_combinator(method: &str) -> bool {
-    ERROR_ADAPTERS.contains(&method) || IGNORING_ADAPTERS.contains(&method)
-}
-
-/// The call an error-handling chain is about (`f(..).map_err(..).context(..)` → `f(..)`).
-pub(super) fn strip_error_adapters(expr: &syn::Expr) -> &syn::Expr {
-    match strip(expr) {
-        syn::Expr::MethodCall(m) if ERROR_ADAPTERS.contains(&m.method.to_string().as_str()) => {
-            strip_error_adapters(&m.receiver)
-        }
-        other => other,
     }
 }
 

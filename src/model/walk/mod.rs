@@ -28,7 +28,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
 use contexts::{BindsClosure, NamedClosureScan};
-use events::{arg_consts, arm_succeeded, checked_status, is_result_combinator, take_switch};
+use events::{arg_consts, arm_succeeded, checked_status, take_switch};
 pub use halves::{HalfFacts, Link, extract_half_facts};
 use syntax::{binding_name, collect_bindings, int_pattern, strip};
 
@@ -1126,6 +1126,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 }
 
 impl FlagEnv for Walker<'_, '_> {
+    fn flag_calls(&self) -> &crate::catalog::FlagCalls {
+        &self.catalog.flag_calls
+    }
+
     fn flag_kind(&self, path: &syn::Path) -> Option<FlagKind> {
         self.resolve(path).and_then(|p| self.catalog.flag_kind(&p))
     }

@@ -6,63 +6,27 @@
 use super::*;
 use crate::parse::ident_name;
 
-/// Methods that only compare or probe a path: the value is data, not a file opened.
-const NOT_A_USE: &[&str] = &[
-    "eq",
-    "ne",
-    "cmp",
-    "partial_cmp",
-    "starts_with",
-    "ends_with",
-    "contains",
-    "strip_prefix",
-    "strip_suffix",
-    "exists",
-    "try_exists",
-    "is_file",
-    "is_dir",
-    "is_symlink",
-];
-
-/// Methods that only turn a string into a path or another string: the value goes on to where
-/// the result is used.
-const CONVERSIONS: &[&str] = &[
-    "into",
-    "to_string",
-    "to_owned",
-    "as_ref",
-    "as_str",
-    "as_path",
-    "as_os_str",
-    "unwrap",
-    "expect",
-    "clone",
-    "to_path_buf",
-    // A C string handed to libc (`c"/proc/self/ns/net".as_ptr()`).
-    "as_ptr",
-    "as_c_str",
-];
-
-/// Methods that give a value or, when it has none, their argument (or its closure's result).
-const DEFAULTS: &[&str] = &["unwrap_or", "unwrap_or_else"];
-
-/// Constructors that only turn a string into a path or another string.
-const CONSTRUCTORS: &[&str] = &[
-    "std::path::Path::new",
-    "std::path::PathBuf::from",
-    "std::string::String::from",
-    "std::ffi::OsStr::new",
-    "std::ffi::OsString::from",
-    "std::ffi::CString::new",
-];
-
-/// Whether a call only builds a path from its argument (`Path::new("/proc/..")`): the
-/// argument is used where the built value goes, not here.
-pub(super) fn only_builds_path(callee: &str) -> bool {
-    CONSTRUCTORS.contains(&callee)
-}
+use crate::catalog::MethodRole;
 
 impl<'a, 'ast> Walker<'a, 'ast> {
+    /// The file behind a `setns` argument: through the methods that give the same file or
+    /// descriptor (`.as_fd()`, `.borrow()`), `.unwrap()` and `?`.
+    fn file_of_fd<'e>(&self, fd: &'e syn::Expr) -> &'e syn::Expr {
+        let mut expr = strip(fd);
+        loop {
+            expr = match expr {
+                syn::Expr::MethodCall(m)
+                    if self.method_is(&m.method, MethodRole::SameFile)
+                        || self.method_is(&m.method, MethodRole::Unwrap) =>
+                {
+                    strip(&m.receiver)
+                }
+                syn::Expr::Try(t) => strip(&t.expr),
+                _ => return expr,
+            };
+        }
+    }
+
     /// The path a value is, if it is a constant string: a literal, a `format!` template (its
     /// `{}` named after what fills it when that is the thread's or the process's id), a
     /// `const`, a local bound to one, or a crate function that returns a literal; with the
@@ -113,11 +77,11 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                     self.span(literal.span()),
                 ))
             }
-            syn::Expr::MethodCall(m) if CONVERSIONS.contains(&m.method.to_string().as_str()) => {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Conversion) => {
                 next(&m.receiver)
             }
             // `configured.unwrap_or("/proc/self/ns/net")`: the default is a value it takes.
-            syn::Expr::MethodCall(m) if DEFAULTS.contains(&m.method.to_string().as_str()) => {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Default) => {
                 next(&m.receiver).or_else(|| match strip(m.args.first()?) {
                     syn::Expr::Closure(c) => next(&c.body),
                     default => next(default),
@@ -126,7 +90,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             syn::Expr::Try(t) => next(&t.expr),
             syn::Expr::Call(c) => {
                 let path = self.resolve_callee(&c.func)?;
-                if only_builds_path(&path) && c.args.len() == 1 {
+                if self.catalog.builds_path(&path) && c.args.len() == 1 {
                     return next(&c.args[0]);
                 }
                 self.string_values.get(&path).cloned()
@@ -172,7 +136,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         escapes: bool,
     ) {
         if method.is_some_and(|m| {
-            NOT_A_USE.contains(&m) || CONVERSIONS.contains(&m) || is_result_combinator(m)
+            [MethodRole::Probe, MethodRole::Conversion]
+                .into_iter()
+                .any(|role| self.catalog.method_has_role(m, role))
+                || self.is_result_combinator(m)
         }) {
             return;
         }
@@ -222,7 +189,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         let Some(fd) = fd else {
             return unknown;
         };
-        let expr = file_of_fd(fd);
+        let expr = self.file_of_fd(fd);
         // `self.origin`: the file a constructor of this type stored in that field.
         if let syn::Expr::Field(f) = expr
             && let syn::Member::Named(field) = &f.member
@@ -320,11 +287,9 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     /// Whether a file is opened from a path the function was given (`File::open(netns_path)`).
     fn opened_from_parameter(&self, expr: &syn::Expr) -> bool {
-        let call_args: Vec<&syn::Expr> = match events::strip_error_adapters(expr) {
+        let call_args: Vec<&syn::Expr> = match self.strip_error_adapters(expr) {
             syn::Expr::Try(t) => return self.opened_from_parameter(&t.expr),
-            syn::Expr::MethodCall(m)
-                if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
-            {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Unwrap) => {
                 return self.opened_from_parameter(&m.receiver);
             }
             syn::Expr::MethodCall(m) => m.args.iter().collect(),
@@ -334,7 +299,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         call_args.into_iter().any(|arg| {
             let mut arg = strip(arg);
             while let syn::Expr::MethodCall(m) = arg
-                && CONVERSIONS.contains(&m.method.to_string().as_str())
+                && self.method_is(&m.method, MethodRole::Conversion)
             {
                 arg = strip(&m.receiver);
             }
@@ -465,26 +430,6 @@ impl<'ast> Visit<'ast> for FieldPaths<'_, '_, 'ast> {
     }
 }
 
-/// The file behind a `setns` argument: through `.as_fd()`, `.as_raw_fd()`, `.as_ref()`,
-/// `.borrow()`, `.clone()`, `.unwrap()`, `.expect(..)` and `?`.
-fn file_of_fd(fd: &syn::Expr) -> &syn::Expr {
-    let mut expr = strip(fd);
-    loop {
-        expr = match expr {
-            syn::Expr::MethodCall(m)
-                if matches!(
-                    m.method.to_string().as_str(),
-                    "as_fd" | "as_raw_fd" | "as_ref" | "borrow" | "clone" | "unwrap" | "expect"
-                ) =>
-            {
-                strip(&m.receiver)
-            }
-            syn::Expr::Try(t) => strip(&t.expr),
-            _ => return expr,
-        };
-    }
-}
-
 /// Finds a `setns` call in a function body whose namespace is one of the function's
 /// parameters.
 struct JoinedParameter<'w, 'a, 'ast> {
@@ -501,7 +446,7 @@ impl<'ast> Visit<'ast> for JoinedParameter<'_, '_, 'ast> {
             .resolve_callee(&call.func)
             .and_then(|path| self.walker.switch_for(&path, call))
             .filter(|switch| switch.op == SwitchOp::Setns && switch.receiver.is_none())
-            .and_then(|_| match file_of_fd(call.args.first()?) {
+            .and_then(|_| match self.walker.file_of_fd(call.args.first()?) {
                 syn::Expr::Path(p) => p.path.get_ident().map(ident_name),
                 _ => None,
             })

@@ -1,19 +1,9 @@
 //! The traversal itself: one `visit_*` per construct that matters.
 
 use super::*;
+use crate::catalog::MethodRole;
 use crate::parse::ident_name;
 use expansion::Expansion;
-
-/// `Result`/`Option` methods whose closure receives the value (`and_then(|env| ..)`).
-const PASSES_VALUE: &[&str] = &[
-    "and_then",
-    "map",
-    "inspect",
-    "is_some_and",
-    "is_ok_and",
-    "map_or",
-    "map_or_else",
-];
 
 /// Crate-local macros are expanded at most this deep (macros that expand to macros).
 pub(super) const MAX_EXPANSION_DEPTH: usize = 8;
@@ -281,7 +271,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let escapes = path
             .as_deref()
             .is_some_and(|p| self.catalog.escape_what(self.catalog_name(p)).is_some());
-        if !path.as_deref().is_some_and(paths::only_builds_path) {
+        if !path.as_deref().is_some_and(|p| self.catalog.builds_path(p)) {
             self.note_path_uses(None, None, call.args.iter(), escapes);
         }
         if let Some(path) = &path {
@@ -340,7 +330,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         // `Env::new(..).and_then(|env| env.run())`: the closure's parameter is the value.
-        if PASSES_VALUE.contains(&call.method.to_string().as_str())
+        if self.method_is(&call.method, MethodRole::PassesValue)
             && let Some(receiver) = self.type_of(&call.receiver)
             && let Some(syn::Expr::Closure(closure)) = call.args.last().map(strip)
             && closure.inputs.len() == 1
@@ -368,7 +358,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let (first, last) = ends::method_call_ends(call);
         let span = self.span_maker();
         let span = || span(first, last);
-        if matches!(method.as_str(), "unwrap" | "expect") {
+        if self.catalog.method_has_role(&method, MethodRole::Unwrap) {
             self.conditional_exit(ExitKind::Panic, span(), &call.receiver);
             return;
         }
@@ -395,7 +385,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             });
             return;
         }
-        if is_result_combinator(&method) {
+        if self.is_result_combinator(&method) {
             // `map_err`, `ok`, `unwrap_or`: the value's own methods, not workspace code.
             return;
         }
