@@ -75,25 +75,23 @@ fn excluded_paths_report_nothing() {
     assert_eq!(output.status.code(), Some(0));
 }
 
+/// How many `code` findings a one-crate workspace whose `main.rs` is `main` has, first
+/// without an `nslint.toml`, then with `config` as its `nslint.toml`.
+fn without_and_with_config(main: &str, config: &str, code: &str) -> [usize; 2] {
+    let dir = one_crate(main, "");
+    let output = nslint(dir.path(), &["--message-format=json"]);
+    let without = count(&stdout(&output), code);
+    write(dir.path(), &[("nslint.toml", config)]);
+    let output = nslint(dir.path(), &["--message-format=json"]);
+    assert_ne!(output.status.code(), Some(2), "{}", stderr(&output));
+    [without, count(&stdout(&output), code)]
+}
+
 #[test]
 fn extra_switches_come_from_configuration() {
-    let dir = one_crate(MAIN, "");
-    let output = nslint(dir.path(), &["--message-format=json"]);
-    assert_eq!(count(&stdout(&output), "nslint::raw_namespace_switch"), 1);
-    write(
-        dir.path(),
-        &[(
-            "nslint.toml",
-            "[[switch]]\npath = \"my_ns::enter\"\nop = \"setns\"\n",
-        )],
-    );
-    let output = nslint(dir.path(), &["--message-format=json"]);
-    assert_eq!(
-        count(&stdout(&output), "nslint::raw_namespace_switch"),
-        2,
-        "{}",
-        stderr(&output)
-    );
+    let config = "[[switch]]\npath = \"my_ns::enter\"\nop = \"setns\"\n";
+    let counts = without_and_with_config(MAIN, config, "nslint::raw_namespace_switch");
+    assert_eq!(counts, [1, 2]);
 }
 
 /// A project's own way of swallowing a failure (`.log_failure()`): unknown to nslint, the
@@ -101,26 +99,9 @@ fn extra_switches_come_from_configuration() {
 #[test]
 fn value_methods_come_from_configuration() {
     let main = "fn main() {\n    unsafe { libc::unshare(libc::CLONE_NEWNET) }.log_failure();\n}\n";
-    let dir = one_crate(main, "");
-    let output = nslint(dir.path(), &["--message-format=json"]);
-    assert_eq!(
-        count(&stdout(&output), "nslint::unchecked_namespace_switch"),
-        0
-    );
-    write(
-        dir.path(),
-        &[(
-            "nslint.toml",
-            "[[value_method]]\nrole = \"ignoring_adapter\"\nmethods = [\"log_failure\"]\n",
-        )],
-    );
-    let output = nslint(dir.path(), &["--message-format=json"]);
-    assert_eq!(
-        count(&stdout(&output), "nslint::unchecked_namespace_switch"),
-        1,
-        "{}",
-        stderr(&output)
-    );
+    let config = "[[value_method]]\nrole = \"ignoring_adapter\"\nmethods = [\"log_failure\"]\n";
+    let counts = without_and_with_config(main, config, "nslint::unchecked_namespace_switch");
+    assert_eq!(counts, [0, 1]);
 }
 
 #[test]
