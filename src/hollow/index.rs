@@ -327,8 +327,14 @@ impl Index {
                 {
                     continue;
                 }
+                if travel == Travel::Callers && candidate.body.is_none() && !candidate.hides_calls {
+                    continue;
+                }
                 for &name in &candidate.names {
-                    if !std::mem::replace(&mut known[name as usize], true) {
+                    let shared = travel == Travel::Callers
+                        && candidate.body.is_some()
+                        && self.defined_by[name as usize].len() > 1;
+                    if !shared && !std::mem::replace(&mut known[name as usize], true) {
                         pending.push(name);
                     }
                 }
@@ -573,6 +579,11 @@ pub enum Travel {
     /// Only functions that may take a closure matter, and their names travel: the helpers
     /// that may hand a closure to a thread or scope, directly or through one another.
     ClosureTakers,
+    /// Names that one function alone defines, and names of what a call can hide behind
+    /// (macros, constants, statics, imports): the callers of a switching body, however far
+    /// up, without the users of a type or field, and without the mentioners of a name many
+    /// functions share (`new`, `run`), whose callers analysis asks for when they matter.
+    Callers,
 }
 
 /// Whether a seed is an identifier (else it is a path or other string).

@@ -7,8 +7,11 @@
 //! what it reads are the summaries of the functions it calls, and of what those call.
 //!
 //! So planning goes by rounds ([`Planner::plan`]). The first keeps the bodies that spell a
-//! switching word ([`Seeds`]), their direct callers, what those call one level down (in the
-//! packages analysed for their own sake), and the helpers a kept body may hand a closure to.
+//! switching word ([`Seeds`]), their direct callers, the callers of a raw switch's bodies
+//! however far up through names one function alone defines (the threads a switch runs on are
+//! its callers' to decide, and analysis would ask for them a level per round), what those
+//! call one level down (in the packages analysed for their own sake), and the helpers a kept
+//! body may hand a closure to.
 //! Names travel as they can carry what they name: a raw switch through macros, constants,
 //! statics and imports (a type or field cannot make a body call anything it does not spell); a
 //! scope through types and struct fields too, field by field (a scope is a method of the type
@@ -269,6 +272,15 @@ pub struct Planner<'f> {
     /// The names of the functions that spell a switching word: their direct callers are
     /// always kept (most hold the region such a function starts).
     switching_names: Vec<u32>,
+    /// The callers of the bodies that spell a raw switch, however far up, through names one
+    /// function alone defines ([`Travel::Callers`]): analysis asks for them (the threads a
+    /// switch runs on are decided by its callers, up to an entry point), and by demand alone
+    /// they came one level per round.
+    switching_callers: Vec<bool>,
+    /// The names those callers define: analysis asks for their callers by these names, so a
+    /// function that defines one is never left out whole, from the first plan on (a plan
+    /// that erased it first and kept its item later would model its units twice).
+    callers_names: Vec<u32>,
     /// For each file, whether the first guess at what regions read may keep bodies there.
     guessed: Vec<bool>,
     /// For each word, whether spelling it makes a candidate matter to one of the closures
@@ -331,6 +343,8 @@ impl<'f> Planner<'f> {
         let mut known_up_front = Vec::new();
         let mut whole_up_front = Vec::new();
         let no_seeds = Seeded::default();
+        let mut switching_callers = Vec::new();
+        let mut callers_names = Vec::new();
         let (switching_seeds, scope_seeds, reaching, forwarders, switching_names) = if strict {
             let mut all = seeds.switching;
             all.extend(seeds.scoped);
@@ -349,8 +363,14 @@ impl<'f> Planner<'f> {
             let handing = index.seeds(files, &handing, &seeds.calls);
             let forwarders = index.closure_reach(&handing, &[], Travel::ClosureTakers);
             let names = index.function_names(&switching.relevant);
-            known_up_front = or(&reaching.known, &forwarders.known);
-            whole_up_front = or(&reaching.whole_files, &forwarders.whole_files);
+            let callers = index.closure_reach(&switching_seeds, &[], Travel::Callers);
+            known_up_front = or(&or(&reaching.known, &forwarders.known), &callers.known);
+            whole_up_front = or(
+                &or(&reaching.whole_files, &forwarders.whole_files),
+                &callers.whole_files,
+            );
+            callers_names = index.function_names(&callers.relevant);
+            switching_callers = callers.relevant;
             (
                 switching_seeds,
                 scope_seeds,
@@ -379,6 +399,8 @@ impl<'f> Planner<'f> {
             reaching,
             forwarders,
             switching_names,
+            switching_callers,
+            callers_names,
             guessed: vec![true; files.len()],
             known_up_front,
             whole_up_front,
@@ -500,6 +522,7 @@ impl<'f> Planner<'f> {
     fn spelled_anyway(&self, demand: &Demand) -> Vec<u32> {
         let mut words = self.callers_words(demand);
         words.extend(&self.seed_words);
+        words.extend(&self.callers_names);
         let demanded = demand.callees.iter().chain(&demand.signatures);
         words.extend(self.index.known_words(demanded.map(String::as_str)));
         words
@@ -531,13 +554,13 @@ impl<'f> Planner<'f> {
                 .closure(&self.switching_seeds, &[], Travel::AllNames)
         } else {
             let callers_of = self.callers_words(demand);
-            let switching = switching_reach(
+            let reach = switching_reach(
                 &self.index,
                 &self.switching_seeds,
                 &self.scope_seeds,
                 &callers_of,
-            )
-            .relevant;
+            );
+            let switching = or(&reach.relevant, &self.switching_callers);
             // What the switching bodies call one level down is a guess at what their regions
             // read; analysis demands the rest, round by round.
             let mut read = self.index.mentioned_among(&switching, &self.reaching);
@@ -864,13 +887,13 @@ mod tests {
     }
 
     #[test]
-    fn switching_bodies_and_their_callers_are_kept_and_callers_further_up_on_demand() {
+    fn switching_bodies_and_their_callers_are_kept_however_far_up_through_unshared_names() {
         let texts = [
             "fn enter() { setns(3, 0); }\nfn plain() { let x = 1; x }\n",
             "fn caller() { crate::enter(); }\nfn far() { caller() }\nfn other() { plain() }\n",
         ];
         let out = kept(&texts, &["setns"]);
-        // Nothing that is kept names `plain`, `far` or `other`: they go whole.
+        // Nothing that is kept names `plain` or `other`: they go whole.
         assert_eq!(
             out[0],
             format!("fn enter() {{ setns(3, 0); }}\n{}\n", comment_of(27))
@@ -878,16 +901,20 @@ mod tests {
         assert_eq!(
             out[1],
             format!(
-                "fn caller() {{ crate::enter(); }}\n{}\n{}\n",
-                comment_of(21),
+                "fn caller() {{ crate::enter(); }}\nfn far() {{ caller() }}\n{}\n",
                 comment_of(22)
             )
         );
+        // When two functions define `caller`, a mention of it may call either: its callers
+        // are kept when analysis asks for them.
+        let shared = [texts[0], texts[1], "fn caller() { let y = 2; y }\n"];
+        let out = kept(&shared, &["setns"]);
+        assert!(!out[1].contains("caller() }"), "{}", out[1]);
         let demand = Demand {
             callers_of: BTreeSet::from(["caller".to_owned()]),
             ..Demand::default()
         };
-        let out = kept_on_demand(&texts, &["setns"], &[], false, &demand);
+        let out = kept_on_demand(&shared, &["setns"], &[], false, &demand);
         assert!(out[1].contains("fn far() { caller() }"), "{}", out[1]);
         assert!(!out[1].contains("other"), "{}", out[1]);
         // Kept code names `plain` now: its signature stays, its body is still blanked.
