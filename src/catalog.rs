@@ -698,17 +698,12 @@ impl Catalog {
         })
     }
 
-    /// Whether the method named `method` has `role` (`[[value_method]]`).
-    pub fn method_has_role(&self, method: &str, role: MethodRole) -> bool {
-        self.methods_with(role).any(|m| m == method)
-    }
-
-    /// The names of the methods that have `role` (`[[value_method]]`).
-    pub fn methods_with(&self, role: MethodRole) -> impl Iterator<Item = &str> {
+    /// Whether the method named `name` (a `str`, or an identifier compared without turning it
+    /// into a string) has `role` (`[[value_method]]`).
+    pub fn method_has_role<N: PartialEq<str> + ?Sized>(&self, name: &N, role: MethodRole) -> bool {
         self.value_methods
             .iter()
-            .filter(move |v| v.role == role)
-            .flat_map(|v| v.methods.iter().map(String::as_str))
+            .any(|v| v.role == role && v.methods.iter().any(|m| name == m.as_str()))
     }
 
     /// Whether the function at `path` only builds a path or string from its argument

@@ -55,10 +55,9 @@ fn eval(expr: &syn::Expr, env: &dyn FlagEnv, depth: usize) -> Kinds {
         syn::Expr::Block(b) => block_tail(&b.block).and_then(recurse),
         syn::Expr::MethodCall(m) => {
             let calls = env.flag_calls();
-            let named = |names: &[String]| names.iter().any(|name| m.method == name);
-            if named(&calls.union_methods) {
+            if is_among(&m.method, &calls.union_methods) {
                 union(recurse(&m.receiver), m.args.first().and_then(recurse))
-            } else if named(&calls.same_methods) {
+            } else if is_among(&m.method, &calls.same_methods) {
                 recurse(&m.receiver)
             } else {
                 None
@@ -70,10 +69,9 @@ fn eval(expr: &syn::Expr, env: &dyn FlagEnv, depth: usize) -> Kinds {
             };
             let name = &callee.path.segments.last()?.ident;
             let calls = env.flag_calls();
-            let named = |names: &[String]| names.iter().any(|n| name == n);
-            if named(&calls.same_functions) {
+            if is_among(name, &calls.same_functions) {
                 c.args.first().and_then(recurse)
-            } else if named(&calls.empty_functions) {
+            } else if is_among(name, &calls.empty_functions) {
                 Some(BTreeSet::new())
             } else {
                 None
@@ -81,6 +79,11 @@ fn eval(expr: &syn::Expr, env: &dyn FlagEnv, depth: usize) -> Kinds {
         }
         _ => None,
     }
+}
+
+/// Whether `ident` is one of `names` (`[flag_calls]`).
+fn is_among(ident: &syn::Ident, names: &[String]) -> bool {
+    names.iter().any(|name| ident == name)
 }
 
 fn block_tail(block: &syn::Block) -> Option<&syn::Expr> {

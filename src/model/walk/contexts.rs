@@ -217,7 +217,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                     None => self.fork_wrappers.get(&path).map(String::as_str),
                 }
             }
-            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Unwrap) => {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, &[MethodRole::Unwrap]) => {
                 self.is_fork_call(&m.receiver)
             }
             syn::Expr::Try(t) => self.is_fork_call(&t.expr),
@@ -256,7 +256,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         loop {
             expr = match self.strip_error_adapters(expr) {
                 syn::Expr::Try(t) => strip(&t.expr),
-                syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Unwrap) => {
+                syn::Expr::MethodCall(m) if self.method_is(&m.method, &[MethodRole::Unwrap]) => {
                     strip(&m.receiver)
                 }
                 other => break expr = other,

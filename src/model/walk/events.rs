@@ -6,23 +6,30 @@ use crate::catalog::MethodRole;
 use crate::parse::ident_name;
 
 impl<'a, 'ast> Walker<'a, 'ast> {
-    /// Whether the method `name` has `role` in the catalogue (`[[value_method]]`).
-    pub(super) fn method_is(&self, name: &syn::Ident, role: MethodRole) -> bool {
-        self.catalog.methods_with(role).any(|method| name == method)
+    /// Whether the method `name` has one of `roles` in the catalogue (`[[value_method]]`).
+    pub(super) fn method_is<N: PartialEq<str> + ?Sized>(
+        &self,
+        name: &N,
+        roles: &[MethodRole],
+    ) -> bool {
+        roles
+            .iter()
+            .any(|&role| self.catalog.method_has_role(name, role))
     }
 
     /// Whether a method is one of `Result`'s/`Option`'s combinators: it reshapes an error or
     /// turns a result into something easy to drop.
-    pub(super) fn is_result_combinator(&self, method: &str) -> bool {
-        [MethodRole::ErrorAdapter, MethodRole::IgnoringAdapter]
-            .into_iter()
-            .any(|role| self.catalog.method_has_role(method, role))
+    pub(super) fn is_result_combinator<N: PartialEq<str> + ?Sized>(&self, name: &N) -> bool {
+        self.method_is(
+            name,
+            &[MethodRole::ErrorAdapter, MethodRole::IgnoringAdapter],
+        )
     }
 
     /// The call an error-handling chain is about (`f(..).map_err(..).context(..)` → `f(..)`).
     pub(super) fn strip_error_adapters<'e>(&self, expr: &'e syn::Expr) -> &'e syn::Expr {
         match strip(expr) {
-            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::ErrorAdapter) => {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, &[MethodRole::ErrorAdapter]) => {
                 self.strip_error_adapters(&m.receiver)
             }
             other => other,
@@ -47,10 +54,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             syn::Expr::Paren(p) => self.mark_discarded(&p.expr),
             syn::Expr::Group(g) => self.mark_discarded(&g.expr),
             syn::Expr::Cast(c) => self.mark_discarded(&c.expr),
-            syn::Expr::MethodCall(m)
-                if self.method_is(&m.method, MethodRole::ErrorAdapter)
-                    || self.method_is(&m.method, MethodRole::IgnoringAdapter) =>
-            {
+            syn::Expr::MethodCall(m) if self.is_result_combinator(&m.method) => {
                 // `.map_err(|e| { report(e); _exit(1) })`: the failure ends the thread's
                 // work, so the result is not ignored.
                 let handled = m.args.iter().any(
@@ -72,7 +76,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             expr = match self.strip_error_adapters(expr) {
                 syn::Expr::Try(t) => strip(&t.expr),
                 syn::Expr::Await(a) => strip(&a.base),
-                syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Unwrap) => {
+                syn::Expr::MethodCall(m) if self.method_is(&m.method, &[MethodRole::Unwrap]) => {
                     strip(&m.receiver)
                 }
                 other => {
@@ -474,7 +478,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         match self.strip_error_adapters(init) {
             syn::Expr::Try(t) => self.handle_constructed_by(&t.expr),
             syn::Expr::Await(a) => self.handle_constructed_by(&a.base),
-            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Unwrap) => {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, &[MethodRole::Unwrap]) => {
                 self.handle_constructed_by(&m.receiver)
             }
             syn::Expr::Call(c) => {

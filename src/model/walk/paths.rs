@@ -16,8 +16,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         loop {
             expr = match expr {
                 syn::Expr::MethodCall(m)
-                    if self.method_is(&m.method, MethodRole::SameFile)
-                        || self.method_is(&m.method, MethodRole::Unwrap) =>
+                    if self.method_is(&m.method, &[MethodRole::SameFile, MethodRole::Unwrap]) =>
                 {
                     strip(&m.receiver)
                 }
@@ -77,11 +76,11 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                     self.span(literal.span()),
                 ))
             }
-            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Conversion) => {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, &[MethodRole::Conversion]) => {
                 next(&m.receiver)
             }
             // `configured.unwrap_or("/proc/self/ns/net")`: the default is a value it takes.
-            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Default) => {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, &[MethodRole::Default]) => {
                 next(&m.receiver).or_else(|| match strip(m.args.first()?) {
                     syn::Expr::Closure(c) => next(&c.body),
                     default => next(default),
@@ -136,9 +135,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         escapes: bool,
     ) {
         if method.is_some_and(|m| {
-            [MethodRole::Probe, MethodRole::Conversion]
-                .into_iter()
-                .any(|role| self.catalog.method_has_role(m, role))
+            self.method_is(m, &[MethodRole::Probe, MethodRole::Conversion])
                 || self.is_result_combinator(m)
         }) {
             return;
@@ -289,7 +286,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     fn opened_from_parameter(&self, expr: &syn::Expr) -> bool {
         let call_args: Vec<&syn::Expr> = match self.strip_error_adapters(expr) {
             syn::Expr::Try(t) => return self.opened_from_parameter(&t.expr),
-            syn::Expr::MethodCall(m) if self.method_is(&m.method, MethodRole::Unwrap) => {
+            syn::Expr::MethodCall(m) if self.method_is(&m.method, &[MethodRole::Unwrap]) => {
                 return self.opened_from_parameter(&m.receiver);
             }
             syn::Expr::MethodCall(m) => m.args.iter().collect(),
@@ -299,7 +296,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         call_args.into_iter().any(|arg| {
             let mut arg = strip(arg);
             while let syn::Expr::MethodCall(m) = arg
-                && self.method_is(&m.method, MethodRole::Conversion)
+                && self.method_is(&m.method, &[MethodRole::Conversion])
             {
                 arg = strip(&m.receiver);
             }

@@ -330,7 +330,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         // `Env::new(..).and_then(|env| env.run())`: the closure's parameter is the value.
-        if self.method_is(&call.method, MethodRole::PassesValue)
+        if self.method_is(&call.method, &[MethodRole::PassesValue])
             && let Some(receiver) = self.type_of(&call.receiver)
             && let Some(syn::Expr::Closure(closure)) = call.args.last().map(strip)
             && closure.inputs.len() == 1
@@ -358,7 +358,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let (first, last) = ends::method_call_ends(call);
         let span = self.span_maker();
         let span = || span(first, last);
-        if self.catalog.method_has_role(&method, MethodRole::Unwrap) {
+        if self.method_is(method.as_str(), &[MethodRole::Unwrap]) {
             self.conditional_exit(ExitKind::Panic, span(), &call.receiver);
             return;
         }
