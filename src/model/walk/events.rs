@@ -68,34 +68,6 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
     }
 
-    /// Notes that the result of the call `init` evaluates to (through `?`, `unwrap`, `await`)
-    /// is kept in the local `name`: a guard bound this way lives until its scope ends.
-    pub(super) fn mark_bound(&mut self, name: &str, init: &syn::Expr) {
-        let mut expr = strip(init);
-        loop {
-            expr = match self.strip_error_adapters(expr) {
-                syn::Expr::Try(t) => strip(&t.expr),
-                syn::Expr::Await(a) => strip(&a.base),
-                syn::Expr::MethodCall(m) if self.method_is(&m.method, &[MethodRole::Unwrap]) => {
-                    strip(&m.receiver)
-                }
-                other => {
-                    expr = other;
-                    break;
-                }
-            };
-        }
-        let call_span = self.expr_span(expr);
-        for event in self.events.current().iter_mut().rev() {
-            if let Event::Call { span, bound_to, .. } = event
-                && *span == call_span
-            {
-                *bound_to = Some(name.to_owned());
-                return;
-            }
-        }
-    }
-
     pub(super) fn mark_block_tail(&mut self, block: &syn::Block) {
         if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() {
             self.mark_discarded(tail);

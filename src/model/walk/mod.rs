@@ -1,5 +1,6 @@
 //! The walk over a crate's AST that extracts [`CrateFacts`].
 
+mod bindings;
 mod contexts;
 mod ends;
 mod events;
@@ -592,6 +593,9 @@ struct Walker<'a, 'ast> {
     fn_name: Option<String>,
     blocks: Vec<Scope>,
     locals: Vec<Local<'ast>>,
+    /// The loops around the code being walked, innermost last: each one's label and how
+    /// many locals were declared outside it (a `break` or `continue` drops the others).
+    loops: Vec<(Option<String>, usize)>,
     context: ThreadContext,
     /// Whether the current thread body has unshared `CLONE_FS`/`CLONE_NEWNS` so far.
     fs_unshared: bool,
@@ -711,6 +715,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             fn_name: None,
             blocks: Vec::new(),
             locals: Vec::new(),
+            loops: Vec::new(),
             context: ThreadContext::Caller,
             fs_unshared: false,
             pending: HashMap::new(),
@@ -907,6 +912,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                     handle: l.handle.clone(),
                 })
                 .collect(),
+            loops: self.loops.clone(),
             context: self.context,
             fs_unshared: self.fs_unshared,
             pending: HashMap::new(),

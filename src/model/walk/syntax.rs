@@ -11,6 +11,27 @@ pub(super) fn binding_name(pat: &syn::Pat) -> Option<String> {
     }
 }
 
+/// The one name a pattern keeps the value it matches in, or the payload of its one-field
+/// variant (`g`, `mut g`, `Ok(g)`, `Some(mut g)`), if that is all it binds.
+pub(super) fn payload_binding(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::TupleStruct(t) if t.elems.len() == 1 => binding_name(&t.elems[0]),
+        _ => binding_name(pat),
+    }
+}
+
+/// Whether an expression is the local `name` alone (`g`, `{ g }`): it hands the value on.
+pub(super) fn is_just(expr: &syn::Expr, name: &str) -> bool {
+    match strip(expr) {
+        syn::Expr::Path(p) => p.qself.is_none() && p.path.get_ident().is_some_and(|i| i == name),
+        syn::Expr::Block(b) => matches!(
+            b.block.stmts.as_slice(),
+            [syn::Stmt::Expr(tail, None)] if is_just(tail, name)
+        ),
+        _ => false,
+    }
+}
+
 /// Removes parentheses, groups, references and `unsafe`/plain blocks with a single tail.
 pub(super) fn strip(expr: &syn::Expr) -> &syn::Expr {
     match expr {

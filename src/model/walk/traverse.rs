@@ -202,7 +202,8 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
                 let switch = take_switch(self.events.current(), &at);
                 self.events.open();
                 self.visit_expr(diverge);
-                let failure = self.events.close();
+                let mut failure = self.events.close();
+                self.bind_let_else_payload(&local.pat, &init.expr, &mut failure);
                 self.events.emit(Event::Branch {
                     arms: vec![failure, Vec::new()],
                     span: self.expr_span(diverge),
@@ -443,6 +444,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_break(&mut self, expr: &'ast syn::ExprBreak) {
         visit::visit_expr_break(self, expr);
+        self.leave_loop(expr.label.as_ref());
         self.events.emit(Event::Exit {
             kind: ExitKind::Break,
             span: self.span(expr.span()),
@@ -451,6 +453,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     }
 
     fn visit_expr_continue(&mut self, expr: &'ast syn::ExprContinue) {
+        self.leave_loop(expr.label.as_ref());
         self.events.emit(Event::Exit {
             kind: ExitKind::Break,
             span: self.span(expr.span()),
@@ -482,7 +485,9 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let saved = self.locals.len();
         self.visit_expr(&expr.cond);
         self.bind_let_patterns(&expr.cond);
+        self.enter_loop(expr.label.as_ref(), saved);
         self.visit_block(&expr.body);
+        self.loops.pop();
         self.locals.truncate(saved);
         let body = self.events.close();
         self.events.emit(Event::Loop {
@@ -496,7 +501,9 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         self.events.open();
         let saved = self.locals.len();
         self.bind_pattern(&expr.pat, None);
+        self.enter_loop(expr.label.as_ref(), saved);
         self.visit_block(&expr.body);
+        self.loops.pop();
         self.locals.truncate(saved);
         let body = self.events.close();
         self.events.emit(Event::Loop {
@@ -507,7 +514,9 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
         self.events.open();
+        self.enter_loop(expr.label.as_ref(), self.locals.len());
         self.visit_block(&expr.body);
+        self.loops.pop();
         let body = self.events.close();
         self.events.emit(Event::Loop {
             body,
@@ -615,6 +624,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             }
             arms.push(events);
         }
+        self.bind_arm_payload(expr, &mut arms);
         self.events.emit(Event::Branch {
             arms,
             span: self.span(expr.match_token.span),
@@ -654,6 +664,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             }
         }
         let mut else_events = self.events.close();
+        self.bind_if_let_payload(expr, &mut then_events, &mut else_events);
         if let Some((success_is_then, switch)) = checked {
             let tail = self.tail_branch == Some(address(expr));
             let (success, failure) = if success_is_then {
