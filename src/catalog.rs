@@ -358,6 +358,8 @@ pub enum MethodRole {
     Probe,
     /// Gives the value, and panics without one (`unwrap`, `expect`).
     Unwrap,
+    /// Keeps the value, when there is one, in what it returns (`ok`): a guard lives on in it.
+    KeepsValue,
     /// Gives the file or descriptor it is called on (`as_fd`, `borrow`): a `setns` argument
     /// is the file behind it.
     SameFile,

@@ -1,7 +1,8 @@
-//! Where a call's value is kept: the local a `let` binds, or the binding of the pattern that
-//! takes it apart (`match` arms, `if let`, `let .. else`). A guard kept this way is alive until
-//! that name goes out of scope; on the paths where the pattern does not match (the call
-//! failed), there is none.
+//! Where a call's value is kept: the local a `let` binds (also through an `if` or `match` that
+//! gives it on one arm), or the binding of the pattern that takes it apart (`match` arms, `if
+//! let`, `let .. else`). A guard kept this way is alive until that name goes out of scope, at
+//! the end of its block or at a `break` or `continue` out of its loop; on the paths where the
+//! pattern does not match (the call failed), there is none.
 
 use super::events::arm_succeeded;
 use super::syntax::{is_just, payload_binding};
@@ -11,8 +12,8 @@ use crate::parse::ident_name;
 
 impl<'a, 'ast> Walker<'a, 'ast> {
     /// The call whose value `expr` is, looking through `?`, `.await`, unwraps, defaults
-    /// (`unwrap_or_else(|e| panic!(..))` gives the value whenever there is one) and error
-    /// adapters.
+    /// (`unwrap_or_else(|e| panic!(..))` gives the value whenever there is one), methods that
+    /// keep it (`ok()`) and error adapters.
     fn value_call<'e>(&self, expr: &'e syn::Expr) -> &'e syn::Expr {
         let mut expr = strip(expr);
         loop {
@@ -20,7 +21,14 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 syn::Expr::Try(t) => strip(&t.expr),
                 syn::Expr::Await(a) => strip(&a.base),
                 syn::Expr::MethodCall(m)
-                    if self.method_is(&m.method, &[MethodRole::Unwrap, MethodRole::Default]) =>
+                    if self.method_is(
+                        &m.method,
+                        &[
+                            MethodRole::Unwrap,
+                            MethodRole::Default,
+                            MethodRole::KeepsValue,
+                        ],
+                    ) =>
                 {
                     strip(&m.receiver)
                 }
@@ -55,24 +63,56 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
     }
 
-    /// Notes that the value of `init` (a call, through [`Self::value_call`], or a `match` one
-    /// of whose arms hands on what its pattern took out) is kept in the local `name`: a guard
-    /// bound this way lives until its scope ends.
+    /// Notes that the value of `init` (a call, through [`Self::value_call`]; a `match` one of
+    /// whose arms hands on what its pattern took out; an `if` or `match` an arm of which gives
+    /// a call's value) is kept in the local `name`: a guard bound this way lives until its
+    /// scope ends.
     pub(super) fn mark_bound(&mut self, name: &str, init: &syn::Expr) {
-        if let syn::Expr::Match(m) = strip(init) {
-            self.bind_let_match(name, m);
+        match strip(init) {
+            syn::Expr::Match(m) => {
+                if !self.bind_let_match(name, m) {
+                    self.bind_branch_values(name, init, m.match_token.span);
+                }
+            }
+            syn::Expr::If(i) => self.bind_branch_values(name, init, i.if_token.span),
+            _ => {
+                let call = self.value_call(init);
+                if let Some(slot) = self.bound_slot(call) {
+                    *slot = Some(name.to_owned());
+                }
+            }
+        }
+    }
+
+    /// `let guard = if let Some(path) = path { Some(enter(path)?) } else { None }`: the call
+    /// an arm's value is (itself or wrapped in `Some` or `Ok`) gives its value to `name` on
+    /// that arm's path. `branch` is the `if` or `match` token: its branch is the last event
+    /// of this level, as its walk left it.
+    fn bind_branch_values(&mut self, name: &str, init: &syn::Expr, branch: proc_macro2::Span) {
+        let mut values = Vec::new();
+        branch_values(init, &mut values);
+        let spans: Vec<_> = values
+            .into_iter()
+            .map(|value| self.expr_span(self.value_call(unwrapped(value))))
+            .collect();
+        let branch_span = self.span(branch);
+        let Some(Event::Branch { span, arms, .. }) = self.events.current().last_mut() else {
+            return;
+        };
+        if *span != branch_span {
             return;
         }
-        let call = self.value_call(init);
-        if let Some(slot) = self.bound_slot(call) {
-            *slot = Some(name.to_owned());
+        for call_span in &spans {
+            if let Some(slot @ None) = call_in_arms(arms, call_span) {
+                *slot = Some(name.to_owned());
+            }
         }
     }
 
     /// `let guard = match enter(..) { Ok(g) => g, Err(e) => return Err(e) }`: the arms that
     /// hand on their binding give the call's value to `name`; the others have none. The
     /// `match` is the last event of this level, as its walk left it.
-    fn bind_let_match(&mut self, name: &str, m: &syn::ExprMatch) {
+    fn bind_let_match(&mut self, name: &str, m: &syn::ExprMatch) -> bool {
         let handing_on: Vec<usize> = (0..m.arms.len())
             .filter(|&i| {
                 let arm = &m.arms[i];
@@ -86,7 +126,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             Some(Event::Branch { span, .. }) if *span == branch_span
         );
         if handing_on.is_empty() || !is_this_match || !self.bind_unbound(&m.expr, name) {
-            return;
+            return false;
         }
         if let Some(Event::Branch { arms, .. }) = self.events.current().last_mut() {
             for (i, events) in arms.iter_mut().enumerate() {
@@ -95,6 +135,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                 }
             }
         }
+        true
     }
 
     /// `match enter(..) { Ok(guard) => { .. } Err(e) => .. }`: the value of the scrutinee's
@@ -207,6 +248,55 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             self.events.emit(Event::EndScope { names });
         }
     }
+}
+
+/// The values the arms of an `if` or `match` give (each block's tail), into `out`.
+fn branch_values<'e>(expr: &'e syn::Expr, out: &mut Vec<&'e syn::Expr>) {
+    match strip(expr) {
+        syn::Expr::If(i) => {
+            block_value(&i.then_branch, out);
+            if let Some((_, otherwise)) = &i.else_branch {
+                branch_values(otherwise, out);
+            }
+        }
+        syn::Expr::Match(m) => m.arms.iter().for_each(|arm| branch_values(&arm.body, out)),
+        syn::Expr::Block(b) => block_value(&b.block, out),
+        value => out.push(value),
+    }
+}
+
+/// The value of a block: its tail, taken apart as [`branch_values`] does.
+fn block_value<'e>(block: &'e syn::Block, out: &mut Vec<&'e syn::Expr>) {
+    if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() {
+        branch_values(tail, out);
+    }
+}
+
+/// What `Some(..)` or `Ok(..)` wraps, or the expression itself.
+fn unwrapped(expr: &syn::Expr) -> &syn::Expr {
+    match strip(expr) {
+        syn::Expr::Call(c)
+            if c.args.len() == 1
+                && matches!(&*c.func, syn::Expr::Path(p)
+                    if p.path.is_ident("Some") || p.path.is_ident("Ok")) =>
+        {
+            &c.args[0]
+        }
+        _ => expr,
+    }
+}
+
+/// Where a call event (at `call`) inside the arms of a branch keeps its value, looking into
+/// the branches nested in them.
+fn call_in_arms<'e>(
+    arms: &'e mut [Vec<Event>],
+    call: &crate::diagnostic::Span,
+) -> Option<&'e mut Option<String>> {
+    arms.iter_mut().flatten().find_map(|event| match event {
+        Event::Call { span, bound_to, .. } if span == call => Some(bound_to),
+        Event::Branch { arms, .. } => call_in_arms(arms, call),
+        _ => None,
+    })
 }
 
 /// The event that ends the life of the value kept in `name` on a path.
