@@ -371,14 +371,14 @@ pub fn thread_count() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
-/// Runs `work` on a pool of [`thread_count`] threads with [`crate::parse::ANALYSIS_STACK_BYTES`]
+/// Runs `work` on a pool of [`thread_count`] threads with [`crate::nesting::ANALYSIS_STACK_BYTES`]
 /// of stack each (syn and the walks over its tree recurse as deeply as the code nests; parsing
 /// bounds that nesting). When no pool can be had (resource limits), `work` runs on the calling
 /// thread, whose parallel iterators then run on rayon's global pool.
 fn with_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(thread_count())
-        .stack_size(crate::parse::ANALYSIS_STACK_BYTES)
+        .stack_size(crate::nesting::ANALYSIS_STACK_BYTES)
         .thread_name(|i| format!("nslint-{i}"))
         .build();
     match pool {

@@ -16,6 +16,7 @@ pub mod effects;
 pub mod hash;
 pub mod hollow;
 pub mod model;
+pub mod nesting;
 pub mod parse;
 pub mod prescan;
 pub mod registry;

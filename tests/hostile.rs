@@ -362,7 +362,7 @@ fn code_nested_just_within_the_limit_is_analysed_on_a_large_enough_stack() {
     // with a raw switch at the bottom that must be found.
     let switch = "unsafe { libc::setns(0, libc::CLONE_NEWNET) };";
     // A group counts one in its parent and GROUP_WEIGHT for its contents.
-    let levels = nslint::parse::MAX_NESTING / (nslint::parse::GROUP_WEIGHT + 1) - 5;
+    let levels = nslint::nesting::MAX_NESTING / (nslint::nesting::GROUP_WEIGHT + 1) - 5;
     let files = [
         (
             "ifs.rs",
@@ -392,14 +392,14 @@ fn code_nested_just_within_the_limit_is_analysed_on_a_large_enough_stack() {
             "else_if.rs",
             format!(
                 "fn f() {{ if a {{}}{} else {{ {switch} }} }}\n",
-                " else if a {}".repeat(nslint::parse::MAX_NESTING / 8)
+                " else if a {}".repeat(nslint::nesting::MAX_NESTING / 8)
             ),
         ),
         (
             "unary.rs",
             format!(
                 "fn f() {{ let x = {}y; {switch} }}\n",
-                "!".repeat(nslint::parse::MAX_NESTING - 20)
+                "!".repeat(nslint::nesting::MAX_NESTING - 20)
             ),
         ),
     ];

@@ -190,7 +190,7 @@ proptest! {
         let bytes = apply(original.clone(), &mutations);
         // The rules and reports run on the caller's stack: give the case a large one.
         let outcome = std::thread::Builder::new()
-            .stack_size(nslint::parse::ANALYSIS_STACK_BYTES)
+            .stack_size(nslint::nesting::ANALYSIS_STACK_BYTES)
             .spawn(move || check(bytes))
             .expect("thread")
             .join();

@@ -36,7 +36,7 @@ pub(super) fn run_in_halves(unit: &Unit, context: &UnitContext<'_>) -> Option<Un
     let (first_link, second_link) = Link::pair();
     std::thread::scope(|scope| {
         let second = std::thread::Builder::new()
-            .stack_size(crate::parse::ANALYSIS_STACK_BYTES)
+            .stack_size(crate::nesting::ANALYSIS_STACK_BYTES)
             .spawn_scoped(scope, || half(unit, context, Half::Second, second_link))
             .ok()?;
         let first = half(unit, context, Half::First, first_link);

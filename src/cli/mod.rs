@@ -258,7 +258,7 @@ pub enum ColorArg {
 
 /// Runs nslint with the process's arguments (`cargo-nslint nslint ...` when run by cargo) on a
 /// thread with a large stack (the walks over deeply nested code recurse; see
-/// [`crate::parse::MAX_NESTING`]), and ends the process from that thread when the run is done
+/// [`crate::nesting::MAX_NESTING`]), and ends the process from that thread when the run is done
 /// (see `exit_with`).
 pub fn main() -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -267,7 +267,7 @@ pub fn main() -> ExitCode {
     }
     let thread = std::thread::Builder::new()
         .name("nslint".to_owned())
-        .stack_size(crate::parse::ANALYSIS_STACK_BYTES);
+        .stack_size(crate::nesting::ANALYSIS_STACK_BYTES);
     // The arguments go to whichever of the two runs: a failed spawn hands them back unused
     // only through the closure, so keep a copy for running here.
     let copy = args.clone();

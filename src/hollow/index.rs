@@ -64,6 +64,9 @@ pub struct Index {
     by_file: Vec<Vec<u32>>,
     /// For each file, where its doc comments are ([`lexer::tokenize_noting_docs`]).
     pub docs: Vec<Vec<usize>>,
+    /// For each file, whether it nests shallowly once its doc comments are made plain
+    /// ([`crate::nesting::NestingBound`]).
+    pub shallow: Vec<bool>,
     /// For each word, whether some file spells it outside every candidate (in an import, an
     /// attribute, a macro call, an `impl` or `trait` header, a declaration without body).
     loose: Vec<bool>,
@@ -81,6 +84,8 @@ struct Scanned {
     loose: Vec<u64>,
     /// Where its doc comments are ([`lexer::tokenize_noting_docs`]).
     docs: Vec<usize>,
+    /// Whether it nests shallowly once its doc comments are made plain.
+    shallow: bool,
 }
 
 /// Words are identified by a 64-bit hash of their text: two words with the same hash are one
@@ -139,6 +144,7 @@ impl Index {
             renames: Vec::new(),
             by_file: vec![Vec::new(); files.len()],
             docs: vec![Vec::new(); files.len()],
+            shallow: vec![false; files.len()],
             loose: Vec::new(),
         };
         for (file, scanned) in scanned.into_iter().enumerate() {
@@ -161,8 +167,10 @@ impl Index {
             headers,
             loose,
             docs,
+            shallow,
         } = scanned;
         self.docs[file] = docs;
+        self.shallow[file] = shallow;
         for hash in loose {
             let word = self.word(hash);
             self.loose[word as usize] = true;
@@ -608,7 +616,8 @@ fn leads_path(after: &[lexer::Token]) -> bool {
 
 /// Tokenizes a file and finds its items and what each spells.
 fn scan(text: &str) -> Option<Scanned> {
-    let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
+    let mut nesting = crate::nesting::NestingBound::new(text, false);
+    let (tokens, docs) = lexer::tokenize_noting_docs_beside(text, &mut nesting)?;
     let items = items::items(text, &tokens)?.with_fields_apart();
     // Each candidate's text and, for a function, where its body starts; in candidate order.
     let spans: Vec<(Range<usize>, Option<usize>)> = items
@@ -664,5 +673,6 @@ fn scan(text: &str) -> Option<Scanned> {
         loose,
         items,
         docs,
+        shallow: nesting.shallow(),
     })
 }

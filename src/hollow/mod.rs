@@ -69,6 +69,9 @@ pub struct Hollowing {
     /// turns doc comments into attributes, a quarter of parsing on ordinary code, and
     /// nothing reads them).
     docs: Arc<FxHashMap<PathBuf, Vec<usize>>>,
+    /// The files a plan that blanks only doc comments and bodies measured as shallow
+    /// ([`crate::nesting::NestingBound`], with doc comments uncounted).
+    shallow: Arc<FxHashSet<PathBuf>>,
     /// How many bodies the plan keeps.
     kept: usize,
     /// The files with a kept body.
@@ -87,6 +90,9 @@ pub struct Blanking<'h> {
     pub ranges: &'h [Range<usize>],
     /// Doc comments made plain: where their third byte is.
     pub docs: &'h [usize],
+    /// Whether the file, with its doc comments made plain and any function bodies blanked,
+    /// is known to nest within [`crate::nesting::MAX_NESTING`]: it need not be measured again.
+    pub shallow: bool,
 }
 
 impl Hollowing {
@@ -95,6 +101,7 @@ impl Hollowing {
         Blanking {
             ranges: self.blanks_of(path),
             docs: self.docs.get(path).map_or(&[], Vec::as_slice),
+            shallow: self.shallow.contains(path),
         }
     }
 
@@ -109,15 +116,20 @@ impl Hollowing {
             .map(|(_, text)| scan_bodies(text))
             .collect();
         let mut docs = Vec::with_capacity(files.len());
+        let mut shallow = FxHashSet::default();
         let mut kept = 0;
         let mut bodies = FxHashMap::default();
         for ((path, _), scan) in files.iter().zip(scanned?) {
             docs.push(scan.docs);
+            if scan.shallow {
+                shallow.insert(path.clone());
+            }
             kept += scan.bodies;
             bodies.insert(path.clone(), scan.comments);
         }
         Some(Hollowing {
             bodies: Arc::new(bodies),
+            shallow: Arc::new(shallow),
             ..Hollowing::keeping_every_body(files, Arc::new(docs_by_path(files, docs)), kept)
         })
     }
@@ -132,6 +144,7 @@ impl Hollowing {
         Hollowing {
             blanks: FxHashMap::default(),
             docs,
+            shallow: Arc::default(),
             kept,
             kept_in: files.iter().map(|(path, _)| path.clone()).collect(),
             bodies: Arc::default(),
@@ -454,8 +467,16 @@ impl<'f> Planner<'f> {
                 ranges.push(comment.clone());
             }
         }
+        let shallow = self
+            .files
+            .iter()
+            .zip(&self.index.shallow)
+            .filter(|(_, shallow)| **shallow)
+            .map(|((path, _), _)| path.clone())
+            .collect();
         Hollowing {
             bodies: Arc::new(bodies),
+            shallow: Arc::new(shallow),
             ..Hollowing::keeping_every_body(self.files, Arc::clone(&self.docs), kept)
         }
     }
@@ -620,9 +641,12 @@ impl<'f> Planner<'f> {
                 blanks.insert(path.clone(), ranges);
             }
         }
+        // A plan that leaves functions out whole may join what they separated: its files are
+        // measured when they are parsed.
         Hollowing {
             blanks,
             docs: Arc::clone(&self.docs),
+            shallow: Arc::default(),
             kept,
             kept_in,
             bodies: Arc::default(),
@@ -708,11 +732,14 @@ struct BodyScan {
     /// Where the comment of each body that can be blanked goes ([`comment_range`]), in
     /// source order.
     comments: Vec<Range<usize>>,
+    /// Whether it nests shallowly once its doc comments are made plain.
+    shallow: bool,
 }
 
 /// Finds a file's doc comments and function bodies; `None` when it cannot be scanned.
 fn scan_bodies(text: &str) -> Option<BodyScan> {
-    let (tokens, docs) = lexer::tokenize_noting_docs(text)?;
+    let mut nesting = crate::nesting::NestingBound::new(text, false);
+    let (tokens, docs) = lexer::tokenize_noting_docs_beside(text, &mut nesting)?;
     let fns = items::items(text, &tokens)?.fns;
     let comments = fns
         .iter()
@@ -722,6 +749,7 @@ fn scan_bodies(text: &str) -> Option<BodyScan> {
         docs,
         bodies: fns.len(),
         comments,
+        shallow: nesting.shallow(),
     })
 }
 
@@ -1014,6 +1042,7 @@ mod tests {
         let blanking = Blanking {
             ranges: &[at("fn a"), at("fn b")],
             docs: &[],
+            shallow: false,
         };
         assert_eq!(
             hollow_text(text, blanking),
@@ -1101,6 +1130,7 @@ mod tests {
         let blanking = Blanking {
             ranges: &[comment],
             docs: &[],
+            shallow: false,
         };
         let hollowed = hollow_text(text, blanking);
         assert_eq!(hollowed.len(), text.len());
@@ -1195,6 +1225,29 @@ mod tests {
         let strict =
             Planner::new(&files, Seeds::default(), &BTreeSet::new(), true).expect("scannable");
         assert_eq!(strict.vocabulary(&demand, &strict.plan(&demand)), None);
+    }
+
+    /// A file a docs-only plan measured as shallow is not measured again when it is parsed;
+    /// a deep one is, and a plan that may leave functions out whole vouches for none.
+    #[test]
+    fn docs_only_plans_vouch_for_the_nesting_of_shallow_files() {
+        let deep = format!(
+            "fn f() {{ let x = {}1{}; }}\n",
+            "(".repeat(3000),
+            ")".repeat(3000)
+        );
+        let files = files(&["/// Enters.\nfn enter() { libc::setns(3, 0); }\n", &deep]);
+        let planner =
+            Planner::new(&files, Seeds::default(), &BTreeSet::new(), false).expect("scannable");
+        for plan in [
+            Hollowing::docs_only(&files).expect("scannable"),
+            planner.docs_only(),
+        ] {
+            assert!(plan.of(Path::new("f0.rs")).shallow);
+            assert!(!plan.of(Path::new("f1.rs")).shallow);
+        }
+        let planned = planner.plan(&Demand::default());
+        assert!(!planned.of(Path::new("f0.rs")).shallow);
     }
 
     #[test]

@@ -60,60 +60,156 @@ pub fn tokenize(text: &str) -> Option<Vec<Token>> {
 /// the `!` of `//!`, the `*` of `/**`, the `!` of `/*!`): a space there makes it a plain
 /// comment.
 pub fn tokenize_noting_docs(text: &str) -> Option<(Vec<Token>, Vec<usize>)> {
-    lex(text, |_| {})
+    let mut collect = Collect::new(text, None);
+    lex(text, &mut collect)?;
+    Some((collect.tokens, collect.docs))
+}
+
+/// [`tokenize_noting_docs`], telling `beside` everything the tokenizer finds as well.
+pub fn tokenize_noting_docs_beside(
+    text: &str,
+    beside: &mut impl Sink,
+) -> Option<(Vec<Token>, Vec<usize>)> {
+    let mut both = (Collect::new(text, None), beside);
+    lex(text, &mut both)?;
+    Some((both.0.tokens, both.0.docs))
 }
 
 /// Where `text`'s comments are, in order; `None` as for `tokenize`.
 pub fn comments(text: &str) -> Option<Vec<Range<usize>>> {
     let mut comments = Vec::new();
-    lex(text, |comment| comments.push(comment))?;
+    let mut collect = Collect::new(text, Some(&mut comments));
+    lex(text, &mut collect)?;
     Some(comments)
 }
 
-/// The tokenizer, telling `comment` where each comment is.
-fn lex(text: &str, mut comment: impl FnMut(Range<usize>)) -> Option<(Vec<Token>, Vec<usize>)> {
+/// What the tokenizer reports, in text order: its tokens, and what it skips.
+pub trait Sink {
+    /// An identifier, bracket or punctuation byte.
+    fn token(&mut self, token: Token);
+    /// A comment at `range`; `doc` for a doc comment (`///`, `//!`, `/**`, `/*!`).
+    fn comment(&mut self, range: Range<usize>, doc: bool);
+    /// A string, character or number literal.
+    fn literal(&mut self, range: Range<usize>);
+    /// A lifetime or label (`'a`).
+    fn lifetime(&mut self, range: Range<usize>);
+}
+
+/// Two sinks told the same.
+impl<A: Sink, B: Sink> Sink for (A, &mut B) {
+    fn token(&mut self, token: Token) {
+        self.1.token(token.clone());
+        self.0.token(token);
+    }
+
+    fn comment(&mut self, range: Range<usize>, doc: bool) {
+        self.0.comment(range.clone(), doc);
+        self.1.comment(range, doc);
+    }
+
+    fn literal(&mut self, range: Range<usize>) {
+        self.0.literal(range.clone());
+        self.1.literal(range);
+    }
+
+    fn lifetime(&mut self, range: Range<usize>) {
+        self.0.lifetime(range.clone());
+        self.1.lifetime(range);
+    }
+}
+
+/// The sink of [`tokenize_noting_docs`] and [`comments`].
+struct Collect<'c> {
+    tokens: Vec<Token>,
+    docs: Vec<usize>,
+    comments: Option<&'c mut Vec<Range<usize>>>,
+}
+
+impl<'c> Collect<'c> {
+    fn new(text: &str, comments: Option<&'c mut Vec<Range<usize>>>) -> Self {
+        Collect {
+            // Code has a token every 4 to 6 bytes (3.9 on the 200k-line bench corpus, 5.5 on
+            // nslint's own documented source); growing the vector from a smaller guess copied
+            // it over and over.
+            tokens: Vec::with_capacity(text.len() / 4),
+            docs: Vec::new(),
+            comments,
+        }
+    }
+}
+
+impl Sink for Collect<'_> {
+    fn token(&mut self, token: Token) {
+        self.tokens.push(token);
+    }
+
+    fn comment(&mut self, range: Range<usize>, doc: bool) {
+        if doc {
+            self.docs.push(range.start + 2);
+        }
+        if let Some(comments) = self.comments.as_deref_mut() {
+            comments.push(range);
+        }
+    }
+
+    fn literal(&mut self, _: Range<usize>) {}
+
+    fn lifetime(&mut self, _: Range<usize>) {}
+}
+
+/// The tokenizer: tells `sink` what it finds; `None` when the text ends inside a comment or
+/// literal.
+pub fn lex(text: &str, sink: &mut impl Sink) -> Option<()> {
     let bytes = text.as_bytes();
-    // Code has a token every 4 to 6 bytes (3.9 on the 200k-line bench corpus, 5.5 on nslint's
-    // own documented source); growing the vector from a smaller guess copied it over and over.
-    let mut tokens = Vec::with_capacity(text.len() / 4);
-    let mut docs = Vec::new();
     let mut at = 0;
     while at < bytes.len() {
         let byte = bytes[at];
         match byte {
             b' ' | b'\t' | b'\n' | b'\r' => at = blank_end(bytes, at + 1),
             b'/' if bytes.get(at + 1) == Some(&b'/') => {
-                if is_doc(bytes, at, b'/') {
-                    docs.push(at + 2);
-                }
                 let end = memchr_or_end(b'\n', bytes, at);
-                comment(at..end);
+                sink.comment(at..end, is_doc(bytes, at, b'/'));
                 at = end;
             }
             b'/' if bytes.get(at + 1) == Some(&b'*') => {
-                if is_doc(bytes, at, b'*') {
-                    docs.push(at + 2);
-                }
                 let end = block_comment_end(bytes, at)?;
-                comment(at..end);
+                sink.comment(at..end, is_doc(bytes, at, b'*'));
                 at = end;
             }
-            b'"' => at = quoted_end(bytes, at + 1, b'"')?,
-            b'\'' => at = quote_or_lifetime_end(text, at)?,
-            b'0'..=b'9' => at = number_end(bytes, at),
+            b'"' => {
+                let end = quoted_end(bytes, at + 1, b'"')?;
+                sink.literal(at..end);
+                at = end;
+            }
+            b'\'' => {
+                let end = quote_or_lifetime_end(text, at)?;
+                if end - at >= 3 && bytes[end - 1] == b'\'' {
+                    sink.literal(at..end);
+                } else {
+                    sink.lifetime(at..end);
+                }
+                at = end;
+            }
+            b'0'..=b'9' => {
+                let end = number_end(bytes, at);
+                sink.literal(at..end);
+                at = end;
+            }
             b'(' | b'[' | b'{' => {
-                tokens.push(token(Kind::Open(byte), at, at + 1));
+                sink.token(token(Kind::Open(byte), at, at + 1));
                 at += 1;
             }
             b')' | b']' | b'}' => {
-                tokens.push(token(Kind::Close(byte), at, at + 1));
+                sink.token(token(Kind::Close(byte), at, at + 1));
                 at += 1;
             }
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                 if matches!(byte, b'b' | b'c' | b'r')
                     && let Some(end) = prefixed_literal_end(bytes, at)
                 {
-                    at = end?;
+                    let end = end?;
+                    sink.literal(at..end);
+                    at = end;
                     continue;
                 }
                 let start = if bytes[at..].starts_with(b"r#") {
@@ -122,23 +218,23 @@ fn lex(text: &str, mut comment: impl FnMut(Range<usize>)) -> Option<(Vec<Token>,
                     at
                 };
                 let end = ident_end(text, start);
-                tokens.push(token(Kind::Ident, start, end));
+                sink.token(token(Kind::Ident, start, end));
                 at = end;
             }
             _ if byte.is_ascii() => {
-                tokens.push(token(Kind::Punct(byte), at, at + 1));
+                sink.token(token(Kind::Punct(byte), at, at + 1));
                 at += 1;
             }
             _ if is_ident_start(text, at) => {
                 let end = ident_end(text, at);
-                tokens.push(token(Kind::Ident, at, end));
+                sink.token(token(Kind::Ident, at, end));
                 at = end;
             }
             // Other non-ASCII characters (Unicode whitespace): skipped.
             _ => at += char_len(text, at),
         }
     }
-    Some((tokens, docs))
+    Some(())
 }
 
 /// Whether the comment at `at` (`//` or `/*`, its second byte `kind`) is a doc comment:

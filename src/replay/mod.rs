@@ -404,6 +404,7 @@ fn parses(path: &Path, text: &str, blanks: &[Range<usize>]) -> Option<()> {
     let blanking = Blanking {
         ranges: blanks,
         docs: &scan.docs,
+        shallow: false,
     };
     crate::parse::parse_file(&file, blanking)
         .ok()

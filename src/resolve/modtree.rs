@@ -112,6 +112,8 @@ impl Loader<'_> {
                     crate::hollow::Blanking {
                         ranges: &ranges,
                         docs: planned.docs,
+                        // The other half's bodies blanked: groups emptied, never deeper.
+                        shallow: planned.shallow,
                     },
                 )
             }
