@@ -299,6 +299,31 @@ impl<'a> Resolver<'a> {
         path: &syn::Path,
         len: usize,
     ) -> Option<String> {
+        self.resolve_keyed(module, blocks, path, len, None)
+    }
+
+    /// [`Resolver::resolve`] of a path of one segment, whose name (without `r#`) the caller
+    /// already has.
+    pub fn resolve_named(
+        &self,
+        module: ModuleId,
+        blocks: &[Scope],
+        path: &syn::Path,
+        name: &str,
+    ) -> Option<String> {
+        self.resolve_keyed(module, blocks, path, 1, Some(name))
+    }
+
+    /// [`Resolver::resolve_prefix`], with the memo's key for the path when the caller has it
+    /// ([`write_key`]'s).
+    fn resolve_keyed(
+        &self,
+        module: ModuleId,
+        blocks: &[Scope],
+        path: &syn::Path,
+        len: usize,
+        written: Option<&str>,
+    ) -> Option<String> {
         // Blocks that declare nothing do not change what a path means.
         if !blocks.iter().all(Scope::declares_nothing) {
             let blocks: Vec<&Scope> = blocks.iter().collect();
@@ -307,7 +332,10 @@ impl<'a> Resolver<'a> {
         }
         let key = {
             let mut key = self.key.borrow_mut();
-            write_key(path, len, &mut key);
+            match written {
+                Some(written) => written.clone_into(&mut key),
+                None => write_key(path, len, &mut key),
+            }
             if let Some(found) = self
                 .memo
                 .borrow()

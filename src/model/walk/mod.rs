@@ -832,6 +832,11 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             if self.is_local(&name) {
                 return None;
             }
+            if name != "Self" {
+                return self
+                    .resolver
+                    .resolve_named(self.module, &self.blocks, path, &name);
+            }
         }
         // `Self::helper` is the `impl` block's type's, as in type position.
         self.resolve_type(path)
