@@ -89,7 +89,7 @@ struct BoundFrame {
 }
 
 impl<'t> NestingBound<'t> {
-    /// The bound of `text`, to be fed its tokens ([`lexer::lex`]); with `docs_count` false,
+    /// The bound of `text`, to be fed its tokens (by `lexer::lex`); with `docs_count` false,
     /// of the text with its doc comments made plain.
     pub fn new(text: &'t str, docs_count: bool) -> Self {
         NestingBound {
