@@ -60,9 +60,7 @@ pub fn tokenize(text: &str) -> Option<Vec<Token>> {
 /// the `!` of `//!`, the `*` of `/**`, the `!` of `/*!`): a space there makes it a plain
 /// comment.
 pub fn tokenize_noting_docs(text: &str) -> Option<(Vec<Token>, Vec<usize>)> {
-    let mut collect = Collect::new(text, None);
-    lex(text, &mut collect)?;
-    Some((collect.tokens, collect.docs))
+    tokenize_noting_docs_beside(text, &mut ())
 }
 
 /// [`tokenize_noting_docs`], telling `beside` everything the tokenizer finds as well.
@@ -93,6 +91,17 @@ pub trait Sink {
     fn literal(&mut self, range: Range<usize>);
     /// A lifetime or label (`'a`).
     fn lifetime(&mut self, range: Range<usize>);
+}
+
+/// A sink that keeps nothing.
+impl Sink for () {
+    fn token(&mut self, _: Token) {}
+
+    fn comment(&mut self, _: Range<usize>, _: bool) {}
+
+    fn literal(&mut self, _: Range<usize>) {}
+
+    fn lifetime(&mut self, _: Range<usize>) {}
 }
 
 /// Two sinks told the same.

@@ -315,14 +315,14 @@ impl<'a> Resolver<'a> {
     }
 
     /// [`Resolver::resolve_prefix`], with the memo's key for the path when the caller has it
-    /// ([`write_key`]'s).
+    /// (the string [`write_key`] would make).
     fn resolve_keyed(
         &self,
         module: ModuleId,
         blocks: &[Scope],
         path: &syn::Path,
         len: usize,
-        written: Option<&str>,
+        known_key: Option<&str>,
     ) -> Option<String> {
         // Blocks that declare nothing do not change what a path means.
         if !blocks.iter().all(Scope::declares_nothing) {
@@ -332,8 +332,8 @@ impl<'a> Resolver<'a> {
         }
         let key = {
             let mut key = self.key.borrow_mut();
-            match written {
-                Some(written) => written.clone_into(&mut key),
+            match known_key {
+                Some(known) => known.clone_into(&mut key),
                 None => write_key(path, len, &mut key),
             }
             if let Some(found) = self

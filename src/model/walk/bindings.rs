@@ -37,29 +37,39 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
     }
 
-    /// The local a call event of this level kept its value in, found by the span of `call`.
-    fn bound_slot(&mut self, call: &syn::Expr) -> Option<&mut Option<String>> {
-        let call_span = self.expr_span(call);
+    /// Where the call event for the call `expr` is (see [`Self::value_call`]) among this
+    /// level's events, found by its span.
+    fn call_at(&mut self, expr: &syn::Expr) -> Option<usize> {
+        let call_span = self.expr_span(self.value_call(expr));
         self.events
             .current()
-            .iter_mut()
-            .rev()
-            .find_map(|event| match event {
-                Event::Call { span, bound_to, .. } if *span == call_span => Some(bound_to),
-                _ => None,
-            })
+            .iter()
+            .rposition(|event| matches!(event, Event::Call { span, .. } if *span == call_span))
     }
 
-    /// Keeps the value of the call `expr` is (see [`Self::value_call`]) in `name`, unless
-    /// something keeps it already; whether it did.
-    fn bind_unbound(&mut self, expr: &syn::Expr, name: &str) -> bool {
-        let call = self.value_call(expr);
-        match self.bound_slot(call) {
-            Some(slot @ None) => {
-                *slot = Some(name.to_owned());
-                true
-            }
-            _ => false,
+    /// [`Self::call_at`], when nothing keeps the call's value yet.
+    fn unbound_call_at(&mut self, expr: &syn::Expr) -> Option<usize> {
+        let at = self.call_at(expr)?;
+        matches!(
+            self.events.current()[at],
+            Event::Call { bound_to: None, .. }
+        )
+        .then_some(at)
+    }
+
+    /// Keeps the value of the call event at `at` of this level in the local `name`.
+    fn bind_call(&mut self, at: usize, name: &str) {
+        if let Some(Event::Call { bound_to, .. }) = self.events.current().get_mut(at) {
+            *bound_to = Some(name.to_owned());
+        }
+    }
+
+    /// The arms of the branch made by the `if` or `match` whose token is at `token`, when it is
+    /// the last event of this level, as its walk left it.
+    fn last_branch(&mut self, token: &Span) -> Option<&mut Vec<Vec<Event>>> {
+        match self.events.current().last_mut() {
+            Some(Event::Branch { span, arms, .. }) if span == token => Some(arms),
+            _ => None,
         }
     }
 
@@ -76,9 +86,8 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             }
             syn::Expr::If(i) => self.bind_branch_values(name, init, i.if_token.span),
             _ => {
-                let call = self.value_call(init);
-                if let Some(slot) = self.bound_slot(call) {
-                    *slot = Some(name.to_owned());
+                if let Some(at) = self.call_at(init) {
+                    self.bind_call(at, name);
                 }
             }
         }
@@ -86,22 +95,18 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     /// `let guard = if let Some(path) = path { Some(enter(path)?) } else { None }`: the call
     /// an arm's value is (itself or wrapped in `Some` or `Ok`) gives its value to `name` on
-    /// that arm's path. `branch` is the `if` or `match` token: its branch is the last event
-    /// of this level, as its walk left it.
-    fn bind_branch_values(&mut self, name: &str, init: &syn::Expr, branch: proc_macro2::Span) {
+    /// that arm's path. `token` is the `if` or `match` token.
+    fn bind_branch_values(&mut self, name: &str, init: &syn::Expr, token: proc_macro2::Span) {
         let mut values = Vec::new();
         branch_values(init, &mut values);
         let spans: Vec<_> = values
             .into_iter()
             .map(|value| self.expr_span(self.value_call(unwrapped(value))))
             .collect();
-        let branch_span = self.span(branch);
-        let Some(Event::Branch { span, arms, .. }) = self.events.current().last_mut() else {
+        let token = self.span(token);
+        let Some(arms) = self.last_branch(&token) else {
             return;
         };
-        if *span != branch_span {
-            return;
-        }
         for call_span in &spans {
             if let Some(slot @ None) = call_in_arms(arms, call_span) {
                 *slot = Some(name.to_owned());
@@ -110,8 +115,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     }
 
     /// `let guard = match enter(..) { Ok(g) => g, Err(e) => return Err(e) }`: the arms that
-    /// hand on their binding give the call's value to `name`; the others have none. The
-    /// `match` is the last event of this level, as its walk left it.
+    /// hand on their binding give the call's value to `name`; the others have none.
     fn bind_let_match(&mut self, name: &str, m: &syn::ExprMatch) -> bool {
         let handing_on: Vec<usize> = (0..m.arms.len())
             .filter(|&i| {
@@ -120,20 +124,17 @@ impl<'a, 'ast> Walker<'a, 'ast> {
                     && payload_binding(&arm.pat).is_some_and(|b| is_just(&arm.body, &b))
             })
             .collect();
-        let branch_span = self.span(m.match_token.span);
-        let is_this_match = matches!(
-            self.events.current().last(),
-            Some(Event::Branch { span, .. }) if *span == branch_span
-        );
-        if handing_on.is_empty() || !is_this_match || !self.bind_unbound(&m.expr, name) {
+        let token = self.span(m.match_token.span);
+        if handing_on.is_empty() || self.last_branch(&token).is_none() {
             return false;
         }
-        if let Some(Event::Branch { arms, .. }) = self.events.current().last_mut() {
-            for (i, events) in arms.iter_mut().enumerate() {
-                if !handing_on.contains(&i) {
-                    events.insert(0, drop_of(name));
-                }
-            }
+        let Some(at) = self.unbound_call_at(&m.expr) else {
+            return false;
+        };
+        self.bind_call(at, name);
+        if let Some(arms) = self.last_branch(&token) {
+            let arms = arms.iter_mut().enumerate();
+            keep_in_arms(arms.map(|(i, a)| (a, handing_on.contains(&i))), name, false);
         }
         true
     }
@@ -156,19 +157,19 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         let Some((_, name)) = holders.first() else {
             return;
         };
-        let name = name.clone();
-        if holders.iter().any(|(_, other)| *other != name) || !self.bind_unbound(&m.expr, &name) {
+        if holders.iter().any(|(_, other)| other != name) {
             return;
         }
-        for (i, events) in arms.iter_mut().enumerate() {
-            if holders.iter().any(|(holder, _)| *holder == i) {
-                events.push(Event::EndScope {
-                    names: vec![name.clone()],
-                });
-            } else {
-                events.insert(0, drop_of(&name));
-            }
-        }
+        let Some(at) = self.unbound_call_at(&m.expr) else {
+            return;
+        };
+        self.bind_call(at, name);
+        let holds = |i: usize| holders.iter().any(|(holder, _)| *holder == i);
+        keep_in_arms(
+            arms.iter_mut().enumerate().map(|(i, a)| (a, holds(i))),
+            name,
+            true,
+        );
     }
 
     /// `if let Ok(guard) = enter(..) { .. } else { .. }`: the call's value lives in the
@@ -189,16 +190,14 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             expr.then_branch.stmts.as_slice(),
             [syn::Stmt::Expr(tail, None)] if is_just(tail, &name)
         );
-        if hands_on
-            || !arm_succeeded(&test.expr, &test.pat, &[])
-            || !self.bind_unbound(&test.expr, &name)
-        {
+        if hands_on || !arm_succeeded(&test.expr, &test.pat, &[]) {
             return;
         }
-        then_events.push(Event::EndScope {
-            names: vec![name.clone()],
-        });
-        else_events.insert(0, drop_of(&name));
+        let Some(at) = self.unbound_call_at(&test.expr) else {
+            return;
+        };
+        self.bind_call(at, &name);
+        keep_in_arms([(then_events, true), (else_events, false)], &name, true);
     }
 
     /// `let Ok(guard) = enter(..) else { .. };`: the call's value lives in the binding, which
@@ -210,18 +209,27 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         init: &syn::Expr,
         failure: &mut Vec<Event>,
     ) {
-        if let Some(name) = payload_binding(pat)
-            && self.bind_unbound(init, &name)
-        {
-            failure.insert(0, drop_of(&name));
+        let Some(name) = payload_binding(pat) else {
+            return;
+        };
+        if let Some(at) = self.unbound_call_at(init) {
+            self.bind_call(at, &name);
+            keep_in_arms([(failure, false)], &name, false);
         }
     }
 
-    /// Notes that a loop (labelled `label`) starts, outside of which `outside` locals were
-    /// declared.
-    pub(super) fn enter_loop(&mut self, label: Option<&syn::Label>, outside: usize) {
+    /// Walks the body of a loop (labelled `label`), outside of which `outside` locals were
+    /// declared: what a `break` or `continue` in it leaves ([`Self::leave_loop`]).
+    pub(super) fn visit_loop_body(
+        &mut self,
+        label: Option<&syn::Label>,
+        outside: usize,
+        body: &'ast syn::Block,
+    ) {
         let label = label.map(|l| ident_name(&l.name.ident));
         self.loops.push((label, outside));
+        self.visit_block(body);
+        self.loops.pop();
     }
 
     /// `break` or `continue` (to the loop labelled `label`, else the innermost): the locals
@@ -288,10 +296,7 @@ fn unwrapped(expr: &syn::Expr) -> &syn::Expr {
 
 /// Where a call event (at `call`) inside the arms of a branch keeps its value, looking into
 /// the branches nested in them.
-fn call_in_arms<'e>(
-    arms: &'e mut [Vec<Event>],
-    call: &crate::diagnostic::Span,
-) -> Option<&'e mut Option<String>> {
+fn call_in_arms<'e>(arms: &'e mut [Vec<Event>], call: &Span) -> Option<&'e mut Option<String>> {
     arms.iter_mut().flatten().find_map(|event| match event {
         Event::Call { span, bound_to, .. } if span == call => Some(bound_to),
         Event::Branch { arms, .. } => call_in_arms(arms, call),
@@ -299,9 +304,26 @@ fn call_in_arms<'e>(
     })
 }
 
-/// The event that ends the life of the value kept in `name` on a path.
-fn drop_of(name: &str) -> Event {
-    Event::Drop {
-        name: name.to_owned(),
+/// Marks where the value kept in `name` lives on each arm of a branch, given with whether it
+/// holds the value: on an arm that does, to the arm's end when `to_arm_end` (the arm's
+/// binding keeps it; else the binding outlives the branch); on the others, nowhere.
+fn keep_in_arms<'v>(
+    arms: impl IntoIterator<Item = (&'v mut Vec<Event>, bool)>,
+    name: &str,
+    to_arm_end: bool,
+) {
+    for (events, holds) in arms {
+        if !holds {
+            events.insert(
+                0,
+                Event::Drop {
+                    name: name.to_owned(),
+                },
+            );
+        } else if to_arm_end {
+            events.push(Event::EndScope {
+                names: vec![name.to_owned()],
+            });
+        }
     }
 }

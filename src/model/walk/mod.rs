@@ -832,6 +832,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             if self.is_local(&name) {
                 return None;
             }
+            // A lone `Self` is the `impl` block's type (below).
             if name != "Self" {
                 return self
                     .resolver

@@ -485,9 +485,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         let saved = self.locals.len();
         self.visit_expr(&expr.cond);
         self.bind_let_patterns(&expr.cond);
-        self.enter_loop(expr.label.as_ref(), saved);
-        self.visit_block(&expr.body);
-        self.loops.pop();
+        self.visit_loop_body(expr.label.as_ref(), saved, &expr.body);
         self.locals.truncate(saved);
         let body = self.events.close();
         self.events.emit(Event::Loop {
@@ -501,9 +499,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         self.events.open();
         let saved = self.locals.len();
         self.bind_pattern(&expr.pat, None);
-        self.enter_loop(expr.label.as_ref(), saved);
-        self.visit_block(&expr.body);
-        self.loops.pop();
+        self.visit_loop_body(expr.label.as_ref(), saved, &expr.body);
         self.locals.truncate(saved);
         let body = self.events.close();
         self.events.emit(Event::Loop {
@@ -514,9 +510,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
         self.events.open();
-        self.enter_loop(expr.label.as_ref(), self.locals.len());
-        self.visit_block(&expr.body);
-        self.loops.pop();
+        self.visit_loop_body(expr.label.as_ref(), self.locals.len(), &expr.body);
         let body = self.events.close();
         self.events.emit(Event::Loop {
             body,
