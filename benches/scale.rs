@@ -138,7 +138,8 @@ impl Options {
 }
 
 /// The same allocator as `cargo-nslint`, so the parse floor and nslint pay the same for syn's
-/// allocations (the system allocator made the floor about 1.7 times slower).
+/// allocations (the system allocator made the floor about 1.7 times slower); the floor child
+/// keeps out of huge pages as `cargo-nslint` does (`nslint::pages`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -301,6 +302,8 @@ fn parse_floor_in_child(dir: &Path, runs: usize) -> (Duration, usize) {
 /// read beforehand, `runs` times; prints the median in nanoseconds and the number of files
 /// that did not parse.
 fn parse_floor_here(dir: &Path, runs: usize) {
+    // Paged as `cargo-nslint` pages its memory, for the same reason as the allocator.
+    nslint::pages::without_huge_pages();
     let texts: Vec<(PathBuf, String)> = rust_files(dir)
         .into_iter()
         .map(|p| {

@@ -17,6 +17,7 @@ pub mod hash;
 pub mod hollow;
 pub mod model;
 pub mod nesting;
+pub mod pages;
 pub mod parse;
 pub mod prescan;
 pub mod registry;

@@ -17,5 +17,6 @@ fn main() -> std::process::ExitCode {
     // the 1M-line corpus over its 300 MiB target (benches/README.md).
     // SAFETY: sets a plain integer option; mimalloc reads it when it next purges.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 100) };
+    nslint::pages::without_huge_pages();
     nslint::cli::main()
 }
