@@ -675,6 +675,13 @@ impl Catalog {
             .map(|b| b.returns.as_deref().unwrap_or(&b.type_path))
     }
 
+    /// Whether some approved scope is a method named `method`, of whatever type.
+    pub fn has_scope_method(&self, method: &str) -> bool {
+        self.scopes
+            .iter()
+            .any(|s| s.receiver.is_some() && s.method.as_deref() == Some(method))
+    }
+
     /// The approved scope a method call on a receiver of type `receiver` is.
     pub fn scope_method(&self, receiver: &str, method: &str) -> Option<&Scope> {
         self.scopes.iter().find(|s| {

@@ -135,22 +135,25 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         call: &syn::ExprMethodCall,
     ) -> Option<(usize, ThreadContext)> {
         let method = call.method.to_string();
-        let receiver_type = match self.type_of(&call.receiver) {
+        // Typed only when a scope, context API or forwarder of that name could match: most
+        // method calls meet none.
+        let receiver_type = LazyCell::new(|| match self.type_of(&call.receiver) {
             Some(TypeRef::Named(receiver)) => Some(receiver),
             _ => None,
-        };
-        if let Some(receiver) = &receiver_type
+        });
+        if self.catalog.has_scope_method(&method)
+            && let Some(receiver) = &*receiver_type
             && let Some(scope) = self.catalog.scope_method(receiver, &method)
         {
             return Some((scope.arg, ThreadContext::Scope(scope.kind)));
         }
-        let blocks: Vec<&Scope> = self.blocks.iter().collect();
         self.catalog
             .contexts
             .iter()
             .filter(|c| c.method.as_deref() == Some(method.as_str()))
             .find(|c| {
                 if let Some(t) = &c.trait_path {
+                    let blocks: Vec<&Scope> = self.blocks.iter().collect();
                     return self.resolver.trait_in_scope(self.module, &blocks, t);
                 }
                 if let Some(root) = &c.receiver_root {
@@ -167,10 +170,22 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             })
             .map(|c| (c.arg, ThreadContext::from(c.context)))
             .or_else(|| {
+                if !self.forwards_a_method_named(&method) {
+                    return None;
+                }
                 let receiver = receiver_type.as_ref()?;
                 let forwarded = self.forwarders.get(&format!("{receiver}::{method}"))?;
                 forwarded.first().copied()
             })
+    }
+
+    /// Whether some forwarder of the crate is a method `method` (its path ends in
+    /// `::method`).
+    fn forwards_a_method_named(&self, method: &str) -> bool {
+        self.forwarders.keys().any(|path| {
+            path.strip_suffix(method)
+                .is_some_and(|rest| rest.ends_with("::"))
+        })
     }
 
     /// The canonical function a method chain starts from (`Builder::new().name(..)`), through

@@ -403,11 +403,11 @@ impl<'a, 'ast> Walker<'a, 'ast> {
     /// thread pool, a parallel iterator).
     pub(super) fn method_escape(&self, call: &syn::ExprMethodCall) -> Option<&'a str> {
         let method = ident_name(&call.method);
-        let receiver = match self.type_of(&call.receiver) {
+        // Typed only for an escape of that name: most method calls have none.
+        let receiver = LazyCell::new(|| match self.type_of(&call.receiver) {
             Some(TypeRef::Named(ty)) => Some(ty),
             _ => None,
-        };
-        let blocks: Vec<&Scope> = self.blocks.iter().collect();
+        });
         let catalog = self.catalog;
         catalog
             .escapes
@@ -415,7 +415,10 @@ impl<'a, 'ast> Walker<'a, 'ast> {
             .filter(|e| e.method.as_deref() == Some(method.as_str()))
             .find(|e| match (&e.receiver, &e.trait_path) {
                 (Some(r), _) => receiver.as_deref() == Some(r.as_str()),
-                (None, Some(t)) => self.resolver.trait_in_scope(self.module, &blocks, t),
+                (None, Some(t)) => {
+                    let blocks: Vec<&Scope> = self.blocks.iter().collect();
+                    self.resolver.trait_in_scope(self.module, &blocks, t)
+                }
                 (None, None) => false,
             })
             .map(|e| e.what.as_str())

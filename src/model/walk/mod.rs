@@ -23,6 +23,7 @@ use crate::diagnostic::Span;
 use crate::parse::{ident_name, range_between};
 use crate::resolve::{ModuleId, Resolver, Scope};
 use crate::source::{FileId, SourceDb, SourceFile};
+use std::cell::LazyCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
