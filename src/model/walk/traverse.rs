@@ -697,13 +697,14 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             Some((tokens, _)) => parse_macro_body(&quote::quote!({ #tokens })),
             None => parse_macro_body(&mac.tokens),
         };
-        let (first, last) = (mac.path.span(), mac.delimiter.span().close());
-        let site = self.span_between((first, last));
         let mut inner = self.macro_walker();
         if let Some((_, definition)) = expanded.as_ref() {
             inner.expansion = Some(match inner.expansion.take() {
                 Some(outer) => outer.nested(name.clone(), *definition),
-                None => Expansion::new(site, name.clone(), *definition),
+                None => {
+                    let site = inner.span_between((mac.path.span(), mac.delimiter.span().close()));
+                    Expansion::new(site, name.clone(), *definition)
+                }
             });
         }
         match &body {
