@@ -386,12 +386,9 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
     if let Some(replay) = &replay {
         let needles = crate::prescan::Needles::new(&catalog, &config.catalog);
         let replayed = timings::time(Stage::Report, || replay.replay(&workspace, &needles));
-        if let Some(replayed) = replayed {
+        if let Some(mut replayed) = replayed {
             let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(&replayed.output)
-                .and_then(|()| stdout.flush())
-            {
+            match std::io::copy(&mut replayed.output, &mut stdout).and_then(|_| stdout.flush()) {
                 Ok(()) => {}
                 Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
                 Err(error) => return fail(&format!("couldn't write the output: {error}")),

@@ -17,7 +17,7 @@ use crate::analysis::{Analysis, Read, TargetRef};
 use crate::cache::Cache;
 use crate::diagnostic::Diagnostic;
 use crate::discover::Workspace;
-use crate::hash::{content_hash, fnv1a64};
+use crate::hash::{ContentHasher, content_hash, fnv1a64};
 use crate::hollow::{Blanking, Vocabulary};
 use crate::prescan::{self, Needles};
 use crate::source::{FileId, SourceFile, without_bom};
@@ -94,8 +94,9 @@ pub struct Replay {
 /// What a replay printed and how it ends.
 #[derive(Debug)]
 pub struct Replayed {
-    /// The output, as a full run would print it.
-    pub output: Vec<u8>,
+    /// The output, as a full run would print it: a side file of the cache, open at its start
+    /// (it stays readable when another run removes it).
+    pub output: std::fs::File,
     /// Whether a diagnostic is an error.
     pub has_errors: bool,
 }
@@ -151,23 +152,10 @@ impl Replay {
             let line = self.render(&diagnostic, &record.files, &edited, workspace, first)?;
             rendered.insert(index, line);
         }
-        let output = std::fs::read(self.dir.join(&record.output)).ok()?;
-        if content_hash(&output) != record.output_hash {
+        let mut recorded = std::fs::File::open(self.dir.join(&record.output)).ok()?;
+        let recorded_len = recorded.metadata().ok()?.len();
+        if record::hash_from_start(&mut recorded)? != record.output_hash {
             return None;
-        }
-        let mut out = Vec::with_capacity(output.len());
-        for index in 0..record.diagnostics.len() {
-            let start = out.len() as u64;
-            match rendered.get(&index) {
-                Some(line) => out.extend_from_slice(line.as_bytes()),
-                None => {
-                    let line = record.diagnostics.line(index);
-                    let line = usize::try_from(line.start).ok()?..usize::try_from(line.end).ok()?;
-                    out.extend_from_slice(output.get(line)?);
-                }
-            }
-            record.diagnostics.set_line(index, start..out.len() as u64);
-            out.push(b'\n');
         }
         for edit in &edits {
             let file = &mut record.files[edit.file];
@@ -180,13 +168,76 @@ impl Replay {
         }
         crate::timings::add(crate::timings::Count::FilesReplayed, edits.len());
         let has_errors = record.has_errors;
-        if restamped || !edits.is_empty() {
-            self.store(record, &[&out]);
-        }
-        Some(Replayed {
-            has_errors,
-            output: out,
-        })
+        let unchanged = rendered.is_empty() && record.diagnostics.fill(recorded_len);
+        let output = if unchanged && !restamped && edits.is_empty() {
+            recorded
+        } else {
+            let (name, hash, output) = self.rewrite_output(&mut record, &rendered, recorded)?;
+            self.store_record(record, name, hash);
+            output
+        };
+        Some(Replayed { has_errors, output })
+    }
+
+    /// Writes this replay's output to a new side file, each diagnostic on its line: from
+    /// `rendered`, or else as `recorded` (the recorded output, read from its start) has it;
+    /// notes where each line now is. Returns the file's name and
+    /// [`content_hash`], and the file, open at its start (it stays readable when a later run
+    /// removes it). The output is streamed: a replay of a large run holds none of it.
+    fn rewrite_output(
+        &self,
+        record: &mut Record,
+        rendered: &BTreeMap<usize, String>,
+        recorded: std::fs::File,
+    ) -> Option<(String, u64, std::fs::File)> {
+        use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+        let name = record::side_name("output");
+        let path = self.dir.join(&name);
+        let mut output = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .ok()?;
+        let write = || -> Option<u64> {
+            let mut reader = BufReader::new(recorded);
+            let mut writer = BufWriter::new(&output);
+            let mut hasher = ContentHasher::default();
+            let (mut read_to, mut at) = (0u64, 0u64);
+            let mut kept = Vec::new();
+            for index in 0..record.diagnostics.len() {
+                let line = match rendered.get(&index) {
+                    Some(line) => line.as_bytes(),
+                    None => {
+                        let range = record.diagnostics.line(index);
+                        if range.start != read_to {
+                            reader.seek(SeekFrom::Start(range.start)).ok()?;
+                        }
+                        kept.resize(
+                            usize::try_from(range.end.checked_sub(range.start)?).ok()?,
+                            0,
+                        );
+                        reader.read_exact(&mut kept).ok()?;
+                        read_to = range.end;
+                        kept.as_slice()
+                    }
+                };
+                for piece in [line, b"\n"] {
+                    writer.write_all(piece).ok()?;
+                    hasher.write(piece);
+                }
+                let end = at + line.len() as u64;
+                record.diagnostics.set_line(index, at..end);
+                at = end + 1;
+            }
+            writer.flush().ok()?;
+            Some(hasher.finish())
+        };
+        let Some(hash) = write().filter(|_| output.seek(SeekFrom::Start(0)).is_ok()) else {
+            let _ = std::fs::remove_file(&path);
+            return None;
+        };
+        Some((name, hash, output))
     }
 
     /// The edited files, checked: `None` when something changed that a replay cannot vouch
@@ -351,11 +402,17 @@ impl Replay {
 
     /// Writes `output` to a new side file and the record naming it, then removes side files
     /// no record names.
-    fn store<T: AsRef<[u8]>>(&self, mut record: Record, output: &[T]) {
+    fn store<T: AsRef<[u8]>>(&self, record: Record, output: &[T]) {
         let name = record::side_name("output");
         let Some(hash) = record::write_pieces(&self.dir.join(&name), output) else {
             return;
         };
+        self.store_record(record, name, hash);
+    }
+
+    /// Writes the record naming the side file `name` as its output, whose
+    /// [`content_hash`] is `hash`, then removes side files no record names.
+    fn store_record(&self, mut record: Record, name: String, hash: u64) {
         record.output = name;
         record.output_hash = hash;
         self.cache().store(KEY, Vec::new(), &record);

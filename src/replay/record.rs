@@ -199,6 +199,19 @@ impl Diagnostics {
     pub fn set_line(&mut self, index: usize, line: Range<u64>) {
         self.entries[index].line = line;
     }
+
+    /// Whether the lines, each followed by a line break, make up an output of `len` bytes
+    /// from its start to its end, in order.
+    pub fn fill(&self, len: u64) -> bool {
+        let mut at = 0;
+        for entry in &self.entries {
+            if entry.line.start != at || entry.line.end < at {
+                return false;
+            }
+            at = entry.line.end + 1;
+        }
+        at == len
+    }
 }
 
 /// Everything a replay reads.
@@ -259,6 +272,25 @@ pub fn write_pieces<T: AsRef<[u8]>>(path: &Path, pieces: &[T]) -> Option<u64> {
         file.write_all(piece.as_ref()).ok()?;
         hasher.write(piece.as_ref());
     }
+    Some(hasher.finish())
+}
+
+/// The [`content_hash`](crate::hash::content_hash) of what `file` holds from its start, read
+/// a piece at a time; leaves the file at its start again.
+pub fn hash_from_start(file: &mut std::fs::File) -> Option<u64> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(0)).ok()?;
+    let mut hasher = crate::hash::ContentHasher::default();
+    let mut piece = vec![0; 1 << 16];
+    loop {
+        match file.read(&mut piece) {
+            Ok(0) => break,
+            Ok(read) => hasher.write(&piece[..read]),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    file.seek(SeekFrom::Start(0)).ok()?;
     Some(hasher.finish())
 }
 
