@@ -329,3 +329,52 @@ pub fn remove_stale(dir: &Path, keep: &[&str]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Diagnostics without spans whose output lines are `lines`.
+    fn on_lines(lines: &[Range<u64>]) -> Diagnostics {
+        let found: Vec<Diagnostic> = lines
+            .iter()
+            .map(|_| Diagnostic::input(Level::Warn, "a file could not be read", None))
+            .collect();
+        Diagnostics::new(&found, lines.to_vec(), Some).expect("nothing to map")
+    }
+
+    #[test]
+    fn lines_fill_an_output_only_end_to_end_from_its_start_to_its_end() {
+        // "ab\ncde\n": 7 bytes.
+        assert!(on_lines(&[0..2, 3..6]).fill(7));
+        assert!(on_lines(&[]).fill(0));
+        assert!(
+            !on_lines(&[0..2, 3..6]).fill(8),
+            "a byte after the last line"
+        );
+        assert!(!on_lines(&[0..2, 4..6]).fill(7), "a gap between lines");
+        assert!(
+            !on_lines(&[1..2, 3..6]).fill(7),
+            "a byte before the first line"
+        );
+        assert!(!on_lines(&[3..6, 0..2]).fill(7), "lines out of order");
+    }
+
+    #[test]
+    fn a_file_hashes_as_its_bytes_and_is_left_at_its_start() {
+        use std::io::{Read, Seek, SeekFrom};
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("output");
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).expect("written");
+        let mut file = std::fs::File::open(&path).expect("opened");
+        file.seek(SeekFrom::Start(1234)).expect("moved");
+        assert_eq!(
+            hash_from_start(&mut file),
+            Some(crate::hash::content_hash(&bytes))
+        );
+        let mut again = Vec::new();
+        file.read_to_end(&mut again).expect("read");
+        assert_eq!(again, bytes, "read again from the start");
+    }
+}
