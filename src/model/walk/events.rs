@@ -258,16 +258,9 @@ impl<'a, 'ast> Walker<'a, 'ast> {
 
     /// Records a path in value position that may name one of the crate's functions or tables
     /// of them (`.map(parse_line)`, `for case in CASES`): where the value goes, they may run.
-    pub(super) fn note_reference(&mut self, expr: &syn::ExprPath) {
-        if expr.qself.is_some() {
-            return;
-        }
-        if let Some(ident) = expr.path.get_ident()
-            && self.is_local(&ident_name(ident))
-        {
-            return;
-        }
-        let Some(canonical) = self.resolve(&expr.path) else {
+    /// `canonical` is what the path resolves to (nothing for a local).
+    pub(super) fn note_reference(&mut self, expr: &syn::ExprPath, canonical: Option<&str>) {
+        let Some(canonical) = canonical else {
             return;
         };
         // Only the crate's own items: a table or callback of another crate is rare, and every
@@ -278,7 +271,7 @@ impl<'a, 'ast> Walker<'a, 'ast> {
         }
         let span = self.span_between(ends::expr_ends_of_path(expr));
         self.events.emit(Event::Reference {
-            callee: Callee::Path(canonical),
+            callee: Callee::Path(canonical.to_owned()),
             span,
         });
     }

@@ -524,12 +524,16 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         {
             self.note_outer_handle(floor, &ident_name(ident), expr);
         }
-        if !self.not_values.remove(&address(expr)) {
-            self.note_reference(expr);
+        let is_value = !self.not_values.remove(&address(expr));
+        // Resolved once for both uses below (`resolve` names no local).
+        let resolved = ((is_value && expr.qself.is_none()) || !self.facts.uses_scopes)
+            .then(|| self.resolve(&expr.path))
+            .flatten();
+        if is_value && expr.qself.is_none() {
+            self.note_reference(expr, resolved.as_deref());
         }
         if !self.facts.uses_scopes
-            && let Some(path) = self.resolve(&expr.path)
-            && let Some(first) = path.split("::").next()
+            && let Some(first) = resolved.as_deref().and_then(|p| p.split("::").next())
         {
             self.facts.uses_scopes = self.scope_crates.contains(first);
         }
