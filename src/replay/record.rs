@@ -281,7 +281,7 @@ pub fn hash_from_start(file: &mut std::fs::File) -> Option<u64> {
     use std::io::{Read, Seek, SeekFrom};
     file.seek(SeekFrom::Start(0)).ok()?;
     let mut hasher = crate::hash::ContentHasher::default();
-    let mut piece = vec![0; 1 << 16];
+    let mut piece = vec![0; 1 << 20];
     loop {
         match file.read(&mut piece) {
             Ok(0) => break,
