@@ -91,10 +91,6 @@ pub struct Replay {
     ansi: bool,
 }
 
-/// The buffer a replay streams its output through (the default 8 KiB took thousands of
-/// system calls for the 55 MB output of the bench's 1M-line corpus).
-const STREAM_BUFFER: usize = 1 << 20;
-
 /// What a replay printed and how it ends.
 #[derive(Debug)]
 pub struct Replayed {
@@ -194,7 +190,7 @@ impl Replay {
         rendered: &BTreeMap<usize, String>,
         recorded: std::fs::File,
     ) -> Option<(String, u64, std::fs::File)> {
-        use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+        use std::io::{Seek, SeekFrom};
         let name = record::side_name("output");
         let path = self.dir.join(&name);
         let mut output = std::fs::OpenOptions::new()
@@ -203,46 +199,13 @@ impl Replay {
             .create_new(true)
             .open(&path)
             .ok()?;
-        let write = || -> Option<u64> {
-            let mut reader = BufReader::with_capacity(STREAM_BUFFER, recorded);
-            let mut writer = BufWriter::with_capacity(STREAM_BUFFER, &output);
-            let mut hasher = ContentHasher::default();
-            let (mut read_to, mut at) = (0u64, 0u64);
-            let mut kept = Vec::new();
-            for index in 0..record.diagnostics.len() {
-                let line = match rendered.get(&index) {
-                    Some(line) => line.as_bytes(),
-                    None => {
-                        let range = record.diagnostics.line(index);
-                        // Past the line break before it: within the buffer, which stays.
-                        let ahead =
-                            i64::try_from(range.start).ok()? - i64::try_from(read_to).ok()?;
-                        reader.seek_relative(ahead).ok()?;
-                        kept.resize(
-                            usize::try_from(range.end.checked_sub(range.start)?).ok()?,
-                            0,
-                        );
-                        reader.read_exact(&mut kept).ok()?;
-                        read_to = range.end;
-                        kept.as_slice()
-                    }
-                };
-                for piece in [line, b"\n"] {
-                    writer.write_all(piece).ok()?;
-                    hasher.write(piece);
-                }
-                let end = at + line.len() as u64;
-                record.diagnostics.set_line(index, at..end);
-                at = end + 1;
+        match stream_lines(record, rendered, recorded, &output) {
+            Some(hash) if output.seek(SeekFrom::Start(0)).is_ok() => Some((name, hash, output)),
+            _ => {
+                let _ = std::fs::remove_file(&path);
+                None
             }
-            writer.flush().ok()?;
-            Some(hasher.finish())
-        };
-        let Some(hash) = write().filter(|_| output.seek(SeekFrom::Start(0)).is_ok()) else {
-            let _ = std::fs::remove_file(&path);
-            return None;
-        };
-        Some((name, hash, output))
+        }
     }
 
     /// The edited files, checked: `None` when something changed that a replay cannot vouch
@@ -423,6 +386,49 @@ impl Replay {
         self.cache().store(KEY, Vec::new(), &record);
         record::remove_stale(&self.dir, &[&record.output, &record.texts]);
     }
+}
+
+/// Writes `record`'s diagnostics to `output`, a line each, from `rendered` or else from
+/// `recorded`, and notes where each line now is; returns the [`content_hash`] of what it wrote.
+fn stream_lines(
+    record: &mut Record,
+    rendered: &BTreeMap<usize, String>,
+    recorded: std::fs::File,
+    output: &std::fs::File,
+) -> Option<u64> {
+    use std::io::{BufReader, BufWriter, Read, Write};
+    let mut reader = BufReader::with_capacity(record::STREAM_BUFFER, recorded);
+    let mut writer = BufWriter::with_capacity(record::STREAM_BUFFER, output);
+    let mut hasher = ContentHasher::default();
+    let (mut read_to, mut at) = (0u64, 0u64);
+    let mut kept = Vec::new();
+    for index in 0..record.diagnostics.len() {
+        let line = match rendered.get(&index) {
+            Some(line) => line.as_bytes(),
+            None => {
+                let range = record.diagnostics.line(index);
+                // Past the line break before it: within the buffer, which stays.
+                let ahead = i64::try_from(range.start).ok()? - i64::try_from(read_to).ok()?;
+                reader.seek_relative(ahead).ok()?;
+                kept.resize(
+                    usize::try_from(range.end.checked_sub(range.start)?).ok()?,
+                    0,
+                );
+                reader.read_exact(&mut kept).ok()?;
+                read_to = range.end;
+                kept.as_slice()
+            }
+        };
+        for piece in [line, b"\n"] {
+            writer.write_all(piece).ok()?;
+            hasher.write(piece);
+        }
+        let end = at + line.len() as u64;
+        record.diagnostics.set_line(index, at..end);
+        at = end + 1;
+    }
+    writer.flush().ok()?;
+    Some(hasher.finish())
 }
 
 /// An edited file and its inert edit.

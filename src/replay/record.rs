@@ -275,13 +275,19 @@ pub fn write_pieces<T: AsRef<[u8]>>(path: &Path, pieces: &[T]) -> Option<u64> {
     Some(hasher.finish())
 }
 
+/// The buffer a replay reads and writes its output through: 1 MiB, against std's 8 KiB (the
+/// 1M-line bench corpus has 55 MB of output). Measured together with stepping over line breaks
+/// inside the buffer (`8c2b4ae`), not apart: a replayed edit of that corpus went from
+/// 0.19-0.23 s to 0.14-0.18 s.
+pub const STREAM_BUFFER: usize = 1 << 20;
+
 /// The [`content_hash`](crate::hash::content_hash) of what `file` holds from its start, read
 /// a piece at a time; leaves the file at its start again.
 pub fn hash_from_start(file: &mut std::fs::File) -> Option<u64> {
     use std::io::{Read, Seek, SeekFrom};
     file.seek(SeekFrom::Start(0)).ok()?;
     let mut hasher = crate::hash::ContentHasher::default();
-    let mut piece = vec![0; 1 << 20];
+    let mut piece = vec![0; STREAM_BUFFER];
     loop {
         match file.read(&mut piece) {
             Ok(0) => break,

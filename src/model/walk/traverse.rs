@@ -524,12 +524,12 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
         {
             self.note_outer_handle(floor, &ident_name(ident), expr);
         }
-        let is_value = !self.not_values.remove(&address(expr));
+        let references = !self.not_values.remove(&address(expr)) && expr.qself.is_none();
         // Resolved once for both uses below (`resolve` names no local).
-        let resolved = ((is_value && expr.qself.is_none()) || !self.facts.uses_scopes)
+        let resolved = (references || !self.facts.uses_scopes)
             .then(|| self.resolve(&expr.path))
             .flatten();
-        if is_value && expr.qself.is_none() {
+        if references {
             self.note_reference(expr, resolved.as_deref());
         }
         if !self.facts.uses_scopes
@@ -706,6 +706,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
             inner.expansion = Some(match inner.expansion.take() {
                 Some(outer) => outer.nested(name.clone(), *definition),
                 None => {
+                    // `inner` measures as `self` does: neither is inside an expansion.
                     let site = inner.span_between((mac.path.span(), mac.delimiter.span().close()));
                     Expansion::new(site, name.clone(), *definition)
                 }
