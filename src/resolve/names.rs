@@ -102,12 +102,13 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// Whether the scope brings no name in (most blocks).
-    fn declares_nothing(&self) -> bool {
-        self.items.is_empty()
-            && self.imports.is_empty()
-            && self.globs.is_empty()
-            && self.extern_crates.is_empty()
+    /// Whether the scope may bring `name` in: it declares or imports it, or has a glob import,
+    /// which may.
+    fn may_name(&self, name: &str) -> bool {
+        !self.globs.is_empty()
+            || self.items.contains_key(name)
+            || self.imports.contains_key(name)
+            || self.extern_crates.contains_key(name)
     }
 
     /// Collects the names declared by `items`; item canonical paths start with `prefix`.
@@ -324,17 +325,20 @@ impl<'a> Resolver<'a> {
         len: usize,
         known_key: Option<&str>,
     ) -> Option<String> {
-        // Blocks that declare nothing do not change what a path means.
-        if !blocks.iter().all(Scope::declares_nothing) {
-            let blocks: Vec<&Scope> = blocks.iter().collect();
-            let written = WrittenPath::from_syn_prefix(path, len);
-            return self.resolve_afresh(module, &blocks, &written);
-        }
         let key = {
             let mut key = self.key.borrow_mut();
             match known_key {
                 Some(known) => known.clone_into(&mut key),
                 None => write_key(path, len, &mut key),
+            }
+            // Blocks only say what a path's first segment names: one no block can name means
+            // what it means in the module, and the module's memo holds it.
+            let first = &key[..key.find(':').unwrap_or(key.len())];
+            if path.leading_colon.is_none() && blocks.iter().any(|block| block.may_name(first)) {
+                drop(key);
+                let blocks: Vec<&Scope> = blocks.iter().collect();
+                let written = WrittenPath::from_syn_prefix(path, len);
+                return self.resolve_afresh(module, &blocks, &written);
             }
             if let Some(found) = self
                 .memo
@@ -674,6 +678,40 @@ mod tests {
                 .as_deref(),
             Some("libc::setns")
         );
+    }
+
+    /// A block is asked about a path's first segment only: a path whose first segment no block
+    /// may bring in means what it means in the module (its memo answers), while a block that
+    /// names that segment, or has a glob import, is asked.
+    #[test]
+    fn blocks_are_asked_only_about_the_names_they_may_bring_in() {
+        let tree = crate_of("use libc::setns;\nmod sched { pub fn setns() {} }\nfn f() {}\n");
+        let catalog = Catalog::builtin().expect("the built-in catalogue loads");
+        let known = BTreeSet::from(["nix::sched::setns".to_owned()]);
+        let resolver = Resolver::new(&tree, &catalog, &known);
+        let module = ModuleId(0);
+        let resolve =
+            |blocks: &[Scope], path: &str| resolver.resolve(module, blocks, &written(path));
+        let unrelated = block_scope("fn other() {}\nuse std::fs::File;");
+        assert_eq!(
+            resolve(std::slice::from_ref(&unrelated), "setns").as_deref(),
+            Some("libc::setns")
+        );
+        let renamed = block_scope("use nix::sched as sched;");
+        assert_eq!(
+            resolve(std::slice::from_ref(&renamed), "sched::setns").as_deref(),
+            Some("nix::sched::setns")
+        );
+        assert_eq!(
+            resolve(&[], "sched::setns").as_deref(),
+            Some("demo::sched::setns")
+        );
+        let glob = block_scope("use nix::sched::*;");
+        assert_eq!(
+            resolve(&[unrelated, glob], "setns").as_deref(),
+            Some("nix::sched::setns")
+        );
+        assert_eq!(resolve(&[], "setns").as_deref(), Some("libc::setns"));
     }
 
     /// A crate whose inline modules are modules of their own, as the module tree makes them.
