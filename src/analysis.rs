@@ -82,6 +82,10 @@ pub struct Options {
     /// The fast path's verdicts on files scanned while discovery ran
     /// ([`prescan::EarlyScan`]).
     pub prescanned: std::sync::Arc<prescan::Prescanned>,
+    /// The process exits once the run is over (the command line does): the units that end
+    /// the run leave their syntax trees to the exit instead of freeing them. Off by default,
+    /// since a library's caller may run again.
+    pub exits_after: bool,
 }
 
 impl Default for Options {
@@ -92,6 +96,7 @@ impl Default for Options {
             cache_dir: None,
             record: false,
             prescanned: std::sync::Arc::default(),
+            exits_after: false,
         }
     }
 }
@@ -248,6 +253,7 @@ fn model<B: Send>(
         crate::cache::Cache::new(dir.clone(), &salt)
     });
     let known = catalog.known_paths();
+    let unstarted = units::Unstarted::default();
     let context = units::UnitContext {
         root: &workspace.root,
         catalog,
@@ -255,6 +261,7 @@ fn model<B: Send>(
         // Each round models with its own plan.
         hollowing: &Hollowing::default(),
         read: &sources.texts,
+        unstarted: options.exits_after.then_some(&unstarted),
     };
     let rounds = rounds::Rounds::new(plans, workspace, selection, sources);
     // The texts analysed may have been read while discovery ran: what is handed over counts

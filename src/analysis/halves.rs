@@ -11,7 +11,7 @@
 //! or a panic. The unit is then run on one thread as any other, so the output is always the
 //! one-thread run's.
 
-use super::units::{Unit, UnitContext, UnitOutput};
+use super::units::{Unit, UnitContext, UnitOutput, release};
 use crate::diagnostic::Diagnostic;
 use crate::hollow::{Half, Halves};
 use crate::model::{HalfFacts, Link, extract_half_facts};
@@ -81,7 +81,7 @@ fn half(unit: &Unit, context: &UnitContext<'_>, me: Half, link: Link) -> Option<
             extract_half_facts(&resolver, context.catalog, &db, unit.library, &owns, link)
         })?;
         drop(resolver);
-        timings::time(Stage::Drop, || drop(tree));
+        release(tree, context.unstarted);
         Some((files, facts))
     }));
     proc_macro2::extra::invalidate_current_thread_spans();

@@ -2,7 +2,7 @@
 //! analysis has demanded so far, models again the targets the new plan changes, and asks
 //! analysis what it demands next.
 
-use super::units::{Unit, UnitContext, UnitOutput, load_or_run, store_unit};
+use super::units::{Unit, UnitContext, UnitOutput, Unstarted, load_or_run, store_unit};
 use crate::cache::Cache;
 use crate::discover::{CrateSpec, Workspace};
 use crate::effects;
@@ -143,21 +143,30 @@ impl<'p> Rounds<'p> {
 
     /// Runs `work` on the units `which` selects, in parallel, longest first (by the bytes
     /// below their root's directory), so that no long unit is left to run alone at the end;
-    /// results come back in unit order.
+    /// results come back in unit order. `unstarted` counts the units not started yet.
     fn longest_first<T: Send>(
         &self,
         units: &[Unit],
         which: impl Fn(usize) -> bool + Sync,
+        unstarted: Option<&Unstarted>,
         work: impl Fn(usize) -> T + Sync + Send,
     ) -> Vec<Option<T>> {
         use rayon::prelude::*;
         let mut order: Vec<usize> = (0..units.len()).filter(|&i| which(i)).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(self.weight(&units[i])));
+        if let Some(unstarted) = unstarted {
+            unstarted.reset(order.len());
+        }
         // A shared queue in that order: each thread takes the next unit when it is free.
         let done: Vec<(usize, T)> = order
             .into_iter()
             .par_bridge()
-            .map(|i| (i, work(i)))
+            .map(|i| {
+                if let Some(unstarted) = unstarted {
+                    unstarted.start();
+                }
+                (i, work(i))
+            })
             .collect();
         let mut results: Vec<Option<T>> =
             std::iter::repeat_with(|| None).take(units.len()).collect();
@@ -242,14 +251,17 @@ impl<'p> Rounds<'p> {
             }
         };
         timings::add(Count::Rounds, 1);
+        // Only a demand-driven plan may have rounds after the first.
         let first = UnitContext {
             hollowing: &hollowing,
+            unstarted: context.unstarted.filter(|_| self.demand_driven().is_none()),
             ..context
         };
         // `None`: not needed yet; else the output and whether it was made afresh.
         let mut outputs: Vec<Option<(UnitOutput, bool)>> = self.longest_first(
             units,
             |i| self.needs(&units[i], &hollowing),
+            first.unstarted,
             |i| load_or_run(&units[i], &first, cache, self.in_halves(&units[i])),
         );
         while let Some(planner) = self.demand_driven() {
@@ -268,8 +280,10 @@ impl<'p> Rounds<'p> {
             }
             let previous = std::mem::replace(&mut hollowing, replanned);
             timings::add(Count::Rounds, 1);
+            // Whether this round is the last shows only after it.
             let context = UnitContext {
                 hollowing: &hollowing,
+                unstarted: None,
                 ..context
             };
             let again: Vec<bool> = (0..units.len())
@@ -290,6 +304,7 @@ impl<'p> Rounds<'p> {
             let redone = self.longest_first(
                 units,
                 |i| again[i],
+                None,
                 |i| load_or_run(&units[i], &context, cache, self.in_halves(&units[i])),
             );
             for (output, redone) in outputs.iter_mut().zip(redone) {

@@ -301,7 +301,8 @@ fn exit_with(code: u8) -> ! {
 }
 
 /// Runs nslint with explicit arguments (the first is the program name) and returns the exit
-/// code.
+/// code. Meant for a process that exits next: the units that end the run leave their syntax
+/// trees to the exit ([`Options::exits_after`]).
 pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
     let started = std::time::Instant::now();
     let command = Args::command();
@@ -376,6 +377,7 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
     let mut options = Options {
         cache_dir: cache_dir(&args, &workspace),
         prescanned: std::sync::Arc::new(prescanned),
+        exits_after: true,
         ..Options::default()
     };
     let _keeping = match (&options.cache_dir, fresh_metadata) {

@@ -33,6 +33,7 @@ pub fn run(workspace: &Workspace, way: Way) -> Analysis {
             cache_dir: (way == Way::FastCached).then(|| cache.path().to_path_buf()),
             record: false,
             prescanned: Default::default(),
+            exits_after: false,
         },
     )
 }
