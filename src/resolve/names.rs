@@ -102,6 +102,14 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Whether the scope brings no name in (most blocks).
+    fn declares_nothing(&self) -> bool {
+        self.items.is_empty()
+            && self.imports.is_empty()
+            && self.globs.is_empty()
+            && self.extern_crates.is_empty()
+    }
+
     /// Whether the scope may bring `name` in: it declares or imports it, or has a glob import,
     /// which may.
     fn may_name(&self, name: &str) -> bool {
@@ -332,9 +340,15 @@ impl<'a> Resolver<'a> {
                 None => write_key(path, len, &mut key),
             }
             // Blocks only say what a path's first segment names: one no block can name means
-            // what it means in the module, and the module's memo holds it.
-            let first = &key[..key.find(':').unwrap_or(key.len())];
-            if path.leading_colon.is_none() && blocks.iter().any(|block| block.may_name(first)) {
+            // what it means in the module, and the module's memo holds it. Most blocks declare
+            // nothing at all.
+            let named_in_a_block = path.leading_colon.is_none()
+                && blocks.iter().any(|block| !block.declares_nothing())
+                && {
+                    let first = &key[..key.find(':').unwrap_or(key.len())];
+                    blocks.iter().any(|block| block.may_name(first))
+                };
+            if named_in_a_block {
                 drop(key);
                 let blocks: Vec<&Scope> = blocks.iter().collect();
                 let written = WrittenPath::from_syn_prefix(path, len);
