@@ -1,6 +1,6 @@
 //! Stage timings: the wall time spent in each pipeline stage, printed to stderr with
 //! `--timings` (or `NSLINT_TIMINGS=1`) as `nslint-timings: <stage> <seconds>` lines, which the
-//! scale benchmark (`benches/scale.rs`) reads.
+//! scale benchmark (`benches/scale.rs`) reads, with the process's peak resident memory.
 //!
 //! Times are accumulated in process-wide counters, so a stage that runs on several threads
 //! reports the sum over threads. Recording is always on (an `Instant` pair per file or target,
@@ -145,7 +145,18 @@ pub fn render(run_total: Duration) -> String {
     });
     let kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
     let kept = kept.iter().map(|line| format!("nslint-kept: {line}\n"));
-    times.chain(counts).chain(kept).collect()
+    let peak = peak_resident_kib().map(|kib| format!("nslint-memory: peak-rss-kib {kib}\n"));
+    times.chain(counts).chain(kept).chain(peak).collect()
+}
+
+/// The process's peak resident memory so far, in KiB (`VmHWM` of `/proc/self/status`), where
+/// the system tells it. Unlike the `ru_maxrss` a parent gets from `wait4`, it counts this
+/// program's memory only: a spawned child's `ru_maxrss` also holds its parent's peak, taken
+/// over at `exec` from the address space the spawn shared.
+fn peak_resident_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    line.trim().strip_suffix("kB")?.trim().parse().ok()
 }
 
 #[cfg(test)]
@@ -161,10 +172,20 @@ mod tests {
         add(Count::Rounds, 2);
         let text = render(Duration::from_secs(1));
         let kept = KEPT.lock().map_or(0, |k| k.len());
-        assert_eq!(text.lines().count(), 12 + Count::ALL.len() + kept);
+        let peak = usize::from(peak_resident_kib().is_some());
+        assert_eq!(text.lines().count(), 12 + Count::ALL.len() + kept + peak);
         assert!(text.contains("nslint-counts: rounds"));
         assert!(text.contains("nslint-timings: total"));
         note_kept(vec!["app depends on `nshelp`".to_owned()]);
-        assert!(render(Duration::from_secs(1)).ends_with("nslint-kept: app depends on `nshelp`\n"));
+        assert!(render(Duration::from_secs(1)).contains("nslint-kept: app depends on `nshelp`\n"));
+    }
+
+    /// The test process holds at least its own code and stack: a peak of some hundreds of KiB.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_peak_resident_memory_is_read_on_linux() {
+        let peak = peak_resident_kib().expect("/proc/self/status has VmHWM");
+        assert!(peak > 100, "peak of {peak} KiB");
+        assert!(render(Duration::from_secs(1)).contains("nslint-memory: peak-rss-kib "));
     }
 }

@@ -117,7 +117,8 @@ pub struct Args {
     /// Print nothing but the diagnostics (no summary line).
     #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
-    /// Print the wall time of each pipeline stage to stderr (also `NSLINT_TIMINGS=1`).
+    /// Print the wall time of each pipeline stage and the peak memory to stderr (also
+    /// `NSLINT_TIMINGS=1`).
     #[arg(long, help_heading = "Output")]
     pub timings: bool,
 
