@@ -44,7 +44,8 @@ enum Mode {
 #[derive(Debug, Clone, Default)]
 struct Run {
     wall: Duration,
-    /// Peak resident set of the child (and the descendants it waited for), in KiB.
+    /// Peak resident set of the child, in KiB: its own (`--timings`), else `wait4`'s, which
+    /// also holds this process's peak.
     max_rss_kib: u64,
     user: Duration,
     sys: Duration,
@@ -541,8 +542,22 @@ fn run_measured(command: &mut Command, out: Option<&Path>) -> Run {
             .count();
         let stderr = std::fs::read_to_string(path.with_extension("err")).unwrap_or_default();
         run.stages = parse_timings(&stderr);
+        // `ru_maxrss` holds this process's own peak too, taken over through the spawn.
+        if let Some(kib) = parse_peak(&stderr) {
+            run.max_rss_kib = kib;
+        }
     }
     run
+}
+
+/// Reads the `nslint-memory: peak-rss-kib <KiB>` line of `--timings`: the child's own peak.
+fn parse_peak(stderr: &str) -> Option<u64> {
+    stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("nslint-memory: peak-rss-kib"))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Reads `nslint-timings: <stage> <seconds>` lines.
@@ -745,8 +760,8 @@ fn render(
          it or, every other pair, right after it, and a cold / parse floor ratio is the median \
          over pairs of cold over floor (the machine's speed drifts; a pair mostly shares it). \
          Read floor = `grep -r setns`. nslint runs with `--workspace --message-format json` \
-         (includes `cargo metadata`); cold = no nslint cache, OS page cache warm. Peak = max \
-         RSS of the child (wait4), over the cold runs.\n"
+         (includes `cargo metadata`); cold = no nslint cache, OS page cache warm. Peak = the \
+         highest of the cold runs' own peak resident memory (`VmHWM`, printed by `--timings`).\n"
     );
     if rows.is_empty() {
         return out;
