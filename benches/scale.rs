@@ -485,8 +485,9 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Runs a command to completion with `wait4`, so that its own resource usage (peak RSS, CPU
-/// time) is known. Standard output goes to `out` (or nowhere), standard error next to it.
+/// Runs a command to completion with `wait4`, so that its own resource usage (CPU time, and
+/// peak RSS when the command does not print its own with `--timings`) is known. Standard
+/// output goes to `out` (or nowhere), standard error next to it.
 fn run_measured(command: &mut Command, out: Option<&Path>) -> Run {
     command.stdin(Stdio::null());
     match out {
