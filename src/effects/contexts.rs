@@ -251,9 +251,14 @@ pub fn compute(program: &Program<'_>, summaries: &[Summary]) -> ContextMap {
     let count = program.bodies.len();
     let mut propagation = Propagation {
         program,
-        edges: (0..count)
-            .map(|body| edges_of(program, summaries, body))
-            .collect(),
+        edges: {
+            // Each body's edges are read off its own events: in parallel, in body order.
+            use rayon::prelude::*;
+            (0..count)
+                .into_par_iter()
+                .map(|body| edges_of(program, summaries, body))
+                .collect()
+        },
         children: vec![Vec::new(); count],
         map: ContextMap {
             incoming: vec![Vec::new(); count],

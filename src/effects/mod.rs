@@ -162,45 +162,43 @@ impl<'a> Program<'a> {
             exports,
             package_of: &package_of,
         };
-        // Each body's resolved calls, hand-overs and references: (the callee's address, its
-        // target).
-        let resolved: Vec<Vec<(usize, usize)>> = bodies
+        // Each body's resolved calls, hand-overs and references, and its calls through trait
+        // objects: (the callee's address, its target or the implementations it may reach).
+        let found: Vec<CallsFound<'_>> = bodies
             .par_iter()
             .zip(&package_of)
             .map(|(body, &package)| {
                 let mut calls = Vec::new();
                 collect_calls(&body.events, &mut calls);
-                calls
-                    .into_iter()
-                    .filter_map(|callee| {
-                        let target = names.resolve(callee, package)?;
-                        Some((callee as *const Callee as usize, target))
-                    })
-                    .collect()
+                let mut found = CallsFound::default();
+                for callee in calls {
+                    let address = callee as *const Callee as usize;
+                    if let Some(target) = names.resolve(callee, package) {
+                        found.resolved.push((address, target));
+                    }
+                    if let Callee::Dyn { method } = callee
+                        && let Some(implementations) = by_method.get(method.as_str())
+                    {
+                        found.dynamic.push((address, implementations));
+                    }
+                }
+                found
             })
             .collect();
-        let count = resolved.iter().map(Vec::len).sum();
+        let count = found.iter().map(|f| f.resolved.len()).sum();
         let mut targets = FxHashMap::with_capacity_and_hasher(count, Default::default());
+        let mut dyn_targets: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
         let mut callers = vec![Vec::new(); bodies.len()];
-        for (caller, calls) in resolved.into_iter().enumerate() {
-            for (address, target) in calls {
+        for (caller, found) in found.into_iter().enumerate() {
+            for (address, target) in found.resolved {
                 targets.insert(address, target);
                 callers[target].push(caller);
             }
-        }
-        let mut dyn_targets: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
-        for (caller, body) in bodies.iter().enumerate() {
-            let mut calls = Vec::new();
-            collect_calls(&body.events, &mut calls);
-            for callee in calls {
-                if let Callee::Dyn { method } = callee
-                    && let Some(implementations) = by_method.get(method.as_str())
-                {
-                    for &target in implementations {
-                        callers[target].push(caller);
-                    }
-                    dyn_targets.insert(callee as *const Callee as usize, implementations.clone());
+            for (address, implementations) in found.dynamic {
+                for &target in implementations {
+                    callers[target].push(caller);
                 }
+                dyn_targets.insert(address, implementations.clone());
             }
         }
         for list in &mut callers {
@@ -231,6 +229,14 @@ impl<'a> Program<'a> {
             .get(&(callee as *const Callee as usize))
             .copied()
     }
+}
+
+/// What one body calls, found while the program is indexed: each callee's address with its
+/// resolved target, and with the implementations a call through a trait object may reach.
+#[derive(Default)]
+struct CallsFound<'m> {
+    resolved: Vec<(usize, usize)>,
+    dynamic: Vec<(usize, &'m Vec<usize>)>,
 }
 
 /// Function names for resolution while the program is indexed.
