@@ -246,7 +246,8 @@ struct Edge {
     blocked_on: bool,
 }
 
-/// Computes every body's contexts to a fixpoint.
+/// Computes every body's contexts to a fixpoint (each body's edges are read in parallel on the
+/// current rayon pool, then propagated on this thread).
 pub fn compute(program: &Program<'_>, summaries: &[Summary]) -> ContextMap {
     let count = program.bodies.len();
     let mut propagation = Propagation {

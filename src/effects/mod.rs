@@ -333,8 +333,9 @@ impl BodyContexts {
 }
 
 /// Computes summaries to a fixpoint, the calling contexts of every body, then interprets every
-/// body with them, in parallel on the current rayon pool (whose threads need stacks as deep as
-/// the code nests).
+/// body with them. Resolving calls, reading each body's call edges and the last interpretation
+/// run in parallel on the current rayon pool (whose threads need stacks as deep as the code
+/// nests); the two fixpoints run on one thread.
 pub fn analyze(packages: &[CrateFacts]) -> Effects {
     let all: Vec<&CrateFacts> = packages.iter().collect();
     let program = Program::new(&all);
