@@ -117,7 +117,8 @@ pub fn enabled_by_env() -> bool {
 }
 
 /// The report: one `nslint-timings: <stage> <seconds>` line per stage, then the run's total,
-/// the counts, and an `nslint-kept: <package> <reason>` line per analysed package.
+/// the counts, an `nslint-kept: <package> <reason>` line per analysed package, and an
+/// `nslint-memory: peak-rss-kib <KiB>` line where the system tells the peak.
 /// `read+modules` is loading without parsing.
 pub fn render(run_total: Duration) -> String {
     let load = total(Stage::Load);

@@ -249,17 +249,15 @@ struct Edge {
 /// Computes every body's contexts to a fixpoint (each body's edges are read in parallel on the
 /// current rayon pool, then propagated on this thread).
 pub fn compute(program: &Program<'_>, summaries: &[Summary]) -> ContextMap {
+    use rayon::prelude::*;
     let count = program.bodies.len();
+    let edges = (0..count)
+        .into_par_iter()
+        .map(|body| edges_of(program, summaries, body))
+        .collect();
     let mut propagation = Propagation {
         program,
-        edges: {
-            // Each body's edges are read off its own events: in parallel, in body order.
-            use rayon::prelude::*;
-            (0..count)
-                .into_par_iter()
-                .map(|body| edges_of(program, summaries, body))
-                .collect()
-        },
+        edges,
         children: vec![Vec::new(); count],
         map: ContextMap {
             incoming: vec![Vec::new(); count],
