@@ -18,7 +18,7 @@ use crate::config::{Config, LintLevels};
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::discover::{CrateSpec, Workspace};
 use crate::effects;
-use crate::hollow::{self, Hollowing, Vocabulary};
+use crate::hollow::{self, Hollowing, Vouching};
 use crate::prescan;
 use crate::registry::Level;
 use crate::source::{FileId, SourceDb, Text};
@@ -48,11 +48,9 @@ pub struct Analysis {
     pub owners: BTreeMap<FileId, TargetRef>,
     /// The findings that in-source suppressions silenced, sorted like `diagnostics`.
     pub suppressed: Vec<Suppressed>,
-    /// The function bodies that were blanked before parsing ([`crate::hollow`]).
-    pub hollowing: Hollowing,
-    /// The words the final plan turned on, when [`Options::record`] asked for them and the
-    /// plan could vouch for edits (what a replay needs besides the texts read).
-    pub vocabulary: Option<Vocabulary>,
+    /// What a later run checks edits against, when [`Options::record`] asked for it and the
+    /// fast path could vouch for edits (what a replay needs besides the texts read).
+    pub vouching: Option<Vouching>,
 }
 
 impl Analysis {
@@ -76,8 +74,8 @@ pub struct Options {
     /// Keep what each target produced in this directory and reuse it while the target's files
     /// are unchanged ([`crate::cache`]); `None` (the library's default) caches nothing.
     pub cache_dir: Option<PathBuf>,
-    /// Hand over what a later run needs to replay this one (the `replay` module): the words
-    /// the plan turned on ([`Analysis::vocabulary`]).
+    /// Hand over what a later run needs to replay this one (the `replay` module): the plan
+    /// edits are checked against and the words it turned on ([`Analysis::vouching`]).
     pub record: bool,
     /// The fast path's verdicts on files scanned while discovery ran
     /// ([`prescan::EarlyScan`]).
@@ -86,6 +84,9 @@ pub struct Options {
     /// the run leave their syntax trees to the exit instead of freeing them. Off by default,
     /// since a library's caller may run again.
     pub exits_after: bool,
+    /// Plan hollowing in rounds whatever the workspace's shape, instead of giving it up where
+    /// rounds cost more than they save ([`crate::hollow`]): tests of what hollowing keeps use it.
+    pub always_plan: bool,
 }
 
 impl Default for Options {
@@ -97,6 +98,7 @@ impl Default for Options {
             record: false,
             prescanned: std::sync::Arc::default(),
             exits_after: false,
+            always_plan: false,
         }
     }
 }
@@ -184,8 +186,7 @@ pub fn analyze_beside<B: Send>(
         diagnostics,
         owners,
         suppressed,
-        hollowing: modelled.hollowing,
-        vocabulary: modelled.vocabulary,
+        vouching: modelled.vouching,
     };
     (analysis, beside)
 }
@@ -194,10 +195,8 @@ pub fn analyze_beside<B: Send>(
 struct Modelled {
     /// Each unit with its output, in unit order.
     units: Vec<(units::Unit, units::UnitOutput)>,
-    /// The final plan of what was blanked.
-    hollowing: Hollowing,
-    /// The words the final plan turned on, when asked for.
-    vocabulary: Option<Vocabulary>,
+    /// What a later run checks edits against, when asked for.
+    vouching: Option<Vouching>,
 }
 
 /// The fast path: which packages are analysed ([`prescan::select`]), and their files, read
@@ -240,7 +239,7 @@ fn model<B: Send>(
     // Plans are made on the text spans point into: without a byte order mark.
     let planned = crate::source::without_boms(&sources.texts);
     let plans = timings::time(Stage::Prescan, || {
-        if rounds::gives_up_early(options.cache_dir.is_some(), sources) {
+        if !options.always_plan && rounds::gives_up_early(sources) {
             rounds::Plans::Fixed(Hollowing::docs_only(&planned).unwrap_or_default())
         } else {
             rounds::Plans::Demanded(new_planner(workspace, &planned, catalog, config).map(Box::new))
@@ -263,7 +262,7 @@ fn model<B: Send>(
         read: &sources.texts,
         unstarted: options.exits_after.then_some(&unstarted),
     };
-    let rounds = rounds::Rounds::new(plans, workspace, selection, sources);
+    let rounds = rounds::Rounds::new(plans, workspace, selection, sources, options.always_plan);
     // The texts analysed may have been read while discovery ran: what is handed over counts
     // from then.
     let now = SystemTime::now();
@@ -279,12 +278,14 @@ fn model<B: Send>(
     };
     std::thread::scope(|scope| {
         let beside = scope.spawn(move || beside(read));
-        let (outputs, hollowing, vocabulary) =
-            rounds.analyse(&units, context, cache.as_ref(), options.record);
+        let make_planner = || new_planner(workspace, &planned, catalog, config);
+        let vouching = options
+            .record
+            .then_some(&make_planner as rounds::MakePlanner<'_, '_>);
+        let (outputs, vouching) = rounds.analyse(&units, context, cache.as_ref(), vouching);
         let modelled = Modelled {
             units: units.into_iter().zip(outputs).collect(),
-            hollowing,
-            vocabulary,
+            vouching,
         };
         let beside = beside
             .join()

@@ -52,18 +52,23 @@ fn workspace() -> tempfile::TempDir {
     dir
 }
 
+/// The count `name` a run with `--timings` printed.
+fn count(output: &std::process::Output, name: &str) -> usize {
+    let prefix = format!("nslint-counts: {name} ");
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("the {name} count"))
+}
+
 /// The output of a cached run and how many edited files it replayed.
 fn cached(dir: &Path) -> (String, usize) {
     let output = nslint(
         dir,
         &["--message-format=json", "--timings", "--cache-dir", "cache"],
     );
-    let replayed = String::from_utf8_lossy(&output.stderr)
-        .lines()
-        .find_map(|l| l.strip_prefix("nslint-counts: files-replayed"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("the files-replayed count");
-    (stdout(&output), replayed)
+    (stdout(&output), count(&output, "files-replayed"))
 }
 
 fn uncached(dir: &Path) -> String {
@@ -278,4 +283,128 @@ fn a_file_with_a_byte_order_mark_is_planned_and_replayed_on_the_text_spans_point
     check(dir, "inside a blanked body of a file with a BOM", true);
     edit(dir, "src/ns.rs", |t| t.replacen('\u{feff}', "", 1));
     check(dir, "the BOM removed", false);
+}
+
+/// One of five packages of a workspace whose rounds pay: a function that switches, and plain
+/// ones.
+fn package_lib(i: usize) -> String {
+    format!(
+        "pub fn enter_{i}(fd: i32) -> std::io::Result<()> {{\n    \
+         unsafe {{ libc::setns(fd, libc::CLONE_NEWNET) }};\n    \
+         let _socket = std::net::UdpSocket::bind(\"0.0.0.0:0\")?;\n    Ok(())\n}}\n\n\
+         pub fn plain_{i}_a(v: u32) -> u32 {{\n    v * 2\n}}\n\n\
+         pub fn plain_{i}_b(v: &[u8]) -> usize {{\n    v.len() + 1\n}}\n\n\
+         pub fn plain_{i}_c(v: u64) -> u64 {{\n    v.rotate_left(3)\n}}\n"
+    )
+}
+
+#[test]
+fn a_workspace_planned_in_rounds_is_replayed_against_its_final_plan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let names: Vec<String> = (0..5).map(|i| format!("p{i}")).collect();
+    let members: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    let mut files = vec![(
+        "Cargo.toml".to_owned(),
+        format!("[workspace]\nmembers = [{}]\n", members.join(", ")),
+    )];
+    for (i, name) in names.iter().enumerate() {
+        files.push((format!("{name}/Cargo.toml"), manifest(name)));
+        files.push((format!("{name}/src/lib.rs"), package_lib(i)));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    write(root, &files);
+    let run = |dir: &Path| {
+        nslint(
+            dir,
+            &[
+                "--workspace",
+                "--message-format=json",
+                "--timings",
+                "--cache-dir",
+                "cache",
+            ],
+        )
+    };
+    let uncached = |dir: &Path| {
+        stdout(&nslint(
+            dir,
+            &["--workspace", "--message-format=json", "--no-cache"],
+        ))
+    };
+    let first = run(root);
+    assert!(
+        count(&first, "bodies-blanked") > 0,
+        "no package is a quarter of the code and the first plan pays: the rounds go on"
+    );
+    assert!(
+        stdout(&first).contains("p2/src/lib.rs"),
+        "{}",
+        stdout(&first)
+    );
+    edit(root, "p2/src/lib.rs", |t| t.replace("v * 2", "v * 3 + 1"));
+    let replayed = run(root);
+    assert_eq!(stdout(&replayed), uncached(root), "inside a blanked body");
+    assert_eq!(
+        count(&replayed, "files-replayed"),
+        1,
+        "inside a blanked body"
+    );
+    edit(root, "p2/src/lib.rs", |t| {
+        t.replace(
+            "    Ok(())\n",
+            "    let _again = std::net::UdpSocket::bind(\"0.0.0.0:0\")?;\n    Ok(())\n",
+        )
+    });
+    let analysed = run(root);
+    assert_eq!(stdout(&analysed), uncached(root), "inside a switching body");
+    assert_eq!(
+        count(&analysed, "files-replayed"),
+        0,
+        "inside a switching body"
+    );
+}
+
+#[test]
+fn a_run_that_vouches_for_no_edit_is_replayed_only_when_nothing_changed() {
+    let ws = workspace();
+    let dir = ws.path();
+    // Strict mode keeps every body that reaches a switching word: no edit is vouched for.
+    let strict = |dir: &Path| {
+        nslint(
+            dir,
+            &[
+                "--message-format=json",
+                "--timings",
+                "--cache-dir",
+                "cache",
+                "--strict",
+            ],
+        )
+    };
+    let first = strict(dir);
+    assert_eq!(count(&first, "rounds"), 1, "the first run is analysed");
+    let again = strict(dir);
+    assert_eq!(stdout(&again), stdout(&first), "nothing changed");
+    assert_eq!(
+        count(&again, "rounds"),
+        0,
+        "nothing changed: replayed whole"
+    );
+    edit(dir, "src/plain.rs", |t| {
+        t.replace("/// Describes", "/// Tells about")
+    });
+    let edited = strict(dir);
+    assert_eq!(count(&edited, "rounds"), 1, "an edit is analysed");
+    assert_eq!(
+        stdout(&edited),
+        stdout(&nslint(
+            dir,
+            &["--message-format=json", "--no-cache", "--strict"]
+        )),
+        "an edit in strict mode"
+    );
 }

@@ -40,18 +40,27 @@ pub(super) enum Plans<'p> {
     Fixed(Hollowing),
 }
 
-/// Whether a run gives hollowing up before any plan, keeping every body: a run without a
-/// cache where one package holds [`MAX_PACKAGE_SHARE`] or more of the bytes analysed (see
-/// [`Rounds::analyse`]).
-pub(super) fn gives_up_early(cached: bool, sources: &prescan::Sources) -> bool {
-    !cached && is_concentrated(sources)
+/// Whether a run gives hollowing up before any plan, keeping every body: one package holds
+/// [`MAX_PACKAGE_SHARE`] or more of the bytes analysed (see [`Rounds::analyse`]).
+pub(super) fn gives_up_early(sources: &prescan::Sources) -> bool {
+    is_concentrated(sources)
 }
+
+/// Makes the planner a run that gave hollowing up before any plan vouches for edits with
+/// ([`Rounds::analyse`]).
+pub(super) type MakePlanner<'m, 'p> = &'m (dyn Fn() -> Option<hollow::Planner<'p>> + Sync);
 
 /// What [`Rounds::analyse`] plans its rounds with.
 pub(super) struct Rounds<'p> {
     /// The planner of hollowing; `None` when nothing may be blanked, or when the plan is
     /// fixed.
     planner: Option<hollow::Planner<'p>>,
+    /// The planner of a run that gave hollowing up after its first plan: it only vouches for
+    /// edits ([`vouch_for_full_model`]).
+    gave_up: Option<hollow::Planner<'p>>,
+    /// Whether the rounds go on even when a first plan does not pay
+    /// ([`super::Options::always_plan`]).
+    always_plan: bool,
     /// The plan of a run that gives hollowing up before it starts ([`Plans::Fixed`]).
     fixed: Option<Hollowing>,
     /// For each package, whether it is analysed for its own sake ([`prescan::Selection`]);
@@ -75,29 +84,21 @@ pub(super) struct Rounds<'p> {
 
 impl<'p> Rounds<'p> {
     /// The rounds of a run: its `plans` (a planner's first guesses limited to the packages
-    /// analysed for their own sake, and to loose files), the selection and the files read.
+    /// analysed for their own sake, and to loose files), the selection and the files read;
+    /// `always_plan` keeps the rounds going when a first plan does not pay.
     pub(super) fn new(
         plans: Plans<'p>,
         workspace: &Workspace,
         selection: &'p prescan::Selection,
         sources: &'p prescan::Sources,
+        always_plan: bool,
     ) -> Self {
         let (planner, fixed) = match plans {
             Plans::Demanded(planner) => (planner.map(|p| *p), None),
             Plans::Fixed(hollowing) => (None, Some(hollowing)),
         };
-        let planner = planner.map(|mut planner| {
-            // Packages analysed only for their dependents' sake are loaded when a region
-            // reads one of their bodies, not on a guess.
-            let mut owner: HashMap<&Path, bool> = HashMap::new();
-            for (files, core) in sources.package_files.iter().zip(&selection.core) {
-                for file in files {
-                    *owner.entry(file.as_path()).or_default() |= *core;
-                }
-            }
-            planner.guess_only_in(|path| owner.get(path).copied().unwrap_or(true));
-            planner
-        });
+        let planner = planner
+            .map(|planner| guessing_in_core(planner, &selection.core, &sources.package_files));
         let mut bytes_below: HashMap<PathBuf, u64> = HashMap::new();
         for (path, text) in &sources.texts {
             for dir in path.ancestors().skip(1) {
@@ -106,6 +107,8 @@ impl<'p> Rounds<'p> {
         }
         Rounds {
             planner,
+            gave_up: None,
+            always_plan,
             halving: fixed.is_some(),
             fixed,
             core: &selection.core,
@@ -202,27 +205,33 @@ impl<'p> Rounds<'p> {
     /// until analysis demands nothing new. A warm run starts from what the last run demanded, so
     /// that its plan, and so its cache entries, are those of the last run.
     ///
-    /// A run without a cache gives hollowing up when its first plan blanks less than
-    /// [`MIN_BLANKED`] of the bodies: on code where namespace work is everywhere, rounds of
-    /// demand cost more than the few blanked bodies save (lintcheck's container crates: 14%
-    /// blanked; the bench's generated corpora: 74% and 93%). It gives it up too, before any
+    /// A run gives hollowing up when its first plan blanks less than [`MIN_BLANKED`] of the
+    /// bodies: on code where namespace work is everywhere, rounds of demand cost more than the
+    /// few blanked bodies save (lintcheck's container crates: 14% blanked; the bench's
+    /// generated corpora: 74% and 93%). A warm run whose last run went on, and kept its demand,
+    /// goes on too, so that its plan is the last run's. A run gives hollowing up before any
     /// plan ([`gives_up_early`], with a [`Plans::Fixed`] plan made without the planner's
-    /// index), when one package holds [`MAX_PACKAGE_SHARE`] of the bytes analysed: each round
+    /// index) when one package holds [`MAX_PACKAGE_SHARE`] of the bytes analysed: each round
     /// models again every unit whose plan changed, so each one costs most of a full run when
     /// one unit is most of the code. With rounds, lintcheck's boxlite, netavark, libcontainer,
-    /// youki and firecracker took 1.2-2.8 times the wall time of a run without the fast path;
-    /// the bench's generated corpora, whose analysed packages are many and small, keep their
-    /// rounds (the smallest sparse one, whose few analysed packages concentrate, loses a fifth
-    /// of its 43 ms). It then models everything once, with doc comments made plain, as a full
-    /// run would. A run with a cache goes on: the demand it keeps is what lets the next run
-    /// start from the final plan and replay edits.
+    /// youki and firecracker took 1.2-2.8 times the wall time of a run without the fast path,
+    /// and a first run into an empty cache took 2.5 times as long on the bench's container
+    /// corpus; the bench's generated corpora, whose analysed packages are many and small, keep
+    /// their rounds (the smallest sparse one, whose few analysed packages concentrate, loses a
+    /// fifth of its 43 ms). A run that gave hollowing up models everything once, with doc
+    /// comments made plain, as a full run would.
+    ///
+    /// With `vouching`, the run also says what a later run checks edits against: the final
+    /// plan and its vocabulary, or for a run that gave hollowing up, those of the plan made
+    /// for what its full model demands ([`vouch_for_full_model`]; `vouching` makes the
+    /// planner when there was none, while the units are modelled).
     pub(super) fn analyse(
         mut self,
         units: &[Unit],
         context: UnitContext<'_>,
         cache: Option<&Cache>,
-        with_vocabulary: bool,
-    ) -> (Vec<UnitOutput>, Hollowing, Option<hollow::Vocabulary>) {
+        vouching: Option<MakePlanner<'_, 'p>>,
+    ) -> (Vec<UnitOutput>, Option<hollow::Vouching>) {
         let stored_demand = self
             .demand_driven()
             .and_then(|_| cache?.load::<hollow::Demand>(DEMAND_KEY))
@@ -236,15 +245,18 @@ impl<'p> Rounds<'p> {
                     .unwrap_or_default()
             })
         };
+        // A planner to vouch with is made beside the units when the plan was fixed.
+        let must_make = self.fixed.is_some();
         let mut hollowing = match self.fixed.take() {
             Some(fixed) => fixed,
             None => {
                 let first = plan(&demand);
-                if cache.is_some() || pays(&first) {
+                if self.always_plan || stored_demand.is_some() || pays(&first) {
                     first
                 } else {
-                    self.planner
-                        .take()
+                    self.gave_up = self.planner.take();
+                    self.gave_up
+                        .as_ref()
                         .map(|p| p.docs_only())
                         .unwrap_or_default()
                 }
@@ -257,13 +269,24 @@ impl<'p> Rounds<'p> {
             unstarted: context.unstarted.filter(|_| self.demand_driven().is_none()),
             ..context
         };
+        let model_first = || {
+            self.longest_first(
+                units,
+                |i| self.needs(&units[i], &hollowing),
+                first.unstarted,
+                |i| load_or_run(&units[i], &first, cache, self.in_halves(&units[i])),
+            )
+        };
         // `None`: not needed yet; else the output and whether it was made afresh.
-        let mut outputs: Vec<Option<(UnitOutput, bool)>> = self.longest_first(
-            units,
-            |i| self.needs(&units[i], &hollowing),
-            first.unstarted,
-            |i| load_or_run(&units[i], &first, cache, self.in_halves(&units[i])),
-        );
+        let (mut outputs, made): (Vec<Option<(UnitOutput, bool)>>, _) =
+            match vouching.filter(|_| must_make) {
+                Some(make) => {
+                    let (made, outputs) =
+                        rayon::join(|| timings::time(Stage::Prescan, make), model_first);
+                    (outputs, made)
+                }
+                None => (model_first(), None),
+            };
         while let Some(planner) = self.demand_driven() {
             let facts: Vec<&CrateFacts> = outputs.iter().flatten().map(|(o, _)| &o.facts).collect();
             let found = timings::time(Stage::Effects, || {
@@ -328,20 +351,71 @@ impl<'p> Rounds<'p> {
                 }
             }
         }
-        // Only a demand-driven plan (with the fast path, not strict) can vouch for edits.
-        let vocabulary = self
-            .demand_driven()
-            .filter(|_| with_vocabulary)
-            .and_then(|planner| planner.vocabulary(&demand, &hollowing));
         let (kept, blanked) = hollowing.counts();
         timings::add(Count::BodiesKept, kept);
         timings::add(Count::BodiesBlanked, blanked);
+        let vouched = vouching.and_then(|_| match self.demand_driven() {
+            // Only a demand-driven plan (with the fast path, not strict) can vouch for edits.
+            Some(planner) => {
+                planner
+                    .vocabulary(&demand, &hollowing)
+                    .map(|vocabulary| hollow::Vouching {
+                        vocabulary,
+                        plan: hollowing,
+                    })
+            }
+            None => {
+                let made =
+                    made.map(|planner| guessing_in_core(planner, self.core, self.package_files));
+                let planner = self.gave_up.as_ref().or(made.as_ref())?;
+                vouch_for_full_model(planner, &outputs, &self.crate_names)
+            }
+        });
         let outputs = outputs
             .into_iter()
             .map(|done| done.map(|(output, _)| output).unwrap_or_default())
             .collect();
-        (outputs, hollowing, vocabulary)
+        (outputs, vouched)
     }
+}
+
+/// `planner`, guessing what bodies read only in the packages analysed for their own sake, and
+/// in loose files: packages analysed only for their dependents' sake are loaded when a
+/// region reads one of their bodies, not on a guess.
+fn guessing_in_core<'p>(
+    mut planner: hollow::Planner<'p>,
+    core: &[bool],
+    package_files: &[Vec<PathBuf>],
+) -> hollow::Planner<'p> {
+    let mut owner: HashMap<&Path, bool> = HashMap::new();
+    for (files, core) in package_files.iter().zip(core) {
+        for file in files {
+            *owner.entry(file.as_path()).or_default() |= *core;
+        }
+    }
+    planner.guess_only_in(|path| owner.get(path).copied().unwrap_or(true));
+    planner
+}
+
+/// What a run that gave hollowing up vouches for edits with: the plan a demand-driven run
+/// would end with, had it started from what analysis of every body demands (the way a warm
+/// run starts from the demand the last run kept), and that plan's vocabulary. Such a run
+/// would stop at its first plan: a model with fewer bodies demands no more than the full
+/// model does (a body a plan blanks has an empty summary, and no region reads it). `None`
+/// in strict mode, where no edit is vouched for.
+fn vouch_for_full_model(
+    planner: &hollow::Planner<'_>,
+    outputs: &[Option<(UnitOutput, bool)>],
+    crate_names: &BTreeSet<String>,
+) -> Option<hollow::Vouching> {
+    if !planner.is_demand_driven() {
+        return None;
+    }
+    let facts: Vec<&CrateFacts> = outputs.iter().flatten().map(|(o, _)| &o.facts).collect();
+    let demand = timings::time(Stage::Effects, || effects::demand(&facts, crate_names));
+    let plan = timings::time(Stage::Prescan, || planner.plan(&demand));
+    let vocabulary = planner.vocabulary(&demand, &plan)?;
+    Some(hollow::Vouching { vocabulary, plan })
 }
 
 /// The directory of a unit's root file.

@@ -442,9 +442,7 @@ pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
             Err(message) => return fail(&message),
         }
     }
-    let basis = basis
-        .zip(analysis.vocabulary.take())
-        .map(|(basis, vocabulary)| basis.with_vocabulary(vocabulary));
+    let basis = basis.map(|basis| basis.with_vouching(analysis.vouching.take()));
     let emitted = timings::time(Stage::Report, || match (&replay, basis) {
         (Some(replay), Some(basis)) if !has_internal_error(&analysis) => {
             let ansi = format.0 == MessageFormat::JsonRenderedAnsi;
@@ -532,7 +530,8 @@ fn has_internal_error(analysis: &crate::analysis::Analysis) -> bool {
 
 /// The replay of this run ([`crate::replay`]), when it may have one: cargo mode, JSON output
 /// and a cache, and nothing that reads more than the analysis (a baseline, suppressed
-/// findings, a check tool) or changes how much it keeps (strict mode, no fast path).
+/// findings, a check tool) or reads no texts to record (no fast path). In strict mode no edit
+/// is vouched for, and only a run with nothing changed is replayed.
 fn replay_for(
     args: &Args,
     format: emit::Format,
@@ -545,14 +544,12 @@ fn replay_for(
         format.0,
         MessageFormat::Json | MessageFormat::JsonRenderedAnsi
     );
-    let strict =
-        config.strict_for(None) || (0..workspace.crates.len()).any(|i| config.strict_for(Some(i)));
     let plain = args.baseline.is_none()
         && args.write_baseline.is_none()
         && !args.show_suppressed
         && args.with_check.is_none()
         && workspace.loose_files.is_empty();
-    if !json || strict || !plain || !options.fast_path {
+    if !json || !plain || !options.fast_path {
         return None;
     }
     let dir = options.cache_dir.clone()?;

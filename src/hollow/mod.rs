@@ -241,6 +241,16 @@ impl Vocabulary {
     }
 }
 
+/// What a later run checks an edit against ([`crate::replay`]): a final plan, and the words
+/// its decisions turned on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vouching {
+    /// The words the plan's decisions turned on.
+    pub vocabulary: Vocabulary,
+    /// The plan: which bodies an edit may change without changing what is found.
+    pub plan: Hollowing,
+}
+
 /// Element-wise "or" of two flag lists (a missing flag is false).
 fn or(a: &[bool], b: &[bool]) -> Vec<bool> {
     (0..a.len().max(b.len()))

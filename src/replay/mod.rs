@@ -7,7 +7,9 @@
 //! record, and when the only changes are [inert](edit) edits, it prints the recorded output
 //! with the findings of the edited files moved and rendered again, instead of analysing.
 //! Anything it cannot vouch for sends the run down the normal path, so output never differs
-//! from a full run (`tests/replay.rs` compares them edit by edit).
+//! from a full run (`tests/replay.rs` compares them edit by edit). Edits are checked against
+//! a plan and the words it turned on ([`Vouching`]); a run that has none (strict mode) is
+//! replayed only when nothing changed.
 
 pub mod edit;
 mod record;
@@ -18,7 +20,7 @@ use crate::cache::Cache;
 use crate::diagnostic::Diagnostic;
 use crate::discover::Workspace;
 use crate::hash::{ContentHasher, content_hash, fnv1a64};
-use crate::hollow::{Blanking, Vocabulary};
+use crate::hollow::{Blanking, Vouching};
 use crate::prescan::{self, Needles};
 use crate::source::{FileId, SourceFile, without_bom};
 use crate::stamp::{Stamp, nanos};
@@ -36,12 +38,13 @@ const KEY: &str = "replay record";
 /// The most edited files a replay takes on; more is a checkout, not an edit.
 const MAX_EDITED_FILES: usize = 8;
 
-/// What the analysis hands over for a record: the plan's words, the texts it read and what
-/// the packages held.
+/// What the analysis hands over for a record: what edits are checked against, the texts it
+/// read and what the packages held.
 #[derive(Debug, Clone)]
 pub struct Basis {
-    /// The words the final plan turned on.
-    pub vocabulary: Vocabulary,
+    /// The plan edits are checked against and the words it turned on; `None` when the
+    /// analysis could vouch for none, and only a run with nothing changed is replayed.
+    pub vouching: Option<Vouching>,
     /// The side file the texts were written to.
     pub texts: String,
     /// Each file the planner read: a hash of its text and where the text is.
@@ -54,8 +57,8 @@ pub struct Basis {
 
 impl Basis {
     /// Writes the texts the fast path read to the cache directory `dir` and surveys the
-    /// workspace's packages, whose files the fast path listed ([`Survey::take`]); the plan's
-    /// words are added with [`Basis::with_vocabulary`]. Runs beside the analysis
+    /// workspace's packages, whose files the fast path listed ([`Survey::take`]); what edits
+    /// are checked against is added with [`Basis::with_vouching`]. Runs beside the analysis
     /// ([`crate::analysis::analyze_beside`]), so that the record at the run's end only has to
     /// add what the analysis found.
     pub fn write(dir: &Path, read: Read<'_>) -> Option<Basis> {
@@ -69,7 +72,7 @@ impl Basis {
             .map(|((path, text), range)| (path.clone(), (content_hash(text.as_bytes()), range)))
             .collect();
         Some(Basis {
-            vocabulary: Vocabulary::default(),
+            vouching: None,
             texts: name,
             files,
             started,
@@ -77,9 +80,9 @@ impl Basis {
         })
     }
 
-    /// The basis with the words the final plan turned on.
-    pub fn with_vocabulary(self, vocabulary: Vocabulary) -> Basis {
-        Basis { vocabulary, ..self }
+    /// The basis with what edits are checked against.
+    pub fn with_vouching(self, vouching: Option<Vouching>) -> Basis {
+        Basis { vouching, ..self }
     }
 }
 
@@ -162,9 +165,9 @@ impl Replay {
             let at = record::append_text(&self.dir, &record.texts, &edit.text)?;
             file.text = Some((content_hash(edit.text.as_bytes()), at));
             file.blanks = edit.edit.blanks.clone();
-            record
-                .vocabulary
-                .note_defined(edit.edit.words.iter().map(String::as_str));
+            if let Some(vocabulary) = &mut record.vocabulary {
+                vocabulary.note_defined(edit.edit.words.iter().map(String::as_str));
+            }
         }
         crate::timings::add(crate::timings::Count::FilesReplayed, edits.len());
         let has_errors = record.has_errors;
@@ -251,9 +254,11 @@ impl Replay {
             if old.len() - old_text.len() != text.len() - new_text.len() {
                 return None;
             }
-            let whole = record.vocabulary.whole_files.contains(&file.path);
+            // Without a vocabulary, no edit is vouched for.
+            let vocabulary = record.vocabulary.as_ref()?;
+            let whole = vocabulary.whole_files.contains(&file.path);
             let context = edit::Context {
-                vocabulary: &record.vocabulary,
+                vocabulary,
                 needles,
                 old_blanks: &file.blanks,
                 whole,
@@ -319,6 +324,7 @@ impl Replay {
 
     fn make_record(&self, basis: Basis, analysis: &Analysis, output: &[String]) -> Option<Record> {
         let Survey { files, dirs } = basis.survey;
+        let (vocabulary, plan) = basis.vouching.map(|v| (v.vocabulary, v.plan)).unzip();
         let owners: HashMap<&Path, TargetRef> = analysis
             .owners
             .iter()
@@ -327,7 +333,10 @@ impl Replay {
         let files: Vec<FileRecord> = files
             .into_iter()
             .map(|(path, stamp)| FileRecord {
-                blanks: analysis.hollowing.blanks_of(&path).to_vec(),
+                blanks: plan
+                    .as_ref()
+                    .map(|plan| plan.blanks_of(&path).to_vec())
+                    .unwrap_or_default(),
                 owner: owners
                     .get(path.as_path())
                     .map(|o| (o.crate_index, o.target_index)),
@@ -359,7 +368,7 @@ impl Replay {
             fingerprint: self.fingerprint,
             dirs,
             files,
-            vocabulary: basis.vocabulary,
+            vocabulary,
             diagnostics,
             has_errors: analysis.has_errors(),
             texts: basis.texts,

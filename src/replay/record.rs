@@ -224,8 +224,8 @@ pub struct Record {
     pub dirs: Vec<(PathBuf, u64)>,
     /// Every source file searched, sorted by path.
     pub files: Vec<FileRecord>,
-    /// The words the plan turned on.
-    pub vocabulary: Vocabulary,
+    /// The words the plan turned on; `None` when no edit is vouched for.
+    pub vocabulary: Option<Vocabulary>,
     /// The diagnostics, in output order.
     pub diagnostics: Diagnostics,
     /// Whether one is an error (the exit code).

@@ -13,8 +13,9 @@ pub enum Way {
     Full,
     /// With the fast path and no cache, as a one-shot run (CI): hollowing may be given up.
     Fast,
-    /// With the fast path and a cache, as an editor's run: hollowing always goes on.
-    FastCached,
+    /// With the fast path and a cache, hollowing planned in rounds whatever the workspace's
+    /// shape ([`Options::always_plan`]).
+    Planned,
 }
 
 /// Analyses `workspace` with its configuration, the `way` given.
@@ -30,10 +31,12 @@ pub fn run(workspace: &Workspace, way: Way) -> Analysis {
         &config,
         Options {
             fast_path: way != Way::Full,
-            cache_dir: (way == Way::FastCached).then(|| cache.path().to_path_buf()),
-            record: false,
+            cache_dir: (way == Way::Planned).then(|| cache.path().to_path_buf()),
+            // The plan parsed with comes back with its vocabulary.
+            record: way == Way::Planned,
             prescanned: Default::default(),
             exits_after: false,
+            always_plan: way == Way::Planned,
         },
     )
 }
