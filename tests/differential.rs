@@ -9,8 +9,10 @@
 //! `NSLINT_DIFFERENTIAL_DIRS` (paths separated by `:`) adds trees to compare the same way, each
 //! linted alone in path mode: the real-crate bench corpora, lintcheck's sources.
 
+mod common;
 mod fast_path_support;
 
+use common::{registry_sources, unpacked_locked_crates};
 use fast_path_support::{Way, rendered, run};
 use nslint::discover::discover_paths;
 use std::collections::BTreeSet;
@@ -91,45 +93,4 @@ fn compare(what: &str, paths: &[PathBuf]) -> usize {
 /// report theirs.
 fn reading_problem(rendered: &str) -> bool {
     rendered.starts_with("Input ") || rendered.starts_with("Lint(Lint { name: \"unanalyzed_code\"")
-}
-
-/// Where cargo unpacks registry crates: `$CARGO_HOME/registry/src`.
-fn registry_sources() -> PathBuf {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
-        .expect("CARGO_HOME or HOME is set");
-    home.join("registry").join("src")
-}
-
-/// The unpacked directory of every registry package of this workspace's `Cargo.lock`, sorted.
-fn unpacked_locked_crates() -> Vec<PathBuf> {
-    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock");
-    let text = std::fs::read_to_string(&lock).expect("Cargo.lock is readable");
-    let lock: toml::Table = text.parse().expect("Cargo.lock is TOML");
-    let packages = lock
-        .get("package")
-        .and_then(toml::Value::as_array)
-        .expect("Cargo.lock lists packages");
-    let registries: Vec<PathBuf> = std::fs::read_dir(registry_sources())
-        .map(|entries| entries.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    let mut found: Vec<PathBuf> = packages
-        .iter()
-        .filter(|p| {
-            p.get("source")
-                .and_then(toml::Value::as_str)
-                .is_some_and(|s| s.starts_with("registry+"))
-        })
-        .filter_map(|p| {
-            let name = p.get("name")?.as_str()?;
-            let version = p.get("version")?.as_str()?;
-            registries
-                .iter()
-                .map(|r| r.join(format!("{name}-{version}")))
-                .find(|dir| dir.join("Cargo.toml").is_file())
-        })
-        .collect();
-    found.sort();
-    found
 }

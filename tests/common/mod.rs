@@ -1,5 +1,5 @@
-//! Helpers shared by the output, suppression, baseline and configuration tests: run the built
-//! `cargo-nslint` binary and lay out small crates in temporary directories.
+//! Helpers shared by the integration tests: run the built `cargo-nslint` binary, lay out small
+//! crates in temporary directories, and find the registry crates cargo unpacked for this one.
 
 #![allow(dead_code)]
 
@@ -103,4 +103,45 @@ pub fn find_tool(name: &str) -> Option<PathBuf> {
         dirs.push(PathBuf::from(home).join(".cargo/bin"));
     }
     dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// Where cargo unpacks registry crates: `$CARGO_HOME/registry/src`.
+pub fn registry_sources() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .expect("CARGO_HOME or HOME is set");
+    home.join("registry").join("src")
+}
+
+/// The unpacked directory of every registry package of this workspace's `Cargo.lock`, sorted.
+pub fn unpacked_locked_crates() -> Vec<PathBuf> {
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock");
+    let text = std::fs::read_to_string(&lock).expect("Cargo.lock is readable");
+    let lock: toml::Table = text.parse().expect("Cargo.lock is TOML");
+    let packages = lock
+        .get("package")
+        .and_then(toml::Value::as_array)
+        .expect("Cargo.lock lists packages");
+    let registries: Vec<PathBuf> = std::fs::read_dir(registry_sources())
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    let mut found: Vec<PathBuf> = packages
+        .iter()
+        .filter(|p| {
+            p.get("source")
+                .and_then(toml::Value::as_str)
+                .is_some_and(|s| s.starts_with("registry+"))
+        })
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?;
+            let version = p.get("version")?.as_str()?;
+            registries
+                .iter()
+                .map(|r| r.join(format!("{name}-{version}")))
+                .find(|dir| dir.join("Cargo.toml").is_file())
+        })
+        .collect();
+    found.sort();
+    found
 }
