@@ -12,7 +12,7 @@
 mod common;
 mod fast_path_support;
 
-use common::{registry_sources, unpacked_locked_crates};
+use common::{extra_trees, registry_sources, unpacked_locked_crates};
 use fast_path_support::{Way, rendered, run};
 use nslint::discover::discover_paths;
 use std::collections::BTreeSet;
@@ -39,13 +39,7 @@ fn the_fast_path_finds_what_a_full_run_finds_in_the_crates_this_workspace_builds
     paths.extend([repo.join("nsscope"), repo.join("fixtures/demo")]);
     let findings = compare("the locked registry crates, nsscope and the demo", &paths);
     assert!(findings >= 10, "only {findings} findings to compare");
-    let extra = std::env::var_os("NSLINT_DIFFERENTIAL_DIRS").unwrap_or_default();
-    for dir in std::env::split_paths(&extra).filter(|d| !d.as_os_str().is_empty()) {
-        assert!(
-            dir.is_dir(),
-            "NSLINT_DIFFERENTIAL_DIRS: {} is no directory",
-            dir.display()
-        );
+    for dir in extra_trees("NSLINT_DIFFERENTIAL_DIRS") {
         compare(&dir.display().to_string(), std::slice::from_ref(&dir));
     }
 }

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{copy_tree, nslint, repo, unpacked_locked_crates};
+use common::{copy_tree, extra_trees, nslint, repo, unpacked_locked_crates};
 use std::path::{Path, PathBuf};
 
 /// How many files of a tree are edited.
@@ -44,13 +44,7 @@ fn replayed_runs_print_what_full_runs_print_on_real_packages() {
         replayed > 0,
         "no edit was replayed: the comparison tested nothing"
     );
-    let extra = std::env::var_os("NSLINT_REPLAY_DIRS").unwrap_or_default();
-    for dir in std::env::split_paths(&extra).filter(|d| !d.as_os_str().is_empty()) {
-        assert!(
-            dir.is_dir(),
-            "NSLINT_REPLAY_DIRS: {} is no directory",
-            dir.display()
-        );
+    for dir in extra_trees("NSLINT_REPLAY_DIRS") {
         edit_and_compare(&dir.display().to_string(), std::slice::from_ref(&dir));
     }
 }

@@ -145,3 +145,20 @@ pub fn unpacked_locked_crates() -> Vec<PathBuf> {
     found.sort();
     found
 }
+
+/// The directories the environment variable `variable` lists (separated by `:`), each
+/// checked to be one: trees a test of real code adds to its own.
+pub fn extra_trees(variable: &str) -> Vec<PathBuf> {
+    let listed = std::env::var_os(variable).unwrap_or_default();
+    let dirs: Vec<PathBuf> = std::env::split_paths(&listed)
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    for dir in &dirs {
+        assert!(
+            dir.is_dir(),
+            "{variable}: {} is no directory",
+            dir.display()
+        );
+    }
+    dirs
+}
