@@ -237,31 +237,9 @@ impl<'p> Rounds<'p> {
             .and_then(|_| cache?.load::<hollow::Demand>(DEMAND_KEY))
             .map(|(_, demand)| demand);
         let mut demand = stored_demand.clone().unwrap_or_default();
-        let plan = |demand: &hollow::Demand| {
-            timings::time(Stage::Prescan, || {
-                self.planner
-                    .as_ref()
-                    .map(|p| p.plan(demand))
-                    .unwrap_or_default()
-            })
-        };
         // A planner to vouch with is made beside the units when the plan was fixed.
         let must_make = self.fixed.is_some();
-        let mut hollowing = match self.fixed.take() {
-            Some(fixed) => fixed,
-            None => {
-                let first = plan(&demand);
-                if self.always_plan || stored_demand.is_some() || pays(&first) {
-                    first
-                } else {
-                    self.gave_up = self.planner.take();
-                    self.gave_up
-                        .as_ref()
-                        .map(|p| p.docs_only())
-                        .unwrap_or_default()
-                }
-            }
-        };
+        let mut hollowing = self.first_plan(&demand, stored_demand.is_some());
         timings::add(Count::Rounds, 1);
         // Only a demand-driven plan may have rounds after the first.
         let first = UnitContext {
@@ -354,28 +332,58 @@ impl<'p> Rounds<'p> {
         let (kept, blanked) = hollowing.counts();
         timings::add(Count::BodiesKept, kept);
         timings::add(Count::BodiesBlanked, blanked);
-        let vouched = vouching.and_then(|_| match self.demand_driven() {
-            // Only a demand-driven plan (with the fast path, not strict) can vouch for edits.
-            Some(planner) => {
-                planner
-                    .vocabulary(&demand, &hollowing)
-                    .map(|vocabulary| hollow::Vouching {
-                        vocabulary,
-                        plan: hollowing,
-                    })
-            }
-            None => {
-                let made =
-                    made.map(|planner| guessing_in_core(planner, self.core, self.package_files));
-                let planner = self.gave_up.as_ref().or(made.as_ref())?;
-                vouch_for_full_model(planner, &outputs, &self.crate_names)
-            }
-        });
+        let vouched = vouching.and_then(|_| self.vouching(made, &demand, hollowing, &outputs));
         let outputs = outputs
             .into_iter()
             .map(|done| done.map(|(output, _)| output).unwrap_or_default())
             .collect();
         (outputs, vouched)
+    }
+
+    /// The plan the units are modelled with first: the fixed one, or the planner's for
+    /// `demand`, unless that does not pay ([`MIN_BLANKED`]) and neither [`Self::always_plan`]
+    /// nor a demand kept by the last run (`stored`) says to go on; then hollowing is given up,
+    /// and the planner only vouches for edits.
+    fn first_plan(&mut self, demand: &hollow::Demand, stored: bool) -> Hollowing {
+        if let Some(fixed) = self.fixed.take() {
+            return fixed;
+        }
+        let first = timings::time(Stage::Prescan, || {
+            self.planner
+                .as_ref()
+                .map(|p| p.plan(demand))
+                .unwrap_or_default()
+        });
+        if self.always_plan || stored || pays(&first) {
+            return first;
+        }
+        self.gave_up = self.planner.take();
+        self.gave_up
+            .as_ref()
+            .map(|p| p.docs_only())
+            .unwrap_or_default()
+    }
+
+    /// What a later run checks edits against: the final plan and its vocabulary for a
+    /// demand-driven run (with the fast path, not strict), else [`vouch_for_full_model`] with
+    /// the planner of a run that gave up, or the one `made` beside the units of a fixed plan.
+    fn vouching(
+        &self,
+        made: Option<hollow::Planner<'p>>,
+        demand: &hollow::Demand,
+        hollowing: Hollowing,
+        outputs: &[Option<(UnitOutput, bool)>],
+    ) -> Option<hollow::Vouching> {
+        if let Some(planner) = self.demand_driven() {
+            let vocabulary = planner.vocabulary(demand, &hollowing)?;
+            return Some(hollow::Vouching {
+                vocabulary,
+                plan: hollowing,
+            });
+        }
+        let made = made.map(|planner| guessing_in_core(planner, self.core, self.package_files));
+        let planner = self.gave_up.as_ref().or(made.as_ref())?;
+        vouch_for_full_model(planner, outputs, &self.crate_names)
     }
 }
 
