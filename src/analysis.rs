@@ -278,11 +278,11 @@ fn model<B: Send>(
     };
     std::thread::scope(|scope| {
         let beside = scope.spawn(move || beside(read));
+        // Strict mode vouches for no edit: no planner is made for it.
         let make_planner = || new_planner(workspace, &planned, catalog, config);
-        let vouching = options
-            .record
+        let vouch = (options.record && !config.strict_anywhere(workspace.crates.len()))
             .then_some(&make_planner as rounds::MakePlanner<'_, '_>);
-        let (outputs, vouching) = rounds.analyse(&units, context, cache.as_ref(), vouching);
+        let (outputs, vouching) = rounds.analyse(&units, context, cache.as_ref(), vouch);
         let modelled = Modelled {
             units: units.into_iter().zip(outputs).collect(),
             vouching,
@@ -358,8 +358,7 @@ fn new_planner<'f>(
     if sources.is_empty() {
         return None;
     }
-    let strict = (0..workspace.crates.len()).any(|index| config.strict_for(Some(index)))
-        || config.strict_for(None);
+    let strict = config.strict_anywhere(workspace.crates.len());
     let seeds = hollow::seed_words(catalog, &config.catalog);
     let members = workspace.crates.iter().map(CrateSpec::lib_name).collect();
     hollow::Planner::new(sources, seeds, &members, strict)

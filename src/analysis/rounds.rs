@@ -40,13 +40,7 @@ pub(super) enum Plans<'p> {
     Fixed(Hollowing),
 }
 
-/// Whether a run gives hollowing up before any plan, keeping every body: one package holds
-/// [`MAX_PACKAGE_SHARE`] or more of the bytes analysed (see [`Rounds::analyse`]).
-pub(super) fn gives_up_early(sources: &prescan::Sources) -> bool {
-    is_concentrated(sources)
-}
-
-/// Makes the planner a run that gave hollowing up before any plan vouches for edits with
+/// Makes the planner a run whose plan was fixed before it vouches for edits with
 /// ([`Rounds::analyse`]).
 pub(super) type MakePlanner<'m, 'p> = &'m (dyn Fn() -> Option<hollow::Planner<'p>> + Sync);
 
@@ -55,8 +49,8 @@ pub(super) struct Rounds<'p> {
     /// The planner of hollowing; `None` when nothing may be blanked, or when the plan is
     /// fixed.
     planner: Option<hollow::Planner<'p>>,
-    /// The planner of a run that gave hollowing up after its first plan: it only vouches for
-    /// edits ([`vouch_for_full_model`]).
+    /// The planner of a run that gave hollowing up, after its first plan or (made beside the
+    /// units) before it: it only vouches for edits ([`vouch_for_full_model`]).
     gave_up: Option<hollow::Planner<'p>>,
     /// Whether the rounds go on even when a first plan does not pay
     /// ([`super::Options::always_plan`]).
@@ -215,22 +209,22 @@ impl<'p> Rounds<'p> {
     /// models again every unit whose plan changed, so each one costs most of a full run when
     /// one unit is most of the code. With rounds, lintcheck's boxlite, netavark, libcontainer,
     /// youki and firecracker took 1.2-2.8 times the wall time of a run without the fast path,
-    /// and a first run into an empty cache took 2.5 times as long on the bench's container
+    /// and a first run into an empty cache took 2.2-2.5 times as long on the bench's container
     /// corpus; the bench's generated corpora, whose analysed packages are many and small, keep
     /// their rounds (the smallest sparse one, whose few analysed packages concentrate, loses a
     /// fifth of its 43 ms). A run that gave hollowing up models everything once, with doc
     /// comments made plain, as a full run would.
     ///
-    /// With `vouching`, the run also says what a later run checks edits against: the final
-    /// plan and its vocabulary, or for a run that gave hollowing up, those of the plan made
-    /// for what its full model demands ([`vouch_for_full_model`]; `vouching` makes the
-    /// planner when there was none, while the units are modelled).
+    /// With `vouch`, the run also says what a later run checks edits against: the final plan
+    /// and its vocabulary, or for a run that gave hollowing up, those of the plan made for what
+    /// its full model demands ([`vouch_for_full_model`]; `vouch` makes the planner when the
+    /// plan was fixed, while the units are modelled).
     pub(super) fn analyse(
         mut self,
         units: &[Unit],
         context: UnitContext<'_>,
         cache: Option<&Cache>,
-        vouching: Option<MakePlanner<'_, 'p>>,
+        vouch: Option<MakePlanner<'_, 'p>>,
     ) -> (Vec<UnitOutput>, Option<hollow::Vouching>) {
         let stored_demand = self
             .demand_driven()
@@ -257,7 +251,7 @@ impl<'p> Rounds<'p> {
         };
         // `None`: not needed yet; else the output and whether it was made afresh.
         let (mut outputs, made): (Vec<Option<(UnitOutput, bool)>>, _) =
-            match vouching.filter(|_| must_make) {
+            match vouch.filter(|_| must_make) {
                 Some(make) => {
                     let (made, outputs) =
                         rayon::join(|| timings::time(Stage::Prescan, make), model_first);
@@ -265,6 +259,9 @@ impl<'p> Rounds<'p> {
                 }
                 None => (model_first(), None),
             };
+        if let Some(made) = made {
+            self.gave_up = Some(guessing_in_core(made, self.core, self.package_files));
+        }
         while let Some(planner) = self.demand_driven() {
             let facts: Vec<&CrateFacts> = outputs.iter().flatten().map(|(o, _)| &o.facts).collect();
             let found = timings::time(Stage::Effects, || {
@@ -332,7 +329,7 @@ impl<'p> Rounds<'p> {
         let (kept, blanked) = hollowing.counts();
         timings::add(Count::BodiesKept, kept);
         timings::add(Count::BodiesBlanked, blanked);
-        let vouched = vouching.and_then(|_| self.vouching(made, &demand, hollowing, &outputs));
+        let vouched = vouch.and_then(|_| self.vouching(&demand, hollowing, &outputs));
         let outputs = outputs
             .into_iter()
             .map(|done| done.map(|(output, _)| output).unwrap_or_default())
@@ -366,10 +363,9 @@ impl<'p> Rounds<'p> {
 
     /// What a later run checks edits against: the final plan and its vocabulary for a
     /// demand-driven run (with the fast path, not strict), else [`vouch_for_full_model`] with
-    /// the planner of a run that gave up, or the one `made` beside the units of a fixed plan.
+    /// the planner of a run that gave up.
     fn vouching(
         &self,
-        made: Option<hollow::Planner<'p>>,
         demand: &hollow::Demand,
         hollowing: Hollowing,
         outputs: &[Option<(UnitOutput, bool)>],
@@ -381,9 +377,7 @@ impl<'p> Rounds<'p> {
                 plan: hollowing,
             });
         }
-        let made = made.map(|planner| guessing_in_core(planner, self.core, self.package_files));
-        let planner = self.gave_up.as_ref().or(made.as_ref())?;
-        vouch_for_full_model(planner, outputs, &self.crate_names)
+        vouch_for_full_model(self.gave_up.as_ref()?, outputs, &self.crate_names)
     }
 }
 
@@ -431,9 +425,10 @@ fn unit_dir(unit: &Unit) -> &Path {
     unit.root.parent().unwrap_or(&unit.root)
 }
 
-/// Whether one package's files hold [`MAX_PACKAGE_SHARE`] or more of the bytes read for
-/// analysis (loose files count in the whole, never as a package).
-fn is_concentrated(sources: &prescan::Sources) -> bool {
+/// Whether a run gives hollowing up before any plan, keeping every body: one package's files
+/// hold [`MAX_PACKAGE_SHARE`] or more of the bytes read for analysis (loose files count in the
+/// whole, never as a package; see [`Rounds::analyse`]).
+pub(super) fn gives_up_early(sources: &prescan::Sources) -> bool {
     let length: HashMap<&Path, u64> = sources
         .texts
         .iter()
@@ -487,8 +482,8 @@ mod tests {
 
     #[test]
     fn a_package_with_a_quarter_of_the_bytes_concentrates_them() {
-        assert!(is_concentrated(&sources(&[&[100, 200]], &[])));
-        assert!(is_concentrated(&sources(
+        assert!(gives_up_early(&sources(&[&[100, 200]], &[])));
+        assert!(gives_up_early(&sources(
             &[&[30, 20], &[50], &[50], &[50]],
             &[]
         )));
@@ -496,13 +491,13 @@ mod tests {
 
     #[test]
     fn many_packages_of_less_than_a_quarter_do_not() {
-        assert!(!is_concentrated(&sources(
+        assert!(!gives_up_early(&sources(
             &[&[20, 20], &[40], &[40], &[40], &[40]],
             &[]
         )));
         // Loose files count in the whole, never as a package.
-        assert!(!is_concentrated(&sources(&[&[10]], &[100])));
-        assert!(!is_concentrated(&sources(&[], &[100])));
-        assert!(!is_concentrated(&sources(&[], &[])));
+        assert!(!gives_up_early(&sources(&[&[10]], &[100])));
+        assert!(!gives_up_early(&sources(&[], &[100])));
+        assert!(!gives_up_early(&sources(&[], &[])));
     }
 }

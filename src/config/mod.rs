@@ -117,6 +117,12 @@ impl Config {
             .and_then(|i| self.package_strict.get(&i).copied())
             .unwrap_or(self.strict)
     }
+
+    /// Whether strict mode is on for one of the first `packages` packages or for files of no
+    /// package.
+    pub fn strict_anywhere(&self, packages: usize) -> bool {
+        self.strict_for(None) || (0..packages).any(|index| self.strict_for(Some(index)))
+    }
 }
 
 /// Reads the configuration of a workspace and combines it with the command line.

@@ -243,7 +243,7 @@ impl Vocabulary {
 
 /// What a later run checks an edit against ([`crate::replay`]): a final plan, and the words
 /// its decisions turned on.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Vouching {
     /// The words the plan's decisions turned on.
     pub vocabulary: Vocabulary,
