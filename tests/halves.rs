@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{copy_tree, nslint_with_env, repo, stderr, stdout, write};
+use common::{copy_tree, nslint_with_env, repo, stderr, stdout, timings_count, write};
 use std::path::Path;
 
 /// Stdout and stderr of a cold run on `threads` threads, `--timings` lines apart, and the
@@ -19,11 +19,7 @@ fn lint(dir: &Path, threads: &str) -> (String, String, usize) {
         ],
     );
     let err = stderr(&output);
-    let halved = err
-        .lines()
-        .find_map(|l| l.strip_prefix("nslint-counts: units-halved"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("the units-halved count");
+    let halved = timings_count(&output, "units-halved");
     let rest: String = err
         .lines()
         .filter(|l| !l.starts_with("nslint-"))

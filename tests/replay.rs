@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{nslint, nslint_with_env, stdout, write};
+use common::{nslint, nslint_with_env, stdout, timings_count, write};
 use std::fs;
 use std::path::Path;
 
@@ -52,23 +52,13 @@ fn workspace() -> tempfile::TempDir {
     dir
 }
 
-/// The count `name` a run with `--timings` printed.
-fn count(output: &std::process::Output, name: &str) -> usize {
-    let prefix = format!("nslint-counts: {name} ");
-    String::from_utf8_lossy(&output.stderr)
-        .lines()
-        .find_map(|l| l.strip_prefix(prefix.as_str()))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("the {name} count"))
-}
-
 /// The output of a cached run and how many edited files it replayed.
 fn cached(dir: &Path) -> (String, usize) {
     let output = nslint(
         dir,
         &["--message-format=json", "--timings", "--cache-dir", "cache"],
     );
-    (stdout(&output), count(&output, "files-replayed"))
+    (stdout(&output), timings_count(&output, "files-replayed"))
 }
 
 fn uncached(dir: &Path) -> String {
@@ -337,7 +327,7 @@ fn a_workspace_planned_in_rounds_is_replayed_against_its_final_plan() {
     };
     let first = run(root);
     assert!(
-        count(&first, "bodies-blanked") > 0,
+        timings_count(&first, "bodies-blanked") > 0,
         "no package is a quarter of the code and the first plan pays: the rounds go on"
     );
     assert!(
@@ -349,7 +339,7 @@ fn a_workspace_planned_in_rounds_is_replayed_against_its_final_plan() {
     let replayed = run(root);
     assert_eq!(stdout(&replayed), uncached(root), "inside a blanked body");
     assert_eq!(
-        count(&replayed, "files-replayed"),
+        timings_count(&replayed, "files-replayed"),
         1,
         "inside a blanked body"
     );
@@ -362,7 +352,7 @@ fn a_workspace_planned_in_rounds_is_replayed_against_its_final_plan() {
     let analysed = run(root);
     assert_eq!(stdout(&analysed), uncached(root), "inside a switching body");
     assert_eq!(
-        count(&analysed, "files-replayed"),
+        timings_count(&analysed, "files-replayed"),
         0,
         "inside a switching body"
     );
@@ -386,11 +376,15 @@ fn a_run_that_vouches_for_no_edit_is_replayed_only_when_nothing_changed() {
         )
     };
     let first = strict(dir);
-    assert_eq!(count(&first, "rounds"), 1, "the first run is analysed");
+    assert_eq!(
+        timings_count(&first, "rounds"),
+        1,
+        "the first run is analysed"
+    );
     let again = strict(dir);
     assert_eq!(stdout(&again), stdout(&first), "nothing changed");
     assert_eq!(
-        count(&again, "rounds"),
+        timings_count(&again, "rounds"),
         0,
         "nothing changed: replayed whole"
     );
@@ -398,7 +392,7 @@ fn a_run_that_vouches_for_no_edit_is_replayed_only_when_nothing_changed() {
         t.replace("/// Describes", "/// Tells about")
     });
     let edited = strict(dir);
-    assert_eq!(count(&edited, "rounds"), 1, "an edit is analysed");
+    assert_eq!(timings_count(&edited, "rounds"), 1, "an edit is analysed");
     assert_eq!(
         stdout(&edited),
         stdout(&nslint(

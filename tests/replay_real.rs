@@ -10,8 +10,9 @@
 
 mod common;
 
-use common::{copy_tree, extra_trees, nslint, repo, unpacked_locked_crates};
+use common::{copy_tree, extra_trees, nslint, repo, stdout, timings_count, unpacked_locked_crates};
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 /// How many files of a tree are edited.
 const FILES_EDITED: usize = 4;
@@ -119,35 +120,26 @@ struct Tree<'a> {
 }
 
 impl Tree<'_> {
-    /// The output and exit code of a run with `extra` arguments.
-    fn run(&self, extra: &[&str]) -> (String, Option<i32>, String) {
+    /// A run with `extra` arguments.
+    fn run(&self, extra: &[&str]) -> Output {
         let mut args: Vec<&str> = self.names.iter().map(String::as_str).collect();
         args.extend(["--message-format=json"]);
         args.extend(extra);
-        let output = nslint(self.root, &args);
-        (
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            output.status.code(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
+        nslint(self.root, &args)
     }
 
     /// A run with the cache: its output and exit code, and whether it was replayed (no round
     /// of analysis: an edit to a file the fast path never reads counts no replayed file).
     fn cached(&self) -> ((String, Option<i32>), bool) {
-        let (stdout, code, stderr) = self.run(&["--timings", "--cache-dir", "cache"]);
-        let rounds = stderr
-            .lines()
-            .find_map(|l| l.strip_prefix("nslint-counts: rounds"))
-            .and_then(|n| n.trim().parse::<usize>().ok())
-            .expect("the rounds count");
-        ((stdout, code), rounds == 0)
+        let output = self.run(&["--timings", "--cache-dir", "cache"]);
+        let replayed = timings_count(&output, "rounds") == 0;
+        ((stdout(&output), output.status.code()), replayed)
     }
 
     /// A run without the cache: its output and exit code.
     fn uncached(&self) -> (String, Option<i32>) {
-        let (stdout, code, _) = self.run(&["--no-cache"]);
-        (stdout, code)
+        let output = self.run(&["--no-cache"]);
+        (stdout(&output), output.status.code())
     }
 }
 

@@ -33,6 +33,16 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// The count `name` a run with `--timings` printed (`nslint-counts: NAME N`).
+pub fn timings_count(output: &Output, name: &str) -> usize {
+    let prefix = format!("nslint-counts: {name} ");
+    stderr(output)
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()).map(str::to_owned))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("the {name} count"))
+}
+
 /// Standard error as text.
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
